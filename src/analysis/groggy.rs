@@ -1,0 +1,68 @@
+//! groggy 0.5.2's `ParallelAnalyzer` heuristics, reproduced exactly: its op classes, its
+//! group parallelism factor, its overall speedup estimate and its 1.2x threshold.
+//!
+//! These are kept because users compare with groggy, not because they are right: the
+//! factor counts ops, not work, and the estimate weighs a constant like a loop. irtop's
+//! own findings sit beside them, labelled as irtop's.
+
+/// Ops `is_data_parallel_op` answers true for.
+pub const DATA_PARALLEL_OPS: &[&str] = &[
+    "add", "sub", "mul", "div", "neg", "abs", "pow", "sqrt", "exp", "log", "compare", "eq", "ne", "lt", "le", "gt",
+    "ge", "where", "select", "map", "transform", "element_wise", "and", "or", "xor", "not",
+];
+
+/// Ops `is_thread_safe_op` answers false for (everything else is "thread-safe" to groggy).
+pub const THREAD_UNSAFE_OPS: &[&str] = &["store", "attach", "save", "print", "debug"];
+
+/// The shorter element-wise list the group factor uses (not the one above).
+pub const FACTOR_ELEMENTWISE_OPS: &[&str] = &["add", "sub", "mul", "div", "neg", "abs", "compare", "where", "map", "element_wise"];
+
+/// Ops that earn the group factor's x1.5 bonus (`reduce`, not the builder's `reduce_scalar`).
+pub const FACTOR_HEAVY_OPS: &[&str] = &["neighbor_agg", "reduce", "degree", "connected_components"];
+
+/// Groups with an estimate above this run in parallel (`use_parallel`).
+pub const USE_PARALLEL_THRESHOLD: f64 = 1.2;
+
+/// groggy's `is_data_parallel_op`.
+pub fn is_data_parallel_op(op: &str) -> bool {
+    DATA_PARALLEL_OPS.contains(&op)
+}
+
+/// groggy's `is_thread_safe_op`.
+pub fn is_thread_safe_op(op: &str) -> bool {
+    !THREAD_UNSAFE_OPS.contains(&op)
+}
+
+/// groggy's `_estimate_group_parallelism` over the op names of one group:
+/// `1 + (min(n, 8) - 1) * (0.5 + 0.5 * elementwise/n)`, x1.5 when a heavy op is present,
+/// and 1.0 for a group of one.
+pub fn group_factor<'a>(ops: impl IntoIterator<Item = &'a str>) -> f64 {
+    let (mut n, mut elementwise, mut heavy) = (0usize, 0usize, false);
+    for op in ops {
+        n += 1;
+        elementwise += usize::from(FACTOR_ELEMENTWISE_OPS.contains(&op));
+        heavy |= FACTOR_HEAVY_OPS.contains(&op);
+    }
+    if n <= 1 {
+        return 1.0;
+    }
+    let base = n.min(8) as f64;
+    let ratio = elementwise as f64 / n as f64;
+    let factor = 1.0 + (base - 1.0) * (0.5 + 0.5 * ratio);
+    if heavy { factor * 1.5 } else { factor }
+}
+
+/// groggy's `_estimate_speedup`: group factors averaged with weights equal to group sizes
+/// (1.0 with no ops). Takes `(group size, factor)` in level order.
+pub fn estimated_speedup(groups: impl IntoIterator<Item = (usize, f64)> + Clone) -> f64 {
+    let total: usize = groups.clone().into_iter().map(|(n, _)| n).sum();
+    if total == 0 {
+        return 1.0;
+    }
+    groups.into_iter().fold(0.0, |acc, (n, f)| acc + (n as f64 / total as f64) * f)
+}
+
+/// groggy's decision: parallel only when the estimate beats 1.2x.
+pub fn use_parallel(estimated_speedup: f64) -> bool {
+    estimated_speedup > USE_PARALLEL_THRESHOLD
+}

@@ -1,0 +1,61 @@
+//! Parallel groups, one per level, with the fields of groggy's `ParallelGroup`.
+
+use serde::Serialize;
+
+use super::dependencies::DependencyGraph;
+use super::effects::NodeEffects;
+use super::groggy;
+use super::levels::LevelPlan;
+use crate::ir::{Ir, NodeId};
+
+/// The ops of one level, which may run concurrently.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParallelGroup {
+    /// The group's nodes, in program order (file ids in JSON).
+    #[serde(skip)]
+    pub nodes: Vec<NodeId>,
+    /// Variables the group's nodes read, sorted.
+    pub shared_inputs: Vec<String>,
+    /// Variables the group's nodes write, sorted.
+    pub outputs: Vec<String>,
+    /// Groups that feed this one through at least one dependency, sorted. (groggy lists
+    /// every earlier group.)
+    pub depends_on: Vec<usize>,
+    /// groggy's parallelism factor for the group.
+    pub parallelism_factor: f64,
+}
+
+/// Builds one group per level.
+///
+/// # Complexity
+/// O(V + E + operands log operands).
+pub fn parallel_groups(ir: &Ir, effects: &[NodeEffects], deps: &DependencyGraph, levels: &LevelPlan) -> Vec<ParallelGroup> {
+    levels
+        .levels
+        .iter()
+        .map(|nodes| {
+            let mut reads: Vec<&str> = Vec::new();
+            let mut writes: Vec<&str> = Vec::new();
+            let mut depends_on: Vec<usize> = Vec::new();
+            for &n in nodes {
+                let fx = &effects[n.index()];
+                reads.extend(fx.reads.iter().map(|&v| ir.var(v)));
+                writes.extend(fx.writes.iter().map(|&v| ir.var(v)));
+                depends_on.extend(deps.incoming(n).iter().map(|d| levels.level(d.from) as usize));
+            }
+            for list in [&mut reads, &mut writes] {
+                list.sort_unstable();
+                list.dedup();
+            }
+            depends_on.sort_unstable();
+            depends_on.dedup();
+            ParallelGroup {
+                nodes: nodes.clone(),
+                shared_inputs: reads.into_iter().map(str::to_owned).collect(),
+                outputs: writes.into_iter().map(str::to_owned).collect(),
+                depends_on,
+                parallelism_factor: groggy::group_factor(nodes.iter().map(|&n| ir.node(n).op.as_str())),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! The sequential fallback plan (groggy's `BatchExecutionPlan`): an execution order,
+//! live ranges, variable slots by linear scan, and the constants.
+//!
+//! Unlike groggy's, a loop keeps every variable its body reads alive until it runs, and
+//! an op never writes into the slot of one of its own inputs (safe for neighbourhood
+//! ops, which read other nodes' values while writing).
+//!
+//! # Complexity
+//! O(V + operands + vars log vars).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use serde_json::Value;
+
+use super::effects::NodeEffects;
+use crate::ir::{Ir, NodeId, VarId};
+
+/// When a variable must hold its value: from the op that first writes it (0 for an
+/// external input) to the last op that reads or writes it, as positions in the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveRange {
+    /// The variable.
+    pub var: VarId,
+    /// First position at which it holds a value.
+    pub start: usize,
+    /// Last position at which it is used.
+    pub end: usize,
+}
+
+/// How to run the IR on one thread with as few live values as possible.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SequentialPlan {
+    /// Nodes in the order they run (program order, which is topological).
+    pub order: Vec<NodeId>,
+    /// Every variable's live range, sorted by start then variable.
+    pub live_ranges: Vec<LiveRange>,
+    /// Slot of each variable, by variable index (`None` for a variable no node uses).
+    pub slot_of: Vec<Option<u32>>,
+    /// Number of slots: the most values alive at once.
+    pub max_live_variables: usize,
+    /// Constant nodes' values by output variable, in program order.
+    pub constants: Vec<(VarId, Value)>,
+}
+
+impl SequentialPlan {
+    /// Plans `ir` given each node's effects.
+    pub fn build(ir: &Ir, effects: &[NodeEffects]) -> SequentialPlan {
+        let order: Vec<NodeId> = ir.node_ids().collect();
+        let nvars = ir.vars.len();
+        let mut start: Vec<Option<usize>> = vec![None; nvars];
+        let mut end = vec![0usize; nvars];
+        for (pos, &node) in order.iter().enumerate() {
+            let fx = &effects[node.index()];
+            for &v in &fx.reads {
+                start[v.index()].get_or_insert(0);
+                end[v.index()] = pos;
+            }
+            for &v in &fx.writes {
+                start[v.index()].get_or_insert(pos);
+                end[v.index()] = pos;
+            }
+        }
+        let mut live_ranges: Vec<LiveRange> = (0..nvars)
+            .filter_map(|v| start[v].map(|s| LiveRange { var: VarId(v as u32), start: s, end: end[v] }))
+            .collect();
+        live_ranges.sort_by_key(|r| (r.start, r.var));
+
+        let mut slot_of = vec![None; nvars];
+        let mut active: BinaryHeap<Reverse<(usize, u32)>> = BinaryHeap::new();
+        let mut free: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
+        let mut slots = 0u32;
+        for r in &live_ranges {
+            while let Some(&Reverse((e, slot))) = active.peek() {
+                if e >= r.start {
+                    break;
+                }
+                active.pop();
+                free.push(Reverse(slot));
+            }
+            let slot = free.pop().map(|Reverse(s)| s).unwrap_or_else(|| {
+                slots += 1;
+                slots - 1
+            });
+            slot_of[r.var.index()] = Some(slot);
+            active.push(Reverse((r.end, slot)));
+        }
+
+        let constants = ir
+            .nodes
+            .iter()
+            .filter(|n| n.op == "constant")
+            .filter_map(|n| Some((n.output?, n.metadata.get("value").cloned().unwrap_or(Value::Null))))
+            .collect();
+        SequentialPlan { order, live_ranges, slot_of, max_live_variables: slots as usize, constants }
+    }
+
+    /// The slot of `var`.
+    pub fn slot(&self, var: VarId) -> Option<u32> {
+        self.slot_of[var.index()]
+    }
+}

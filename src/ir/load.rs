@@ -1,0 +1,287 @@
+//! Reads an IR file into an [`Ir`]: groggy's node format, its loop-body step format and
+//! its execution blocks, with errors that say where and what to do.
+//!
+//! # Complexity
+//! O(file size): one pass of serde over the text, one per node.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::error::LoadError;
+use super::format::{FileShape, NodeIdShape, NodeShape};
+use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
+use super::step::parse_step;
+
+/// Reads and loads the IR file at `path`.
+pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+    load_bytes(&bytes, path)
+}
+
+/// Loads an IR from `bytes`; `path` is only used to name the source in errors.
+pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Json {
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            message: "the file is empty; an IR file is a JSON object {\"name\": ..., \"nodes\": [...]} \
+                      (if an editor is saving it, irtop reloads when the save completes)"
+                .into(),
+        });
+    }
+    let shape: FileShape = serde_json::from_slice(bytes).map_err(|e| json_error(path, bytes, 0, &e))?;
+    let Some(raw_nodes) = shape.nodes else {
+        return Err(LoadError::Json {
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            message: "no `nodes` list: an IR file is a JSON object {\"name\": ..., \"nodes\": [...]} \
+                      as written by groggy's IRGraph.to_json()"
+                .into(),
+        });
+    };
+    let mut builder = Builder::new(path, shape.name.unwrap_or_default(), shape.stats);
+    for (index, raw) in raw_nodes.iter().enumerate() {
+        let text = raw.get();
+        let offset = text.as_ptr() as usize - bytes.as_ptr() as usize;
+        let node_shape: NodeShape = serde_json::from_str(text).map_err(|e| {
+            let mut err = json_error(path, bytes, offset, &e);
+            if let (LoadError::Json { message, .. }, Some(id)) = (&mut err, id_of(text)) {
+                *message = format!("node {id}: {message}");
+            }
+            err
+        })?;
+        let node = convert_node(node_shape, index, &mut builder.ir.vars, path)?;
+        builder.push(node)?;
+    }
+    Ok(builder.ir)
+}
+
+/// The id of a node given as raw JSON, when it has one.
+fn id_of(text: &str) -> Option<String> {
+    match serde_json::from_str::<NodeIdShape>(text).ok()?.id? {
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Turns a serde error at `offset` in `bytes` into a file:line:column error with a hint.
+fn json_error(path: &Path, bytes: &[u8], offset: usize, e: &serde_json::Error) -> LoadError {
+    let before = &bytes[..offset.min(bytes.len())];
+    let base_line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let base_col = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+    let (line, column) = if e.line() <= 1 {
+        (base_line, base_col + e.column().saturating_sub(1))
+    } else {
+        (base_line + e.line() - 1, e.column())
+    };
+    let full = e.to_string();
+    let text = full.split(" at line ").next().unwrap_or(&full);
+    let message = match e.classify() {
+        serde_json::error::Category::Eof => {
+            format!("{text}: the JSON ends early; the file looks truncated (is an editor still saving it?)")
+        }
+        serde_json::error::Category::Syntax if text.contains("recursion limit") => {
+            format!("{text}: values are nested more than 128 deep; an IR file nests a few levels at most")
+        }
+        serde_json::error::Category::Syntax => format!("{text}: this is not valid JSON"),
+        _ => format!("{text}; see the IR format in README.md"),
+    };
+    LoadError::Json { path: path.to_owned(), line, column: column.max(1), message }
+}
+
+/// Collects nodes and rejects duplicate ids.
+struct Builder<'p> {
+    path: &'p Path,
+    ir: Ir,
+    ids: HashMap<String, usize>,
+}
+
+impl<'p> Builder<'p> {
+    fn new(path: &'p Path, name: String, stats: Option<Value>) -> Self {
+        Builder { path, ir: Ir { name, stats, ..Ir::default() }, ids: HashMap::new() }
+    }
+
+    fn push(&mut self, node: Node) -> Result<(), LoadError> {
+        let index = self.ir.nodes.len();
+        if let Some(first) = self.ids.insert(node.id.clone(), index) {
+            return Err(node_error(
+                self.path,
+                &node.id,
+                format!(
+                    "duplicate node id (nodes #{first} and #{index} both use it); give every node a unique id"
+                ),
+            ));
+        }
+        self.ir.nodes.push(node);
+        Ok(())
+    }
+}
+
+fn node_error(path: &Path, node: &str, message: String) -> LoadError {
+    LoadError::Node { path: path.to_owned(), node: node.to_owned(), message }
+}
+
+/// Converts one node in groggy's node format (top level or inside a block).
+fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path) -> Result<Node, LoadError> {
+    let Some(id) = shape.id else {
+        return Err(node_error(path, &format!("#{index}"), "has no `id`; give every node a unique string id".into()));
+    };
+    let Some(op) = shape.op_type else {
+        return Err(node_error(path, &id, "has no `op_type` (e.g. \"mul\", \"neighbor_agg\", \"iter_loop\")".into()));
+    };
+    let mut metadata = shape.metadata.unwrap_or_default();
+    let domain = match &shape.domain {
+        Some(d) => Domain::parse(d),
+        None => default_domain(&op),
+    };
+    let mut inputs: Vec<_> = shape.inputs.unwrap_or_default().iter().map(|v| vars.intern(v)).collect();
+    let mut output = shape.output.as_deref().map(|v| vars.intern(v));
+
+    let steps = shape.body.or_else(|| take_steps(&mut metadata, "body"));
+    let body = if op == "iter_loop" || op == "loop" || steps.is_some() {
+        let iterations = shape.iterations.or_else(|| metadata.remove("iterations"));
+        let iterations = parse_iterations(iterations.as_ref()).map_err(|m| node_error(path, &id, m))?;
+        let loop_vars = match shape.loop_vars {
+            Some(lv) => lv,
+            None => match metadata.remove("loop_vars") {
+                Some(v) => serde_json::from_value(v).map_err(|e| {
+                    node_error(path, &id, format!("`loop_vars` must be a list of [initial, name] pairs: {e}"))
+                })?,
+                None => Vec::new(),
+            },
+        };
+        let mut body = Builder::new(path, format!("{id} body"), None);
+        for (i, step) in steps.unwrap_or_default().iter().enumerate() {
+            let step_id = format!("{id}/{i}");
+            let node = parse_step(step, step_id.clone(), &mut body.ir.vars).map_err(|m| node_error(path, &step_id, m))?;
+            body.push(node)?;
+        }
+        let loop_vars = loop_vars
+            .iter()
+            .map(|(initial, logical)| {
+                body.ir.vars.intern(logical);
+                LoopVar { initial: vars.intern(initial), logical: vars.intern(logical) }
+            })
+            .collect();
+        Some(Body::Loop(LoopBody { iterations, body: adopt(body.ir, vars), loop_vars }))
+    } else if let Some(mode) = op.strip_prefix("block_") {
+        let target = shape.target.or_else(|| metadata.get("target").and_then(Value::as_str).map(str::to_owned));
+        let target = target.map(|t| vars.intern(&t));
+        let body_nodes = match metadata.remove("body_nodes") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(node_error(path, &id, format!("`metadata.body_nodes` must be a list of nodes, found {other}")));
+            }
+        };
+        let mut body = Builder::new(path, format!("{id} body"), None);
+        for (i, item) in body_nodes.into_iter().enumerate() {
+            let shape: NodeShape = serde_json::from_value(item)
+                .map_err(|e| node_error(path, &format!("{id}/body_nodes[{i}]"), format!("not a node: {e}")))?;
+            let node = convert_node(shape, i, &mut body.ir.vars, path)?;
+            body.push(node)?;
+        }
+        if output.is_none() {
+            output = target;
+        }
+        let mode = shape.mode.unwrap_or_else(|| mode.to_owned());
+        Some(Body::Block(BlockBody { mode, target, body: adopt(body.ir, vars) }))
+    } else {
+        None
+    };
+
+    if body.is_none() && op == "update_in_place" && output.is_none() {
+        output = metadata.get("target").and_then(Value::as_str).map(|t| vars.intern(t));
+    }
+    let implicit_reads = implicit_reads(&op, &metadata, &inputs, vars);
+    if op == "map_nodes" && inputs.is_empty() {
+        // The seed's minimal form: the variables are only named in map_inputs.
+        inputs = implicit_reads.iter().map(|r| r.var).collect();
+        return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body });
+    }
+    Ok(Node { id, domain, op, inputs, output, implicit_reads, metadata, body })
+}
+
+/// Body steps stored in metadata (the form groggy's sequential plan writes).
+fn take_steps(metadata: &mut Map<String, Value>, key: &str) -> Option<Vec<Map<String, Value>>> {
+    match metadata.get(key)? {
+        Value::Array(items) if items.iter().all(Value::is_object) => {
+            let Some(Value::Array(items)) = metadata.remove(key) else { return None };
+            Some(items.into_iter().filter_map(|v| if let Value::Object(m) = v { Some(m) } else { None }).collect())
+        }
+        _ => None,
+    }
+}
+
+fn parse_iterations(value: Option<&Value>) -> Result<u64, String> {
+    match value {
+        None => Err("loop has no `iterations`; say how many times the body runs, e.g. \"iterations\": 20".into()),
+        Some(v) => match (v.as_u64(), v.as_i64(), v.as_f64()) {
+            (Some(n), _, _) => Ok(n),
+            (None, Some(n), _) => Err(format!("`iterations` is {n}; a loop runs a whole number of times, 0 or more")),
+            (None, None, Some(f)) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Ok(f as u64),
+            _ => Err(format!("`iterations` must be a whole number of times, found {v}")),
+        },
+    }
+}
+
+/// The domain a node without one belongs to (the seed's minimal form).
+fn default_domain(op: &str) -> Domain {
+    match op {
+        "iter_loop" | "loop" => Domain::Control,
+        "degree" | "neighbor_agg" | "graph_node_count" | "graph_edge_count" | "fused_neighbor_mul_agg" => {
+            Domain::Graph
+        }
+        "attach" | "attach_as" | "save" | "store" | "load_attr" | "load" => Domain::Attr,
+        o if o.starts_with("block_") => Domain::Execution,
+        _ => Domain::Core,
+    }
+}
+
+/// Makes every variable of a body known to the outer IR too, so that analyses can relate
+/// a body's reads and writes to the outer program.
+fn adopt(body: Ir, outer: &mut VarTable) -> Ir {
+    for i in 0..body.vars.len() {
+        outer.intern(body.vars.name(super::model::VarId(i as u32)));
+    }
+    body
+}
+
+/// Reads hidden in metadata: a rebuilt `where`'s mask, a fused op's `fused_inputs` (which
+/// groggy's executor reads instead of `inputs`), `map_nodes`' `map_inputs`.
+fn implicit_reads(op: &str, metadata: &Map<String, Value>, inputs: &[super::model::VarId], vars: &mut VarTable) -> Vec<ImplicitRead> {
+    let mut found: Vec<(&str, &'static str)> = Vec::new();
+    if op == "where"
+        && let Some(Value::String(mask)) = metadata.get("mask")
+    {
+        found.push((mask, "metadata.mask"));
+    }
+    if let Some(Value::Object(fused)) = metadata.get("fused_inputs") {
+        for v in fused.values() {
+            if let Value::String(name) = v {
+                found.push((name, "metadata.fused_inputs"));
+            }
+        }
+    }
+    if op == "map_nodes"
+        && let Some(Value::Object(map)) = metadata.get("map_inputs")
+    {
+        for v in map.values() {
+            if let Value::String(name) = v {
+                found.push((name, "metadata.map_inputs"));
+            }
+        }
+    }
+    let mut reads: Vec<ImplicitRead> = Vec::new();
+    for (name, source) in found {
+        let var = vars.intern(name);
+        if !inputs.contains(&var) && !reads.iter().any(|r| r.var == var) {
+            reads.push(ImplicitRead { var, source });
+        }
+    }
+    reads
+}

@@ -1,0 +1,14 @@
+//! The IR: model, loader and diagnostics.
+
+mod diagnostic;
+mod error;
+mod format;
+mod load;
+mod model;
+pub mod op;
+mod step;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::LoadError;
+pub use load::{load_bytes, load_file};
+pub use model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, NodeId, VarId, VarTable};

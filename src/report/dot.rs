@@ -1,0 +1,72 @@
+//! Graphviz DOT: one rank per level, nodes filled by domain, the critical path bold,
+//! edge style by dependency kind.
+
+use std::fmt::Write;
+
+use crate::analysis::{Analysis, DepKind};
+use crate::ir::{Domain, Ir};
+
+/// Fill colour of a domain.
+fn fill(domain: &Domain) -> &'static str {
+    match domain {
+        Domain::Core => "#cfe2ff",
+        Domain::Graph => "#d1e7dd",
+        Domain::Attr => "#fff3cd",
+        Domain::Control => "#f8d7da",
+        Domain::Execution => "#e2d9f3",
+        Domain::Other(_) => "#e9ecef",
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Renders `ir` as a DOT digraph.
+pub fn render(ir: &Ir, a: &Analysis) -> String {
+    let mut out = String::new();
+    let on_path = |n: crate::ir::NodeId| a.critical_path.nodes.contains(&n);
+    let name = if ir.name.is_empty() { "ir" } else { &ir.name };
+    let _ = writeln!(out, "digraph {} {{", quote(name));
+    let _ = writeln!(out, "  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];");
+    for (k, level) in a.levels.levels.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph level_{k} {{\n    rank=same;");
+        for &n in level {
+            let node = ir.node(n);
+            let label = match &node.body {
+                Some(b) => format!("{}\\n{} x {} ops", node.id, node.op, b.iterations()),
+                None => format!("{}\\n{}", node.id, node.op),
+            };
+            let bold = if on_path(n) { ", penwidth=3, fontname=\"Helvetica-Bold\"" } else { "" };
+            let _ = writeln!(
+                out,
+                "    {} [label={}, fillcolor=\"{}\", tooltip=\"level {k}\"{bold}];",
+                quote(&node.id),
+                quote(&label).replace("\\\\n", "\\n"),
+                fill(&node.domain)
+            );
+        }
+        let _ = writeln!(out, "  }}");
+    }
+    let path = &a.critical_path.nodes;
+    for e in &a.deps.edges {
+        let style = match e.kind {
+            DepKind::ReadAfterWrite => "solid",
+            DepKind::WriteAfterRead => "dashed",
+            DepKind::WriteAfterWrite => "dotted",
+            DepKind::SideEffectOrder => "bold",
+        };
+        let critical = path.windows(2).any(|w| w[0] == e.from && w[1] == e.to);
+        let label = e.var.map(|v| ir.var(v)).unwrap_or("order");
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label={}, style={style}{}];",
+            quote(&ir.node(e.from).id),
+            quote(&ir.node(e.to).id),
+            quote(label),
+            if critical { ", penwidth=3" } else { "" }
+        );
+    }
+    let _ = writeln!(out, "}}");
+    out
+}

@@ -1,0 +1,5 @@
+//! Writers that present an analysis: text report, plan JSON, Graphviz DOT.
+
+pub mod dot;
+pub mod plan;
+pub mod text;

@@ -1,0 +1,158 @@
+//! The text report: the seed's level listing, then what irtop adds (critical path,
+//! work/span, groups with factors, loop bodies, diagnostics, where groggy differs).
+
+use std::fmt::Write;
+
+use crate::analysis::{Analysis, CriticalPath};
+use crate::ir::{Ir, Severity};
+
+/// Renders the report for `ir`.
+pub fn render(ir: &Ir, a: &Analysis) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_report(&mut out, ir, a);
+    out
+}
+
+fn fmt_cost(c: f64) -> String {
+    if c.fract() == 0.0 && c.abs() < 1e15 { format!("{c:.0}") } else { format!("{c:.1}") }
+}
+
+fn path_line(ir: &Ir, p: &CriticalPath) -> String {
+    p.nodes.iter().map(|&n| ir.node(n).id.as_str()).collect::<Vec<_>>().join(" -> ")
+}
+
+fn write_report(out: &mut String, ir: &Ir, a: &Analysis) -> std::fmt::Result {
+    let name = if ir.name.is_empty() { "(unnamed)" } else { &ir.name };
+    writeln!(out, "=== Parallel Execution Analysis: {name} ===")?;
+    writeln!(out)?;
+    writeln!(out, "Total nodes: {}", ir.nodes.len())?;
+    writeln!(out, "Execution levels: {}", a.levels.len())?;
+    writeln!(
+        out,
+        "Critical path: {} ops, cost {} (longest chain by op count: {} ops)",
+        a.critical_path.ops(),
+        fmt_cost(a.critical_path.cost),
+        a.longest_chain.ops()
+    )?;
+    writeln!(out, "Work: {}  Span: {}  Work/span: {:.2}", fmt_cost(a.work), fmt_cost(a.span), a.parallelism())?;
+    writeln!(
+        out,
+        "Estimated speedup (groggy's formula on these levels): {:.4}x  use_parallel: {}",
+        a.estimated_speedup, a.use_parallel
+    )?;
+    if let Some(g) = &a.groggy {
+        writeln!(
+            out,
+            "groggy's own analyzer: {} levels, estimated speedup {:.4}x, use_parallel: {}{}",
+            g.levels.len(),
+            g.estimated_speedup,
+            g.use_parallel,
+            if g.unscheduled.is_empty() { String::new() } else { format!(", never schedules {}", g.unscheduled.join(", ")) }
+        )?;
+    }
+    writeln!(out)?;
+
+    for (k, level) in a.levels.levels.iter().enumerate() {
+        let factor = a.groups[k].parallelism_factor;
+        writeln!(out, "Level {k}: {} operations (can run in parallel), factor {factor:.3}", level.len())?;
+        for &n in level {
+            let node = ir.node(n);
+            let on_path = if a.critical_path.nodes.contains(&n) { "  *critical" } else { "" };
+            writeln!(out, "  - {} ({}) [deps: {}]{on_path}", node.op, node.id, a.deps.predecessors(n).len())?;
+        }
+        writeln!(out)?;
+    }
+
+    if !a.critical_path.nodes.is_empty() {
+        writeln!(out, "Critical path (by static cost)")?;
+        let total = a.critical_path.cost.max(f64::MIN_POSITIVE);
+        for &n in &a.critical_path.nodes {
+            let c = a.costs[n.index()];
+            writeln!(
+                out,
+                "  {:<12} {:<24} {:<7} {:>10}  {:>5.1}%",
+                ir.node(n).id,
+                ir.node(n).op,
+                c.class.label(),
+                fmt_cost(c.span),
+                100.0 * c.span / total
+            )?;
+        }
+        writeln!(out, "  longest chain by ops: {}", path_line(ir, &a.longest_chain))?;
+        writeln!(out)?;
+    }
+
+    if !a.groups.is_empty() {
+        writeln!(out, "Parallel groups")?;
+        writeln!(out, "  {:>5}  {:>4}  {:>7}  {:<12}  {:<30}  outputs", "group", "ops", "factor", "depends_on", "shared_inputs")?;
+        for (k, g) in a.groups.iter().enumerate() {
+            let deps = g.depends_on.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
+            writeln!(
+                out,
+                "  {k:>5}  {:>4}  {:>7.3}  {:<12}  {:<30}  {}",
+                g.nodes.len(),
+                g.parallelism_factor,
+                if deps.is_empty() { "-".into() } else { deps },
+                truncate(&g.shared_inputs.join(","), 30),
+                g.outputs.join(",")
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    let bodies: Vec<_> = ir.node_ids().filter_map(|n| Some((n, ir.node(n).body.as_ref()?, a.body(n)?))).collect();
+    if !bodies.is_empty() {
+        writeln!(out, "Loops and blocks")?;
+        for (n, body, ba) in bodies {
+            writeln!(
+                out,
+                "  {} ({}): {} x {} ops; per iteration {} levels, critical path {} ops (cost {}), work {}; total work {}, span {}",
+                ir.node(n).id,
+                ir.node(n).op,
+                body.iterations(),
+                body.ir().nodes.len(),
+                ba.levels.len(),
+                ba.critical_path.ops(),
+                fmt_cost(ba.critical_path.cost),
+                fmt_cost(ba.work),
+                fmt_cost(a.costs[n.index()].work),
+                fmt_cost(a.costs[n.index()].span)
+            )?;
+            writeln!(out, "    body critical path: {}", path_line(body.ir(), &ba.critical_path))?;
+        }
+        writeln!(out)?;
+    }
+
+    let (groggy, own): (Vec<_>, Vec<_>) = a.diagnostics.iter().partition(|d| d.code.starts_with("groggy-"));
+    if !own.is_empty() {
+        writeln!(
+            out,
+            "Diagnostics ({} errors, {} warnings)",
+            a.count(Severity::Error),
+            a.count(Severity::Warning)
+        )?;
+        for d in own {
+            writeln!(out, "  {d}")?;
+        }
+        writeln!(out)?;
+    }
+    if !groggy.is_empty() {
+        writeln!(out, "Where groggy's analyzer differs")?;
+        for d in groggy {
+            writeln!(out, "  - {}", d.message)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    }
+}
