@@ -94,7 +94,7 @@ fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
 
     let groggy = top_level.then(|| {
         let view = groggy_view::compare(ir, &deps, &levels, &mut diagnostics);
-        explain_groggy_estimate(ir, view.levels.len(), &critical_path, &mut diagnostics);
+        explain_groggy_estimate(ir, view.levels.len(), &critical_path, &longest_chain, &mut diagnostics);
         view
     });
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
@@ -196,7 +196,13 @@ fn classify_ops(ir: &Ir, diagnostics: &mut Vec<Diagnostic>) {
 
 /// Where groggy's estimate and report mislead: loops counted as one op, and a "critical
 /// path" that is the level count.
-fn explain_groggy_estimate(ir: &Ir, groggy_levels: usize, critical: &CriticalPath, diagnostics: &mut Vec<Diagnostic>) {
+fn explain_groggy_estimate(
+    ir: &Ir,
+    groggy_levels: usize,
+    critical: &CriticalPath,
+    chain: &CriticalPath,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for node in &ir.nodes {
         if let Some(Body::Loop(l)) = &node.body {
             diagnostics.push(Diagnostic::at(
@@ -212,7 +218,7 @@ fn explain_groggy_estimate(ir: &Ir, groggy_levels: usize, critical: &CriticalPat
             ));
         }
     }
-    if !critical.nodes.is_empty() {
+    if !critical.nodes.is_empty() && (critical.nodes != chain.nodes || critical.ops() != groggy_levels) {
         diagnostics.push(Diagnostic {
             severity: Severity::Note,
             code: "groggy-critical-path",
