@@ -56,7 +56,12 @@ pub fn generate(shape: Shape, ops: usize, width: usize, seed: u64) -> Vec<u8> {
         let roll: u32 = rng.random_range(0..100);
         let (domain, op, arity, mut metadata): (&str, &str, usize, Map<String, Value>) = if !has_source || roll < 4 {
             if roll % 2 == 0 {
-                ("core", "constant", 0, json!({"value": f64::from(roll) / 10.0}).as_object().cloned().unwrap_or_default())
+                (
+                    "core",
+                    "constant",
+                    0,
+                    json!({"value": f64::from(roll) / 10.0}).as_object().cloned().unwrap_or_default(),
+                )
             } else {
                 ("core", "init_nodes", 0, json!({"default": 1.0}).as_object().cloned().unwrap_or_default())
             }
@@ -87,9 +92,12 @@ pub fn generate(shape: Shape, ops: usize, width: usize, seed: u64) -> Vec<u8> {
         };
         nodes.push(GenNode { id: format!("node_{i}"), domain, op_type: op, inputs, output: Some(output), metadata });
     }
-    let name = format!("{}_{ops}", match shape {
-        Shape::Random => "random",
-        Shape::Layered => "layered",
-    });
+    let name = format!(
+        "{}_{ops}",
+        match shape {
+            Shape::Random => "random",
+            Shape::Layered => "layered",
+        }
+    );
     serde_json::to_vec(&GenIr { name, nodes }).expect("generated IR serialises")
 }

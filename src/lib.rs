@@ -5,7 +5,7 @@
 //! binary present it.
 
 pub mod analysis;
-pub mod ir;
-pub mod report;
 pub mod cli;
 pub mod generate;
+pub mod ir;
+pub mod report;

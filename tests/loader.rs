@@ -34,7 +34,7 @@ fn loop_steps_become_nodes_of_a_body_ir() {
 fn a_loop_reads_its_free_variables_and_writes_its_body_results() {
     let (ir, a) = common::analysed("pagerank_loop");
     let lp = ir.find("node_11").expect("loop");
-    let fx = &a.effects[lp.index()];
+    let fx = a.effects.of(lp);
     let mut reads: Vec<&str> = fx.reads.iter().map(|&v| ir.var(v)).collect();
     reads.sort();
     assert_eq!(reads, ["broadcast_3", "broadcast_8", "compare_7", "mul_10", "recip_5"]);
@@ -47,18 +47,18 @@ fn a_loop_reads_its_free_variables_and_writes_its_body_results() {
 fn the_sequential_plan_keeps_loop_inputs_alive() {
     let (ir, a) = common::analysed("pagerank_loop");
     let lp = ir.find("node_11").expect("loop").index();
-    let at_loop: Vec<&str> = a
+    let at_loop: Vec<&str> =
+        a.sequential.live_ranges.iter().filter(|r| r.start <= lp && lp <= r.end).map(|r| ir.var(r.var)).collect();
+    for v in ["broadcast_3", "recip_5", "compare_7", "broadcast_8", "mul_10"] {
+        assert!(at_loop.contains(&v), "{v} must be live when the loop runs: {at_loop:?}");
+    }
+    let slots: std::collections::HashSet<u32> = a
         .sequential
         .live_ranges
         .iter()
         .filter(|r| r.start <= lp && lp <= r.end)
-        .map(|r| ir.var(r.var))
+        .filter_map(|r| a.sequential.slot(r.var))
         .collect();
-    for v in ["broadcast_3", "recip_5", "compare_7", "broadcast_8", "mul_10"] {
-        assert!(at_loop.contains(&v), "{v} must be live when the loop runs: {at_loop:?}");
-    }
-    let slots: std::collections::HashSet<u32> =
-        a.sequential.live_ranges.iter().filter(|r| r.start <= lp && lp <= r.end).filter_map(|r| a.sequential.slot(r.var)).collect();
     assert_eq!(slots.len(), at_loop.len(), "each live variable has its own slot");
 }
 
@@ -66,9 +66,9 @@ fn the_sequential_plan_keeps_loop_inputs_alive() {
 fn neighbourhood_ops_never_write_into_their_input_slot() {
     let (ir, a) = common::analysed("neighbor_mean_blend_opt");
     let fused = ir.find("node_2").expect("fused_neighbor_mul_agg");
-    let fx = &a.effects[fused.index()];
+    let fx = a.effects.of(fused);
     let out = a.sequential.slot(fx.writes[0]);
-    for &r in &fx.reads {
+    for &r in fx.reads {
         assert_ne!(a.sequential.slot(r), out, "reads {} in the output slot", ir.var(r));
     }
 }

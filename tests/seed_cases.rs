@@ -5,6 +5,7 @@ mod common;
 
 use common::{analysed, levels_as_sets};
 use irtop::analysis::DepKind;
+use irtop::report::plan::sorted_names;
 
 fn ids(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -66,27 +67,26 @@ fn a_diamond_has_three_levels() {
 #[test]
 fn parallel_groups_carry_groggy_fields() {
     let (ir, a) = analysed("seed_group_creation");
-    let g: Vec<(Vec<String>, Vec<String>, Vec<String>, Vec<usize>, f64)> = a
+    type GroupRow<'a> = (Vec<String>, Vec<&'a str>, Vec<&'a str>, Vec<usize>, f64);
+    let g: Vec<GroupRow> = a
         .groups
         .iter()
         .map(|g| {
             (
                 common::path_ids(&ir, &g.nodes),
-                g.shared_inputs.clone(),
-                g.outputs.clone(),
+                sorted_names(&ir, &g.shared_inputs),
+                sorted_names(&ir, &g.outputs),
                 g.depends_on.clone(),
                 g.parallelism_factor,
             )
         })
         .collect();
-    assert_eq!(
-        g,
-        vec![
-            (ids(&["node_0", "node_1", "node_3"]), vec![], ids(&["const_1", "const_3", "nodes_0"]), vec![], 2.0),
-            (ids(&["node_2", "node_4"]), ids(&["const_1", "const_3", "nodes_0"]), ids(&["add_4", "mul_2"]), vec![0], 2.0),
-            (ids(&["node_5"]), ids(&["add_4", "mul_2"]), ids(&["add_5"]), vec![1], 1.0),
-        ]
-    );
+    let expected: Vec<GroupRow> = vec![
+        (ids(&["node_0", "node_1", "node_3"]), vec![], vec!["const_1", "const_3", "nodes_0"], vec![], 2.0),
+        (ids(&["node_2", "node_4"]), vec!["const_1", "const_3", "nodes_0"], vec!["add_4", "mul_2"], vec![0], 2.0),
+        (ids(&["node_5"]), vec!["add_4", "mul_2"], vec!["add_5"], vec![1], 1.0),
+    ];
+    assert_eq!(g, expected);
 }
 
 #[test]
@@ -148,7 +148,8 @@ fn full_plan_has_groups_and_a_sequential_fallback() {
 fn cse_keeps_the_levels() {
     let (ir_b, before) = analysed("seed_cse_before");
     let (ir_a, after) = analysed("seed_cse_after");
-    let expected = vec![ids(&["node_0", "node_1", "node_3", "node_6"]), ids(&["node_2", "node_4", "node_7"]), ids(&["node_5"])];
+    let expected =
+        vec![ids(&["node_0", "node_1", "node_3", "node_6"]), ids(&["node_2", "node_4", "node_7"]), ids(&["node_5"])];
     assert_eq!(levels_as_sets(&ir_b, &before), expected);
     assert_eq!(levels_as_sets(&ir_a, &after), expected);
     assert!(close(before.estimated_speedup, 2.5) && close(after.estimated_speedup, 2.5));

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::ir::op::{CostClass, op_info};
 use crate::ir::Node;
+use crate::ir::op::{CostClass, op_info};
 
 /// What one node costs under the static model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

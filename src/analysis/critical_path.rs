@@ -27,6 +27,7 @@ impl CriticalPath {
             let mut here = 0.0;
             for d in deps.incoming(NodeId(i as u32)) {
                 let p = d.from;
+                debug_assert!(p.index() < i, "dependencies point forward in program order");
                 let better = match via[i] {
                     None => true,
                     Some(q) => dist[p.index()] > here || (dist[p.index()] == here && p < q),

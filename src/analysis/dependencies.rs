@@ -8,11 +8,9 @@
 //! O(V + total operands); the number of edges is at most the number of operands plus
 //! the number of side-effecting nodes.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use super::effects::NodeEffects;
+use super::effects::EffectTable;
 use crate::ir::{Diagnostic, Ir, NodeId, Severity, VarId};
 
 /// Why one node must run after another.
@@ -89,58 +87,75 @@ impl DependencyGraph {
 }
 
 /// Per-variable state while walking the program.
-#[derive(Default, Clone)]
+#[derive(Clone, Copy)]
 struct VarState {
     last_writer: Option<NodeId>,
-    readers: Vec<NodeId>,
+    /// Newest reader since the last write, as an index into the reader pool.
+    readers: u32,
     first_external_reader: Option<NodeId>,
+    /// The first node to write the variable after it was read as an external input.
+    late_writer: Option<NodeId>,
 }
+
+/// End of a reader list.
+const NO_READER: u32 = u32::MAX;
 
 /// Builds the graph for `ir` from each node's effects. With `top_level`, reads with no
 /// earlier writer become diagnostics; in a loop body they are the loop's own inputs.
-pub fn build(ir: &Ir, effects: &[NodeEffects], top_level: bool, diagnostics: &mut Vec<Diagnostic>) -> DependencyGraph {
+pub fn build(ir: &Ir, effects: &EffectTable, top_level: bool, diagnostics: &mut Vec<Diagnostic>) -> DependencyGraph {
     let n = ir.nodes.len();
-    let mut vars = vec![VarState::default(); ir.vars.len()];
+    let mut vars =
+        vec![
+            VarState { last_writer: None, readers: NO_READER, first_external_reader: None, late_writer: None };
+            ir.vars.len()
+        ];
+    // Readers since each variable's last write, as linked lists in one pool: (reader, next).
+    let mut pool: Vec<(NodeId, u32)> = Vec::with_capacity(effects.len() * 2);
     let mut edges = Vec::new();
     let mut pred_start = Vec::with_capacity(n + 1);
     let mut last_side_effect: Option<NodeId> = None;
-    let mut late_writes: HashMap<VarId, (NodeId, NodeId)> = HashMap::new();
 
     for (i, fx) in effects.iter().enumerate() {
         let me = NodeId(i as u32);
         pred_start.push(edges.len() as u32);
-        for &v in &fx.reads {
+        for &v in fx.reads {
             let st = &mut vars[v.index()];
             match st.last_writer {
-                Some(w) if w != me => edges.push(Dependency { from: w, to: me, kind: DepKind::ReadAfterWrite, var: Some(v) }),
+                Some(w) if w != me => {
+                    edges.push(Dependency { from: w, to: me, kind: DepKind::ReadAfterWrite, var: Some(v) })
+                }
                 Some(_) => {}
                 None => {
                     st.first_external_reader.get_or_insert(me);
                 }
             }
-            if st.readers.last() != Some(&me) {
-                st.readers.push(me);
+            if st.readers == NO_READER || pool[st.readers as usize].0 != me {
+                pool.push((me, st.readers));
+                st.readers = (pool.len() - 1) as u32;
             }
         }
-        for &v in &fx.writes {
+        for &v in fx.writes {
             let st = &mut vars[v.index()];
             match st.last_writer {
-                Some(w) if w != me => edges.push(Dependency { from: w, to: me, kind: DepKind::WriteAfterWrite, var: Some(v) }),
+                Some(w) if w != me => {
+                    edges.push(Dependency { from: w, to: me, kind: DepKind::WriteAfterWrite, var: Some(v) })
+                }
                 Some(_) => {}
                 None => {
-                    if let Some(r) = st.first_external_reader
-                        && r != me
-                    {
-                        late_writes.entry(v).or_insert((r, me));
+                    if st.first_external_reader.is_some_and(|r| r != me) && st.late_writer.is_none() {
+                        st.late_writer = Some(me);
                     }
                 }
             }
-            for &r in &st.readers {
+            let mut at = st.readers;
+            while at != NO_READER {
+                let (r, next) = pool[at as usize];
                 if r != me {
                     edges.push(Dependency { from: r, to: me, kind: DepKind::WriteAfterRead, var: Some(v) });
                 }
+                at = next;
             }
-            st.readers.clear();
+            st.readers = NO_READER;
             st.last_writer = Some(me);
         }
         if fx.side_effect {
@@ -153,7 +168,7 @@ pub fn build(ir: &Ir, effects: &[NodeEffects], top_level: bool, diagnostics: &mu
     pred_start.push(edges.len() as u32);
 
     if top_level {
-        report_external_reads(ir, &vars, &late_writes, diagnostics);
+        report_external_reads(ir, &vars, diagnostics);
     }
 
     let mut succ_count = vec![0u32; n + 1];
@@ -174,20 +189,15 @@ pub fn build(ir: &Ir, effects: &[NodeEffects], top_level: bool, diagnostics: &mu
     DependencyGraph { edges, pred_start, succ_start, succ_edges }
 }
 
-fn report_external_reads(
-    ir: &Ir,
-    vars: &[VarState],
-    late_writes: &HashMap<VarId, (NodeId, NodeId)>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn report_external_reads(ir: &Ir, vars: &[VarState], diagnostics: &mut Vec<Diagnostic>) {
     let mut found: Vec<(NodeId, Diagnostic)> = Vec::new();
     for (v, st) in vars.iter().enumerate() {
         let v = VarId(v as u32);
         let Some(reader) = st.first_external_reader else { continue };
         let reader_id = &ir.node(reader).id;
         let name = ir.var(v);
-        let diag = match late_writes.get(&v) {
-            Some(&(_, writer)) => Diagnostic::at(
+        let diag = match st.late_writer {
+            Some(writer) => Diagnostic::at(
                 Severity::Error,
                 "read-before-write",
                 reader_id,
@@ -202,7 +212,9 @@ fn report_external_reads(
                 Severity::Warning,
                 "external-input",
                 reader_id,
-                format!("reads `{name}`, which no node writes; irtop treats it as an input supplied from outside the IR"),
+                format!(
+                    "reads `{name}`, which no node writes; irtop treats it as an input supplied from outside the IR"
+                ),
             ),
         };
         found.push((reader, diag));

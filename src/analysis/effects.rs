@@ -2,40 +2,98 @@
 //!
 //! A loop reads its body's free variables (read before the body writes them) and its
 //! loop_vars' initial values, and writes everything its body writes plus the loop_vars.
+//! The table is flat (two arrays of variables with offsets), so a million nodes cost two
+//! allocations, not two million.
 //!
 //! # Complexity
 //! O(total operands), bodies included.
 
 use crate::ir::op::op_info;
-use crate::ir::{Body, Ir, Node, VarId};
+use crate::ir::{Body, Ir, Node, NodeId, VarId};
 
 /// The variables one node reads and writes, in the node's own IR's variable table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NodeEffects {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeEffects<'a> {
     /// Variables read, each once, in operand order.
-    pub reads: Vec<VarId>,
+    pub reads: &'a [VarId],
     /// Variables written, each once.
-    pub writes: Vec<VarId>,
+    pub writes: &'a [VarId],
     /// The node (or something in its body) writes outside the IR.
     pub side_effect: bool,
 }
 
-/// Effects of every node of `ir`, by node index.
-pub fn node_effects(ir: &Ir) -> Vec<NodeEffects> {
-    ir.nodes.iter().map(|n| effects_of(ir, n)).collect()
+/// Effects of every node of one IR.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EffectTable {
+    reads: Vec<VarId>,
+    writes: Vec<VarId>,
+    read_start: Vec<u32>,
+    write_start: Vec<u32>,
+    side_effect: Vec<bool>,
 }
 
-fn push_unique(list: &mut Vec<VarId>, v: VarId) {
-    if !list.contains(&v) {
+impl EffectTable {
+    /// Computes the effects of every node of `ir`.
+    pub fn build(ir: &Ir) -> EffectTable {
+        let n = ir.nodes.len();
+        let mut t = EffectTable {
+            reads: Vec::with_capacity(2 * n),
+            writes: Vec::with_capacity(n),
+            read_start: Vec::with_capacity(n + 1),
+            write_start: Vec::with_capacity(n + 1),
+            side_effect: Vec::with_capacity(n),
+        };
+        for node in &ir.nodes {
+            t.read_start.push(t.reads.len() as u32);
+            t.write_start.push(t.writes.len() as u32);
+            let (r0, w0) = (t.reads.len(), t.writes.len());
+            let side = push_effects(ir, node, &mut t.reads, r0, &mut t.writes, w0);
+            t.side_effect.push(side);
+        }
+        t.read_start.push(t.reads.len() as u32);
+        t.write_start.push(t.writes.len() as u32);
+        t
+    }
+
+    /// The effects of node `n`.
+    pub fn of(&self, n: NodeId) -> NodeEffects<'_> {
+        let i = n.index();
+        NodeEffects {
+            reads: &self.reads[self.read_start[i] as usize..self.read_start[i + 1] as usize],
+            writes: &self.writes[self.write_start[i] as usize..self.write_start[i + 1] as usize],
+            side_effect: self.side_effect[i],
+        }
+    }
+
+    /// Number of nodes in the table.
+    pub fn len(&self) -> usize {
+        self.side_effect.len()
+    }
+
+    /// True for an IR without nodes.
+    pub fn is_empty(&self) -> bool {
+        self.side_effect.is_empty()
+    }
+
+    /// Effects of all nodes, in program order.
+    pub fn iter(&self) -> impl Iterator<Item = NodeEffects<'_>> + '_ {
+        (0..self.len()).map(|i| self.of(NodeId(i as u32)))
+    }
+}
+
+/// Appends `v` to `list[from..]` unless it is already there.
+fn push_unique(list: &mut Vec<VarId>, from: usize, v: VarId) {
+    if !list[from..].contains(&v) {
         list.push(v);
     }
 }
 
-/// Effects of one node of `ir`.
-pub fn effects_of(ir: &Ir, node: &Node) -> NodeEffects {
-    let mut fx = NodeEffects { side_effect: op_info(&node.op).side_effect, ..NodeEffects::default() };
+/// Appends one node's reads and writes (starting at `r0` and `w0`); returns whether it
+/// has side effects.
+fn push_effects(ir: &Ir, node: &Node, reads: &mut Vec<VarId>, r0: usize, writes: &mut Vec<VarId>, w0: usize) -> bool {
+    let mut side_effect = op_info(&node.op).side_effect;
     for v in node.inputs.iter().chain(node.implicit_reads.iter().map(|r| &r.var)) {
-        push_unique(&mut fx.reads, *v);
+        push_unique(reads, r0, *v);
     }
     if let Some(body) = &node.body {
         let inner = body.ir();
@@ -47,29 +105,29 @@ pub fn effects_of(ir: &Ir, node: &Node) -> NodeEffects {
         };
         for v in summary.free.into_iter().map(outer) {
             if !logicals.contains(&v) {
-                push_unique(&mut fx.reads, v);
+                push_unique(reads, r0, v);
             }
         }
         for v in initials {
-            push_unique(&mut fx.reads, v);
+            push_unique(reads, r0, v);
         }
         for v in logicals {
-            push_unique(&mut fx.writes, v);
+            push_unique(writes, w0, v);
         }
         for v in summary.writes.into_iter().map(outer) {
-            push_unique(&mut fx.writes, v);
+            push_unique(writes, w0, v);
         }
         if let Body::Block(b) = body
             && let Some(t) = b.target
         {
-            push_unique(&mut fx.writes, t);
+            push_unique(writes, w0, t);
         }
-        fx.side_effect |= summary.side_effect;
+        side_effect |= summary.side_effect;
     }
     if let Some(out) = node.output {
-        push_unique(&mut fx.writes, out);
+        push_unique(writes, w0, out);
     }
-    fx
+    side_effect
 }
 
 /// A body seen from outside: what it needs, what it leaves behind.
@@ -80,18 +138,18 @@ struct BodySummary {
 }
 
 fn summarise_body(body: &Ir) -> BodySummary {
+    let table = EffectTable::build(body);
     let mut written = vec![false; body.vars.len()];
     let mut summary = BodySummary { free: Vec::new(), writes: Vec::new(), side_effect: false };
-    for node in &body.nodes {
-        let fx = effects_of(body, node);
-        for v in fx.reads {
+    for fx in table.iter() {
+        for &v in fx.reads {
             if !written[v.index()] {
-                push_unique(&mut summary.free, v);
+                push_unique(&mut summary.free, 0, v);
             }
         }
-        for v in fx.writes {
+        for &v in fx.writes {
             written[v.index()] = true;
-            push_unique(&mut summary.writes, v);
+            push_unique(&mut summary.writes, 0, v);
         }
         summary.side_effect |= fx.side_effect;
     }

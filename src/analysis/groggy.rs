@@ -7,15 +7,40 @@
 
 /// Ops `is_data_parallel_op` answers true for.
 pub const DATA_PARALLEL_OPS: &[&str] = &[
-    "add", "sub", "mul", "div", "neg", "abs", "pow", "sqrt", "exp", "log", "compare", "eq", "ne", "lt", "le", "gt",
-    "ge", "where", "select", "map", "transform", "element_wise", "and", "or", "xor", "not",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "abs",
+    "pow",
+    "sqrt",
+    "exp",
+    "log",
+    "compare",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "where",
+    "select",
+    "map",
+    "transform",
+    "element_wise",
+    "and",
+    "or",
+    "xor",
+    "not",
 ];
 
 /// Ops `is_thread_safe_op` answers false for (everything else is "thread-safe" to groggy).
 pub const THREAD_UNSAFE_OPS: &[&str] = &["store", "attach", "save", "print", "debug"];
 
 /// The shorter element-wise list the group factor uses (not the one above).
-pub const FACTOR_ELEMENTWISE_OPS: &[&str] = &["add", "sub", "mul", "div", "neg", "abs", "compare", "where", "map", "element_wise"];
+pub const FACTOR_ELEMENTWISE_OPS: &[&str] =
+    &["add", "sub", "mul", "div", "neg", "abs", "compare", "where", "map", "element_wise"];
 
 /// Ops that earn the group factor's x1.5 bonus (`reduce`, not the builder's `reduce_scalar`).
 pub const FACTOR_HEAVY_OPS: &[&str] = &["neighbor_agg", "reduce", "degree", "connected_components"];

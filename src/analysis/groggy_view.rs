@@ -9,51 +9,64 @@
 //! # Complexity
 //! O(V + E).
 
-use std::collections::HashMap;
-
-use serde::Serialize;
-
 use super::dependencies::{DepKind, DependencyGraph};
 use super::groggy;
 use super::levels::LevelPlan;
 use crate::ir::{Diagnostic, Ir, NodeId, Severity};
 
 /// groggy's levels and estimate for the IR.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroggyView {
-    /// groggy's execution levels (node ids); nodes it never schedules are absent.
-    pub levels: Vec<Vec<String>>,
+    /// groggy's execution levels; nodes it never schedules are absent.
+    pub levels: Vec<Vec<NodeId>>,
     /// groggy's `estimated_speedup` on its own levels.
     pub estimated_speedup: f64,
     /// groggy's `use_parallel` on its own levels.
     pub use_parallel: bool,
     /// Nodes groggy never places in a level.
-    pub unscheduled: Vec<String>,
+    pub unscheduled: Vec<NodeId>,
 }
+
+/// At most this many nodes get their own `groggy-misplaced` note; the rest are counted.
+pub const MAX_LISTED_NOTES: usize = 50;
 
 /// Runs groggy's dependency and level algorithm on `ir`.
 pub fn groggy_levels(ir: &Ir) -> (Vec<Option<u32>>, Vec<Vec<NodeId>>, Vec<bool>) {
     let n = ir.nodes.len();
-    let mut producer: HashMap<u32, NodeId> = HashMap::new();
-    let mut deps: Vec<Vec<NodeId>> = vec![Vec::new(); n];
-    let mut dependents: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+    let mut producer: Vec<Option<NodeId>> = vec![None; ir.vars.len()];
+    // (producer, dependent) pairs, each distinct per dependent.
+    let mut pairs: Vec<(NodeId, NodeId)> = Vec::with_capacity(n * 2);
+    let mut in_degree = vec![0u32; n];
     let mut self_dependent = vec![false; n];
     for (i, node) in ir.nodes.iter().enumerate() {
         let me = NodeId(i as u32);
         if let Some(out) = node.output {
-            producer.insert(out.0, me);
+            producer[out.index()] = Some(me);
         }
+        let first = pairs.len();
         for v in &node.inputs {
-            if let Some(&p) = producer.get(&v.0)
-                && !deps[i].contains(&p)
+            if let Some(p) = producer[v.index()]
+                && !pairs[first..].iter().any(|&(q, _)| q == p)
             {
-                deps[i].push(p);
-                dependents[p.index()].push(me);
+                pairs.push((p, me));
+                in_degree[i] += 1;
                 self_dependent[i] |= p == me;
             }
         }
     }
-    let mut in_degree: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut start = vec![0u32; n + 1];
+    for &(p, _) in &pairs {
+        start[p.index() + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut dependents = vec![NodeId(0); pairs.len()];
+    for &(p, d) in &pairs {
+        dependents[fill[p.index()] as usize] = d;
+        fill[p.index()] += 1;
+    }
     let mut level_of = vec![None; n];
     let mut levels = Vec::new();
     let mut current: Vec<NodeId> = (0..n).filter(|&i| in_degree[i] == 0).map(|i| NodeId(i as u32)).collect();
@@ -61,7 +74,7 @@ pub fn groggy_levels(ir: &Ir) -> (Vec<Option<u32>>, Vec<Vec<NodeId>>, Vec<bool>)
         let mut next = Vec::new();
         for &node in &current {
             level_of[node.index()] = Some(levels.len() as u32);
-            for &d in &dependents[node.index()] {
+            for &d in &dependents[start[node.index()] as usize..start[node.index() + 1] as usize] {
                 in_degree[d.index()] -= 1;
                 if in_degree[d.index()] == 0 {
                     next.push(d);
@@ -88,25 +101,41 @@ pub fn compare(ir: &Ir, deps: &DependencyGraph, levels: &LevelPlan, notes: &mut 
         }
     };
     let mut unscheduled = Vec::new();
+    let mut listed = 0usize;
+    let mut unlisted = 0usize;
+    let mut waiting = 0usize;
     for node in ir.node_ids() {
         let Some(gl) = g_level[node.index()] else {
-            unscheduled.push(id(node).to_owned());
-            let why = if self_dependent[node.index()] {
-                let var = ir.node(node).output.map(|v| ir.var(v)).unwrap_or("its output");
-                format!("it reads and writes `{var}`, so groggy makes it depend on itself")
-            } else {
-                "it waits on a node groggy never schedules".to_owned()
-            };
+            unscheduled.push(node);
+            if !self_dependent[node.index()] {
+                waiting += 1;
+                continue;
+            }
+            if listed == MAX_LISTED_NOTES {
+                unlisted += 1;
+                continue;
+            }
+            listed += 1;
+            let var = ir.node(node).output.map(|v| ir.var(v)).unwrap_or("its output");
             notes.push(Diagnostic::at(
                 Severity::Note,
                 "groggy-unscheduled",
                 id(node),
-                format!("groggy never schedules {}: {why}; irtop places it in level {}", what(node), levels.level(node)),
+                format!(
+                    "groggy never schedules {}: it reads and writes `{var}`, so groggy makes it depend on itself; irtop places it in level {}",
+                    what(node),
+                    levels.level(node)
+                ),
             ));
             continue;
         };
         let violated = deps.incoming(node).iter().find(|d| g_level[d.from.index()].is_some_and(|pl| pl >= gl));
         if let Some(d) = violated {
+            if listed == MAX_LISTED_NOTES {
+                unlisted += 1;
+                continue;
+            }
+            listed += 1;
             let pl = g_level[d.from.index()].unwrap_or(0);
             let var = d.var.map(|v| ir.var(v)).unwrap_or("");
             let message = match d.kind {
@@ -135,13 +164,27 @@ pub fn compare(ir: &Ir, deps: &DependencyGraph, levels: &LevelPlan, notes: &mut 
             notes.push(Diagnostic::at(Severity::Note, "groggy-misplaced", id(node), message));
         }
     }
-    let sizes: Vec<(usize, f64)> = g_levels
-        .iter()
-        .map(|l| (l.len(), groggy::group_factor(l.iter().map(|&n| ir.node(n).op.as_str()))))
-        .collect();
+    if waiting > 0 {
+        notes.push(Diagnostic {
+            severity: Severity::Note,
+            code: "groggy-unscheduled",
+            message: format!("groggy never schedules {waiting} more nodes: they wait on the nodes above"),
+            node: None,
+        });
+    }
+    if unlisted > 0 {
+        notes.push(Diagnostic {
+            severity: Severity::Note,
+            code: "groggy-misplaced",
+            message: format!("groggy misplaces or drops {unlisted} more nodes the same way (not listed)"),
+            node: None,
+        });
+    }
+    let sizes: Vec<(usize, f64)> =
+        g_levels.iter().map(|l| (l.len(), groggy::group_factor(l.iter().map(|&n| ir.node(n).op.as_str())))).collect();
     let estimated_speedup = groggy::estimated_speedup(sizes.iter().copied());
     GroggyView {
-        levels: g_levels.iter().map(|l| l.iter().map(|&n| id(n).to_owned()).collect()).collect(),
+        levels: g_levels,
         estimated_speedup,
         use_parallel: groggy::use_parallel(estimated_speedup),
         unscheduled,

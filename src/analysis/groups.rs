@@ -1,23 +1,20 @@
 //! Parallel groups, one per level, with the fields of groggy's `ParallelGroup`.
 
-use serde::Serialize;
-
 use super::dependencies::DependencyGraph;
-use super::effects::NodeEffects;
+use super::effects::EffectTable;
 use super::groggy;
 use super::levels::LevelPlan;
-use crate::ir::{Ir, NodeId};
+use crate::ir::{Ir, NodeId, VarId};
 
 /// The ops of one level, which may run concurrently.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParallelGroup {
-    /// The group's nodes, in program order (file ids in JSON).
-    #[serde(skip)]
+    /// The group's nodes, in program order.
     pub nodes: Vec<NodeId>,
-    /// Variables the group's nodes read, sorted.
-    pub shared_inputs: Vec<String>,
-    /// Variables the group's nodes write, sorted.
-    pub outputs: Vec<String>,
+    /// Variables the group's nodes read, each once.
+    pub shared_inputs: Vec<VarId>,
+    /// Variables the group's nodes write, each once.
+    pub outputs: Vec<VarId>,
     /// Groups that feed this one through at least one dependency, sorted. (groggy lists
     /// every earlier group.)
     pub depends_on: Vec<usize>,
@@ -29,18 +26,23 @@ pub struct ParallelGroup {
 ///
 /// # Complexity
 /// O(V + E + operands log operands).
-pub fn parallel_groups(ir: &Ir, effects: &[NodeEffects], deps: &DependencyGraph, levels: &LevelPlan) -> Vec<ParallelGroup> {
+pub fn parallel_groups(
+    ir: &Ir,
+    effects: &EffectTable,
+    deps: &DependencyGraph,
+    levels: &LevelPlan,
+) -> Vec<ParallelGroup> {
     levels
         .levels
         .iter()
         .map(|nodes| {
-            let mut reads: Vec<&str> = Vec::new();
-            let mut writes: Vec<&str> = Vec::new();
+            let mut reads: Vec<VarId> = Vec::new();
+            let mut writes: Vec<VarId> = Vec::new();
             let mut depends_on: Vec<usize> = Vec::new();
             for &n in nodes {
-                let fx = &effects[n.index()];
-                reads.extend(fx.reads.iter().map(|&v| ir.var(v)));
-                writes.extend(fx.writes.iter().map(|&v| ir.var(v)));
+                let fx = effects.of(n);
+                reads.extend(fx.reads);
+                writes.extend(fx.writes);
                 depends_on.extend(deps.incoming(n).iter().map(|d| levels.level(d.from) as usize));
             }
             for list in [&mut reads, &mut writes] {
@@ -51,8 +53,8 @@ pub fn parallel_groups(ir: &Ir, effects: &[NodeEffects], deps: &DependencyGraph,
             depends_on.dedup();
             ParallelGroup {
                 nodes: nodes.clone(),
-                shared_inputs: reads.into_iter().map(str::to_owned).collect(),
-                outputs: writes.into_iter().map(str::to_owned).collect(),
+                shared_inputs: reads,
+                outputs: writes,
                 depends_on,
                 parallelism_factor: groggy::group_factor(nodes.iter().map(|&n| ir.node(n).op.as_str())),
             }

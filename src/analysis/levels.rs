@@ -20,15 +20,18 @@ impl LevelPlan {
     /// Assigns levels to the `node_count` nodes of `deps`.
     pub fn compute(node_count: usize, deps: &DependencyGraph) -> LevelPlan {
         let mut level_of = vec![0u32; node_count];
-        let mut levels: Vec<Vec<NodeId>> = Vec::new();
+        let mut sizes: Vec<usize> = Vec::new();
         for i in 0..node_count {
-            let node = NodeId(i as u32);
-            let level = deps.incoming(node).iter().map(|d| level_of[d.from.index()] + 1).max().unwrap_or(0);
+            let level = deps.incoming(NodeId(i as u32)).iter().map(|d| level_of[d.from.index()] + 1).max().unwrap_or(0);
             level_of[i] = level;
-            if levels.len() <= level as usize {
-                levels.resize_with(level as usize + 1, Vec::new);
+            if sizes.len() <= level as usize {
+                sizes.resize(level as usize + 1, 0);
             }
-            levels[level as usize].push(node);
+            sizes[level as usize] += 1;
+        }
+        let mut levels: Vec<Vec<NodeId>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        for (i, &level) in level_of.iter().enumerate() {
+            levels[level as usize].push(NodeId(i as u32));
         }
         LevelPlan { level_of, levels }
     }

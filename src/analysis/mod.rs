@@ -13,7 +13,7 @@ pub mod sequential;
 pub use cost::NodeCost;
 pub use critical_path::CriticalPath;
 pub use dependencies::{DepKind, Dependency, DependencyGraph};
-pub use effects::NodeEffects;
+pub use effects::{EffectTable, NodeEffects};
 pub use groggy_view::GroggyView;
 pub use groups::ParallelGroup;
 pub use levels::LevelPlan;
@@ -26,7 +26,7 @@ use crate::ir::{Body, Diagnostic, Domain, Ir, NodeId, Severity};
 #[derive(Debug, Clone)]
 pub struct Analysis {
     /// What each node reads and writes.
-    pub effects: Vec<NodeEffects>,
+    pub effects: EffectTable,
     /// Dependency edges with kinds and variables.
     pub deps: DependencyGraph,
     /// Execution levels.
@@ -70,18 +70,14 @@ fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
     if top_level {
         classify_ops(ir, &mut diagnostics);
     }
-    let effects = effects::node_effects(ir);
+    let effects = EffectTable::build(ir);
     let deps = dependencies::build(ir, &effects, top_level, &mut diagnostics);
     let levels = LevelPlan::compute(ir.nodes.len(), &deps);
 
     let bodies: Vec<Option<Box<Analysis>>> =
         ir.nodes.iter().map(|n| n.body.as_ref().map(|b| Box::new(analyze_scope(b.ir(), false)))).collect();
-    let costs: Vec<NodeCost> = ir
-        .nodes
-        .iter()
-        .zip(&bodies)
-        .map(|(n, b)| NodeCost::of(n, b.as_ref().map(|a| (a.work, a.span))))
-        .collect();
+    let costs: Vec<NodeCost> =
+        ir.nodes.iter().zip(&bodies).map(|(n, b)| NodeCost::of(n, b.as_ref().map(|a| (a.work, a.span)))).collect();
     let spans: Vec<f64> = costs.iter().map(|c| c.span).collect();
     let critical_path = CriticalPath::heaviest(&deps, &spans);
     let longest_chain = CriticalPath::heaviest(&deps, &vec![1.0; ir.nodes.len()]);

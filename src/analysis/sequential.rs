@@ -3,7 +3,8 @@
 //!
 //! Unlike groggy's, a loop keeps every variable its body reads alive until it runs, and
 //! an op never writes into the slot of one of its own inputs (safe for neighbourhood
-//! ops, which read other nodes' values while writing).
+//! ops, which read other nodes' values while writing). A loop's temporaries that no later
+//! op reads belong to the body's own plan, not to the outer slots.
 //!
 //! # Complexity
 //! O(V + operands + vars log vars).
@@ -13,8 +14,8 @@ use std::collections::BinaryHeap;
 
 use serde_json::Value;
 
-use super::effects::NodeEffects;
-use crate::ir::{Ir, NodeId, VarId};
+use super::effects::EffectTable;
+use crate::ir::{Body, Ir, NodeId, VarId};
 
 /// When a variable must hold its value: from the op that first writes it (0 for an
 /// external input) to the last op that reads or writes it, as positions in the order.
@@ -45,18 +46,30 @@ pub struct SequentialPlan {
 
 impl SequentialPlan {
     /// Plans `ir` given each node's effects.
-    pub fn build(ir: &Ir, effects: &[NodeEffects]) -> SequentialPlan {
+    pub fn build(ir: &Ir, effects: &EffectTable) -> SequentialPlan {
         let order: Vec<NodeId> = ir.node_ids().collect();
         let nvars = ir.vars.len();
         let mut start: Vec<Option<usize>> = vec![None; nvars];
         let mut end = vec![0usize; nvars];
+        let mut last_read: Vec<Option<usize>> = vec![None; nvars];
         for (pos, &node) in order.iter().enumerate() {
-            let fx = &effects[node.index()];
-            for &v in &fx.reads {
+            for &v in effects.of(node).reads {
+                last_read[v.index()] = Some(pos);
+            }
+        }
+        for (pos, &node) in order.iter().enumerate() {
+            let fx = effects.of(node);
+            for &v in fx.reads {
                 start[v.index()].get_or_insert(0);
                 end[v.index()] = pos;
             }
-            for &v in &fx.writes {
+            let carried = carried_out(ir, node);
+            for &v in fx.writes {
+                // A loop's temporaries that nothing reads later live in the body's own plan.
+                let dead_temporary = !carried.contains(&v) && last_read[v.index()].is_none_or(|r| r <= pos);
+                if ir.node(node).body.is_some() && dead_temporary {
+                    continue;
+                }
                 start[v.index()].get_or_insert(pos);
                 end[v.index()] = pos;
             }
@@ -95,8 +108,21 @@ impl SequentialPlan {
         SequentialPlan { order, live_ranges, slot_of, max_live_variables: slots as usize, constants }
     }
 
-    /// The slot of `var`.
+    /// The slot of `var` (`None` for a variable no op uses, or a loop temporary).
     pub fn slot(&self, var: VarId) -> Option<u32> {
         self.slot_of[var.index()]
     }
+}
+
+/// Variables a loop or block hands to the program after it: its loop variables, its
+/// target and its declared output.
+fn carried_out(ir: &Ir, node: NodeId) -> Vec<VarId> {
+    let n = ir.node(node);
+    let mut vars: Vec<VarId> = n.output.into_iter().collect();
+    match &n.body {
+        Some(Body::Loop(l)) => vars.extend(l.loop_vars.iter().map(|lv| lv.logical)),
+        Some(Body::Block(b)) => vars.extend(b.target),
+        None => {}
+    }
+    vars
 }

@@ -32,7 +32,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
                 .into(),
         });
     }
-    let shape: FileShape = serde_json::from_slice(bytes).map_err(|e| json_error(path, bytes, 0, &e))?;
+    let shape: FileShape = serde_json::from_slice(bytes).map_err(|e| file_error(path, bytes, &e))?;
     let Some(raw_nodes) = shape.nodes else {
         return Err(LoadError::Json {
             path: path.to_owned(),
@@ -48,7 +48,11 @@ pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
         let text = raw.get();
         let offset = text.as_ptr() as usize - bytes.as_ptr() as usize;
         let node_shape: NodeShape = serde_json::from_str(text).map_err(|e| {
-            let mut err = json_error(path, bytes, offset, &e);
+            // Nodes are skipped as raw values, which serde does without a depth limit.
+            let mut err = match too_deep(text.as_bytes()) {
+                Some(at) => nesting_error(path, bytes, offset + at),
+                None => json_error(path, bytes, offset, &e),
+            };
             if let (LoadError::Json { message, .. }, Some(id)) = (&mut err, id_of(text)) {
                 *message = format!("node {id}: {message}");
             }
@@ -68,11 +72,78 @@ fn id_of(text: &str) -> Option<String> {
     }
 }
 
+/// Nesting deeper than this is reported as such (serde_json's limit for the values it parses).
+const MAX_DEPTH: usize = 128;
+
+/// Explains a serde error about the whole file: nesting too deep, a top level that is not
+/// an object, or else [`json_error`].
+fn file_error(path: &Path, bytes: &[u8], e: &serde_json::Error) -> LoadError {
+    if let Some(at) = too_deep(bytes) {
+        return nesting_error(path, bytes, at);
+    }
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let found = match bytes.get(start) {
+        Some(b'[') => "a list",
+        Some(b'"') => "a string",
+        Some(b'-' | b'0'..=b'9') => "a number",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => return json_error(path, bytes, 0, e),
+    };
+    let (line, column) = line_column(bytes, start);
+    LoadError::Json {
+        path: path.to_owned(),
+        line,
+        column,
+        message: format!(
+            "the file holds {found}; an IR file is a JSON object {{\"name\": ..., \"nodes\": [...]}} \
+             (a list of nodes goes in its `nodes` key)"
+        ),
+    }
+}
+
+/// The offset of the first `[` or `{` nested more than [`MAX_DEPTH`] deep (one pass, no recursion).
+fn too_deep(bytes: &[u8]) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (offset, &b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(offset);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn nesting_error(path: &Path, bytes: &[u8], offset: usize) -> LoadError {
+    let (line, column) = line_column(bytes, offset);
+    LoadError::Json {
+        path: path.to_owned(),
+        line,
+        column,
+        message: format!("values are nested more than {MAX_DEPTH} deep; an IR file nests a few levels at most"),
+    }
+}
+
+/// The 1-based line and column of byte `offset` in `bytes`.
+fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    (line, before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1)
+}
+
 /// Turns a serde error at `offset` in `bytes` into a file:line:column error with a hint.
 fn json_error(path: &Path, bytes: &[u8], offset: usize, e: &serde_json::Error) -> LoadError {
-    let before = &bytes[..offset.min(bytes.len())];
-    let base_line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let base_col = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+    let (base_line, base_col) = line_column(bytes, offset);
     let (line, column) = if e.line() <= 1 {
         (base_line, base_col + e.column().saturating_sub(1))
     } else {
@@ -86,6 +157,9 @@ fn json_error(path: &Path, bytes: &[u8], offset: usize, e: &serde_json::Error) -
         }
         serde_json::error::Category::Syntax if text.contains("recursion limit") => {
             format!("{text}: values are nested more than 128 deep; an IR file nests a few levels at most")
+        }
+        serde_json::error::Category::Syntax if text.contains("unicode") || text.contains("UTF-8") => {
+            format!("{text}: the file is not UTF-8 text; save it as UTF-8")
         }
         serde_json::error::Category::Syntax => format!("{text}: this is not valid JSON"),
         _ => format!("{text}; see the IR format in README.md"),
@@ -111,9 +185,7 @@ impl<'p> Builder<'p> {
             return Err(node_error(
                 self.path,
                 &node.id,
-                format!(
-                    "duplicate node id (nodes #{first} and #{index} both use it); give every node a unique id"
-                ),
+                format!("duplicate node id (nodes #{first} and #{index} both use it); give every node a unique id"),
             ));
         }
         self.ir.nodes.push(node);
@@ -157,7 +229,8 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
         let mut body = Builder::new(path, format!("{id} body"), None);
         for (i, step) in steps.unwrap_or_default().iter().enumerate() {
             let step_id = format!("{id}/{i}");
-            let node = parse_step(step, step_id.clone(), &mut body.ir.vars).map_err(|m| node_error(path, &step_id, m))?;
+            let node =
+                parse_step(step, step_id.clone(), &mut body.ir.vars).map_err(|m| node_error(path, &step_id, m))?;
             body.push(node)?;
         }
         let loop_vars = loop_vars
@@ -175,7 +248,11 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
             None => Vec::new(),
             Some(Value::Array(items)) => items,
             Some(other) => {
-                return Err(node_error(path, &id, format!("`metadata.body_nodes` must be a list of nodes, found {other}")));
+                return Err(node_error(
+                    path,
+                    &id,
+                    format!("`metadata.body_nodes` must be a list of nodes, found {other}"),
+                ));
             }
         };
         let mut body = Builder::new(path, format!("{id} body"), None);
@@ -233,9 +310,7 @@ fn parse_iterations(value: Option<&Value>) -> Result<u64, String> {
 fn default_domain(op: &str) -> Domain {
     match op {
         "iter_loop" | "loop" => Domain::Control,
-        "degree" | "neighbor_agg" | "graph_node_count" | "graph_edge_count" | "fused_neighbor_mul_agg" => {
-            Domain::Graph
-        }
+        "degree" | "neighbor_agg" | "graph_node_count" | "graph_edge_count" | "fused_neighbor_mul_agg" => Domain::Graph,
         "attach" | "attach_as" | "save" | "store" | "load_attr" | "load" => Domain::Attr,
         o if o.starts_with("block_") => Domain::Execution,
         _ => Domain::Core,
@@ -253,7 +328,12 @@ fn adopt(body: Ir, outer: &mut VarTable) -> Ir {
 
 /// Reads hidden in metadata: a rebuilt `where`'s mask, a fused op's `fused_inputs` (which
 /// groggy's executor reads instead of `inputs`), `map_nodes`' `map_inputs`.
-fn implicit_reads(op: &str, metadata: &Map<String, Value>, inputs: &[super::model::VarId], vars: &mut VarTable) -> Vec<ImplicitRead> {
+fn implicit_reads(
+    op: &str,
+    metadata: &Map<String, Value>,
+    inputs: &[super::model::VarId],
+    vars: &mut VarTable,
+) -> Vec<ImplicitRead> {
     let mut found: Vec<(&str, &'static str)> = Vec::new();
     if op == "where"
         && let Some(Value::String(mask)) = metadata.get("mask")

@@ -83,18 +83,16 @@ pub fn op_info(op: &str) -> OpInfo {
     match op {
         "constant" | "init_scalar" | "graph_node_count" | "graph_edge_count" => info(Scalar, false),
         "init_nodes" | "init_nodes_unique" | "init_nodes_with_index" => info(Nodes, true),
-        "add" | "sub" | "mul" | "div" | "pow" | "neg" | "abs" | "sqrt" | "exp" | "log"
-        | "min" | "max" | "clip" | "recip" | "compare" | "eq" | "ne" | "lt" | "le" | "gt"
-        | "ge" | "where" | "select" | "map" | "transform" | "element_wise" | "and" | "or"
-        | "xor" | "not" | "broadcast_scalar" | "fused_axpy" | "fused_madd" | "alias"
-        | "load_attr" | "load" => info(Nodes, true),
-        "reduce_scalar" | "reduce" | "sum" | "mean" | "normalize_sum" | "normalize" => {
-            info(Nodes, false)
-        }
+        "add" | "sub" | "mul" | "div" | "pow" | "neg" | "abs" | "sqrt" | "exp" | "log" | "min" | "max" | "clip"
+        | "recip" | "compare" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "where" | "select" | "map" | "transform"
+        | "element_wise" | "and" | "or" | "xor" | "not" | "broadcast_scalar" | "fused_axpy" | "fused_madd"
+        | "alias" | "load_attr" | "load" => info(Nodes, true),
+        "reduce_scalar" | "reduce" | "sum" | "mean" | "normalize_sum" | "normalize" => info(Nodes, false),
         // Copies values into an existing map; with `ordered` it is one sequential sweep.
         "update_in_place" => info(Nodes, false),
-        "degree" | "neighbor_agg" | "fused_neighbor_mul_agg" | "map_nodes"
-        | "collect_neighbor_values" => info(Edges, false),
+        "degree" | "neighbor_agg" | "fused_neighbor_mul_agg" | "map_nodes" | "collect_neighbor_values" => {
+            info(Edges, false)
+        }
         "mode_list" => info(Edges, false),
         "iter_loop" | "loop" => info(Nested, false),
         _ => OpInfo { cost: Unknown, side_effect: false, data_parallel: false, known: false },

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::analysis::{Analysis, CriticalPath, GroggyView};
+use crate::analysis::{Analysis, CriticalPath};
 use crate::ir::{Body, Diagnostic, Ir};
 
 /// The whole `irtop plan` document.
@@ -39,9 +39,22 @@ pub struct PlanDocument<'a> {
     /// Per-node facts.
     pub nodes: Vec<NodeJson<'a>>,
     /// What groggy's own analyzer concludes about this IR.
-    pub groggy: Option<&'a GroggyView>,
+    pub groggy: Option<GroggyJson<'a>>,
     /// Findings.
     pub diagnostics: &'a [Diagnostic],
+}
+
+/// groggy's own levels and estimate.
+#[derive(Debug, Serialize)]
+pub struct GroggyJson<'a> {
+    /// groggy's levels (node ids).
+    pub levels: Vec<Vec<&'a str>>,
+    /// groggy's estimate on its own levels.
+    pub estimated_speedup: f64,
+    /// groggy's decision on its own levels.
+    pub use_parallel: bool,
+    /// Nodes groggy never schedules.
+    pub unscheduled: Vec<&'a str>,
 }
 
 /// One parallel group.
@@ -50,9 +63,9 @@ pub struct GroupJson<'a> {
     /// Node ids, in program order.
     pub node_ids: Vec<&'a str>,
     /// Variables read.
-    pub shared_inputs: &'a [String],
+    pub shared_inputs: Vec<&'a str>,
     /// Variables written.
-    pub outputs: &'a [String],
+    pub outputs: Vec<&'a str>,
     /// Groups feeding this one.
     pub depends_on: &'a [usize],
     /// groggy's factor.
@@ -139,6 +152,13 @@ pub struct SequentialJson<'a> {
     pub live_ranges: BTreeMap<&'a str, [usize; 2]>,
 }
 
+/// Variable names in alphabetical order, as groggy lists them.
+pub fn sorted_names<'a>(ir: &'a Ir, vars: &[crate::ir::VarId]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = vars.iter().map(|&v| ir.var(v)).collect();
+    names.sort_unstable();
+    names
+}
+
 fn path<'a>(ir: &'a Ir, p: &CriticalPath) -> PathJson<'a> {
     PathJson { nodes: p.nodes.iter().map(|&n| ir.node(n).id.as_str()).collect(), ops: p.ops(), cost: p.cost }
 }
@@ -156,8 +176,8 @@ impl<'a> PlanDocument<'a> {
             .iter()
             .map(|g| GroupJson {
                 node_ids: g.nodes.iter().map(|&n| id(n)).collect(),
-                shared_inputs: &g.shared_inputs,
-                outputs: &g.outputs,
+                shared_inputs: sorted_names(ir, &g.shared_inputs),
+                outputs: sorted_names(ir, &g.outputs),
                 depends_on: &g.depends_on,
                 parallelism_factor: g.parallelism_factor,
             })
@@ -172,7 +192,7 @@ impl<'a> PlanDocument<'a> {
             .node_ids()
             .map(|n| {
                 let node = ir.node(n);
-                let fx = &a.effects[n.index()];
+                let fx = a.effects.of(n);
                 let cost = a.costs[n.index()];
                 let body = match (&node.body, a.body(n)) {
                     (Some(b), Some(ba)) => Some(BodyJson {
@@ -211,7 +231,12 @@ impl<'a> PlanDocument<'a> {
             parallelism: a.parallelism(),
             edges,
             nodes,
-            groggy: a.groggy.as_ref(),
+            groggy: a.groggy.as_ref().map(|g| GroggyJson {
+                levels: g.levels.iter().map(|l| l.iter().map(|&n| id(n)).collect()).collect(),
+                estimated_speedup: g.estimated_speedup,
+                use_parallel: g.use_parallel,
+                unscheduled: g.unscheduled.iter().map(|&n| id(n)).collect(),
+            }),
             diagnostics: &a.diagnostics,
         }
     }
@@ -225,7 +250,7 @@ fn sequential<'a>(ir: &'a Ir, a: &Analysis) -> SequentialJson<'a> {
         .iter()
         .map(|&n| {
             let node = ir.node(n);
-            let fx = &a.effects[n.index()];
+            let fx = a.effects.of(n);
             let mut metadata = node.metadata.clone();
             if let Some(Body::Loop(l)) = &node.body {
                 metadata.insert("iterations".into(), l.iterations.into());

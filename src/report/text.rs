@@ -48,7 +48,12 @@ fn write_report(out: &mut String, ir: &Ir, a: &Analysis) -> std::fmt::Result {
             g.levels.len(),
             g.estimated_speedup,
             g.use_parallel,
-            if g.unscheduled.is_empty() { String::new() } else { format!(", never schedules {}", g.unscheduled.join(", ")) }
+            if g.unscheduled.is_empty() {
+                String::new()
+            } else {
+                let ids: Vec<&str> = g.unscheduled.iter().map(|&n| ir.node(n).id.as_str()).collect();
+                format!(", never schedules {}", ids.join(", "))
+            }
         )?;
     }
     writeln!(out)?;
@@ -85,7 +90,11 @@ fn write_report(out: &mut String, ir: &Ir, a: &Analysis) -> std::fmt::Result {
 
     if !a.groups.is_empty() {
         writeln!(out, "Parallel groups")?;
-        writeln!(out, "  {:>5}  {:>4}  {:>7}  {:<12}  {:<30}  outputs", "group", "ops", "factor", "depends_on", "shared_inputs")?;
+        writeln!(
+            out,
+            "  {:>5}  {:>4}  {:>7}  {:<12}  {:<30}  outputs",
+            "group", "ops", "factor", "depends_on", "shared_inputs"
+        )?;
         for (k, g) in a.groups.iter().enumerate() {
             let deps = g.depends_on.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
             writeln!(
@@ -94,8 +103,8 @@ fn write_report(out: &mut String, ir: &Ir, a: &Analysis) -> std::fmt::Result {
                 g.nodes.len(),
                 g.parallelism_factor,
                 if deps.is_empty() { "-".into() } else { deps },
-                truncate(&g.shared_inputs.join(","), 30),
-                g.outputs.join(",")
+                truncate(&names(ir, &g.shared_inputs), 30),
+                names(ir, &g.outputs)
             )?;
         }
         writeln!(out)?;
@@ -126,12 +135,8 @@ fn write_report(out: &mut String, ir: &Ir, a: &Analysis) -> std::fmt::Result {
 
     let (groggy, own): (Vec<_>, Vec<_>) = a.diagnostics.iter().partition(|d| d.code.starts_with("groggy-"));
     if !own.is_empty() {
-        writeln!(
-            out,
-            "Diagnostics ({} errors, {} warnings)",
-            a.count(Severity::Error),
-            a.count(Severity::Warning)
-        )?;
+        let (errors, warnings) = (a.count(Severity::Error), a.count(Severity::Warning));
+        writeln!(out, "Diagnostics ({}, {})", plural(errors, "error"), plural(warnings, "warning"))?;
         for d in own {
             writeln!(out, "  {d}")?;
         }
@@ -155,4 +160,13 @@ fn truncate(s: &str, width: usize) -> String {
         t.push('…');
         t
     }
+}
+
+fn names(ir: &Ir, vars: &[crate::ir::VarId]) -> String {
+    super::plan::sorted_names(ir, vars).join(",")
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
