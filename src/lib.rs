@@ -5,6 +5,7 @@
 //! binary present it.
 
 pub mod analysis;
+pub mod exec;
 pub mod cli;
 pub mod generate;
 pub mod ir;
