@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::analysis::analyze;
+use crate::exec::edge_list::EdgeListError;
+use crate::exec::graph_spec::GraphArgs;
+use crate::exec::{ExecError, Executor, Mode, Program, Retain, RunOptions, Scheduler};
 use crate::generate::{Shape, generate};
 use crate::ir::{LoadError, Severity, load_file};
 use crate::report;
@@ -39,6 +42,26 @@ pub enum Command {
         /// The IR file.
         file: PathBuf,
     },
+    /// Run the IR once on a graph and write its values (every node-map variable, or --var ones).
+    Run {
+        /// The IR file.
+        file: PathBuf,
+        /// The graph.
+        #[command(flatten)]
+        graph: GraphArgs,
+        /// Scheduling mode: seq, levels, dataflow, data, levels+data, dataflow+data.
+        #[arg(long, default_value = "seq")]
+        mode: Mode,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Only write this variable (repeatable).
+        #[arg(long = "var", value_name = "NAME")]
+        vars: Vec<String>,
+        /// Write to this file: `.csv` for CSV, anything else JSON (default: JSON on stdout).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Write a large generated IR (seeded) to stdout, to measure irtop at scale.
     Gen {
         /// Number of ops.
@@ -62,6 +85,15 @@ pub enum CliError {
     /// The input file is not a valid IR.
     #[error(transparent)]
     Input(#[from] LoadError),
+    /// The graph file is not a valid edge list.
+    #[error(transparent)]
+    Graph(#[from] EdgeListError),
+    /// The IR cannot run, or failed while running.
+    #[error("{0}")]
+    Exec(#[from] ExecError),
+    /// A flag's value is not usable.
+    #[error("{0}")]
+    Usage(String),
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -71,7 +103,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input(_) => 2,
+            CliError::Input(_) | CliError::Graph(_) | CliError::Exec(_) | CliError::Usage(_) => 2,
             CliError::Output(_) => 1,
         }
     }
@@ -83,6 +115,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Report { file }) => emit(&file, out, Format::Report),
         Some(Command::Plan { file }) => emit(&file, out, Format::Plan),
         Some(Command::Dot { file }) => emit(&file, out, Format::Dot),
+        Some(Command::Run { file, graph, mode, threads, vars, out: path }) => {
+            run_once(&file, &graph, mode, threads, &vars, path.as_deref(), out)
+        }
         Some(Command::Gen { ops, shape, width, seed }) => {
             out.write_all(&generate(shape, ops, width, seed))?;
             out.write_all(b"\n")?;
@@ -120,6 +155,59 @@ fn emit(file: &Path, out: &mut dyn Write, format: Format) -> Result<(), CliError
         for d in analysis.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
             eprintln!("{}: {d}", file.display());
         }
+    }
+    Ok(())
+}
+
+/// A rayon pool of `threads` workers (default: all cores).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::Usage(format!("cannot start {} threads: {e}", threads.unwrap_or(0))))
+}
+
+/// `irtop run`: one run, values written as JSON or CSV.
+fn run_once(
+    file: &Path,
+    graph: &GraphArgs,
+    mode: Mode,
+    threads: Option<usize>,
+    vars: &[String],
+    path: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let ir = load_file(file)?;
+    let analysis = analyze(&ir);
+    let program = Program::compile(&ir, &analysis)?;
+    let wanted: Vec<crate::ir::VarId> = vars
+        .iter()
+        .map(|name| {
+            ir.vars
+                .get(name)
+                .ok_or_else(|| CliError::Usage(format!("--var {name}: no variable of that name in {}", file.display())))
+        })
+        .collect::<Result<_, _>>()?;
+    let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
+    let g = graph.build()?;
+    let pool = thread_pool(if mode == Mode::SEQ { Some(1) } else { threads })?;
+    let outcome = pool.install(|| Scheduler(mode).run(&program, &g, &RunOptions { retain, trace: false }))?;
+    let ids: Vec<crate::ir::VarId> =
+        if wanted.is_empty() { (0..ir.vars.len() as u32).map(crate::ir::VarId).collect() } else { wanted };
+    let columns: report::results::Columns =
+        ids.iter().filter_map(|&v| Some((ir.var(v), outcome.values[v.index()].as_ref()?))).collect();
+    let csv = path.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+    let text = if csv {
+        report::results::to_csv(g.node_count(), &columns)
+    } else {
+        let mut t = serde_json::to_string_pretty(&report::results::to_json(g.node_count(), &columns))
+            .map_err(std::io::Error::from)?;
+        t.push('\n');
+        t
+    };
+    match path {
+        Some(p) => std::fs::write(p, text)?,
+        None => out.write_all(text.as_bytes())?,
     }
     Ok(())
 }

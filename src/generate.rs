@@ -55,7 +55,7 @@ pub fn generate(shape: Shape, ops: usize, width: usize, seed: u64) -> Vec<u8> {
         };
         let roll: u32 = rng.random_range(0..100);
         let (domain, op, arity, mut metadata): (&str, &str, usize, Map<String, Value>) = if !has_source || roll < 4 {
-            if roll % 2 == 0 {
+            if roll.is_multiple_of(2) {
                 (
                     "core",
                     "constant",

@@ -5,8 +5,8 @@
 //! binary present it.
 
 pub mod analysis;
-pub mod exec;
 pub mod cli;
+pub mod exec;
 pub mod generate;
 pub mod ir;
 pub mod report;

@@ -58,14 +58,14 @@ impl GenNode {
             "constant" | "init_nodes" => vec![],
             "neighbor_agg" | "update_in_place" => vec![self.a],
             "degree" => {
-                if self.out_kind % 2 == 0 {
+                if self.out_kind.is_multiple_of(2) {
                     vec![]
                 } else {
                     vec![self.a]
                 }
             }
             "attach" => {
-                if self.out_kind % 2 == 0 {
+                if self.out_kind.is_multiple_of(2) {
                     vec![self.a]
                 } else {
                     vec![self.a, self.b]

@@ -1,6 +1,21 @@
 //! Running an IR for real: the graph, values, kernels, schedulers and timing.
 
+pub mod edge_list;
+pub mod env;
+pub mod error;
+pub mod executor;
 pub mod graph;
+pub mod graph_spec;
+pub mod kernel;
+pub mod kernels;
+pub mod program;
 pub mod report;
+pub mod synthetic;
+pub mod value;
 
+pub use env::Retain;
+pub use error::ExecError;
+pub use executor::{Executor, Mode, RunOptions, RunOutcome, Schedule, Scheduler};
 pub use graph::Graph;
+pub use program::Program;
+pub use value::Value;

@@ -2,4 +2,5 @@
 
 pub mod dot;
 pub mod plan;
+pub mod results;
 pub mod text;

@@ -1,0 +1,75 @@
+//! Variable storage during a run: one slot per variable, values shared by `Arc` so that
+//! concurrent ops read without copying; values are dropped after their last use unless
+//! the caller keeps them.
+
+use std::sync::{Arc, Mutex};
+
+use super::value::Value;
+use crate::ir::VarId;
+
+/// Which values survive to the end of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retain {
+    /// Every variable (an `irtop run` without `--var`).
+    All,
+    /// The program's results: variables nothing reads after their last write.
+    Sinks,
+    /// Exactly these variables.
+    Vars(Vec<VarId>),
+}
+
+/// Slots for every variable, each behind its own lock so that dataflow workers can write
+/// different variables at once.
+#[derive(Debug)]
+pub struct Env {
+    slots: Vec<Mutex<Option<Arc<Value>>>>,
+    keep: Vec<bool>,
+    live_bytes: Mutex<(usize, usize)>,
+}
+
+impl Env {
+    /// An empty environment of `n` variables keeping `keep[v]` to the end.
+    pub fn new(n: usize, keep: Vec<bool>) -> Env {
+        Env { slots: (0..n).map(|_| Mutex::new(None)).collect(), keep, live_bytes: Mutex::new((0, 0)) }
+    }
+
+    fn slot(&self, v: VarId) -> std::sync::MutexGuard<'_, Option<Arc<Value>>> {
+        self.slots[v.index()].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value of `v`, if it has one.
+    pub fn get(&self, v: VarId) -> Option<Arc<Value>> {
+        self.slot(v).clone()
+    }
+
+    /// Sets `v`.
+    pub fn set(&self, v: VarId, value: Arc<Value>) {
+        let added = value.bytes();
+        let old = self.slot(v).replace(value);
+        self.account(added, old.map_or(0, |o| o.bytes()));
+    }
+
+    /// Drops `v`'s value unless it is kept to the end.
+    pub fn release(&self, v: VarId) {
+        if !self.keep[v.index()] {
+            let old = self.slot(v).take();
+            self.account(0, old.map_or(0, |o| o.bytes()));
+        }
+    }
+
+    fn account(&self, added: usize, removed: usize) {
+        let mut lb = self.live_bytes.lock().unwrap_or_else(|e| e.into_inner());
+        lb.0 = lb.0 + added - removed.min(lb.0 + added);
+        lb.1 = lb.1.max(lb.0);
+    }
+
+    /// Most bytes of values alive at once during the run.
+    pub fn peak_bytes(&self) -> usize {
+        self.live_bytes.lock().unwrap_or_else(|e| e.into_inner()).1
+    }
+
+    /// The final values, by variable index.
+    pub fn into_values(self) -> Vec<Option<Arc<Value>>> {
+        self.slots.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect()
+    }
+}
