@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::analysis::analyze;
+use crate::exec::bench::{BenchOptions, run_bench};
 use crate::exec::edge_list::EdgeListError;
 use crate::exec::graph_spec::GraphArgs;
 use crate::exec::{ExecError, Executor, Mode, Program, Retain, RunOptions, Scheduler};
 use crate::generate::{Shape, generate};
 use crate::ir::{LoadError, Severity, load_file};
 use crate::report;
+use std::sync::atomic::AtomicBool;
 
 /// irtop: see how parallel a groggy dataflow IR is.
 #[derive(Debug, Parser)]
@@ -61,6 +63,29 @@ pub enum Command {
         /// Write to this file: `.csv` for CSV, anything else JSON (default: JSON on stdout).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+    /// Time the IR in seq and every parallel mode; print medians, speedups and groggy's prediction.
+    Bench {
+        /// The IR file.
+        file: PathBuf,
+        /// The graph (default: R-MAT scale 18, edge factor 16).
+        #[command(flatten)]
+        graph: GraphArgs,
+        /// Worker threads of the parallel modes (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Timed repetitions per mode, after one warm-up.
+        #[arg(long, default_value_t = 5)]
+        reps: usize,
+        /// Only these modes (repeatable; seq always runs as the baseline).
+        #[arg(long = "mode", value_name = "MODE")]
+        modes: Vec<Mode>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Write the last repetition of each mode as Chrome trace-event JSON.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
     },
     /// Write a large generated IR (seeded) to stdout, to measure irtop at scale.
     Gen {
@@ -117,6 +142,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Dot { file }) => emit(&file, out, Format::Dot),
         Some(Command::Run { file, graph, mode, threads, vars, out: path }) => {
             run_once(&file, &graph, mode, threads, &vars, path.as_deref(), out)
+        }
+        Some(Command::Bench { file, graph, threads, reps, modes, json, trace }) => {
+            bench(&file, &graph, threads, reps, modes, json, trace.as_deref(), out)
         }
         Some(Command::Gen { ops, shape, width, seed }) => {
             out.write_all(&generate(shape, ops, width, seed))?;
@@ -208,6 +236,46 @@ fn run_once(
     match path {
         Some(p) => std::fs::write(p, text)?,
         None => out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+/// `irtop bench`.
+#[allow(clippy::too_many_arguments)]
+fn bench(
+    file: &Path,
+    graph: &GraphArgs,
+    threads: Option<usize>,
+    reps: usize,
+    modes: Vec<Mode>,
+    json: bool,
+    trace: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let ir = load_file(file)?;
+    let analysis = analyze(&ir);
+    let program = Program::compile(&ir, &analysis)?;
+    let g = graph.build()?;
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let options =
+        BenchOptions { threads, reps: reps.max(1), modes: if modes.is_empty() { Mode::ALL.to_vec() } else { modes } };
+    let report = run_bench(
+        &program,
+        &g,
+        analysis.estimated_speedup,
+        &options,
+        &|mode, _| Box::new(Scheduler(mode)),
+        &AtomicBool::new(false),
+        &|_| {},
+    )?;
+    if let Some(path) = trace {
+        std::fs::write(path, serde_json::to_vec(&report::trace::to_trace(&report)).map_err(std::io::Error::from)?)?;
+    }
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
+    } else {
+        out.write_all(report::bench_text::render(&report, options.reps).as_bytes())?;
     }
     Ok(())
 }

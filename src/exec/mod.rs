@@ -1,5 +1,6 @@
 //! Running an IR for real: the graph, values, kernels, schedulers and timing.
 
+pub mod bench;
 pub mod edge_list;
 pub mod env;
 pub mod error;
@@ -8,8 +9,10 @@ pub mod graph;
 pub mod graph_spec;
 pub mod kernel;
 pub mod kernels;
+pub mod mock;
 pub mod program;
 pub mod report;
+pub mod stats;
 pub mod synthetic;
 pub mod value;
 

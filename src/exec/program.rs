@@ -157,9 +157,23 @@ fn compile_scope(ir: &Ir, a: &Analysis, map: &[VarId], names: &std::sync::Arc<[S
             last_use[map[v.index()].index()] = Some(i);
             last_read[map[v.index()].index()] = Some(i);
         }
+        // A loop's temporaries are not results: only its loop variables and the outer
+        // variables it updates in place (and whatever a later step reads) outlive it.
+        let carried: Vec<VarId> = match &steps[i].kind {
+            StepKind::Loop(lp) => lp
+                .init
+                .iter()
+                .map(|&(_, logical)| logical)
+                .chain(fx.writes.iter().filter(|v| fx.reads.contains(v)).map(|v| map[v.index()]))
+                .collect(),
+            StepKind::Kernel(_) => Vec::new(),
+        };
         for v in fx.writes {
-            last_use[map[v.index()].index()] = Some(i);
-            last_write[map[v.index()].index()] = Some(i);
+            let v = map[v.index()];
+            last_use[v.index()] = Some(i);
+            if matches!(steps[i].kind, StepKind::Kernel(_)) || carried.contains(&v) {
+                last_write[v.index()] = Some(i);
+            }
         }
     }
     let sinks = (0..var_count)

@@ -61,15 +61,9 @@ pub fn rmat(scale: u32, edge_factor: u32, seed: u64) -> Graph {
                 bits >>= 32;
             }
             let r = bits & 0xFFFF_FFFF;
-            let (du, dv) = if r < t_a {
-                (0, 0)
-            } else if r < t_ab {
-                (0, 1)
-            } else if r < t_abc {
-                (1, 0)
-            } else {
-                (1, 1)
-            };
+            // Branch-free quadrant: a = (0, 0), b = (0, 1), c = (1, 0), d = (1, 1).
+            let du = u32::from(r >= t_ab);
+            let dv = u32::from(r >= t_a && r < t_ab) | u32::from(r >= t_abc);
             u = (u << 1) | du;
             v = (v << 1) | dv;
         }

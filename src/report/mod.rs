@@ -1,6 +1,8 @@
 //! Writers that present an analysis: text report, plan JSON, Graphviz DOT.
 
+pub mod bench_text;
 pub mod dot;
 pub mod plan;
 pub mod results;
 pub mod text;
+pub mod trace;

@@ -1,0 +1,113 @@
+//! Benchmarks: a warm-up, then repetitions of seq and each parallel mode on its own pool;
+//! medians, speedups over seq, and how far each mode's results are from seq's.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use super::env::Retain;
+use super::error::ExecError;
+use super::executor::{Executor, Mode, RunOptions, RunOutcome};
+use super::graph::Graph;
+use super::program::Program;
+use super::report::{BenchReport, GraphInfo, ModeResult, Predicted};
+use super::stats::Summary;
+
+/// What to benchmark.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Worker threads of the parallel modes (seq always runs on one).
+    pub threads: usize,
+    /// Timed repetitions per mode, after one warm-up run.
+    pub reps: usize,
+    /// Modes to run; seq is always run first as the baseline.
+    pub modes: Vec<Mode>,
+}
+
+/// Runs the benchmark. `executor(mode, threads)` gives the executor of a mode (the real
+/// [`super::Scheduler`] or a mock); `progress` gets the fraction done after each run;
+/// setting `cancel` stops at the next run boundary with [`ExecError::Cancelled`].
+pub fn run_bench(
+    program: &Program,
+    graph: &Graph,
+    groggy_estimate: f64,
+    options: &BenchOptions,
+    executor: &dyn Fn(Mode, usize) -> Box<dyn Executor + Send>,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(f32),
+) -> Result<BenchReport, ExecError> {
+    let mut modes: Vec<Mode> = vec![Mode::SEQ];
+    modes.extend(options.modes.iter().copied().filter(|&m| m != Mode::SEQ));
+    let runs_total = (modes.len() * (options.reps + 1)) as f32;
+    let mut runs_done = 0.0f32;
+    let mut results = Vec::new();
+    let mut timelines = Vec::new();
+    let mut baseline: Option<(f64, RunOutcome)> = None;
+    for mode in modes {
+        let threads = if mode == Mode::SEQ { 1 } else { options.threads.max(1) };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| ExecError::Failed {
+            node: String::new(),
+            op: String::new(),
+            message: e.to_string(),
+        })?;
+        let exec = executor(mode, threads);
+        let mut times: Vec<Duration> = Vec::with_capacity(options.reps);
+        let mut last = None;
+        for rep in 0..=options.reps {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ExecError::Cancelled);
+            }
+            let opts = RunOptions { retain: Retain::Sinks, trace: rep == options.reps };
+            let outcome = pool.install(|| exec.run(program, graph, &opts))?;
+            if rep > 0 {
+                times.push(outcome.elapsed);
+            }
+            last = Some(outcome);
+            runs_done += 1.0;
+            progress(runs_done / runs_total);
+        }
+        let Some(mut outcome) = last else { continue };
+        let summary = Summary::of(&times);
+        let (speedup, max_abs_diff) = match &baseline {
+            None => (1.0, 0.0),
+            Some((seq_median, seq)) => (ratio(*seq_median, summary.median_s), max_diff(seq, &outcome)),
+        };
+        timelines.push((mode.name().to_owned(), std::mem::take(&mut outcome.spans)));
+        results.push(ModeResult {
+            mode: mode.name().to_owned(),
+            threads,
+            median_s: summary.median_s,
+            min_s: summary.min_s,
+            max_s: summary.max_s,
+            speedup,
+            max_abs_diff,
+        });
+        if baseline.is_none() {
+            baseline = Some((summary.median_s, outcome));
+        }
+    }
+    Ok(BenchReport {
+        graph: GraphInfo { nodes: graph.node_count(), edges: graph.edge_count(), source: graph.source.clone() },
+        threads: options.threads.max(1),
+        modes: results,
+        predicted: Predicted { groggy: groggy_estimate },
+        timelines,
+    })
+}
+
+fn ratio(seq: f64, mode: f64) -> f64 {
+    if mode > 0.0 { seq / mode } else { 1.0 }
+}
+
+/// Largest difference between two runs' surviving values (0 when both lack values, as
+/// in the mock).
+fn max_diff(a: &RunOutcome, b: &RunOutcome) -> f64 {
+    a.values
+        .iter()
+        .zip(&b.values)
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => x.max_abs_diff(y),
+            (None, None) => 0.0,
+            _ => f64::INFINITY,
+        })
+        .fold(0.0, f64::max)
+}

@@ -1,0 +1,198 @@
+//! Every mode computes what seq computes; PageRank from groggy's IR is a real PageRank;
+//! benchmark statistics on the deterministic mock executor.
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use irtop::analysis::analyze;
+use irtop::exec::bench::{BenchOptions, run_bench};
+use irtop::exec::mock::MockExecutor;
+use irtop::exec::synthetic::{rmat, uniform};
+use irtop::exec::{Executor, Graph, Mode, Program, Retain, RunOptions, Scheduler, Value};
+use irtop::generate::{Shape, generate};
+use irtop::ir::load_bytes;
+use proptest::prelude::*;
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool")
+}
+
+fn run(program: &Program, graph: &Graph, mode: Mode, pool: &rayon::ThreadPool) -> Result<Vec<Option<Value>>, String> {
+    let opts = RunOptions { retain: Retain::All, trace: false };
+    let out = pool.install(|| Scheduler(mode).run(program, graph, &opts)).map_err(|e| e.to_string())?;
+    Ok(out.values.into_iter().map(|v| v.map(|a| (*a).clone())).collect())
+}
+
+/// Bit-for-bit equality, NaN equal to NaN.
+fn same_bits(a: &Value, b: &Value) -> bool {
+    let bits = |v: &Value| -> Vec<u64> {
+        match v {
+            Value::Scalar(s) => vec![s.value.to_bits()],
+            Value::Map(m) => m.values.iter().map(|x| x.to_bits()).collect(),
+            Value::Lists(l) => l.lists.iter().flatten().map(|x| x.to_bits()).collect(),
+        }
+    };
+    bits(a) == bits(b)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Random IRs on random graphs: every mode gives seq's values bit for bit (reductions
+    /// use a fixed chunking), or fails like seq.
+    #[test]
+    fn every_mode_equals_seq(ops in 1usize..80, ir_seed in 0u64..1000, nodes in 0usize..300, degree in 0usize..6, graph_seed in 0u64..100, layered in any::<bool>()) {
+        let shape = if layered { Shape::Layered } else { Shape::Random };
+        let ir = load_bytes(&generate(shape, ops, 8, ir_seed), Path::new("random.json")).expect("generated IR loads");
+        let a = analyze(&ir);
+        let program = Program::compile(&ir, &a).expect("generated ops all have kernels");
+        let graph = uniform(nodes, nodes * degree, graph_seed);
+        let two = pool(2);
+        let seq = run(&program, &graph, Mode::SEQ, &pool(1));
+        for mode in Mode::ALL {
+            let got = run(&program, &graph, mode, &two);
+            match (&seq, &got) {
+                (Ok(s), Ok(g)) => {
+                    for (v, (x, y)) in s.iter().zip(g).enumerate() {
+                        match (x, y) {
+                            (Some(x), Some(y)) => prop_assert!(same_bits(x, y), "{mode}: {} differs", ir.var(irtop::ir::VarId(v as u32))),
+                            (None, None) => {}
+                            _ => prop_assert!(false, "{mode}: {} defined in one run only", ir.var(irtop::ir::VarId(v as u32))),
+                        }
+                    }
+                }
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "{mode}: seq {:?} vs {:?}", seq.as_ref().err(), got.as_ref().err()),
+            }
+        }
+    }
+}
+
+/// PageRank by plain power iteration, written independently of irtop's kernels: pull over
+/// in-edges, sinks' rank spread evenly, 20 iterations, damping 0.85.
+fn power_iteration(g: &Graph, iterations: usize) -> Vec<f64> {
+    let n = g.node_count();
+    let mut r = vec![1.0 / n as f64; n];
+    for _ in 0..iterations {
+        let sink: f64 = (0..n).filter(|&v| g.out_neighbors(v).is_empty()).map(|v| r[v]).sum();
+        let next: Vec<f64> = (0..n)
+            .map(|v| {
+                let pulled: f64 =
+                    g.in_neighbors(v).iter().map(|&u| r[u as usize] / g.out_neighbors(u as usize).len() as f64).sum();
+                0.85 * pulled + 0.15 / n as f64 + 0.85 * sink / n as f64
+            })
+            .collect();
+        r = next;
+    }
+    r
+}
+
+#[test]
+fn pagerank_ir_is_pagerank() {
+    let ir = irtop::ir::load_file(&common::fixture("pagerank_loop.ir.json")).expect("fixture");
+    let a = analyze(&ir);
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let graph = rmat(10, 8, 3);
+    let expected = power_iteration(&graph, 20);
+    let ranks = ir.vars.get("ranks").expect("ranks");
+    for mode in Mode::ALL {
+        let values = run(&program, &graph, mode, &pool(2)).expect("runs");
+        let Some(Value::Map(m)) = &values[ranks.index()] else { panic!("ranks is a node map") };
+        let sum: f64 = m.values.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{mode}: sum {sum}");
+        let worst = m.values.iter().zip(&expected).map(|(a, b)| ((a - b) / b).abs()).fold(0.0, f64::max);
+        assert!(worst < 1e-9, "{mode}: largest relative difference {worst}");
+    }
+}
+
+#[test]
+fn ops_on_an_empty_graph() {
+    let ir = load_bytes(
+        br#"{"nodes": [
+          {"id": "d", "op_type": "degree", "output": "deg"},
+          {"id": "s", "op_type": "reduce_scalar", "inputs": ["deg"], "output": "total", "metadata": {"op": "sum"}},
+          {"id": "a", "op_type": "neighbor_agg", "inputs": ["deg"], "output": "agg", "metadata": {"agg": "max"}}
+        ]}"#,
+        Path::new("empty.json"),
+    )
+    .expect("loads");
+    let a = analyze(&ir);
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let values = run(&program, &uniform(0, 0, 1), Mode::SEQ, &pool(1)).expect("runs");
+    assert_eq!(
+        values[ir.vars.get("deg").expect("deg").index()],
+        Some(Value::Map(irtop::exec::value::NodeMap { values: vec![], int: true }))
+    );
+    assert_eq!(values[ir.vars.get("total").expect("total").index()], Some(Value::float(0.0)));
+}
+
+#[test]
+fn values_are_freed_after_their_last_use() {
+    let (ir, a) = common::analysed("pagerank_loop");
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let graph = rmat(12, 8, 1);
+    let opts = RunOptions { retain: Retain::Sinks, trace: false };
+    let out = pool(1).install(|| Scheduler(Mode::SEQ).run(&program, &graph, &opts)).expect("runs");
+    let alive = out.values.iter().filter(|v| v.is_some()).count();
+    assert!(alive < ir.vars.len() / 2, "{alive} of {} variables still alive", ir.vars.len());
+    assert!(out.values[ir.vars.get("ranks").expect("ranks").index()].is_some(), "the result survives");
+    let map_bytes = 8 * graph.node_count();
+    assert!(out.peak_bytes <= (a.sequential.max_live_variables + 16) * map_bytes, "peak {} bytes", out.peak_bytes);
+}
+
+fn one_ms(_: &irtop::exec::program::Step) -> f64 {
+    0.001
+}
+
+#[test]
+fn bench_statistics_on_the_mock_executor() {
+    let (ir, a) = common::analysed("seed_full_plan");
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec() };
+    let report = run_bench(
+        &program,
+        &uniform(10, 10, 1),
+        a.estimated_speedup,
+        &options,
+        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .expect("mock bench");
+    let by = |m: &str| report.modes.iter().find(|r| r.mode == m).expect("mode");
+    // 9 ops of 1 ms: seq 9 ms; levels of 4, 3, 1, 1 ops on 2 workers: 2 + 2 + 1 + 1 ms.
+    assert!((by("seq").median_s - 0.009).abs() < 1e-12);
+    assert!((by("levels").median_s - 0.006).abs() < 1e-12);
+    assert!((by("levels").speedup - 1.5).abs() < 1e-9);
+    assert!((by("data").speedup - 2.0).abs() < 1e-9);
+    assert_eq!(report.predicted.groggy, a.estimated_speedup);
+    assert_eq!(report.modes.len(), 6);
+    assert!(report.timeline("levels").is_some_and(|t| t.len() == 9 && t.iter().all(|s| s.worker < 2)));
+    let json = serde_json::to_value(&report).expect("serialises");
+    for key in ["graph", "threads", "modes", "predicted"] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    for key in ["mode", "threads", "median_s", "min_s", "max_s", "speedup", "max_abs_diff"] {
+        assert!(json["modes"][0].get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn cancelling_stops_the_bench() {
+    let (ir, a) = common::analysed("seed_diamond");
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec() };
+    let err = run_bench(
+        &program,
+        &uniform(10, 10, 1),
+        1.0,
+        &options,
+        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
+        &AtomicBool::new(true),
+        &|_| {},
+    )
+    .unwrap_err();
+    assert_eq!(err, irtop::exec::ExecError::Cancelled);
+}
