@@ -19,7 +19,8 @@ use std::sync::atomic::AtomicBool;
 #[derive(Debug, Parser)]
 #[command(name = "irtop", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// IR file to show (the terminal UI is coming; for now this prints the report).
+    /// IR file to show in the terminal UI (default: the built-in PageRank sample). When
+    /// stdout is not a terminal, prints the report instead.
     pub file: Option<PathBuf>,
     /// A headless subcommand.
     #[command(subcommand)]
@@ -153,12 +154,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         }
         None => match cli.file {
             Some(file) => emit(&file, out, Format::Report),
-            None => {
-                let sample = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pagerank_loop.json"));
-                emit(sample, out, Format::Report)
-            }
+            None => emit(&sample_path(), out, Format::Report),
         },
     }
+}
+
+/// The built-in sample `irtop` opens without a file: groggy's PageRank loop.
+pub fn sample_path() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pagerank_loop.json")).to_owned()
 }
 
 enum Format {

@@ -10,3 +10,4 @@ pub mod exec;
 pub mod generate;
 pub mod ir;
 pub mod report;
+pub mod tui;

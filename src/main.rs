@@ -1,16 +1,23 @@
 //! The `irtop` binary: parse arguments, run, map errors to exit codes (2: bad input,
-//! 1: internal failure).
+//! 1: internal failure). `irtop [FILE]` on a terminal opens the TUI.
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
-use irtop::cli::{Cli, run};
+use irtop::cli::{Cli, run, sample_path};
+use irtop::tui::{self, Theme, TuiError};
 
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("irtop: cannot install the error reporter: {e}");
     }
     let cli = Cli::parse();
+    if cli.command.is_none() && std::io::stdout().is_terminal() {
+        return run_tui(cli.file.unwrap_or_else(sample_path));
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match run(cli, &mut out) {
@@ -19,6 +26,27 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("irtop: error: {e}");
             ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// The terminal UI on `path`; a file that does not load exits 2 like the subcommands.
+fn run_tui(path: PathBuf) -> ExitCode {
+    let options = tui::Options {
+        bench: Arc::new(|_, _, _| Err("the executor is not built yet".into())),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        theme: Theme::from_env(),
+    };
+    match tui::run(&path, options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(TuiError::Load(e)) => {
+            eprintln!("irtop: error: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            let report = color_eyre::eyre::Report::new(e).wrap_err("the terminal UI stopped");
+            eprintln!("irtop: error: {report:?}");
+            ExitCode::from(1)
         }
     }
 }

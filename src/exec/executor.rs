@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::env::{Env, Retain};
 use super::error::ExecError;
 use super::graph::Graph;
-use super::kernel::Par;
+use super::kernel::{Kernel, Par};
 use super::program::{LoopProgram, Program, Step, StepKind};
 use super::report::OpSpan;
 use super::value::Value;
@@ -316,6 +316,12 @@ fn run_step(ctx: &Ctx, step: &Step, level: u32) -> Result<(), ExecError> {
                     })
                 })
                 .collect::<Result<_, _>>()?;
+            if let (Kernel::Copy, Some(v), Some(source)) = (kernel, step.output, inputs.first()) {
+                // Values are immutable once written: an alias or in-place copy shares them.
+                ctx.env.set(v, Arc::clone(source));
+                ctx.record(step, level, t0);
+                return Ok(());
+            }
             let refs: Vec<&Value> = inputs.iter().map(Arc::as_ref).collect();
             let par = if kernel.is_sequential() { Par::Seq } else { ctx.mode.par() };
             let out = kernel.apply(&refs, ctx.graph, par).map_err(|m| ctx.failed(step, m))?;

@@ -251,6 +251,25 @@ mod tests {
     }
 
     #[test]
+    fn isolated_nodes_get_the_empty_results() {
+        // tiny plus node 4 with no edges at all.
+        let g = Graph::from_edges(5, &[(0, 1), (0, 2), (1, 2), (3, 3)], None, String::new());
+        let x = Value::Map(NodeMap { values: vec![1.0, 2.0, 3.0, 4.0, 5.0], int: true });
+        assert_eq!(values(degree(&g, Par::Seq))[4], 0.0);
+        assert!(values(neighbor_agg(Agg::Sum, false, &x, &g, Par::Seq).unwrap())[4].is_sign_negative());
+        assert_eq!(values(neighbor_agg(Agg::Mean, false, &x, &g, Par::Seq).unwrap())[4], 0.0);
+        assert!(values(neighbor_agg(Agg::Max, false, &x, &g, Par::Seq).unwrap())[4].is_nan());
+        assert_eq!(
+            values(map_nodes(Agg::Mode, false, &x, &g, Par::Seq).unwrap())[4],
+            0.0,
+            "no out-neighbours: label 0"
+        );
+        let Value::Lists(l) = collect(false, &x, &g, Par::Seq).unwrap() else { panic!() };
+        assert!(l.lists[4].is_empty());
+        assert!(values(mode_list(TieBreak::Lowest, &Value::Lists(l), Par::Seq).unwrap())[4].is_nan());
+    }
+
+    #[test]
     fn weighted_sum_uses_edge_weights() {
         let g = Graph::from_edges(2, &[(0, 1), (1, 1)], Some(&[2.0, 0.5]), String::new());
         let x = Value::float_map(vec![3.0, 4.0]);

@@ -1,0 +1,504 @@
+//! The TUI's state ([`App`]: model plus view state) and [`update`], which turns a [`Msg`]
+//! into a new state and at most one [`Effect`]. `update` does no I/O: no files, no clock, no
+//! terminal, so every behaviour here is tested without a terminal.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::bench_job::MODES;
+use super::effect::Effect;
+use super::layout::{areas, list_height};
+use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
+use super::msg::Msg;
+use super::rows::{LevelRow, find_op, level_rows, locate};
+use super::theme::Theme;
+use super::view::{GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
+
+/// Most threads the `+` key goes to.
+pub const MAX_THREADS: usize = 512;
+
+/// The whole TUI state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// What is known.
+    pub model: Model,
+    /// How it is shown.
+    pub view: ViewState,
+}
+
+impl App {
+    /// The state after the first successful load of `path`; benchmarks default to `threads`.
+    pub fn new(path: PathBuf, snapshot: Snapshot, threads: usize, theme: Theme) -> App {
+        let file_name =
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+        let model = Model {
+            path,
+            file_name,
+            snapshot,
+            problem: None,
+            reload: JobState::default(),
+            watch_error: None,
+            bench: BenchState::new(threads),
+        };
+        let mut app = App { model, view: ViewState::new(theme) };
+        app.keep_place();
+        app
+    }
+
+    /// True while something animates (a reload or a benchmark in flight): the runtime then
+    /// sends [`Msg::Tick`]s; otherwise it sleeps until the next event.
+    pub fn is_animating(&self) -> bool {
+        self.model.reload.pending || self.model.bench.running.is_some()
+    }
+
+    /// The levels pane's rows for the current snapshot and expansions.
+    pub fn level_rows(&self) -> Vec<LevelRow<'_>> {
+        let s = &self.model.snapshot;
+        level_rows(&s.ir, &s.analysis, &self.view.expanded)
+    }
+
+    /// The selected op's id in the levels pane.
+    pub fn selected_op(&self) -> Option<&str> {
+        self.view.levels.id.as_deref()
+    }
+
+    /// Group indices in the table's current order.
+    pub fn sorted_groups(&self) -> Vec<usize> {
+        let groups = &self.model.snapshot.analysis.groups;
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        let sort = self.view.group_sort;
+        order.sort_by(|&a, &b| {
+            let (ga, gb) = (&groups[a], &groups[b]);
+            let o = match sort.key {
+                GroupKey::Index => a.cmp(&b),
+                GroupKey::Ops => ga.nodes.len().cmp(&gb.nodes.len()),
+                GroupKey::Factor => ga.parallelism_factor.total_cmp(&gb.parallelism_factor),
+                GroupKey::Inputs => ga.shared_inputs.len().cmp(&gb.shared_inputs.len()),
+                GroupKey::Outputs => ga.outputs.len().cmp(&gb.outputs.len()),
+            };
+            let o = if sort.descending { o.reverse() } else { o };
+            o.then(a.cmp(&b))
+        });
+        order
+    }
+
+    /// Re-finds every selection after the snapshot, the expansions or the size changed:
+    /// ops by id where they still exist, else the nearest row; scroll clamped.
+    fn keep_place(&mut self) {
+        self.levels_move(|_, r, c, _| (r, c));
+        self.path_move(|i, _| i);
+        let groups = self.model.snapshot.analysis.groups.len();
+        self.view.group = self.view.group.min(groups.saturating_sub(1));
+        self.groups_move(0);
+        let n = self.model.snapshot.analysis.diagnostics.len();
+        let h = list_height(self, Pane::Diagnostics);
+        self.view.diagnostics.clamp(n, h);
+    }
+
+    /// Moves the levels selection: `f(rows, row, col, sticky col)` gives the new `(row, col)`.
+    fn levels_move(&mut self, f: impl FnOnce(&[LevelRow<'_>], usize, usize, usize) -> (usize, usize)) {
+        let height = list_height(self, Pane::Levels);
+        let sel = &self.view.levels;
+        let (picked, len) = {
+            let rows = self.level_rows();
+            if rows.is_empty() {
+                (None, 0)
+            } else {
+                let (r, c) = sel.id.as_deref().and_then(|id| find_op(&rows, id)).unwrap_or_else(|| {
+                    let r = sel.row.min(rows.len() - 1);
+                    (r, sel.col.min(rows[r].ops.len().saturating_sub(1)))
+                });
+                let (r, c) = f(&rows, r, c, sel.col);
+                let r = r.min(rows.len() - 1);
+                let c = c.min(rows[r].ops.len().saturating_sub(1));
+                (rows[r].ops.get(c).map(|o| (o.id.to_owned(), r, c)), rows.len())
+            }
+        };
+        let sel = &mut self.view.levels;
+        match picked {
+            Some((id, r, _)) => {
+                sel.id = Some(id);
+                sel.row = r;
+            }
+            None => *sel = Default::default(),
+        }
+        sel.offset = visible_offset(sel.offset, sel.row, height, len);
+    }
+
+    /// Moves the critical-path selection: `f(index, len)` gives the new index.
+    fn path_move(&mut self, f: impl FnOnce(usize, usize) -> usize) {
+        let height = list_height(self, Pane::CriticalPath);
+        let s = &self.model.snapshot;
+        let path = &s.analysis.critical_path.nodes;
+        let sel = &mut self.view.path;
+        if path.is_empty() {
+            *sel = Default::default();
+            return;
+        }
+        let i = sel
+            .id
+            .as_deref()
+            .and_then(|id| path.iter().position(|&n| s.ir.node(n).id == id))
+            .unwrap_or(sel.row.min(path.len() - 1));
+        let i = f(i, path.len()).min(path.len() - 1);
+        sel.id = Some(s.ir.node(path[i]).id.clone());
+        sel.row = i;
+        sel.offset = visible_offset(sel.offset, i, height, path.len());
+    }
+
+    /// Moves the group selection by `delta` rows in the table's order.
+    fn groups_move(&mut self, delta: isize) {
+        let height = list_height(self, Pane::Groups);
+        let order = self.sorted_groups();
+        if order.is_empty() {
+            self.view.group = 0;
+            self.view.group_offset = 0;
+            return;
+        }
+        let at = order.iter().position(|&g| g == self.view.group).unwrap_or(0);
+        let at = at.saturating_add_signed(delta).min(order.len() - 1);
+        self.view.group = order[at];
+        self.view.group_offset = visible_offset(self.view.group_offset, at, height, order.len());
+    }
+
+    fn open_details(&mut self, id: String) {
+        self.view.overlay = Some(Overlay::Details(id));
+        self.view.overlay_scroll = 0;
+    }
+}
+
+/// Applies `msg` to `app` and returns what the runtime should do next.
+pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(app, key),
+        Msg::Mouse(mouse) => on_mouse(app, mouse),
+        Msg::Resize(w, h) => {
+            app.view.size = (w, h);
+            app.keep_place();
+            None
+        }
+        Msg::FileChanged => Some(Effect::Reload { generation: app.model.reload.start() }),
+        Msg::WatchFailed(why) => {
+            app.model.watch_error = Some(why);
+            None
+        }
+        Msg::Analysed { generation, outcome } => {
+            if !app.model.reload.is_current(generation) {
+                return None;
+            }
+            app.model.reload.pending = false;
+            match outcome {
+                Ok(snapshot) => {
+                    app.model.snapshot = snapshot;
+                    app.model.problem = None;
+                    app.keep_place();
+                }
+                Err(problem) => app.model.problem = Some(problem),
+            }
+            None
+        }
+        Msg::BenchProgress { generation, fraction } => {
+            if let Some(run) = app.model.bench.running.as_mut().filter(|r| r.generation == generation) {
+                run.progress = fraction.clamp(0.0, 1.0);
+            }
+            None
+        }
+        Msg::BenchFinished { generation, outcome } => {
+            let bench = &mut app.model.bench;
+            if bench.running.as_ref().is_none_or(|r| r.generation != generation) {
+                return None;
+            }
+            bench.running = None;
+            bench.job.pending = false;
+            match outcome {
+                Ok(report) => {
+                    let best = report.best_parallel();
+                    bench.history.push(BenchRecord {
+                        best_speedup: best.map_or(1.0, |m| m.speedup),
+                        best_mode: best.map_or_else(|| "seq".to_owned(), |m| m.mode.clone()),
+                        predicted: report.predicted.groggy,
+                        threads: report.threads,
+                    });
+                    bench.last = Some(report);
+                    bench.error = None;
+                    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
+                    let visible = areas(size, app).is_some_and(|a| a.pane(Pane::Bench).is_some());
+                    if !visible {
+                        let best = app.model.bench.history.last().expect("just pushed");
+                        app.view.status = Some(format!(
+                            "benchmark finished: best {:.2}x ({}); press 4 for the benchmark pane",
+                            best.best_speedup, best.best_mode
+                        ));
+                    }
+                }
+                Err(why) => {
+                    app.view.status = Some(format!("benchmark failed: {why}"));
+                    bench.error = Some(why);
+                }
+            }
+            None
+        }
+        Msg::EditorClosed(result) => {
+            if let Err(why) = result {
+                app.view.status = Some(why);
+            }
+            Some(Effect::Reload { generation: app.model.reload.start() })
+        }
+        Msg::InputFailed(why) => {
+            app.view.status = Some(format!("cannot read the terminal: {why}"));
+            Some(Effect::Quit)
+        }
+        Msg::Tick => {
+            app.view.spinner = app.view.spinner.wrapping_add(1);
+            None
+        }
+    }
+}
+
+/// A movement key, independent of the pane it applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nav {
+    Up(usize),
+    Down(usize),
+    Left,
+    Right,
+    Home,
+    End,
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
+        return Some(Effect::Quit);
+    }
+    if let Some(overlay) = &app.view.overlay {
+        let page = (app.view.size.1 as usize / 2).max(1);
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => app.view.overlay = None,
+            KeyCode::Char('?') if *overlay == Overlay::Help => app.view.overlay = None,
+            KeyCode::Enter if *overlay != Overlay::Help => app.view.overlay = None,
+            KeyCode::Down | KeyCode::Char('j') => app.view.overlay_scroll += 1,
+            KeyCode::Up | KeyCode::Char('k') => app.view.overlay_scroll = app.view.overlay_scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => app.view.overlay_scroll += page,
+            KeyCode::PageUp => app.view.overlay_scroll = app.view.overlay_scroll.saturating_sub(page),
+            KeyCode::Home | KeyCode::Char('g') => app.view.overlay_scroll = 0,
+            _ => {}
+        }
+        return None;
+    }
+    app.view.status = None;
+    let page = list_height(app, app.view.focus).saturating_sub(1).max(1);
+    match key.code {
+        KeyCode::Char('q') => return Some(Effect::Quit),
+        KeyCode::Char('?') => {
+            app.view.overlay = Some(Overlay::Help);
+            app.view.overlay_scroll = 0;
+        }
+        KeyCode::Tab => app.view.focus = app.view.focus.next(),
+        KeyCode::BackTab => app.view.focus = app.view.focus.prev(),
+        KeyCode::Char(c @ '1'..='5') => app.view.focus = Pane::ALL[c as usize - '1' as usize],
+        KeyCode::Char('e') => return Some(Effect::OpenEditor),
+        KeyCode::Char('r') => return Some(Effect::Reload { generation: app.model.reload.start() }),
+        KeyCode::Char('b') => return start_bench(app),
+        KeyCode::Esc => return cancel_bench(app),
+        KeyCode::Char('+') | KeyCode::Char('=') => {
+            let b = &mut app.model.bench;
+            b.threads = (b.threads + 1).min(MAX_THREADS);
+        }
+        KeyCode::Char('-') | KeyCode::Char('_') => {
+            let b = &mut app.model.bench;
+            b.threads = b.threads.saturating_sub(1).max(1);
+        }
+        KeyCode::Char('m') => {
+            let b = &mut app.model.bench;
+            b.mode_index = (b.mode_index + 1) % MODES.len();
+        }
+        KeyCode::Char('M') => {
+            let b = &mut app.model.bench;
+            b.mode_index = (b.mode_index + MODES.len() - 1) % MODES.len();
+        }
+        KeyCode::Char('s') if app.view.focus == Pane::Groups => {
+            app.view.group_sort.key = app.view.group_sort.key.next();
+            app.view.group_sort.descending = app.view.group_sort.key != GroupKey::Index;
+            app.groups_move(0);
+        }
+        KeyCode::Char('S') if app.view.focus == Pane::Groups => {
+            app.view.group_sort.descending = !app.view.group_sort.descending;
+            app.groups_move(0);
+        }
+        KeyCode::Enter => enter(app),
+        KeyCode::Char(' ') if app.view.focus == Pane::Levels => toggle_body(app),
+        KeyCode::Up | KeyCode::Char('k') => navigate(app, app.view.focus, Nav::Up(1)),
+        KeyCode::Down | KeyCode::Char('j') => navigate(app, app.view.focus, Nav::Down(1)),
+        KeyCode::Left | KeyCode::Char('h') => navigate(app, app.view.focus, Nav::Left),
+        KeyCode::Right | KeyCode::Char('l') => navigate(app, app.view.focus, Nav::Right),
+        KeyCode::PageUp => navigate(app, app.view.focus, Nav::Up(page)),
+        KeyCode::PageDown => navigate(app, app.view.focus, Nav::Down(page)),
+        KeyCode::Home | KeyCode::Char('g') => navigate(app, app.view.focus, Nav::Home),
+        KeyCode::End | KeyCode::Char('G') => navigate(app, app.view.focus, Nav::End),
+        _ => {}
+    }
+    None
+}
+
+fn on_mouse(app: &mut App, mouse: MouseEvent) -> Option<Effect> {
+    let scroll = match mouse.kind {
+        MouseEventKind::ScrollDown => Some(Nav::Down(1)),
+        MouseEventKind::ScrollUp => Some(Nav::Up(1)),
+        MouseEventKind::Down(MouseButton::Left) => None,
+        _ => return None,
+    };
+    if app.view.overlay.is_some() {
+        match scroll {
+            Some(Nav::Down(n)) => app.view.overlay_scroll += n,
+            Some(_) => app.view.overlay_scroll = app.view.overlay_scroll.saturating_sub(1),
+            None => {}
+        }
+        return None;
+    }
+    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
+    let pane = areas(size, app).and_then(|a| a.pane_at(mouse.column, mouse.row))?;
+    match scroll {
+        Some(nav) => navigate(app, pane, nav),
+        None => app.view.focus = pane,
+    }
+    None
+}
+
+fn navigate(app: &mut App, pane: Pane, nav: Nav) {
+    match pane {
+        Pane::Levels => app.levels_move(|rows, r, c, sticky| match nav {
+            Nav::Up(n) => (r.saturating_sub(n), sticky),
+            Nav::Down(n) => (r + n, sticky),
+            Nav::Left => (r, c.saturating_sub(1)),
+            Nav::Right => (r, c + 1),
+            Nav::Home => (0, 0),
+            Nav::End => (rows.len().saturating_sub(1), 0),
+        }),
+        Pane::CriticalPath => app.path_move(|i, len| match nav {
+            Nav::Up(n) => i.saturating_sub(n),
+            Nav::Down(n) => i + n,
+            Nav::Home => 0,
+            Nav::End => len,
+            Nav::Left | Nav::Right => i,
+        }),
+        Pane::Groups => match nav {
+            Nav::Up(n) => app.groups_move(-(n as isize)),
+            Nav::Down(n) => app.groups_move(n as isize),
+            Nav::Home => app.groups_move(isize::MIN / 2),
+            Nav::End => app.groups_move(isize::MAX / 2),
+            Nav::Left | Nav::Right => {}
+        },
+        Pane::Diagnostics => {
+            let n = app.model.snapshot.analysis.diagnostics.len();
+            let h = list_height(app, Pane::Diagnostics);
+            let place: &mut ListPlace = &mut app.view.diagnostics;
+            match nav {
+                Nav::Up(k) => place.step(-(k as isize), n, h),
+                Nav::Down(k) => place.step(k as isize, n, h),
+                Nav::Home => place.step(isize::MIN / 2, n, h),
+                Nav::End => place.step(isize::MAX / 2, n, h),
+                Nav::Left | Nav::Right => {}
+            }
+        }
+        Pane::Bench => {}
+    }
+    if matches!(nav, Nav::Left | Nav::Right | Nav::Home | Nav::End) && pane == Pane::Levels {
+        let col = {
+            let rows = app.level_rows();
+            app.selected_op().and_then(|id| find_op(&rows, id)).map_or(0, |(_, c)| c)
+        };
+        app.view.levels.col = col;
+    }
+}
+
+/// Enter: details of the selected op; on a group, its level; on a finding, its node.
+fn enter(app: &mut App) {
+    match app.view.focus {
+        Pane::Levels => {
+            if let Some(id) = app.view.levels.id.clone() {
+                app.open_details(id);
+            }
+        }
+        Pane::CriticalPath => {
+            if let Some(id) = app.view.path.id.clone() {
+                app.open_details(id);
+            }
+        }
+        Pane::Groups => {
+            let level = app.view.group;
+            let first = {
+                let rows = app.level_rows();
+                rows.iter()
+                    .position(|r| r.owner.is_none() && r.level == level)
+                    .map(|r| (r, rows[r].ops[0].id.to_owned()))
+            };
+            if let Some((row, id)) = first {
+                app.view.levels.id = Some(id);
+                app.view.levels.row = row;
+                app.view.levels.col = 0;
+                app.view.focus = Pane::Levels;
+                app.levels_move(|_, r, c, _| (r, c));
+            }
+        }
+        Pane::Diagnostics => {
+            let s = &app.model.snapshot;
+            let node = s.analysis.diagnostics.get(app.view.diagnostics.selected).and_then(|d| d.node.clone());
+            match node {
+                Some(id) if locate(&s.ir, &s.analysis, &id).is_some() => app.open_details(id),
+                Some(id) => app.view.status = Some(format!("{id} is not an op of this IR")),
+                None => app.view.status = Some("this finding is about the whole IR, not one op".into()),
+            }
+        }
+        Pane::Bench => {}
+    }
+}
+
+/// Space in the levels pane: open or close the selected loop's body; on an op inside a
+/// body, close that body and select its loop.
+fn toggle_body(app: &mut App) {
+    let (target, owner) = {
+        let rows = app.level_rows();
+        let Some((r, c)) = app.selected_op().and_then(|id| find_op(&rows, id)) else { return };
+        let op = rows[r].ops[c];
+        (op.body.map(|_| op.id.to_owned()), rows[r].owner.map(str::to_owned))
+    };
+    match (target, owner) {
+        (Some(id), _) => {
+            if !app.view.expanded.remove(&id) {
+                app.view.expanded.insert(id);
+            }
+        }
+        (None, Some(owner)) => {
+            app.view.expanded.remove(&owner);
+            app.view.levels.id = Some(owner);
+        }
+        (None, None) => {
+            app.view.status = Some("Space opens a loop or block (its ops have ▸); this op has no body".into());
+            return;
+        }
+    }
+    app.levels_move(|_, r, c, _| (r, c));
+}
+
+fn start_bench(app: &mut App) -> Option<Effect> {
+    let bench = &mut app.model.bench;
+    let generation = bench.job.start();
+    let (threads, mode) = (bench.threads, bench.mode().to_owned());
+    bench.running = Some(BenchRun { generation, progress: 0.0, threads, mode: mode.clone() });
+    bench.error = None;
+    if app.model.problem.is_some() {
+        app.view.status = Some("the file on disk does not load: benchmarking the last good analysis".into());
+    }
+    Some(Effect::StartBench { generation, threads, mode })
+}
+
+fn cancel_bench(app: &mut App) -> Option<Effect> {
+    let bench = &mut app.model.bench;
+    let run = bench.running.take()?;
+    bench.job.pending = false;
+    app.view.status = Some("benchmark cancelled".into());
+    Some(Effect::CancelBench { generation: run.generation })
+}

@@ -1,0 +1,32 @@
+//! What [`super::app::update`] asks the runtime to do: the only way the TUI touches the
+//! world (files, threads, the terminal, the editor).
+
+/// An effect for the runtime to carry out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Load and analyse the file again, off the UI thread; answer with
+    /// [`super::msg::Msg::Analysed`] tagged `generation`.
+    Reload {
+        /// The reload's generation.
+        generation: u64,
+    },
+    /// Cancel any benchmark in flight and start one on the current snapshot.
+    StartBench {
+        /// The run's generation.
+        generation: u64,
+        /// Worker threads.
+        threads: usize,
+        /// `all` or one mode.
+        mode: String,
+    },
+    /// Cancel benchmark `generation`.
+    CancelBench {
+        /// The run's generation.
+        generation: u64,
+    },
+    /// Suspend the terminal, run `$EDITOR` on the file, restore the terminal, then send
+    /// [`super::msg::Msg::EditorClosed`].
+    OpenEditor,
+    /// Leave the TUI.
+    Quit,
+}

@@ -1,0 +1,79 @@
+//! The terminal UI: `irtop [FILE]` on a terminal.
+//!
+//! One loop, one channel (see `STYLE.md`): terminal input, file changes and background
+//! results all arrive as a [`msg::Msg`]; [`app::update`] turns each into a new [`app::App`]
+//! state and at most one [`effect::Effect`], without I/O; the [`runtime`] carries out the
+//! effect and draws the state with [`ui::draw`], a pure function of it.
+//!
+//! - state: [`model`] (the file, its last good analysis, benchmarks) and [`view`] (focus,
+//!   selection by op id, scroll, sort, overlays), joined in [`app`];
+//! - background work: [`reload_job`] (load + analyse, latest wins), [`bench_job`] (the
+//!   benchmark runner the binary supplies, cancellable), [`watcher`] (debounced notify on
+//!   the file's directory), [`input`] (terminal events);
+//! - drawing: [`layout`], [`panes`], [`theme`] (all colours, with a `NO_COLOR` variant).
+
+pub mod app;
+pub mod bench_job;
+pub mod clock;
+pub mod effect;
+pub mod format;
+pub mod input;
+pub mod layout;
+pub mod model;
+pub mod msg;
+pub mod panes;
+pub mod reload_job;
+pub mod rows;
+pub mod runtime;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
+pub mod view;
+pub mod watcher;
+
+use std::path::Path;
+
+pub use app::{App, update};
+pub use bench_job::{BenchFn, BenchRequest};
+pub use effect::Effect;
+pub use msg::Msg;
+pub use theme::Theme;
+
+/// How the binary configures the TUI.
+pub struct Options {
+    /// Runs benchmarks (the executor's entry point).
+    pub bench: BenchFn,
+    /// Threads a benchmark uses until the user changes it.
+    pub threads: usize,
+    /// Colours ([`Theme::from_env`] honours `NO_COLOR`).
+    pub theme: Theme,
+}
+
+/// Why the TUI could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    /// The file does not load (at startup; later failures are shown in the TUI).
+    #[error(transparent)]
+    Load(#[from] crate::ir::LoadError),
+    /// The terminal could not be set up or drawn to.
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    /// Terminal input stopped working.
+    #[error("cannot read the terminal: {0}")]
+    Input(String),
+}
+
+/// Shows `path` in the terminal UI until the user quits. The file is loaded before the
+/// terminal is touched, so a bad file returns [`TuiError::Load`] with the terminal as it was.
+pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
+    runtime::run(path, options)
+}
+
+/// The message of a caught panic.
+pub(crate) fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}

@@ -1,0 +1,192 @@
+//! The model: what the TUI knows about the world (the file, its last good analysis, what
+//! went wrong since, the benchmarks run). Nothing here is about how it is shown.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::analysis::Analysis;
+use crate::exec::report::BenchReport;
+use crate::ir::{Ir, LoadError};
+
+use super::bench_job::MODES;
+use super::clock::WallTime;
+
+/// A loaded and analysed file: immutable, cheap to clone and to send to a worker.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The IR as loaded.
+    pub ir: Arc<Ir>,
+    /// Its analysis.
+    pub analysis: Arc<Analysis>,
+    /// When the load finished.
+    pub loaded_at: WallTime,
+}
+
+impl Snapshot {
+    /// Wraps an IR and its analysis.
+    pub fn new(ir: Ir, analysis: Analysis, loaded_at: WallTime) -> Snapshot {
+        Snapshot { ir: Arc::new(ir), analysis: Arc::new(analysis), loaded_at }
+    }
+}
+
+/// Why the file on disk does not give a new analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// The file is gone (deleted, or renamed away mid-save).
+    Deleted,
+    /// The file exists but is not a loadable IR.
+    Invalid {
+        /// Where: `3:5` (line:column) or `node node_2`; empty when the loader gives no place.
+        location: String,
+        /// What is wrong and what to change.
+        message: String,
+    },
+    /// The file could not be read (permissions, I/O).
+    Unreadable(String),
+    /// The analysis itself failed (a bug in irtop); the message is the panic's.
+    Crashed(String),
+}
+
+impl FileProblem {
+    /// Classifies a loader error; the location omits the path, which the UI shows separately.
+    pub fn from_load_error(e: &LoadError) -> FileProblem {
+        match e {
+            LoadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => FileProblem::Deleted,
+            LoadError::Io { source, .. } => FileProblem::Unreadable(source.to_string()),
+            LoadError::Json { line, column, message, .. } => {
+                FileProblem::Invalid { location: format!("{line}:{column}"), message: message.clone() }
+            }
+            LoadError::Node { node, message, .. } => {
+                FileProblem::Invalid { location: format!("node {node}"), message: message.clone() }
+            }
+        }
+    }
+
+    /// One line for the banner, naming the file as `file_name`.
+    pub fn describe(&self, file_name: &str) -> String {
+        match self {
+            FileProblem::Deleted => format!("{file_name} was deleted; waiting for it to come back"),
+            FileProblem::Invalid { location, message } if location.starts_with("node ") => {
+                format!("{file_name}: {location}: {message}")
+            }
+            FileProblem::Invalid { location, message } => format!("{file_name}:{location}: {message}"),
+            FileProblem::Unreadable(why) => format!("{file_name}: cannot read the file: {why}"),
+            FileProblem::Crashed(why) => format!("{file_name}: the analysis failed (a bug in irtop): {why}"),
+        }
+    }
+}
+
+/// A background job that is latest-wins: each request gets a new generation, and only the
+/// result of the latest generation is used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobState {
+    /// Generation of the latest request.
+    pub generation: u64,
+    /// True until the latest request's result arrives.
+    pub pending: bool,
+}
+
+impl JobState {
+    /// Starts a new request and returns its generation.
+    pub fn start(&mut self) -> u64 {
+        self.generation += 1;
+        self.pending = true;
+        self.generation
+    }
+
+    /// True when `generation` is the latest request and it is still pending.
+    pub fn is_current(&self, generation: u64) -> bool {
+        self.pending && generation == self.generation
+    }
+}
+
+/// A benchmark in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchRun {
+    /// Its generation (latest-wins, like reloads).
+    pub generation: u64,
+    /// Progress, 0 to 1.
+    pub progress: f32,
+    /// Threads requested.
+    pub threads: usize,
+    /// Mode requested (`all` or one mode).
+    pub mode: String,
+}
+
+/// One finished benchmark, for the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchRecord {
+    /// The best parallel mode's speedup over seq (1.0 when only seq ran).
+    pub best_speedup: f64,
+    /// That mode's name.
+    pub best_mode: String,
+    /// groggy's predicted speedup at the time.
+    pub predicted: f64,
+    /// Threads used.
+    pub threads: usize,
+}
+
+/// Benchmark settings, the run in flight, and the results so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchState {
+    /// Threads for the next run.
+    pub threads: usize,
+    /// Index into [`MODES`] of the mode for the next run.
+    pub mode_index: usize,
+    /// Generation counter of bench requests.
+    pub job: JobState,
+    /// The run in flight.
+    pub running: Option<BenchRun>,
+    /// The latest completed report.
+    pub last: Option<BenchReport>,
+    /// Every completed run since start, oldest first.
+    pub history: Vec<BenchRecord>,
+    /// The last run's failure, until the next run starts.
+    pub error: Option<String>,
+}
+
+impl BenchState {
+    /// Settings for `threads` threads, mode `all`, nothing run yet.
+    pub fn new(threads: usize) -> BenchState {
+        BenchState {
+            threads: threads.max(1),
+            mode_index: 0,
+            job: JobState::default(),
+            running: None,
+            last: None,
+            history: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// The mode the next run uses.
+    pub fn mode(&self) -> &'static str {
+        MODES[self.mode_index % MODES.len()]
+    }
+}
+
+/// Everything the TUI knows, apart from how it is shown.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The watched file, as given.
+    pub path: PathBuf,
+    /// The file's name, as shown (no directories, so screens do not depend on where it is).
+    pub file_name: String,
+    /// The last good analysis (stale while `problem` is set).
+    pub snapshot: Snapshot,
+    /// Why the file on disk does not match `snapshot`, if it does not.
+    pub problem: Option<FileProblem>,
+    /// The reload job.
+    pub reload: JobState,
+    /// Why live reload is off, if the watcher failed.
+    pub watch_error: Option<String>,
+    /// Benchmarks.
+    pub bench: BenchState,
+}
+
+impl Model {
+    /// True when the analysis on screen no longer matches the file.
+    pub fn is_stale(&self) -> bool {
+        self.problem.is_some()
+    }
+}

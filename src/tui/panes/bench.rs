@@ -1,0 +1,285 @@
+//! The benchmark pane: settings and progress, predicted vs measured speedup (bars in the
+//! per-mode table), the history of runs since start (a sparkline), and the last parallel
+//! run as a per-thread timeline (a Gantt chart).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph, Row, Sparkline, Table, Widget, Wrap};
+
+use crate::exec::report::{BenchReport, OpSpan};
+
+use super::super::app::App;
+use super::super::format::{bar, duration, plural, times, truncate};
+use super::super::view::Pane;
+use super::header::SPINNER;
+use super::{pane_block, put_line};
+
+/// The benchmark pane widget.
+pub struct BenchPane<'a> {
+    /// The state to show.
+    pub app: &'a App,
+}
+
+/// The timeline to draw: the selected mode's if it has one, else the best parallel mode's,
+/// else any parallel one.
+pub fn chosen_timeline<'r>(report: &'r BenchReport, mode: &str) -> Option<(&'r str, &'r [OpSpan])> {
+    let named = |m: &str| report.timelines.iter().find(|(name, _)| name == m).map(|(n, t)| (n.as_str(), t.as_slice()));
+    named(mode)
+        .or_else(|| report.best_parallel().and_then(|b| named(&b.mode)))
+        .or_else(|| report.timelines.iter().find(|(m, _)| m != "seq").map(|(n, t)| (n.as_str(), t.as_slice())))
+}
+
+/// Number of worker rows in a timeline.
+fn timeline_workers(spans: &[OpSpan]) -> usize {
+    spans.iter().map(|s| s.worker + 1).max().unwrap_or(1)
+}
+
+/// Rows the pane needs (borders included) to show `app`'s last report at `width` columns.
+pub fn wanted_height(app: &App, width: u16) -> u16 {
+    let Some(r) = &app.model.bench.last else { return 5 };
+    let table = r.modes.len() + 2;
+    let workers = chosen_timeline(r, app.model.bench.mode()).map_or(0, |(_, s)| timeline_workers(s));
+    let gantt = if workers == 0 { 1 } else { 2 + workers.min(16) * if workers <= 4 { 2 } else { 1 } };
+    let inner = if width >= 122 { 1 + (table + 2).max(gantt) } else { 1 + table + 1 + gantt };
+    (inner + 2) as u16
+}
+
+impl Widget for &BenchPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let t = &app.view.theme;
+        let b = &app.model.bench;
+        let block = pane_block(app, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 || inner.width < 20 {
+            return;
+        }
+        let [status, body] = inner.layout(&Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]));
+        self.status_line(status, buf);
+        let Some(report) = &b.last else {
+            let text = if b.running.is_some() {
+                "The result lands here when the run finishes."
+            } else {
+                "No benchmark yet: b runs one (+/- change threads, m the mode); Esc cancels a run."
+            };
+            let rest = Rect { y: body.y + 1, height: body.height.saturating_sub(1), ..body };
+            Paragraph::new(Span::styled(text, t.dim())).wrap(Wrap { trim: true }).render(rest, buf);
+            return;
+        };
+        let table_h = report.modes.len() as u16 + 2;
+        if body.width >= 120 {
+            let [left, right] =
+                body.layout(&Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).spacing(2));
+            let [table, history] = left.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(2)]));
+            self.table(report, table, buf);
+            self.history(history, buf);
+            self.gantt(report, right, buf);
+        } else {
+            let [table, history, _, gantt] = body.layout(&Layout::vertical([
+                Constraint::Length(table_h),
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Fill(1),
+            ]));
+            self.table(report, table, buf);
+            self.history(history, buf);
+            self.gantt(report, gantt, buf);
+        }
+    }
+}
+
+impl BenchPane<'_> {
+    /// Progress while running; else the last failure or what the keys do.
+    fn status_line(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.view.theme;
+        let b = &self.app.model.bench;
+        let spans = if let Some(run) = &b.running {
+            let w = (area.width as usize).saturating_sub(50).clamp(10, 40);
+            let filled = bar(run.progress as f64, 1.0, w);
+            let pad = w.saturating_sub(filled.chars().count());
+            vec![
+                Span::styled(format!("{} running ", SPINNER[self.app.view.spinner % SPINNER.len()]), t.stale()),
+                Span::styled(format!("{} on {} ", run.mode, plural(run.threads, "thread")), t.value()),
+                Span::styled(filled, t.gauge()),
+                Span::styled("·".repeat(pad), t.dim()),
+                Span::styled(format!(" {:>3.0}%", run.progress * 100.0), t.value()),
+                Span::styled("  Esc cancels", t.dim()),
+            ]
+        } else if let Some(why) = &b.error {
+            vec![Span::styled("last run failed: ", t.bad()), Span::styled(why.clone(), t.text())]
+        } else if let Some(r) = &b.last {
+            vec![
+                Span::styled("last run on ", t.dim()),
+                Span::styled(r.graph.source.clone(), t.text()),
+                Span::styled(
+                    format!(" ({} nodes, {} edges), {}", r.graph.nodes, r.graph.edges, plural(r.threads, "thread")),
+                    t.dim(),
+                ),
+            ]
+        } else {
+            vec![Span::styled("idle", t.dim())]
+        };
+        put_line(buf, area.x, area.y, spans, area.width);
+    }
+
+    /// One row per mode with the measured speedup as a bar, after a row for groggy's
+    /// predicted speedup.
+    fn table(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.view.theme;
+        let full = area.width >= 90;
+        let max = r.modes.iter().map(|m| m.speedup).fold(r.predicted.groggy, f64::max).max(1.0);
+        let mut head = vec!["mode", "thr", "median"];
+        if full {
+            head.extend(["min", "max"]);
+        }
+        head.extend(["max|Δ|", "speedup", ""]);
+        let header = Row::new(head.into_iter().map(Cell::from)).style(t.table_header());
+        let mut widths = vec![Constraint::Length(14), Constraint::Length(3), Constraint::Length(9)];
+        if full {
+            widths.extend([Constraint::Length(9), Constraint::Length(9)]);
+        }
+        widths.extend([Constraint::Length(7), Constraint::Length(7), Constraint::Fill(1)]);
+        let bar_w = {
+            let fixed: u16 = if full { 14 + 3 + 9 * 3 + 7 + 7 + 7 } else { 14 + 3 + 9 + 7 + 7 + 5 };
+            area.width.saturating_sub(fixed) as usize
+        };
+        let mut rows = Vec::with_capacity(r.modes.len() + 1);
+        let mut predicted = vec![Cell::from(Span::styled("predicted", t.dim())), Cell::from(""), Cell::from("")];
+        if full {
+            predicted.extend([Cell::from(""), Cell::from("")]);
+        }
+        predicted.extend([
+            Cell::from(""),
+            Cell::from(Span::styled(times(r.predicted.groggy), t.value())),
+            Cell::from(Span::styled(bar(r.predicted.groggy, max, bar_w), t.predicted_bar())),
+        ]);
+        rows.push(Row::new(predicted));
+        for m in &r.modes {
+            let speed_style = if m.speedup >= 1.0 { t.good() } else { t.bad() };
+            let mut cells = vec![
+                Cell::from(truncate(&m.mode, 14)),
+                Cell::from(m.threads.to_string()),
+                Cell::from(duration(m.median_s)),
+            ];
+            if full {
+                cells.extend([Cell::from(duration(m.min_s)), Cell::from(duration(m.max_s))]);
+            }
+            cells.extend([
+                Cell::from(if m.max_abs_diff == 0.0 { "0".to_owned() } else { format!("{:.1e}", m.max_abs_diff) }),
+                Cell::from(Span::styled(times(m.speedup), speed_style.patch(t.value()))),
+                Cell::from(Span::styled(bar(m.speedup, max, bar_w), t.measured_bar())),
+            ]);
+            rows.push(Row::new(cells));
+        }
+        Widget::render(Table::new(rows, widths).header(header).column_spacing(1), area, buf);
+    }
+
+    /// The best speedup of every run since start, as a sparkline, with the last and best.
+    fn history(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.view.theme;
+        let h = &self.app.model.bench.history;
+        if h.is_empty() || area.height == 0 {
+            return;
+        }
+        let label = "history ";
+        put_line(buf, area.x, area.y, vec![Span::styled(label, t.table_header())], area.width);
+        let last = h.last().expect("history is not empty");
+        let best = h.iter().max_by(|a, b| a.best_speedup.total_cmp(&b.best_speedup)).expect("history is not empty");
+        let summary = format!(
+            " {}: last {} ({}, {} thr), best {}",
+            plural(h.len(), "run"),
+            times(last.best_speedup),
+            last.best_mode,
+            last.threads,
+            times(best.best_speedup)
+        );
+        let spark_w = (h.len() as u16).min(area.width.saturating_sub(label.len() as u16 + summary.len() as u16)).max(1);
+        let start = h.len().saturating_sub(spark_w as usize);
+        let data: Vec<u64> = h[start..].iter().map(|r| (r.best_speedup * 100.0).round().max(1.0) as u64).collect();
+        let max = data.iter().copied().max().unwrap_or(1);
+        let spark = Rect::new(area.x + label.len() as u16, area.y, spark_w, 1);
+        Sparkline::default().data(data).max(max).style(t.sparkline()).render(spark, buf);
+        put_line(
+            buf,
+            spark.right(),
+            area.y,
+            vec![Span::styled(summary, t.dim())],
+            area.right().saturating_sub(spark.right()),
+        );
+    }
+
+    /// Per-worker timeline of the chosen run: a row (two when there is room) per thread,
+    /// each op a bar coloured by level and labelled with its id where it fits.
+    fn gantt(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.view.theme;
+        if area.height < 3 || area.width < 20 {
+            return;
+        }
+        let Some((mode, spans)) = chosen_timeline(r, self.app.model.bench.mode()) else {
+            put_line(buf, area.x, area.y, vec![Span::styled("no timeline recorded", t.dim())], area.width);
+            return;
+        };
+        let end = spans.iter().map(|s| s.end_s).fold(0.0f64, f64::max);
+        let workers = timeline_workers(spans);
+        put_line(
+            buf,
+            area.x,
+            area.y,
+            vec![
+                Span::styled("timeline ", t.table_header()),
+                Span::styled(
+                    format!("{mode}: {} ops on {}, {}", spans.len(), plural(workers, "thread"), duration(end)),
+                    t.dim(),
+                ),
+            ],
+            area.width,
+        );
+        // Rows between the title and the time axis.
+        let rows = (area.height - 2) as usize;
+        let per = if rows >= 2 * workers { 2 } else { 1 };
+        let shown = workers.min(rows / per);
+        let label_w = format!("T{}", workers - 1).len() as u16 + 1;
+        let x0 = area.x + label_w + 1;
+        let w = area.right().saturating_sub(x0 + 1);
+        if w < 4 {
+            return;
+        }
+        for worker in 0..shown {
+            let mut mine: Vec<&OpSpan> = spans.iter().filter(|s| s.worker == worker).collect();
+            mine.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+            for row in 0..per {
+                let y = area.y + 1 + (worker * per + row) as u16;
+                let label = if row == 0 { format!("T{worker}") } else { String::new() };
+                buf.set_string(area.x, y, format!("{label:<width$}│", width = label_w as usize), t.dim());
+                buf.set_string(x0 + w, y, "│", t.dim());
+                if end <= 0.0 {
+                    continue;
+                }
+                for (i, s) in mine.iter().enumerate() {
+                    let a = ((s.start_s / end) * w as f64).floor() as u16;
+                    let b = (((s.end_s / end) * w as f64).round() as u16).max(a + 1).min(w);
+                    let (glyph, style) = t.gantt(s.level, i % 2 == 1);
+                    for x in a..b {
+                        buf.set_string(x0 + x, y, glyph, style);
+                    }
+                    let len = b.saturating_sub(a) as usize;
+                    if row == 0 && len > s.node.chars().count() {
+                        buf.set_string(x0 + a, y, &s.node, t.gantt_label(s.level));
+                    }
+                }
+            }
+        }
+        let y = area.y + 1 + (shown * per) as u16;
+        if shown < workers {
+            let text = format!("… {} more threads", workers - shown);
+            put_line(buf, area.x, y.min(area.bottom() - 1), vec![Span::styled(text, t.dim())], area.width);
+        } else if y < area.bottom() {
+            let right = duration(end);
+            buf.set_string(x0, y, "0", t.dim());
+            let rx = (x0 + w).saturating_sub(right.chars().count() as u16);
+            buf.set_string(rx, y, right, t.dim());
+        }
+    }
+}

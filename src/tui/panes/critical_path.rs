@@ -1,0 +1,75 @@
+//! The critical-path pane: the heaviest path as a chain of ops, then one row per op with its
+//! cost class, span and share of the path's cost.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Widget;
+
+use super::super::app::App;
+use super::super::format::{bar, cost, plural, truncate};
+use super::super::view::{Pane, visible_offset};
+use super::{pane_block, put_line, row_style};
+
+/// The critical-path pane widget.
+pub struct CriticalPathPane<'a> {
+    /// The state to show.
+    pub app: &'a App,
+}
+
+impl Widget for &CriticalPathPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let t = &app.view.theme;
+        let (ir, a) = (&app.model.snapshot.ir, &app.model.snapshot.analysis);
+        let path = &a.critical_path;
+        let block =
+            pane_block(app, Pane::CriticalPath, format!("{}, cost {}", plural(path.ops(), "op"), cost(path.cost)));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 || inner.width < 10 {
+            return;
+        }
+        if path.nodes.is_empty() {
+            put_line(buf, inner.x, inner.y, vec![Span::styled("(no ops)", t.dim())], inner.width);
+            return;
+        }
+        let mut chain = Vec::new();
+        let mut used = 0;
+        for (i, &n) in path.nodes.iter().enumerate() {
+            let node = ir.node(n);
+            let text = if i == 0 { node.id.clone() } else { format!(" → {}", node.id) };
+            if used + text.chars().count() + 2 > inner.width as usize && i + 1 < path.nodes.len() {
+                chain.push(Span::styled(" → …", t.dim()));
+                break;
+            }
+            used += text.chars().count();
+            chain.push(Span::styled(text, t.domain(&node.domain).patch(t.critical())));
+        }
+        put_line(buf, inner.x, inner.y, chain, inner.width);
+
+        let list = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
+        let id_w = path.nodes.iter().map(|&n| ir.node(n).id.chars().count()).max().unwrap_or(4).clamp(4, 16);
+        let op_w = path.nodes.iter().map(|&n| ir.node(n).op.chars().count()).max().unwrap_or(2).clamp(2, 18);
+        let total = path.cost.max(f64::MIN_POSITIVE);
+        let sel = app.view.path.row.min(path.nodes.len() - 1);
+        let offset = visible_offset(app.view.path.offset, sel, list.height as usize, path.nodes.len());
+        let fixed = id_w + 1 + op_w + 1 + 7 + 1 + 9 + 8;
+        let bar_w = (list.width as usize).saturating_sub(fixed).min(30);
+        for (i, &n) in path.nodes.iter().enumerate().skip(offset).take(list.height as usize) {
+            let node = ir.node(n);
+            let c = a.costs[n.index()];
+            let share = c.span / total;
+            let style = row_style(app, Pane::CriticalPath, i == sel);
+            let spans = vec![
+                Span::styled(format!("{:<id_w$}", truncate(&node.id, id_w)), t.domain(&node.domain).patch(style)),
+                Span::styled(format!(" {:<op_w$}", truncate(&node.op, op_w)), style),
+                Span::styled(format!(" {:<7}", c.class.label()), t.dim()),
+                Span::styled(format!(" {:>9}", cost(c.span)), t.text()),
+                Span::styled(format!(" {:>5.1}% ", share * 100.0), t.value()),
+                Span::styled(bar(share, 1.0, bar_w), t.share_bar()),
+            ];
+            put_line(buf, list.x, list.y + (i - offset) as u16, spans, list.width);
+        }
+    }
+}

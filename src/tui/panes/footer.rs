@@ -1,0 +1,58 @@
+//! The footer: the last status message, or the keys that matter in the focused pane.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Widget;
+
+use super::super::app::App;
+use super::super::view::Pane;
+use super::put_line;
+
+/// The footer widget.
+pub struct Footer<'a> {
+    /// The state to show.
+    pub app: &'a App,
+}
+
+/// The focused pane's most useful keys, then the global ones.
+fn hints(pane: Pane) -> &'static [(&'static str, &'static str)] {
+    match pane {
+        Pane::Levels => &[("↑↓", "level"), ("←→", "op"), ("Enter", "details"), ("Space", "open loop")],
+        Pane::CriticalPath => &[("↑↓", "op"), ("Enter", "details")],
+        Pane::Groups => &[("↑↓", "group"), ("s/S", "sort"), ("Enter", "show level")],
+        Pane::Bench => &[("b", "run"), ("Esc", "cancel"), ("+/-", "threads"), ("m", "mode")],
+        Pane::Diagnostics => &[("↑↓", "finding"), ("Enter", "its op")],
+    }
+}
+
+const GLOBAL: &[(&str, &str)] =
+    &[("Tab", "pane"), ("b", "bench"), ("e", "edit"), ("r", "reload"), ("?", "help"), ("q", "quit")];
+
+impl Widget for &Footer<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.view.theme;
+        if let Some(status) = &self.app.view.status {
+            put_line(buf, area.x, area.y, vec![Span::styled(status.clone(), t.status())], area.width);
+            return;
+        }
+        let pane = hints(self.app.view.focus);
+        let mut keys: Vec<(&str, &str)> = pane.to_vec();
+        // Global keys the pane does not already list, dropped from the middle (help and quit
+        // stay) until the line fits.
+        let mut global: Vec<(&str, &str)> =
+            GLOBAL.iter().copied().filter(|(k, _)| !pane.iter().any(|(h, _)| h == k)).collect();
+        let width =
+            |ks: &[(&str, &str)]| ks.iter().map(|(k, w)| k.chars().count() + w.chars().count() + 3).sum::<usize>();
+        while width(&keys) + width(&global) > area.width as usize && global.len() > 2 {
+            global.remove(global.len() - 3);
+        }
+        keys.extend(global);
+        let mut spans = Vec::new();
+        for (key, what) in keys {
+            spans.push(Span::styled(format!(" {key}"), t.key()));
+            spans.push(Span::styled(format!(" {what} "), t.dim()));
+        }
+        put_line(buf, area.x, area.y, spans, area.width);
+    }
+}

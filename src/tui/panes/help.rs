@@ -1,0 +1,78 @@
+//! The help overlay (`?`): every key, by what it acts on.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+use super::super::app::App;
+use super::centered;
+
+/// Every key the TUI knows, as `(section, keys, what they do)`.
+pub const KEYS: &[(&str, &str, &str)] = &[
+    ("Anywhere", "q  Ctrl-C", "quit (q first closes an open window)"),
+    ("Anywhere", "?", "this help"),
+    ("Anywhere", "Tab  Shift-Tab", "next / previous pane"),
+    ("Anywhere", "1 2 3 4 5", "levels, critical path, groups, benchmark, diagnostics"),
+    ("Anywhere", "j k  ↑ ↓", "move the selection"),
+    ("Anywhere", "PageUp PageDown", "move a page"),
+    ("Anywhere", "g G  Home End", "first / last"),
+    ("Anywhere", "mouse", "wheel scrolls the pane under it; click focuses"),
+    ("Anywhere", "e", "edit the file in $VISUAL / $EDITOR (else vi)"),
+    ("Anywhere", "r", "reload now (saves reload by themselves)"),
+    ("Levels", "h l  ← →", "previous / next op in the level"),
+    ("Levels", "Enter", "op details: inputs, outputs, metadata, deps, cost"),
+    ("Levels", "Space", "open / close a loop's body levels (ops with ▸)"),
+    ("Critical path", "Enter", "op details"),
+    ("Groups", "s", "sort by the next column"),
+    ("Groups", "S", "reverse the sort"),
+    ("Groups", "Enter", "show the group's level in the levels pane"),
+    ("Diagnostics", "Enter", "details of the finding's op"),
+    ("Benchmark", "b", "run in the background (again: restart)"),
+    ("Benchmark", "Esc", "cancel the running benchmark"),
+    ("Benchmark", "+ -", "more / fewer threads"),
+    ("Benchmark", "m M", "next / previous mode (all, levels, dataflow, ...)"),
+    ("Windows", "Esc  Enter  q", "close details or help"),
+];
+
+/// The help overlay widget.
+pub struct Help<'a> {
+    /// The state to show.
+    pub app: &'a App,
+}
+
+/// The overlay's text.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.view.theme;
+    let mut out = Vec::new();
+    let mut section = "";
+    for &(s, keys, what) in KEYS {
+        if s != section {
+            out.push(Line::from(Span::styled(s, t.heading())));
+            section = s;
+        }
+        out.push(Line::from(vec![Span::styled(format!("  {keys:<17}"), t.key()), Span::raw(what)]));
+    }
+    out.push(Line::default());
+    out.push(Line::from(vec![
+        Span::styled("*", t.critical_mark()),
+        Span::styled(" marks the critical path; op colours are domains.", t.dim()),
+    ]));
+    out.push(Line::from(Span::styled("STALE: the file does not load; the last good analysis stays.", t.dim())));
+    out
+}
+
+impl Widget for &Help<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.view.theme;
+        let text = lines(self.app);
+        let popup = centered(area, 78, text.len() as u16 + 2);
+        Clear.render(popup, buf);
+        let block = Block::bordered()
+            .border_style(t.border(true))
+            .title(Span::styled(" Keys ", t.title(true)))
+            .title_bottom(Span::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()));
+        let scroll = self.app.view.overlay_scroll.min(text.len().saturating_sub(1)) as u16;
+        Paragraph::new(text).block(block).scroll((scroll, 0)).render(popup, buf);
+    }
+}

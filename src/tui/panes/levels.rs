@@ -1,0 +1,158 @@
+//! The levels pane: one row per level (index, op count, a bar for the group's parallelism
+//! factor, the ops coloured by domain with the critical path marked `*`), and the body
+//! levels of expanded loops under the row that holds them.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Widget;
+
+use crate::ir::Domain;
+
+use super::super::app::App;
+use super::super::format::{bar, truncate};
+use super::super::rows::{LevelRow, OpItem, find_op};
+use super::super::view::{Pane, visible_offset};
+use super::{pane_block, put_line, row_style};
+
+/// Width of the parallelism-factor bar.
+const BAR: usize = 8;
+/// The factor that fills the bar: groggy's largest (8 ops, all element-wise, x1.5 heavy).
+const BAR_MAX: f64 = 12.0;
+
+/// The levels pane widget.
+pub struct LevelsPane<'a> {
+    /// The state to show.
+    pub app: &'a App,
+}
+
+/// The row's label: `L3` at the top level, `node_11 L0` (indented) inside a body.
+fn label(row: &LevelRow<'_>) -> String {
+    match row.owner {
+        None => format!("L{}", row.level),
+        Some(owner) => format!("{}↳{owner} L{}", "  ".repeat(row.depth - 1), row.level),
+    }
+}
+
+/// An op's text: `*node_11 iter_loop ×20 ▸`.
+fn op_text(op: &OpItem<'_>) -> String {
+    let mark = if op.critical { "*" } else { "" };
+    let body = match op.body {
+        Some((n, true)) => format!(" ×{n} ▾"),
+        Some((n, false)) => format!(" ×{n} ▸"),
+        None => String::new(),
+    };
+    format!("{mark}{} {}{body}", op.id, op.op)
+}
+
+/// The first op to draw so that op `sel` fits in `width` cells (with `… ` before it when ops
+/// are skipped).
+fn first_visible(widths: &[usize], sel: usize, width: usize) -> usize {
+    let mut start = 0;
+    let need = |s: usize| widths[s..=sel].iter().sum::<usize>() + 2 * (sel - s) + if s > 0 { 2 } else { 0 };
+    while start < sel && need(start) > width {
+        start += 1;
+    }
+    start
+}
+
+impl Widget for &LevelsPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let t = &app.view.theme;
+        let a = &app.model.snapshot.analysis;
+        let rows = app.level_rows();
+        let expand_hint = if app.view.expanded.is_empty() { "" } else { ", bodies open" };
+        let block = pane_block(
+            app,
+            Pane::Levels,
+            format!("{}{expand_hint}", super::super::format::plural(a.levels.len(), "level")),
+        );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 || inner.width < 10 {
+            return;
+        }
+        let label_w = rows.iter().map(|r| label(r).chars().count()).max().unwrap_or(2).clamp(3, 24);
+        // `label ` + ` ops ` + bar + ` 1.23x `, as drawn below.
+        let prefix_w = label_w + 6 + BAR + 8;
+
+        // Column header, with the domain colour legend.
+        let mut head = vec![Span::styled(
+            format!("{:<label_w$} {:>4} {:<BAR$} {:>6} ", "lvl", "ops", "factor", ""),
+            t.table_header(),
+        )];
+        head.push(Span::styled("ops: ", t.dim()));
+        head.push(Span::styled("*", t.critical_mark()));
+        head.push(Span::styled("critical · ", t.dim()));
+        for (i, d) in [Domain::Core, Domain::Graph, Domain::Attr, Domain::Control, Domain::Execution].iter().enumerate()
+        {
+            if i > 0 {
+                head.push(Span::raw(" "));
+            }
+            head.push(Span::styled(d.as_str().to_owned(), t.domain(d)));
+        }
+        put_line(buf, inner.x, inner.y, head, inner.width);
+
+        let list = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
+        let selected = app.selected_op().and_then(|id| find_op(&rows, id));
+        let offset =
+            visible_offset(app.view.levels.offset, selected.map_or(0, |s| s.0), list.height as usize, rows.len());
+        let focused = app.view.focus == Pane::Levels;
+        for (i, row) in rows.iter().enumerate().skip(offset).take(list.height as usize) {
+            let y = list.y + (i - offset) as u16;
+            let sel_here = selected.filter(|s| s.0 == i).map(|s| s.1);
+            let factor = row.group.parallelism_factor;
+            let label_style = if sel_here.is_some() && focused { t.title(true) } else { t.text() };
+            let mut spans = vec![
+                Span::styled(format!("{:<label_w$}", truncate(&label(row), label_w)), label_style),
+                Span::styled(format!(" {:>4} ", row.ops.len()), t.text()),
+                Span::styled(format!("{:<BAR$}", bar(factor, BAR_MAX, BAR)), t.factor_bar()),
+                Span::styled(format!(" {factor:>5.2}x "), t.dim()),
+            ];
+            let avail = (list.width as usize).saturating_sub(prefix_w);
+            let texts: Vec<String> = row.ops.iter().map(op_text).collect();
+            let widths: Vec<usize> = texts.iter().map(|s| s.chars().count()).collect();
+            let start = sel_here.map_or(0, |s| first_visible(&widths, s, avail));
+            let mut used = 0;
+            if start > 0 {
+                spans.push(Span::styled("… ", t.dim()));
+                used += 2;
+            }
+            let mut shown = start;
+            for (k, op) in row.ops.iter().enumerate().skip(start) {
+                let gap = if k > start { 2 } else { 0 };
+                let rest = row.ops.len() - k - 1;
+                let more = if rest > 0 { format!("  +{rest}").len() } else { 0 };
+                if used + gap + widths[k] + more > avail && !(k == start && sel_here.is_some()) {
+                    break;
+                }
+                if gap > 0 {
+                    spans.push(Span::raw("  "));
+                }
+                let mut style = t.domain(op.domain);
+                if op.critical {
+                    style = style.patch(t.critical());
+                }
+                let sel_style = row_style(app, Pane::Levels, sel_here == Some(k));
+                if op.critical {
+                    spans.push(Span::styled("*", t.critical_mark().patch(sel_style)));
+                }
+                let text = if op.critical { &texts[k][1..] } else { &texts[k][..] };
+                spans.push(Span::styled(text.to_owned(), style.patch(sel_style)));
+                used += gap + widths[k];
+                shown = k + 1;
+            }
+            if shown < row.ops.len() {
+                spans.push(Span::styled(format!("  +{}", row.ops.len() - shown), t.dim()));
+            }
+            put_line(buf, list.x, y, spans, list.width);
+        }
+        if rows.len() > list.height as usize {
+            let end = (offset + list.height as usize).min(rows.len());
+            let pos = format!(" {}-{} of {} ", offset + 1, end, rows.len());
+            let x = area.x + area.width.saturating_sub(pos.len() as u16 + 2);
+            buf.set_string(x, area.y + area.height - 1, pos, t.dim());
+        }
+    }
+}

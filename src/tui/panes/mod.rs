@@ -1,0 +1,66 @@
+//! The widgets, one per pane or overlay. Each is a small struct borrowing the [`App`] with
+//! `impl Widget for &Pane`: drawing reads the state and changes nothing.
+
+pub mod banner;
+pub mod bench;
+pub mod critical_path;
+pub mod details;
+pub mod diagnostics;
+pub mod footer;
+pub mod groups;
+pub mod header;
+pub mod help;
+pub mod levels;
+pub mod tabs;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType};
+
+use super::app::App;
+use super::view::Pane;
+
+/// The bordered block around `pane`: its number and title, extra title text, and the focus
+/// colour. A stale analysis says so in every pane that shows it.
+pub fn pane_block<'a>(app: &App, pane: Pane, extra: String) -> Block<'a> {
+    let theme = &app.view.theme;
+    let focused = app.view.focus == pane;
+    let mut title = vec![
+        Span::styled(format!(" {} ", pane.number()), theme.dim()),
+        Span::styled(pane.title().to_owned(), theme.title(focused)),
+    ];
+    if !extra.is_empty() {
+        title.push(Span::styled(format!(" · {extra}"), theme.text()));
+    }
+    title.push(Span::raw(" "));
+    if app.model.is_stale() && pane != Pane::Bench {
+        title.push(Span::styled("STALE ", theme.stale()));
+    }
+    Block::bordered()
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_style(theme.border(focused))
+        .title(Line::from(title))
+}
+
+/// Writes `spans` from `(x, y)`, clipped to `width` cells.
+pub fn put_line(buf: &mut Buffer, x: u16, y: u16, spans: Vec<Span<'_>>, width: u16) {
+    buf.set_line(x, y, &Line::from(spans), width);
+}
+
+/// A rectangle of `width` x `height` centred in `area` (clamped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// The style of a list row: selected (focused or not) or plain.
+pub fn row_style(app: &App, pane: Pane, selected: bool) -> Style {
+    match (selected, app.view.focus == pane) {
+        (true, true) => app.view.theme.selected(),
+        (true, false) => app.view.theme.selected_unfocused(),
+        _ => Style::new(),
+    }
+}

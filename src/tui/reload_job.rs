@@ -1,0 +1,53 @@
+//! Loading and analysing the file off the UI thread. One worker thread serves reload
+//! requests latest-first: a burst of requests costs one load, and only the newest
+//! generation's result is used by `update`.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Sender};
+
+use crate::analysis::analyze;
+use crate::ir::load_file;
+
+use super::clock::WallTime;
+use super::model::{FileProblem, Snapshot};
+use super::msg::Msg;
+use super::panic_message;
+
+/// Loads and analyses `path` now, stamping the snapshot with `at`.
+pub fn load_snapshot(path: &Path, at: WallTime) -> Result<Snapshot, crate::ir::LoadError> {
+    let ir = load_file(path)?;
+    let analysis = analyze(&ir);
+    Ok(Snapshot::new(ir, analysis, at))
+}
+
+/// The reload worker.
+pub struct Reloader {
+    requests: Sender<u64>,
+}
+
+impl Reloader {
+    /// Starts the worker for `path`; results go to `tx` as [`Msg::Analysed`].
+    pub fn spawn(path: PathBuf, tx: Sender<Msg>) -> std::io::Result<Reloader> {
+        let (requests, rx) = mpsc::channel::<u64>();
+        std::thread::Builder::new().name("irtop-reload".into()).spawn(move || {
+            while let Ok(mut generation) = rx.recv() {
+                // Latest wins: skip requests that a newer one already supersedes.
+                while let Ok(newer) = rx.try_recv() {
+                    generation = newer;
+                }
+                let outcome = std::panic::catch_unwind(|| load_snapshot(&path, WallTime::now()))
+                    .map_err(|p| FileProblem::Crashed(panic_message(&p)))
+                    .and_then(|r| r.map_err(|e| FileProblem::from_load_error(&e)));
+                if tx.send(Msg::Analysed { generation, outcome }).is_err() {
+                    return;
+                }
+            }
+        })?;
+        Ok(Reloader { requests })
+    }
+
+    /// Asks for a reload tagged `generation`.
+    pub fn request(&self, generation: u64) {
+        let _ = self.requests.send(generation);
+    }
+}

@@ -1,0 +1,120 @@
+//! The event loop: `recv -> update -> draw`, and the effects `update` asks for (reload,
+//! start or cancel a benchmark, open the editor, quit).
+//!
+//! The loop blocks on the channel; only while something animates (a reload or a benchmark
+//! in flight) does it wake on a timeout to advance the spinner, so an idle TUI uses no CPU.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use super::app::{App, update};
+use super::bench_job::{BenchJobs, BenchRequest};
+use super::clock::WallTime;
+use super::effect::Effect;
+use super::input::Input;
+use super::msg::Msg;
+use super::reload_job::{Reloader, load_snapshot};
+use super::terminal::TerminalGuard;
+use super::watcher::{DEBOUNCE, watch};
+use super::{Options, TuiError, ui};
+
+/// Spinner frame time.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the TUI on `path` until the user quits. See [`super::run`].
+pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
+    // Load before touching the terminal: a bad file is a plain error message.
+    let snapshot = load_snapshot(path, WallTime::now())?;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut app = App::new(path.to_owned(), snapshot, options.threads, options.theme);
+    let _watcher = match watch(path, tx.clone(), DEBOUNCE) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            update(&mut app, Msg::WatchFailed(e.to_string()));
+            None
+        }
+    };
+    let reloader = Reloader::spawn(path.to_owned(), tx.clone())?;
+    let bench = BenchJobs::new(options.bench, tx.clone());
+
+    let mut guard = TerminalGuard::enter()?;
+    let input = Input::spawn(tx.clone())?;
+    let size = guard.terminal.size()?;
+    update(&mut app, Msg::Resize(size.width, size.height));
+    let mut last_tick = Instant::now();
+    loop {
+        guard.terminal.draw(|frame| ui::draw(frame, &app))?;
+        let first = if app.is_animating() {
+            match rx.recv_timeout(TICK.saturating_sub(last_tick.elapsed())) {
+                Ok(msg) => Some(msg),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            match rx.recv() {
+                Ok(msg) => Some(msg),
+                Err(_) => return Ok(()),
+            }
+        };
+        // Everything already queued is handled before the next draw.
+        let mut batch: Vec<Msg> = first.into_iter().chain(rx.try_iter()).collect();
+        if app.is_animating() && last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            batch.push(Msg::Tick);
+        }
+        for msg in batch {
+            let failure = match &msg {
+                Msg::InputFailed(why) => Some(why.clone()),
+                _ => None,
+            };
+            let Some(effect) = update(&mut app, msg) else { continue };
+            match effect {
+                Effect::Quit => {
+                    drop(guard);
+                    return failure.map_or(Ok(()), |why| Err(TuiError::Input(why)));
+                }
+                Effect::Reload { generation } => reloader.request(generation),
+                Effect::StartBench { generation, threads, mode } => {
+                    let s = &app.model.snapshot;
+                    let request = BenchRequest {
+                        path: path.to_owned(),
+                        ir: s.ir.clone(),
+                        analysis: s.analysis.clone(),
+                        threads,
+                        mode,
+                    };
+                    bench.start(generation, request);
+                }
+                Effect::CancelBench { generation } => bench.cancel(generation),
+                Effect::OpenEditor => {
+                    let result = edit(&mut guard, &input, path);
+                    let _ = tx.send(Msg::EditorClosed(result));
+                }
+            }
+        }
+    }
+}
+
+/// Runs `$VISUAL` or `$EDITOR` (or `vi`) on `path` with the terminal handed over to it.
+fn edit(guard: &mut TerminalGuard, input: &Input, path: &Path) -> Result<(), String> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_owned());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    input.pause();
+    guard.suspend();
+    let status = Command::new(program).args(words).arg(path).status();
+    let resumed = guard.resume();
+    input.resume();
+    resumed.map_err(|e| format!("cannot take the terminal back: {e}"))?;
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("`{editor}` exited with {s}")),
+        Err(e) => Err(format!("cannot start `{editor}`: {e} (set $EDITOR)")),
+    }
+}

@@ -1,0 +1,99 @@
+//! The terminal: raw mode, alternate screen and mouse capture on the way in, all undone on
+//! the way out by a drop guard and by a panic hook, and suspended around `$EDITOR`.
+//!
+//! The panic hook restores the terminal before the previous hook (color-eyre's) prints, so
+//! the report lands on a normal screen. A panic on another thread while the TUI is up is
+//! not printed (it would scribble over the screen): the reload and benchmark threads catch
+//! their panics and show them in the UI.
+
+use std::io::{self, Stdout, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once};
+use std::thread::ThreadId;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+
+/// True while the terminal is in TUI mode.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The thread that drives the TUI.
+static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
+static HOOK: Once = Once::new();
+
+/// The terminal in TUI mode; dropping it restores the terminal.
+pub struct TerminalGuard {
+    /// The ratatui terminal to draw on.
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    /// Installs the panic hook (once), then enters raw mode, the alternate screen and mouse
+    /// capture. On failure the terminal is left as it was.
+    pub fn enter() -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        *UI_THREAD.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::thread::current().id());
+        enable()?;
+        match Terminal::new(CrosstermBackend::new(stdout())) {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                leave();
+                Err(e)
+            }
+        }
+    }
+
+    /// Gives the terminal back (for `$EDITOR`).
+    pub fn suspend(&mut self) {
+        leave();
+    }
+
+    /// Takes the terminal again after [`TerminalGuard::suspend`] and redraws from scratch.
+    pub fn resume(&mut self) -> io::Result<()> {
+        enable()?;
+        self.terminal.clear()
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        leave();
+    }
+}
+
+fn enable() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture) {
+        leave();
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Leaves TUI mode; harmless when not in it.
+fn leave() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
+        let _ = disable_raw_mode();
+    }
+}
+
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ACTIVE.load(Ordering::SeqCst) {
+                let ui = *UI_THREAD.lock().unwrap_or_else(|p| p.into_inner());
+                if ui != Some(std::thread::current().id()) {
+                    return;
+                }
+                leave();
+            }
+            previous(info);
+        }));
+    });
+}

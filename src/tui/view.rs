@@ -1,0 +1,206 @@
+//! View state: how the model is shown (focus, selection, scroll, sort, overlays), kept apart
+//! from the model so a reload replaces the analysis without losing the user's place.
+
+use std::collections::BTreeSet;
+
+use super::theme::Theme;
+
+/// The panes, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    /// One row per level.
+    Levels,
+    /// The critical path, op by op.
+    CriticalPath,
+    /// The parallel groups table.
+    Groups,
+    /// Benchmark results.
+    Bench,
+    /// The analysis's findings.
+    Diagnostics,
+}
+
+impl Pane {
+    /// Every pane, in Tab order.
+    pub const ALL: [Pane; 5] = [Pane::Levels, Pane::CriticalPath, Pane::Groups, Pane::Bench, Pane::Diagnostics];
+
+    /// The pane's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Levels => "Levels",
+            Pane::CriticalPath => "Critical path",
+            Pane::Groups => "Groups",
+            Pane::Bench => "Benchmark",
+            Pane::Diagnostics => "Diagnostics",
+        }
+    }
+
+    /// 1-based position, the digit that focuses it.
+    pub fn number(self) -> usize {
+        Pane::ALL.iter().position(|&p| p == self).unwrap_or(0) + 1
+    }
+
+    /// The next pane in Tab order.
+    pub fn next(self) -> Pane {
+        Pane::ALL[self.number() % Pane::ALL.len()]
+    }
+
+    /// The previous pane in Tab order.
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.number() + Pane::ALL.len() - 2) % Pane::ALL.len()]
+    }
+}
+
+/// A window drawn over the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// The key list.
+    Help,
+    /// Everything about one op, by its file id (`node_3`, `node_11/2`).
+    Details(String),
+}
+
+/// Columns the groups table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKey {
+    /// Group (level) index.
+    Index,
+    /// Number of ops.
+    Ops,
+    /// groggy's parallelism factor.
+    Factor,
+    /// Number of shared inputs.
+    Inputs,
+    /// Number of outputs.
+    Outputs,
+}
+
+impl GroupKey {
+    /// The sort keys in the order `s` cycles through them.
+    pub const ALL: [GroupKey; 5] =
+        [GroupKey::Index, GroupKey::Ops, GroupKey::Factor, GroupKey::Inputs, GroupKey::Outputs];
+
+    /// The key after this one.
+    pub fn next(self) -> GroupKey {
+        let i = GroupKey::ALL.iter().position(|&k| k == self).unwrap_or(0);
+        GroupKey::ALL[(i + 1) % GroupKey::ALL.len()]
+    }
+}
+
+/// How the groups table is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupSort {
+    /// The column.
+    pub key: GroupKey,
+    /// Largest first.
+    pub descending: bool,
+}
+
+/// A list's place: the selected row and the first row shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListPlace {
+    /// Selected row.
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+impl ListPlace {
+    /// Moves the selection by `delta` within `len` rows and scrolls so it stays within a
+    /// window of `height` rows.
+    pub fn step(&mut self, delta: isize, len: usize, height: usize) {
+        if len == 0 {
+            *self = ListPlace::default();
+            return;
+        }
+        self.selected = self.selected.saturating_add_signed(delta).min(len - 1);
+        self.offset = visible_offset(self.offset, self.selected, height, len);
+    }
+
+    /// Clamps the place to a list of `len` rows.
+    pub fn clamp(&mut self, len: usize, height: usize) {
+        self.step(0, len, height);
+    }
+}
+
+/// The first row to show so that `selected` is visible in `height` rows, moving as little as
+/// possible from `offset`, and not scrolling past the end of `len` rows.
+pub fn visible_offset(offset: usize, selected: usize, height: usize, len: usize) -> usize {
+    let height = height.max(1);
+    let mut offset = offset.min(len.saturating_sub(height));
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + height {
+        offset = selected + 1 - height;
+    }
+    offset
+}
+
+/// The selected op in the levels pane: by id, with the row and column as a fallback for when
+/// a reload removes the op.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpSelection {
+    /// The op's file id.
+    pub id: Option<String>,
+    /// The row it was on.
+    pub row: usize,
+    /// Its position in that row.
+    pub col: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+/// Everything about how the model is shown.
+#[derive(Debug, Clone)]
+pub struct ViewState {
+    /// The pane keys go to.
+    pub focus: Pane,
+    /// The op selected in the levels pane.
+    pub levels: OpSelection,
+    /// Loops and blocks whose body levels are shown, by id.
+    pub expanded: BTreeSet<String>,
+    /// The op selected on the critical path (by id), and the pane's scroll.
+    pub path: OpSelection,
+    /// The selected group, as its level index, and the table's scroll.
+    pub group: usize,
+    /// First visible row of the groups table.
+    pub group_offset: usize,
+    /// Group table order.
+    pub group_sort: GroupSort,
+    /// Selected diagnostic and scroll.
+    pub diagnostics: ListPlace,
+    /// The overlay, if one is open.
+    pub overlay: Option<Overlay>,
+    /// Scroll of the overlay's text.
+    pub overlay_scroll: usize,
+    /// Terminal size `(columns, rows)`.
+    pub size: (u16, u16),
+    /// Spinner frame.
+    pub spinner: usize,
+    /// A one-line message in the footer until the next key press.
+    pub status: Option<String>,
+    /// Colours.
+    pub theme: Theme,
+}
+
+impl ViewState {
+    /// The initial view: levels focused, nothing selected yet, an 80x24 terminal.
+    pub fn new(theme: Theme) -> ViewState {
+        ViewState {
+            focus: Pane::Levels,
+            levels: OpSelection::default(),
+            expanded: BTreeSet::new(),
+            path: OpSelection::default(),
+            group: 0,
+            group_offset: 0,
+            group_sort: GroupSort { key: GroupKey::Index, descending: false },
+            diagnostics: ListPlace::default(),
+            overlay: None,
+            overlay_scroll: 0,
+            size: (80, 24),
+            spinner: 0,
+            status: None,
+            theme,
+        }
+    }
+}

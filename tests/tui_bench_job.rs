@@ -1,0 +1,112 @@
+//! The benchmark job with fake runners: progress is forwarded (throttled), results are
+//! tagged with their generation, Esc and a restart cancel the run in flight, and a runner
+//! that panics becomes an error message instead of taking the UI down.
+
+mod tui_support;
+
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use irtop::tui::bench_job::{BenchFn, BenchJobs, BenchRequest};
+use irtop::tui::{Msg, update};
+use tui_support::{app, bench_report, ch};
+
+fn request() -> BenchRequest {
+    let app = app("diamond", 80, 24);
+    let s = &app.model.snapshot;
+    BenchRequest {
+        path: app.model.path.clone(),
+        ir: s.ir.clone(),
+        analysis: s.analysis.clone(),
+        threads: 2,
+        mode: "all".into(),
+    }
+}
+
+/// Messages until the run's `BenchFinished`.
+fn until_finished(rx: &Receiver<Msg>) -> Vec<Msg> {
+    let mut out = Vec::new();
+    loop {
+        let msg = rx.recv_timeout(Duration::from_secs(5)).expect("the run never finished");
+        let done = matches!(msg, Msg::BenchFinished { .. });
+        out.push(msg);
+        if done {
+            return out;
+        }
+    }
+}
+
+#[test]
+fn progress_is_throttled_and_the_result_lands_in_the_app() {
+    let runner: BenchFn = Arc::new(|_, _, progress| {
+        for i in 0..=1000 {
+            progress(i as f32 / 1000.0);
+        }
+        Ok(bench_report())
+    });
+    let (tx, rx) = mpsc::channel();
+    let jobs = BenchJobs::new(runner, tx);
+    let mut app = app("diamond", 80, 24);
+    update(&mut app, ch('b'));
+    jobs.start(1, request());
+    let msgs = until_finished(&rx);
+    let progress = msgs.iter().filter(|m| matches!(m, Msg::BenchProgress { .. })).count();
+    assert!((50..=102).contains(&progress), "{progress} progress messages");
+    for msg in msgs {
+        update(&mut app, msg);
+    }
+    assert_eq!(app.model.bench.last, Some(bench_report()));
+    assert_eq!(app.model.bench.history.len(), 1);
+}
+
+/// A runner that waits for its cancel flag, recording that it saw it.
+fn waits_for_cancel(seen: Arc<Mutex<Vec<String>>>) -> BenchFn {
+    Arc::new(move |req, cancel, progress| {
+        progress(0.1);
+        while !cancel.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        seen.lock().unwrap().push(req.mode.clone());
+        Err("cancelled".into())
+    })
+}
+
+#[test]
+fn cancel_stops_the_runner() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = mpsc::channel();
+    let jobs = BenchJobs::new(waits_for_cancel(seen.clone()), tx);
+    jobs.start(1, request());
+    jobs.cancel(1);
+    let msgs = until_finished(&rx);
+    assert!(matches!(msgs.last(), Some(Msg::BenchFinished { generation: 1, outcome: Err(_) })));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn a_new_run_cancels_the_one_in_flight() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = mpsc::channel();
+    let jobs = BenchJobs::new(waits_for_cancel(seen.clone()), tx);
+    jobs.start(1, BenchRequest { mode: "first".into(), ..request() });
+    jobs.start(2, BenchRequest { mode: "second".into(), ..request() });
+    let msgs = until_finished(&rx);
+    assert!(matches!(msgs.last(), Some(Msg::BenchFinished { generation: 1, .. })), "the first run stops");
+    assert_eq!(*seen.lock().unwrap(), ["first"]);
+    drop(jobs); // Dropping the jobs cancels the second run too.
+    until_finished(&rx);
+    assert_eq!(*seen.lock().unwrap(), ["first", "second"]);
+}
+
+#[test]
+fn a_panicking_runner_is_an_error_message() {
+    let runner: BenchFn = Arc::new(|_, _, _| panic!("kernel exploded"));
+    let (tx, rx) = mpsc::channel();
+    let jobs = BenchJobs::new(runner, tx);
+    jobs.start(7, request());
+    let msgs = until_finished(&rx);
+    let Some(Msg::BenchFinished { generation: 7, outcome: Err(why) }) = msgs.last() else { panic!("{msgs:?}") };
+    assert!(why.contains("panicked") && why.contains("kernel exploded"), "{why}");
+}

@@ -1,0 +1,195 @@
+//! What the TUI looks like, pane by pane and whole, on the samples: snapshots of a
+//! `TestBackend` reviewed by a person. Deterministic: fixed clock, injected thread count,
+//! file names without directories.
+
+mod tui_support;
+
+use irtop::tui::model::FileProblem;
+use irtop::tui::panes::bench::BenchPane;
+use irtop::tui::panes::critical_path::CriticalPathPane;
+use irtop::tui::panes::diagnostics::DiagnosticsPane;
+use irtop::tui::panes::groups::GroupsPane;
+use irtop::tui::panes::header::Header;
+use irtop::tui::panes::levels::LevelsPane;
+use irtop::tui::view::Pane;
+use irtop::tui::{Msg, update};
+use ratatui::crossterm::event::KeyCode;
+use tui_support::{app, bench_report, ch, key, screen, widget};
+
+#[test]
+fn header_pagerank() {
+    let app = app("pagerank_loop", 160, 48);
+    insta::assert_snapshot!(widget(160, 2, &Header { app: &app }));
+}
+
+#[test]
+fn levels_pane_pagerank_with_the_loop_open() {
+    let mut app = app("pagerank_loop", 160, 48);
+    update(&mut app, key(KeyCode::End));
+    update(&mut app, ch(' '));
+    insta::assert_snapshot!(widget(100, 16, &LevelsPane { app: &app }));
+}
+
+#[test]
+fn levels_pane_mixed() {
+    let app = app("mixed", 160, 48);
+    insta::assert_snapshot!(widget(100, 10, &LevelsPane { app: &app }));
+}
+
+#[test]
+fn critical_path_pane_pagerank() {
+    let mut app = app("pagerank_loop", 160, 48);
+    update(&mut app, ch('2'));
+    update(&mut app, key(KeyCode::End));
+    insta::assert_snapshot!(widget(80, 8, &CriticalPathPane { app: &app }));
+}
+
+#[test]
+fn groups_pane_sorted_by_factor() {
+    let mut app = app("pagerank_loop", 160, 48);
+    update(&mut app, ch('3'));
+    update(&mut app, ch('s'));
+    update(&mut app, ch('s'));
+    insta::assert_snapshot!(widget(90, 10, &GroupsPane { app: &app }));
+}
+
+#[test]
+fn diagnostics_pane_lpa_sweep() {
+    let mut app = app("lpa_sweep_in_place", 160, 48);
+    update(&mut app, ch('5'));
+    insta::assert_snapshot!(widget(100, 8, &DiagnosticsPane { app: &app }));
+}
+
+#[test]
+fn bench_pane_empty() {
+    let app = app("pagerank_loop", 160, 48);
+    insta::assert_snapshot!(widget(100, 5, &BenchPane { app: &app }));
+}
+
+/// Runs the benchmark flow with the hand-built report (2 threads, a `levels` timeline).
+fn benched(w: u16, h: u16) -> irtop::tui::App {
+    let mut app = app("pagerank_loop", w, h);
+    update(&mut app, ch('b'));
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(bench_report()) });
+    update(&mut app, ch('b'));
+    let mut second = bench_report();
+    second.modes[1].speedup = 1.8;
+    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(second) });
+    app
+}
+
+#[test]
+fn bench_pane_wide_with_timeline() {
+    let app = benched(160, 48);
+    insta::assert_snapshot!(widget(160, 12, &BenchPane { app: &app }));
+}
+
+#[test]
+fn bench_pane_narrow_with_timeline() {
+    let app = benched(80, 24);
+    insta::assert_snapshot!(widget(80, 18, &BenchPane { app: &app }));
+}
+
+#[test]
+fn bench_pane_running() {
+    let mut app = app("pagerank_loop", 160, 48);
+    update(&mut app, ch('b'));
+    update(&mut app, Msg::BenchProgress { generation: 1, fraction: 0.42 });
+    insta::assert_snapshot!(widget(100, 5, &BenchPane { app: &app }));
+}
+
+#[test]
+fn error_banner_keeps_the_stale_analysis() {
+    let mut app = app("diamond", 120, 34);
+    update(&mut app, Msg::FileChanged);
+    let problem = FileProblem::Invalid {
+        location: "4:12".into(),
+        message: "key must be a string: this is not valid JSON".into(),
+    };
+    update(&mut app, Msg::Analysed { generation: 1, outcome: Err(problem) });
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn deleted_file_banner() {
+    let mut app = app("diamond", 80, 24);
+    update(&mut app, Msg::FileChanged);
+    update(&mut app, Msg::Analysed { generation: 1, outcome: Err(FileProblem::Deleted) });
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app("pagerank_loop", 100, 34);
+    update(&mut app, ch('?'));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn details_overlay_of_a_loop_body_op() {
+    let mut app = app("pagerank_loop", 120, 40);
+    update(&mut app, key(KeyCode::End));
+    update(&mut app, ch(' '));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Enter));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn whole_screen_80x24() {
+    let app = app("pagerank_loop", 80, 24);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn whole_screen_80x24_groups_focused() {
+    let mut app = app("pagerank_loop", 80, 24);
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.view.focus, Pane::Groups);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn whole_screen_200x60_after_a_benchmark() {
+    let app = benched(200, 60);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn whole_screen_200x60_large_ir() {
+    let mut app = app("large_layered_10k", 200, 60);
+    update(&mut app, key(KeyCode::PageDown));
+    for _ in 0..30 {
+        update(&mut app, key(KeyCode::Right));
+    }
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn too_small_terminal() {
+    let app = app("diamond", 20, 5);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    use ratatui::style::Color;
+    let mut app = benched(200, 60);
+    app.view.theme = irtop::tui::Theme::no_color();
+    update(&mut app, key(KeyCode::End));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).unwrap();
+    terminal.draw(|f| irtop::tui::ui::draw(f, &app)).unwrap();
+    let coloured: Vec<_> = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .map(|c| c.symbol().to_owned())
+        .collect();
+    assert!(coloured.is_empty(), "coloured cells under NO_COLOR: {coloured:?}");
+    // The Gantt chart still tells neighbouring ops apart, by glyph.
+    assert!(tui_support::screen(&app).contains('▒'));
+}

@@ -1,0 +1,115 @@
+//! Helpers shared by the TUI tests: apps built from the samples with a fixed clock and
+//! thread count, a hand-built benchmark report, keys, and rendering to text.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use irtop::analysis::analyze;
+use irtop::exec::report::{BenchReport, GraphInfo, ModeResult, OpSpan, Predicted};
+use irtop::ir::{load_bytes, load_file};
+use irtop::tui::clock::WallTime;
+use irtop::tui::model::{FileProblem, Snapshot};
+use irtop::tui::{App, Msg, Theme, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::widgets::Widget;
+
+/// The fixed "now" of every test: 12:34:56 UTC.
+pub const AT: WallTime = WallTime(1_700_000_000 - 1_700_000_000 % 86_400 + 12 * 3600 + 34 * 60 + 56);
+
+/// Thread count the tests inject (never the machine's).
+pub const THREADS: usize = 4;
+
+/// Path of `samples/<name>.json`.
+pub fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples").join(format!("{name}.json"))
+}
+
+/// A snapshot of the IR file at `path`.
+pub fn snapshot_of(path: &Path) -> Snapshot {
+    let ir = load_file(path).unwrap_or_else(|e| panic!("{e}"));
+    let a = analyze(&ir);
+    Snapshot::new(ir, a, AT)
+}
+
+/// A snapshot of IR text, or the problem the loader finds in it.
+pub fn parse(json: &str) -> Result<Snapshot, FileProblem> {
+    let ir = load_bytes(json.as_bytes(), Path::new("test.json")).map_err(|e| FileProblem::from_load_error(&e))?;
+    let a = analyze(&ir);
+    Ok(Snapshot::new(ir, a, AT))
+}
+
+/// The app on `samples/<name>.json` in a `w` x `h` terminal.
+pub fn app(name: &str, w: u16, h: u16) -> App {
+    let path = sample(name);
+    let mut app = App::new(path.clone(), snapshot_of(&path), THREADS, Theme::colored());
+    irtop::tui::update(&mut app, Msg::Resize(w, h));
+    app
+}
+
+/// A key press message.
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// A character key press message.
+pub fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+/// The whole screen, as text.
+pub fn screen(app: &App) -> String {
+    let (w, h) = app.view.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| ui::draw(f, app)).expect("draw");
+    terminal.backend().to_string()
+}
+
+/// One widget drawn alone in a `w` x `h` area, as text.
+pub fn widget(w: u16, h: u16, draw: impl Widget) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| f.render_widget(draw, f.area())).expect("draw");
+    terminal.backend().to_string()
+}
+
+fn span(node: &str, op: &str, level: u32, worker: usize, start_ms: f64, end_ms: f64) -> OpSpan {
+    OpSpan { node: node.into(), op: op.into(), level, worker, start_s: start_ms / 1e3, end_s: end_ms / 1e3 }
+}
+
+/// A benchmark of pagerank_loop on 2 threads, made up but shaped like the executor's.
+pub fn bench_report() -> BenchReport {
+    let mode = |mode: &str, median_ms: f64, speedup: f64| ModeResult {
+        mode: mode.into(),
+        threads: 2,
+        median_s: median_ms / 1e3,
+        min_s: median_ms * 0.95 / 1e3,
+        max_s: median_ms * 1.1 / 1e3,
+        speedup,
+        max_abs_diff: if mode == "seq" { 0.0 } else { 1.2e-15 },
+    };
+    BenchReport {
+        graph: GraphInfo { nodes: 10_000, edges: 100_000, source: "rmat:13:10:seed=1".into() },
+        threads: 2,
+        modes: vec![mode("seq", 12.0, 1.0), mode("levels", 7.5, 1.6), mode("dataflow", 6.9, 1.74)],
+        predicted: Predicted { groggy: 2.875 },
+        timelines: vec![(
+            "levels".into(),
+            vec![
+                span("node_0", "graph_node_count", 0, 0, 0.0, 0.1),
+                span("node_2", "init_nodes", 0, 1, 0.0, 0.4),
+                span("node_4", "degree", 0, 0, 0.1, 1.5),
+                span("node_6", "constant", 0, 1, 0.4, 0.45),
+                span("node_9", "constant", 0, 1, 0.45, 0.5),
+                span("node_1", "recip", 1, 0, 1.5, 1.7),
+                span("node_5", "recip", 1, 1, 1.5, 1.9),
+                span("node_7", "compare", 1, 1, 1.9, 2.2),
+                span("node_3", "broadcast_scalar", 2, 0, 2.2, 2.5),
+                span("node_8", "broadcast_scalar", 2, 1, 2.2, 2.6),
+                span("node_10", "mul", 3, 0, 2.6, 2.9),
+                span("node_11", "iter_loop", 4, 0, 2.9, 7.5),
+            ],
+        )],
+    }
+}
