@@ -22,6 +22,9 @@ pub struct Cli {
     /// IR file to show in the terminal UI (default: the built-in PageRank sample). When
     /// stdout is not a terminal, prints the report instead.
     pub file: Option<PathBuf>,
+    /// The graph the TUI's benchmarks run on (default: R-MAT scale 18, edge factor 16).
+    #[command(flatten)]
+    pub graph: GraphArgs,
     /// A headless subcommand.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -159,9 +162,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     }
 }
 
-/// The built-in sample `irtop` opens without a file: groggy's PageRank loop.
+/// The built-in sample `irtop` opens without a file: groggy's PageRank loop. It is the
+/// repository's `samples/pagerank_loop.json` when that exists, else an embedded copy written
+/// to the temporary directory (so an installed binary has it too).
 pub fn sample_path() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pagerank_loop.json")).to_owned()
+    let in_tree = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pagerank_loop.json"));
+    if in_tree.exists() {
+        return in_tree.to_owned();
+    }
+    let copy = std::env::temp_dir().join("irtop-sample").join("pagerank_loop.json");
+    let written = std::fs::create_dir_all(copy.parent().unwrap_or(Path::new(".")))
+        .and_then(|()| std::fs::write(&copy, include_str!("../samples/pagerank_loop.json")));
+    if written.is_ok() { copy } else { in_tree.to_owned() }
 }
 
 enum Format {

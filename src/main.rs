@@ -4,7 +4,6 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Parser;
 use irtop::cli::{Cli, run, sample_path};
@@ -16,7 +15,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     if cli.command.is_none() && std::io::stdout().is_terminal() {
-        return run_tui(cli.file.unwrap_or_else(sample_path));
+        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.clone());
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -31,9 +30,9 @@ fn main() -> ExitCode {
 }
 
 /// The terminal UI on `path`; a file that does not load exits 2 like the subcommands.
-fn run_tui(path: PathBuf) -> ExitCode {
+fn run_tui(path: PathBuf, graph: irtop::exec::graph_spec::GraphArgs) -> ExitCode {
     let options = tui::Options {
-        bench: Arc::new(|_, _, _| Err("the executor is not built yet".into())),
+        bench: tui::bench_job::executor_runner(graph),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         theme: Theme::from_env(),
     };

@@ -4,7 +4,7 @@
 //! # Complexity
 //! O(V) work each, O(V / threads) time data-parallel.
 
-use super::{EPS, tabulate};
+use super::{EPS, map1, map2, tabulate};
 use crate::exec::kernel::{BinOp, CmpOp, Par, UnOp};
 use crate::exec::value::{NodeMap, Scalar, Value};
 
@@ -58,6 +58,16 @@ pub fn index_map(n: usize) -> Value {
     Value::Map(NodeMap { values: (0..n).map(|i| i as f64).collect(), int: true })
 }
 
+/// `f(x, y)` node by node, one loop per operand shape so each compiles to a tight loop.
+fn zip_with(x: Operand, y: Operand, n: usize, par: Par, f: impl Fn(f64, f64) -> f64 + Sync + Send + Copy) -> Vec<f64> {
+    match (x, y) {
+        (Operand::Map(a), Operand::Map(b)) => map2(a, b, par, f),
+        (Operand::Map(a), Operand::Scalar(s)) => map1(a, par, move |v| f(v, s)),
+        (Operand::Scalar(s), Operand::Map(b)) => map1(b, par, move |v| f(s, v)),
+        (Operand::Scalar(s), Operand::Scalar(t)) => vec![f(s, t); n],
+    }
+}
+
 /// `a op b` with scalars broadcast over maps.
 pub fn binary(op: BinOp, a: &Value, b: &Value, par: Par) -> Result<Value, String> {
     let (x, xi) = operand(a, "left operand")?;
@@ -71,13 +81,13 @@ pub fn binary(op: BinOp, a: &Value, b: &Value, par: Par) -> Result<Value, String
         }
     }
     let values = match op {
-        BinOp::Add => tabulate(n, par, |i| x.at(i) + y.at(i)),
-        BinOp::Sub => tabulate(n, par, |i| x.at(i) - y.at(i)),
-        BinOp::Mul => tabulate(n, par, |i| x.at(i) * y.at(i)),
-        BinOp::Div => tabulate(n, par, |i| x.at(i) / y.at(i)),
-        BinOp::Pow => tabulate(n, par, |i| x.at(i).powf(y.at(i))),
-        BinOp::Min => tabulate(n, par, |i| x.at(i).min(y.at(i))),
-        BinOp::Max => tabulate(n, par, |i| x.at(i).max(y.at(i))),
+        BinOp::Add => zip_with(x, y, n, par, |a, b| a + b),
+        BinOp::Sub => zip_with(x, y, n, par, |a, b| a - b),
+        BinOp::Mul => zip_with(x, y, n, par, |a, b| a * b),
+        BinOp::Div => zip_with(x, y, n, par, |a, b| a / b),
+        BinOp::Pow => zip_with(x, y, n, par, f64::powf),
+        BinOp::Min => zip_with(x, y, n, par, f64::min),
+        BinOp::Max => zip_with(x, y, n, par, f64::max),
     };
     let int = xi && yi && matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Min | BinOp::Max);
     Ok(Value::Map(NodeMap { values, int }))
@@ -101,7 +111,7 @@ fn map_values(a: &Value, par: Par, f: impl Fn(f64) -> f64 + Sync + Send, keeps_i
     match a {
         Value::Scalar(s) => Ok(Value::Scalar(Scalar { value: f(s.value), int: s.int && keeps_int })),
         Value::Map(m) => {
-            let values = tabulate(m.values.len(), par, |i| f(m.values[i]));
+            let values = map1(&m.values, par, f);
             Ok(Value::Map(NodeMap { values, int: m.int && keeps_int }))
         }
         Value::Lists(_) => Err("expected a number or a node map, got a map of lists".into()),
@@ -141,7 +151,8 @@ pub fn compare(op: CmpOp, left: &Value, right: &Value, par: Par) -> Result<Value
         CmpOp::Gt => |a, b| a > b,
         CmpOp::Ge => |a, b| a >= b,
     };
-    let values = tabulate(n, par, |i| if test(l.values[i], r.at(i)) { 1.0 } else { 0.0 });
+    let to_float = move |a: f64, b: f64| if test(a, b) { 1.0 } else { 0.0 };
+    let values = zip_with(Operand::Map(&l.values), r, n, par, to_float);
     Ok(Value::float_map(values))
 }
 
@@ -153,7 +164,13 @@ pub fn select(mask: &Value, if_true: &Value, if_false: &Value, par: Par) -> Resu
     let (t, ti) = operand(if_true, "if_true")?;
     let (f, fi) = operand(if_false, "if_false")?;
     let n = node_count(&[Operand::Map(&m.values), t, f], "where")?;
-    let values = tabulate(n, par, |i| if m.values[i].abs() > EPS { t.at(i) } else { f.at(i) });
+    let mask = &m.values;
+    let values = match (t, f) {
+        (Operand::Map(a), Operand::Map(b)) => tabulate(n, par, |i| if mask[i].abs() > EPS { a[i] } else { b[i] }),
+        (Operand::Map(a), Operand::Scalar(s)) => map2(mask, a, par, move |k, v| if k.abs() > EPS { v } else { s }),
+        (Operand::Scalar(s), Operand::Map(b)) => map2(mask, b, par, move |k, v| if k.abs() > EPS { s } else { v }),
+        (Operand::Scalar(s), Operand::Scalar(u)) => map1(mask, par, move |k| if k.abs() > EPS { s } else { u }),
+    };
     Ok(Value::Map(NodeMap { values, int: ti && fi }))
 }
 

@@ -20,5 +20,21 @@ pub fn tabulate<T: Send>(n: usize, par: Par, f: impl Fn(usize) -> T + Sync + Sen
     }
 }
 
+/// `f(x)` for each element, on one thread or split over the rayon pool.
+pub fn map1(a: &[f64], par: Par, f: impl Fn(f64) -> f64 + Sync + Send) -> Vec<f64> {
+    match par {
+        Par::Seq => a.iter().map(|&x| f(x)).collect(),
+        Par::Data => a.par_iter().with_min_len(CHUNK).map(|&x| f(x)).collect(),
+    }
+}
+
+/// `f(x, y)` for each pair of elements of two equally long slices.
+pub fn map2(a: &[f64], b: &[f64], par: Par, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> Vec<f64> {
+    match par {
+        Par::Seq => a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect(),
+        Par::Data => a.par_iter().zip(b).with_min_len(CHUNK).map(|(&x, &y)| f(x, y)).collect(),
+    }
+}
+
 /// groggy's comparison epsilon: f64 machine epsilon.
 pub const EPS: f64 = f64::EPSILON;

@@ -44,6 +44,15 @@ pub fn neighbor_agg(agg: Agg, weighted: bool, x: &Value, g: &Graph, par: Par) ->
         }
     };
     let values = match agg {
+        // The common case, as tight as a hand-written pull loop: a NaN sum means a NaN
+        // term, and only then are the terms summed again skipping NaNs.
+        Agg::Sum if !weighted => tabulate(g.node_count(), par, |v| {
+            let s = g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x[u as usize]);
+            if !s.is_nan() {
+                return s;
+            }
+            g.in_neighbors(v).iter().map(|&u| x[u as usize]).filter(|t| !t.is_nan()).fold(-0.0, |a, t| a + t)
+        }),
         Agg::Sum => tabulate(g.node_count(), par, |v| {
             let mut acc = -0.0;
             for (k, &u) in g.in_neighbors(v).iter().enumerate() {
