@@ -17,6 +17,10 @@ use irtop::exec::synthetic::rmat;
 use irtop::exec::{Executor, Graph, Mode, Program, Retain, RunOptions, Scheduler, Value};
 use rayon::prelude::*;
 
+/// The binary's allocator, so the executor is measured as `irtop bench` runs it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn scale() -> u32 {
     std::env::var("IRTOP_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(20)
 }

@@ -9,6 +9,11 @@ use clap::Parser;
 use irtop::cli::{Cli, run, sample_path};
 use irtop::tui::{self, Theme, TuiError};
 
+/// Kernels allocate a fresh node map per op; mimalloc keeps freed maps for reuse instead
+/// of returning them to the OS, which otherwise costs page faults on every op.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("irtop: cannot install the error reporter: {e}");
