@@ -95,6 +95,9 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10).measurement_time(Duration::from_secs(30));
     group.bench_function("hand_written_fused_seq", |b| b.iter(|| black_box(fused_pagerank(&g, 20, false))));
     group.bench_function("irtop_ir_seq", |b| b.iter(|| one.install(|| black_box(run(&program, &g, Mode::SEQ)))));
+    group.bench_function("hand_written_rayon_1_thread", |b| {
+        b.iter(|| one.install(|| black_box(fused_pagerank(&g, 20, true))))
+    });
     group.bench_function("hand_written_rayon_2_threads", |b| {
         b.iter(|| two.install(|| black_box(fused_pagerank(&g, 20, true))))
     });

@@ -142,6 +142,28 @@ fn live_reload_stale_banner_and_quit() {
 }
 
 #[test]
+fn pressing_b_shows_a_measured_speedup() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let dir = TempDir::new("bench");
+    let file = dir.0.join("pagerank.json");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pagerank_loop.json"), &file).unwrap();
+    let tmux = Tmux::new("bench");
+    tmux.start(&format!("'{}' --rmat 10 '{}'; sleep 60", env!("CARGO_BIN_EXE_irtop"), file.display()));
+    tmux.wait_for("the header", |s| s.contains("pagerank.json") && s.contains("│ 5 levels │"));
+    tmux.keys("b");
+    let screen = tmux.wait_for("a measured speedup for every mode", |s| {
+        s.contains("last run on rmat:10:16:seed=1") && s.contains("dataflow+data")
+    });
+    let seq = screen.lines().find(|l| l.contains("│seq ")).unwrap_or_else(|| panic!("no seq row:\n{screen}"));
+    assert!(seq.contains("1.00x"), "{seq}");
+    assert!(screen.contains("predicted"), "{screen}");
+    tmux.keys("q");
+}
+
+#[test]
 fn a_missing_file_is_a_plain_error_before_the_terminal_changes() {
     if !tmux_installed() {
         eprintln!("skipped: tmux not installed");

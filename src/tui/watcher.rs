@@ -13,7 +13,7 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use super::msg::Msg;
 
 /// Quiet time after the last event of a burst before the file is reloaded.
-pub const DEBOUNCE: Duration = Duration::from_millis(80);
+pub const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// A running watcher; dropping it stops watching (and its debounce thread).
 pub struct FileWatcher {
