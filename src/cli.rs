@@ -7,11 +7,11 @@ use clap::{Parser, Subcommand};
 
 use crate::analysis::analyze;
 use crate::exec::bench::{BenchOptions, run_bench};
-use crate::exec::edge_list::EdgeListError;
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::{GraphArgs, GraphError};
 use crate::exec::{ExecError, Executor, Mode, Program, Retain, RunOptions, Scheduler};
 use crate::generate::{Shape, generate};
-use crate::ir::{LoadError, Severity, load_file};
+use crate::ir::{LoadError, Severity, load_file_with};
+use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, LimitError, Limits};
 use crate::report;
 use std::sync::atomic::AtomicBool;
 
@@ -25,9 +25,31 @@ pub struct Cli {
     /// The graph the TUI's benchmarks run on (default: R-MAT scale 18, edge factor 16).
     #[command(flatten)]
     pub graph: GraphArgs,
+    /// Limits on the file and the work (for every subcommand).
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// A headless subcommand.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Limits that refuse an input before any work starts; `--max-graph-gb` is with the graph flags.
+#[derive(Debug, Clone, Copy, PartialEq, clap::Args)]
+pub struct LimitArgs {
+    /// Refuse an IR file larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_MB, global = true)]
+    pub max_file_mb: u64,
+    /// Refuse a run estimated at more than this many element operations (a loop's
+    /// iterations x its body's ops x the graph's size; about 1e9 a second).
+    #[arg(long, value_name = "OPS", default_value_t = DEFAULT_MAX_WORK, global = true)]
+    pub max_work: f64,
+}
+
+impl LimitArgs {
+    /// The limits these flags and the graph flags `graph` set.
+    pub fn limits(&self, graph: &GraphArgs) -> Limits {
+        Limits { max_file_bytes: self.max_file_mb.saturating_mul(1 << 20), max_work: self.max_work, ..graph.limits() }
+    }
 }
 
 /// Headless subcommands for scripts and CI.
@@ -70,8 +92,13 @@ pub enum Command {
     },
     /// Time the IR in seq and every parallel mode; print medians, speedups and groggy's prediction.
     Bench {
-        /// The IR file.
-        file: PathBuf,
+        /// The IR file (not with --all).
+        #[arg(required_unless_present = "all")]
+        file: Option<PathBuf>,
+        /// Benchmark every `*.json` IR in DIR, each on an R-MAT graph big enough that a seq
+        /// run takes 50 ms (scale 16 to 20), and print the prediction accuracy table.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "trace"])]
+        all: Option<PathBuf>,
         /// The graph (default: R-MAT scale 18, edge factor 16).
         #[command(flatten)]
         graph: GraphArgs,
@@ -90,6 +117,13 @@ pub enum Command {
         /// Write the last repetition of each mode as Chrome trace-event JSON.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
+    },
+    /// Measure this machine's per-op costs and parallel overheads (a few seconds) and cache
+    /// them for the predictions.
+    Calibrate {
+        /// Threads to measure parallel behaviour with (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Write a large generated IR (seeded) to stdout, to measure irtop at scale.
     Gen {
@@ -114,9 +148,13 @@ pub enum CliError {
     /// The input file is not a valid IR.
     #[error(transparent)]
     Input(#[from] LoadError),
-    /// The graph file is not a valid edge list.
+    /// The graph file is not a valid edge list, or the graph flags describe no graph irtop
+    /// can hold.
     #[error(transparent)]
-    Graph(#[from] EdgeListError),
+    Graph(#[from] GraphError),
+    /// A run would exceed a limit (`--max-work`).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
     /// The IR cannot run, or failed while running.
     #[error("{0}")]
     Exec(#[from] ExecError),
@@ -132,7 +170,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input(_) | CliError::Graph(_) | CliError::Exec(_) | CliError::Usage(_) => 2,
+            CliError::Input(_) | CliError::Graph(_) | CliError::Limit(_) | CliError::Exec(_) | CliError::Usage(_) => 2,
             CliError::Output(_) => 1,
         }
     }
@@ -140,24 +178,32 @@ impl CliError {
 
 /// Runs the parsed command line, writing data to `out` and findings to stderr.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
+    let limits = cli.limits.limits(&cli.graph);
     match cli.command {
-        Some(Command::Report { file }) => emit(&file, out, Format::Report),
-        Some(Command::Plan { file }) => emit(&file, out, Format::Plan),
-        Some(Command::Dot { file }) => emit(&file, out, Format::Dot),
+        Some(Command::Report { file }) => emit(&file, out, Format::Report, &limits),
+        Some(Command::Plan { file }) => emit(&file, out, Format::Plan, &limits),
+        Some(Command::Dot { file }) => emit(&file, out, Format::Dot, &limits),
         Some(Command::Run { file, graph, mode, threads, vars, out: path }) => {
-            run_once(&file, &graph, mode, threads, &vars, path.as_deref(), out)
+            let limits = cli.limits.limits(&graph);
+            run_once(&file, &graph, mode, threads, &vars, path.as_deref(), out, &limits)
         }
-        Some(Command::Bench { file, graph, threads, reps, modes, json, trace }) => {
-            bench(&file, &graph, threads, reps, modes, json, trace.as_deref(), out)
+        Some(Command::Bench { file, all, graph, threads, reps, modes, json, trace }) => {
+            let limits = cli.limits.limits(&graph);
+            match (all, file) {
+                (Some(dir), _) => crate::predict::commands::bench_all(&dir, threads, reps, json, out, &limits),
+                (None, Some(file)) => bench(&file, &graph, threads, reps, modes, json, trace.as_deref(), out, &limits),
+                (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),
+            }
         }
+        Some(Command::Calibrate { threads }) => crate::predict::commands::calibrate(threads, out),
         Some(Command::Gen { ops, shape, width, seed }) => {
             out.write_all(&generate(shape, ops, width, seed))?;
             out.write_all(b"\n")?;
             Ok(())
         }
         None => match cli.file {
-            Some(file) => emit(&file, out, Format::Report),
-            None => emit(&sample_path(), out, Format::Report),
+            Some(file) => emit(&file, out, Format::Report, &limits),
+            None => emit(&sample_path(), out, Format::Report, &limits),
         },
     }
 }
@@ -182,8 +228,8 @@ enum Format {
     Dot,
 }
 
-fn emit(file: &Path, out: &mut dyn Write, format: Format) -> Result<(), CliError> {
-    let ir = load_file(file)?;
+fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -> Result<(), CliError> {
+    let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     match format {
         Format::Report => out.write_all(report::text::render(&ir, &analysis).as_bytes())?,
@@ -195,11 +241,35 @@ fn emit(file: &Path, out: &mut dyn Write, format: Format) -> Result<(), CliError
         Format::Dot => out.write_all(report::dot::render(&ir, &analysis).as_bytes())?,
     }
     if !matches!(format, Format::Report) {
-        for d in analysis.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
-            eprintln!("{}: {d}", file.display());
-        }
+        write_warnings(file, &analysis.diagnostics);
     }
     Ok(())
+}
+
+/// Warnings listed per diagnostic code on stderr; the rest are counted (a file with a
+/// million external inputs gives one line per input in the report, not on stderr).
+pub const MAX_WARNINGS_PER_CODE: usize = 50;
+
+/// Writes the warnings and errors among `diagnostics` to stderr, at most
+/// [`MAX_WARNINGS_PER_CODE`] of each code, in one buffered write.
+fn write_warnings(file: &Path, diagnostics: &[crate::ir::Diagnostic]) {
+    let mut text = String::new();
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+        let n = counts.entry(d.code).or_default();
+        *n += 1;
+        if *n <= MAX_WARNINGS_PER_CODE {
+            text.push_str(&format!("{}: {d}\n", file.display()));
+        }
+    }
+    for (code, n) in counts.into_iter().filter(|&(_, n)| n > MAX_WARNINGS_PER_CODE) {
+        let more = n - MAX_WARNINGS_PER_CODE;
+        text.push_str(&format!(
+            "{}: ... and {more} more `{code}` diagnostics (`irtop report` lists them all)\n",
+            file.display()
+        ));
+    }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// A rayon pool of `threads` workers (default: all cores).
@@ -211,6 +281,7 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError
 }
 
 /// `irtop run`: one run, values written as JSON or CSV.
+#[allow(clippy::too_many_arguments)]
 fn run_once(
     file: &Path,
     graph: &GraphArgs,
@@ -219,8 +290,9 @@ fn run_once(
     vars: &[String],
     path: Option<&Path>,
     out: &mut dyn Write,
+    limits: &Limits,
 ) -> Result<(), CliError> {
-    let ir = load_file(file)?;
+    let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     let program = Program::compile(&ir, &analysis)?;
     let wanted: Vec<crate::ir::VarId> = vars
@@ -233,6 +305,7 @@ fn run_once(
         .collect::<Result<_, _>>()?;
     let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
     let g = graph.build()?;
+    limits.check_work(&program, g.node_count(), g.edge_count())?;
     let pool = thread_pool(if mode == Mode::SEQ { Some(1) } else { threads })?;
     let outcome = pool.install(|| Scheduler(mode).run(&program, &g, &RunOptions { retain, trace: false }))?;
     let ids: Vec<crate::ir::VarId> =
@@ -266,11 +339,13 @@ fn bench(
     json: bool,
     trace: Option<&Path>,
     out: &mut dyn Write,
+    limits: &Limits,
 ) -> Result<(), CliError> {
-    let ir = load_file(file)?;
+    let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     let program = Program::compile(&ir, &analysis)?;
     let g = graph.build()?;
+    limits.check_work(&program, g.node_count(), g.edge_count())?;
     let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let options =
         BenchOptions { threads, reps: reps.max(1), modes: if modes.is_empty() { Mode::ALL.to_vec() } else { modes } };

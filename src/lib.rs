@@ -25,5 +25,6 @@ pub mod exec;
 pub mod generate;
 pub mod ir;
 pub mod limits;
+pub mod predict;
 pub mod report;
 pub mod tui;

@@ -1,7 +1,7 @@
 //! The `irtop` binary: parse arguments, run, map errors to exit codes (2: bad input,
 //! 1: internal failure). `irtop [FILE]` on a terminal opens the TUI.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,11 +20,13 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     if cli.command.is_none() && std::io::stdout().is_terminal() {
-        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.clone());
+        let limits = cli.limits.limits(&cli.graph);
+        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.clone(), limits);
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match run(cli, &mut out) {
+    // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = run(cli, &mut out).and_then(|()| out.flush().map_err(irtop::cli::CliError::from));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.exit_code() == 1 && is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
@@ -35,9 +37,10 @@ fn main() -> ExitCode {
 }
 
 /// The terminal UI on `path`; a file that does not load exits 2 like the subcommands.
-fn run_tui(path: PathBuf, graph: irtop::exec::graph_spec::GraphArgs) -> ExitCode {
+fn run_tui(path: PathBuf, graph: irtop::exec::graph_spec::GraphArgs, limits: irtop::limits::Limits) -> ExitCode {
     let options = tui::Options {
-        bench: tui::bench_job::executor_runner(graph),
+        bench: tui::bench_job::executor_runner(graph, limits),
+        limits,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         theme: Theme::from_env(),
     };
@@ -46,6 +49,10 @@ fn run_tui(path: PathBuf, graph: irtop::exec::graph_spec::GraphArgs) -> ExitCode
         Err(TuiError::Load(e)) => {
             eprintln!("irtop: error: {e}");
             ExitCode::from(2)
+        }
+        Err(TuiError::Signal(signal)) => {
+            eprintln!("irtop: {}; the terminal is restored", TuiError::Signal(signal));
+            ExitCode::from(tui::signals::exit_status(signal))
         }
         Err(e) => {
             let report = color_eyre::eyre::Report::new(e).wrap_err("the terminal UI stopped");

@@ -81,11 +81,27 @@ impl EffectTable {
     }
 }
 
-/// Appends `v` to `list[from..]` unless it is already there.
-fn push_unique(list: &mut Vec<VarId>, from: usize, v: VarId) {
-    if !list[from..].contains(&v) {
-        list.push(v);
+/// Removes repeats from `list[from..]`, keeping each variable's first occurrence in order.
+///
+/// # Complexity
+/// O(k) for a segment of k variables (a scan for short segments, a hash set for long ones:
+/// a node with a million inputs costs a million steps, not a trillion).
+fn dedup_from(list: &mut Vec<VarId>, from: usize) {
+    let mut seen: Option<std::collections::HashSet<VarId>> =
+        (list.len() - from > 16).then(|| std::collections::HashSet::with_capacity(list.len() - from));
+    let mut kept = from;
+    for i in from..list.len() {
+        let v = list[i];
+        let new = match seen.as_mut() {
+            Some(set) => set.insert(v),
+            None => !list[from..kept].contains(&v),
+        };
+        if new {
+            list[kept] = v;
+            kept += 1;
+        }
     }
+    list.truncate(kept);
 }
 
 /// Appends one node's reads and writes (starting at `r0` and `w0`); returns whether it
@@ -93,40 +109,43 @@ fn push_unique(list: &mut Vec<VarId>, from: usize, v: VarId) {
 fn push_effects(ir: &Ir, node: &Node, reads: &mut Vec<VarId>, r0: usize, writes: &mut Vec<VarId>, w0: usize) -> bool {
     let mut side_effect = op_info(&node.op).side_effect;
     for v in node.inputs.iter().chain(node.implicit_reads.iter().map(|r| &r.var)) {
-        push_unique(reads, r0, *v);
+        reads.push(*v);
     }
     if let Some(body) = &node.body {
         let inner = body.ir();
         let summary = summarise_body(inner);
         let outer = |v: VarId| ir.vars.get(inner.var(v)).expect("the loader adopts every body variable");
-        let (logicals, initials): (Vec<VarId>, Vec<VarId>) = match body {
+        let (logical_list, initials): (Vec<VarId>, Vec<VarId>) = match body {
             Body::Loop(l) => l.loop_vars.iter().map(|lv| (lv.logical, lv.initial)).unzip(),
             Body::Block(_) => (Vec::new(), Vec::new()),
         };
+        let logicals: std::collections::HashSet<VarId> = logical_list.iter().copied().collect();
         for v in summary.free.into_iter().map(outer) {
             if !logicals.contains(&v) {
-                push_unique(reads, r0, v);
+                reads.push(v);
             }
         }
         for v in initials {
-            push_unique(reads, r0, v);
+            reads.push(v);
         }
-        for v in logicals {
-            push_unique(writes, w0, v);
+        for v in logical_list {
+            writes.push(v);
         }
         for v in summary.writes.into_iter().map(outer) {
-            push_unique(writes, w0, v);
+            writes.push(v);
         }
         if let Body::Block(b) = body
             && let Some(t) = b.target
         {
-            push_unique(writes, w0, t);
+            writes.push(t);
         }
         side_effect |= summary.side_effect;
     }
     if let Some(out) = node.output {
-        push_unique(writes, w0, out);
+        writes.push(out);
     }
+    dedup_from(reads, r0);
+    dedup_from(writes, w0);
     side_effect
 }
 
@@ -144,14 +163,16 @@ fn summarise_body(body: &Ir) -> BodySummary {
     for fx in table.iter() {
         for &v in fx.reads {
             if !written[v.index()] {
-                push_unique(&mut summary.free, 0, v);
+                summary.free.push(v);
             }
         }
         for &v in fx.writes {
             written[v.index()] = true;
-            push_unique(&mut summary.writes, 0, v);
+            summary.writes.push(v);
         }
         summary.side_effect |= fx.side_effect;
     }
+    dedup_from(&mut summary.free, 0);
+    dedup_from(&mut summary.writes, 0);
     summary
 }

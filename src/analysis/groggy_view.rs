@@ -44,13 +44,21 @@ pub fn groggy_levels(ir: &Ir) -> (Vec<Option<u32>>, Vec<Vec<NodeId>>, Vec<bool>)
             producer[out.index()] = Some(me);
         }
         let first = pairs.len();
+        // Distinct producers in input order: a scan for a few inputs, a set for many (an op
+        // with a million inputs must not cost a trillion comparisons).
+        let mut seen: Option<std::collections::HashSet<NodeId>> =
+            (node.inputs.len() > 16).then(std::collections::HashSet::new);
         for v in &node.inputs {
-            if let Some(p) = producer[v.index()]
-                && !pairs[first..].iter().any(|&(q, _)| q == p)
-            {
-                pairs.push((p, me));
-                in_degree[i] += 1;
-                self_dependent[i] |= p == me;
+            if let Some(p) = producer[v.index()] {
+                let new = match seen.as_mut() {
+                    Some(set) => set.insert(p),
+                    None => !pairs[first..].iter().any(|&(q, _)| q == p),
+                };
+                if new {
+                    pairs.push((p, me));
+                    in_degree[i] += 1;
+                    self_dependent[i] |= p == me;
+                }
             }
         }
     }

@@ -80,18 +80,24 @@ pub fn run_bench(
             max_s: summary.max_s,
             speedup,
             max_abs_diff,
+            predicted: None,
         });
         if baseline.is_none() {
             baseline = Some((summary.median_s, outcome));
         }
     }
-    Ok(BenchReport {
+    let mut report = BenchReport {
         graph: GraphInfo { nodes: graph.node_count(), edges: graph.edge_count(), source: graph.source.clone() },
         threads: options.threads.max(1),
         modes: results,
         predicted: Predicted { groggy: groggy_estimate },
+        curve: Vec::new(),
+        costs: String::new(),
         timelines,
-    })
+    };
+    let (model, source) = crate::predict::calibrate::active();
+    crate::predict::annotate(&mut report, program, model, &source.label());
+    Ok(report)
 }
 
 fn ratio(seq: f64, mode: f64) -> f64 {

@@ -22,6 +22,7 @@
 use std::path::Path;
 
 use super::Graph;
+use crate::limits::{LimitError, Limits};
 
 /// The largest node id an edge list may use, so that the node count (`id + 1`) fits in a `u32`.
 pub const MAX_NODE_ID: u32 = u32::MAX - 1;
@@ -124,6 +125,10 @@ pub enum EdgeListError {
         /// Edge lines found.
         found: usize,
     },
+    /// The graph would need more memory than the graph limit (`--max-graph-gb`), checked
+    /// before it is built: a stray huge id in a file without a `# nodes` header, say.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
     /// More edges than [`Graph`] can index with `u32` edge numbers.
     #[error("{file}:{line}: too many edges: a graph holds at most {} edges", u32::MAX)]
     TooManyEdges {
@@ -137,14 +142,25 @@ pub enum EdgeListError {
 /// Reads and parses the edge list at `path` (see [`parse_edge_list`]); errors name the path
 /// as given.
 pub fn load_edge_list(path: &Path) -> Result<Graph, EdgeListError> {
+    load_edge_list_with(path, &Limits::default())
+}
+
+/// [`load_edge_list`] within `limits` (the graph limit).
+pub fn load_edge_list_with(path: &Path, limits: &Limits) -> Result<Graph, EdgeListError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| EdgeListError::Io { file: file.clone(), source })?;
-    parse_edge_list(&bytes, &file)
+    parse_edge_list_with(&bytes, &file, limits)
 }
 
 /// Parses an edge list from raw bytes into a [`Graph`] whose `source` is `source`, which
-/// also names the file in error messages.
+/// also names the file in error messages, within the default [`Limits`].
 pub fn parse_edge_list(bytes: &[u8], source: &str) -> Result<Graph, EdgeListError> {
+    parse_edge_list_with(bytes, source, &Limits::default())
+}
+
+/// [`parse_edge_list`] within `limits`: a graph that would need more than the graph limit
+/// (the node count comes from the header or the largest id) is refused before it is built.
+pub fn parse_edge_list_with(bytes: &[u8], source: &str, limits: &Limits) -> Result<Graph, EdgeListError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut p = Parser { bytes, pos: 0, line: 1, file: source };
     let mut edges: Vec<(u32, u32)> = Vec::with_capacity(bytes.len() / 16);
@@ -156,6 +172,8 @@ pub fn parse_edge_list(bytes: &[u8], source: &str) -> Result<Graph, EdgeListErro
     // Ids must be below this (exclusive); without a header, anything up to MAX_NODE_ID.
     let mut id_limit: u64 = u64::from(MAX_NODE_ID) + 1;
     let mut max_id: Option<u32> = None;
+    // Line of the largest id, for a graph too large to build.
+    let mut max_id_line = 0;
 
     while p.pos < bytes.len() {
         p.skip_space();
@@ -222,7 +240,10 @@ pub fn parse_edge_list(bytes: &[u8], source: &str) -> Result<Graph, EdgeListErro
                         header_line,
                     });
                 }
-                max_id = Some(max_id.map_or(big, |m| m.max(big)));
+                if max_id.is_none_or(|m| big > m) {
+                    max_id = Some(big);
+                    max_id_line = p.line;
+                }
                 if edges.len() == u32::MAX as usize {
                     return Err(EdgeListError::TooManyEdges { file: source.to_owned(), line: p.line });
                 }
@@ -246,7 +267,16 @@ pub fn parse_edge_list(bytes: &[u8], source: &str) -> Result<Graph, EdgeListErro
         }
         None => max_id.map_or(0, |m| m as usize + 1),
     };
-    let weights = first_edge.is_some_and(|(_, w)| w).then_some(weights.as_slice());
+    let weighted = first_edge.is_some_and(|(_, w)| w);
+    let what = match (header, max_id) {
+        (Some((line, ..)), _) => format!("{source}:{line}: the `# nodes` header"),
+        (None, Some(id)) => format!(
+            "{source}:{max_id_line}: node id {id} (without a `# nodes` header the node count is the largest id + 1)"
+        ),
+        (None, None) => source.to_owned(),
+    };
+    limits.check_graph(&what, node_count as u64, edges.len() as u64, weighted)?;
+    let weights = weighted.then_some(weights.as_slice());
     Ok(Graph::from_edges(node_count, &edges, weights, source.to_owned()))
 }
 

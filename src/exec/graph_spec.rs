@@ -3,12 +3,13 @@
 
 use std::path::PathBuf;
 
-use super::edge_list::{EdgeListError, load_edge_list};
+use super::edge_list::{EdgeListError, load_edge_list_with};
 use super::graph::Graph;
 use super::synthetic::{rmat, uniform};
+use crate::limits::{LimitError, Limits};
 
 /// Graph flags shared by `irtop run`, `irtop bench` and the TUI.
-#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
 pub struct GraphArgs {
     /// Edge list to run on: `u v` or `u v w` per line, `#` comments, `# nodes N` header.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["rmat", "uniform"])]
@@ -28,6 +29,24 @@ pub struct GraphArgs {
     /// Seed of the synthetic graph.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Refuse a graph that needs more than this many GB to build (default: the memory
+    /// available).
+    #[arg(long, value_name = "GB")]
+    pub max_graph_gb: Option<f64>,
+}
+
+/// Why the graph the flags describe cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    /// The edge-list file is not a valid edge list (or is over the graph limit).
+    #[error(transparent)]
+    EdgeList(#[from] EdgeListError),
+    /// The synthetic graph would need more memory than the graph limit.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    /// The flags describe no graph irtop can hold (`--rmat 40`); the message names the flag.
+    #[error("{0}")]
+    Flags(String),
 }
 
 /// Scale of the built-in default R-MAT graph: big enough that a benchmark takes about a
@@ -35,15 +54,52 @@ pub struct GraphArgs {
 pub const DEFAULT_RMAT_SCALE: u32 = 18;
 
 impl GraphArgs {
-    /// Builds (or loads) the graph the flags describe.
-    pub fn build(&self) -> Result<Graph, EdgeListError> {
+    /// The limits the graph flags set (`--max-graph-gb`); the rest are the defaults.
+    pub fn limits(&self) -> Limits {
+        Limits { max_graph_bytes: self.max_graph_gb.map(|gb| (gb.max(0.0) * 1e9) as u64), ..Limits::default() }
+    }
+
+    /// Builds (or loads) the graph the flags describe, after checking that it can be held:
+    /// ids fit in a `u32` and it needs no more memory than the graph limit.
+    pub fn build(&self) -> Result<Graph, GraphError> {
+        let limits = self.limits();
         if let Some(path) = &self.graph {
-            return load_edge_list(path);
+            return Ok(load_edge_list_with(path, &limits)?);
         }
+        let max = u64::from(u32::MAX);
         if let Some(n) = self.uniform {
-            return Ok(uniform(n, self.edges.unwrap_or(n * self.edge_factor as usize), self.seed));
+            let edges = self.edges.unwrap_or(n.saturating_mul(self.edge_factor as usize));
+            if n as u64 > max {
+                return Err(GraphError::Flags(format!("--uniform {n}: a graph holds at most {max} nodes")));
+            }
+            if edges as u64 > max {
+                return Err(GraphError::Flags(format!(
+                    "--uniform {n}: {edges} edges is more than a graph holds ({max}); pass a smaller --edges or --edge-factor"
+                )));
+            }
+            if n == 0 && edges > 0 {
+                return Err(GraphError::Flags(format!(
+                    "--uniform 0: {edges} edges need at least one node; pass more nodes or --edges 0"
+                )));
+            }
+            limits.check_graph(&self.describe(), n as u64, edges as u64, false)?;
+            return Ok(uniform(n, edges, self.seed));
         }
-        Ok(rmat(self.rmat.unwrap_or(DEFAULT_RMAT_SCALE), self.edge_factor, self.seed))
+        let scale = self.rmat.unwrap_or(DEFAULT_RMAT_SCALE);
+        if scale > 31 {
+            return Err(GraphError::Flags(format!(
+                "--rmat {scale}: the scale is at most 31 (2^31 nodes; node ids are 32-bit)"
+            )));
+        }
+        let edges = u64::from(self.edge_factor) << scale;
+        if edges > max {
+            return Err(GraphError::Flags(format!(
+                "--rmat {scale} --edge-factor {}: {edges} edges is more than a graph holds ({max})",
+                self.edge_factor
+            )));
+        }
+        limits.check_graph(&self.describe(), 1 << scale, edges, false)?;
+        Ok(rmat(scale, self.edge_factor, self.seed))
     }
 
     /// Nodes and edges the flags would produce, when known without building (for limits).
@@ -51,7 +107,11 @@ impl GraphArgs {
         match (&self.graph, self.rmat, self.uniform) {
             (Some(p), ..) => p.display().to_string(),
             (None, _, Some(n)) => {
-                format!("uniform:{n}:{}:seed={}", self.edges.unwrap_or(n * self.edge_factor as usize), self.seed)
+                format!(
+                    "uniform:{n}:{}:seed={}",
+                    self.edges.unwrap_or(n.saturating_mul(self.edge_factor as usize)),
+                    self.seed
+                )
             }
             (None, scale, None) => {
                 format!("rmat:{}:{}:seed={}", scale.unwrap_or(DEFAULT_RMAT_SCALE), self.edge_factor, self.seed)

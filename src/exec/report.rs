@@ -31,6 +31,21 @@ pub struct ModeResult {
     pub speedup: f64,
     /// Largest absolute difference between this mode's results and seq's.
     pub max_abs_diff: f64,
+    /// Predicted speedups of this mode at this thread count (absent until predicted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicted: Option<ModePredicted>,
+}
+
+/// One mode's predicted speedups over seq, at the mode's thread count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModePredicted {
+    /// groggy's estimate (one number for every parallel mode; its heuristic).
+    pub groggy: f64,
+    /// irtop's cost model on the graph's size, simulated on the plan.
+    #[serde(rename = "static")]
+    pub static_model: f64,
+    /// The same simulation with seq's measured per-op times (absent without seq's timeline).
+    pub calibrated: Option<f64>,
 }
 
 /// Predicted speedups shown beside the measured ones.
@@ -68,6 +83,10 @@ pub struct BenchReport {
     pub modes: Vec<ModeResult>,
     /// Predictions.
     pub predicted: Predicted,
+    /// Predicted speedup of each parallel mode for 1..64 threads.
+    pub curve: Vec<crate::predict::curve::CurvePoint>,
+    /// Where the cost model's constants come from: `calibrated 11:02` or `default costs`.
+    pub costs: String,
     /// Per-op spans of the last repetition of each mode, by mode name.
     #[serde(skip)]
     pub timelines: Vec<(String, Vec<OpSpan>)>,

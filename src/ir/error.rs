@@ -26,6 +26,9 @@ pub enum LoadError {
         /// What is wrong there and what to do.
         message: String,
     },
+    /// The file is over a limit (its size: `--max-file-mb`); it was not read.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
     /// A node is well-formed JSON but not a valid node.
     #[error("{path}: node {node}: {message}")]
     Node {
@@ -54,4 +57,15 @@ impl LoadError {
             _ => None,
         }
     }
+}
+
+/// A JSON value as an error message quotes it: at most 60 characters (a hostile file can put
+/// megabytes of nested lists where a name belongs).
+pub(crate) fn shown(value: &serde_json::Value) -> String {
+    let mut text = value.to_string();
+    if let Some((cut, _)) = text.char_indices().nth(60) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }

@@ -5,23 +5,48 @@
 //! O(file size): one pass of serde over the text, one per node.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::error::LoadError;
+use super::error::{LoadError, shown};
 use super::format::{FileShape, NodeIdShape, NodeShape};
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
 use super::step::parse_step;
+use crate::limits::{LimitError, Limits};
 
-/// Reads and loads the IR file at `path`.
+/// Reads and loads the IR file at `path` within the default [`Limits`].
 pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+    load_file_with(path, &Limits::default())
+}
+
+/// Reads and loads the IR file at `path`, refusing a file over `limits.max_file_bytes`
+/// before reading it (and reading at most one byte more, so a file that grows meanwhile or
+/// a device such as `/dev/zero` is refused too).
+pub fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
+    let io = |source| LoadError::Io { path: path.to_owned(), source };
+    let limit = limits.max_file_bytes;
+    let too_large =
+        |bytes, cut_off| LoadError::Limit(LimitError::FileTooLarge { path: path.to_owned(), bytes, cut_off, limit });
+    let file = std::fs::File::open(path).map_err(io)?;
+    if let Ok(meta) = file.metadata()
+        && meta.len() > limit
+    {
+        return Err(too_large(meta.len(), false));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, true));
+    }
     load_bytes(&bytes, path)
 }
 
 /// Loads an IR from `bytes`; `path` is only used to name the source in errors.
 pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
+    // A UTF-8 byte order mark (some Windows editors write one) is not JSON; skip it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(LoadError::Json {
             path: path.to_owned(),
@@ -64,12 +89,18 @@ pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
     Ok(builder.ir)
 }
 
-/// The id of a node given as raw JSON, when it has one.
+/// The id of a node given as raw JSON, when it has one (shortened to 60 characters: a
+/// hostile id can be megabytes of nested lists).
 fn id_of(text: &str) -> Option<String> {
-    match serde_json::from_str::<NodeIdShape>(text).ok()?.id? {
-        Value::String(s) => Some(s),
-        other => Some(other.to_string()),
+    let mut id = match serde_json::from_str::<NodeIdShape>(text).ok()?.id? {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    if let Some((cut, _)) = id.char_indices().nth(60) {
+        id.truncate(cut);
+        id.push('…');
     }
+    Some(id)
 }
 
 /// Nesting deeper than this is reported as such (serde_json's limit for the values it parses).
@@ -151,6 +182,8 @@ fn json_error(path: &Path, bytes: &[u8], offset: usize, e: &serde_json::Error) -
     };
     let full = e.to_string();
     let text = full.split(" at line ").next().unwrap_or(&full);
+    // serde names the loader's own type; the user wrote a node.
+    let text = &text.replace("struct NodeShape", "a node (a JSON object)");
     let message = match e.classify() {
         serde_json::error::Category::Eof => {
             format!("{text}: the JSON ends early; the file looks truncated (is an editor still saving it?)")
@@ -202,6 +235,14 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
     let Some(id) = shape.id else {
         return Err(node_error(path, &format!("#{index}"), "has no `id`; give every node a unique string id".into()));
     };
+    if id.trim().is_empty() {
+        // Errors and reports name nodes by id: an empty one would name nothing.
+        return Err(node_error(
+            path,
+            &format!("#{index}"),
+            format!("has an empty `id` ({id:?}); give every node a unique string id"),
+        ));
+    }
     let Some(op) = shape.op_type else {
         return Err(node_error(path, &id, "has no `op_type` (e.g. \"mul\", \"neighbor_agg\", \"iter_loop\")".into()));
     };
@@ -251,14 +292,19 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
                 return Err(node_error(
                     path,
                     &id,
-                    format!("`metadata.body_nodes` must be a list of nodes, found {other}"),
+                    format!("`metadata.body_nodes` must be a list of nodes, found {}", shown(&other)),
                 ));
             }
         };
         let mut body = Builder::new(path, format!("{id} body"), None);
         for (i, item) in body_nodes.into_iter().enumerate() {
-            let shape: NodeShape = serde_json::from_value(item)
-                .map_err(|e| node_error(path, &format!("{id}/body_nodes[{i}]"), format!("not a node: {e}")))?;
+            let shape: NodeShape = serde_json::from_value(item).map_err(|e| {
+                node_error(
+                    path,
+                    &format!("{id}/body_nodes[{i}]"),
+                    format!("not a node: {}", e.to_string().replace("struct NodeShape", "a node (a JSON object)")),
+                )
+            })?;
             let node = convert_node(shape, i, &mut body.ir.vars, path)?;
             body.push(node)?;
         }
@@ -301,7 +347,11 @@ fn parse_iterations(value: Option<&Value>) -> Result<u64, String> {
             (Some(n), _, _) => Ok(n),
             (None, Some(n), _) => Err(format!("`iterations` is {n}; a loop runs a whole number of times, 0 or more")),
             (None, None, Some(f)) if f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64 => Ok(f as u64),
-            _ => Err(format!("`iterations` must be a whole number of times, found {v}")),
+            (None, None, Some(f)) if f >= u64::MAX as f64 => Err(format!(
+                "`iterations` is {v}, more than a loop can run (at most {}); a loop this long would never end",
+                u64::MAX
+            )),
+            _ => Err(format!("`iterations` must be a whole number of times, found {}", shown(v))),
         },
     }
 }

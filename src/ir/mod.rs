@@ -10,5 +10,5 @@ mod step;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::LoadError;
-pub use load::{load_bytes, load_file};
+pub use load::{load_bytes, load_file, load_file_with};
 pub use model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, NodeId, VarId, VarTable};

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::error::shown;
 use super::model::{Domain, Node, VarTable};
 
 /// Operand keys, in the order they become `inputs`, for ops whose order matters.
@@ -25,7 +26,7 @@ fn operand_keys(op: &str) -> &'static [&'static str] {
 pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTable) -> Result<Node, String> {
     let ty = match step.get("type") {
         Some(Value::String(t)) => t.as_str(),
-        Some(other) => return Err(format!("step `type` must be a string like \"core.mul\", found {other}")),
+        Some(other) => return Err(format!("step `type` must be a string like \"core.mul\", found {}", shown(other))),
         None => return Err("step has no `type`; body steps look like {\"type\": \"core.mul\", \"output\": ..., \"a\": ..., \"b\": ...}".into()),
     };
     let (domain, op) = match ty.split_once('.') {
@@ -39,7 +40,7 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
     let var_of = |key: &str, v: &Value| -> Result<String, String> {
         match v {
             Value::String(s) => Ok(s.clone()),
-            other => Err(format!("`{key}` must name a variable, found {other}")),
+            other => Err(format!("`{key}` must name a variable, found {}", shown(other))),
         }
     };
 
@@ -68,12 +69,15 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
                 if let Value::String(name) = value {
                     output = Some(vars.intern(name));
                 } else if !value.is_null() {
-                    return Err(format!("`{key}` must name a variable, found {value}"));
+                    return Err(format!("`{key}` must name a variable, found {}", shown(value)));
                 }
             }
             "inputs" if op == "map_nodes" => {
                 let Value::Object(map) = value else {
-                    return Err(format!("map_nodes `inputs` must be an object of name -> variable, found {value}"));
+                    return Err(format!(
+                        "map_nodes `inputs` must be an object of name -> variable, found {}",
+                        shown(value)
+                    ));
                 };
                 for (name, var) in map {
                     inputs.push(vars.intern(&var_of(name, var)?));

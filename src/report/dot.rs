@@ -23,9 +23,16 @@ fn quote(s: &str) -> String {
 }
 
 /// Renders `ir` as a DOT digraph.
+///
+/// # Complexity
+/// O(V + E): critical-path membership is looked up, not searched.
 pub fn render(ir: &Ir, a: &Analysis) -> String {
     let mut out = String::new();
-    let on_path = |n: crate::ir::NodeId| a.critical_path.nodes.contains(&n);
+    let mut path_index: Vec<Option<usize>> = vec![None; ir.nodes.len()];
+    for (i, &n) in a.critical_path.nodes.iter().enumerate() {
+        path_index[n.index()] = Some(i);
+    }
+    let on_path = |n: crate::ir::NodeId| path_index[n.index()].is_some();
     let name = if ir.name.is_empty() { "ir" } else { &ir.name };
     let _ = writeln!(out, "digraph {} {{", quote(name));
     let _ = writeln!(out, "  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];");
@@ -48,7 +55,6 @@ pub fn render(ir: &Ir, a: &Analysis) -> String {
         }
         let _ = writeln!(out, "  }}");
     }
-    let path = &a.critical_path.nodes;
     for e in &a.deps.edges {
         let style = match e.kind {
             DepKind::ReadAfterWrite => "solid",
@@ -56,7 +62,10 @@ pub fn render(ir: &Ir, a: &Analysis) -> String {
             DepKind::WriteAfterWrite => "dotted",
             DepKind::SideEffectOrder => "bold",
         };
-        let critical = path.windows(2).any(|w| w[0] == e.from && w[1] == e.to);
+        let critical = matches!(
+            (path_index[e.from.index()], path_index[e.to.index()]),
+            (Some(i), Some(j)) if j == i + 1
+        );
         let label = e.var.map(|v| ir.var(v)).unwrap_or("order");
         let _ = writeln!(
             out,

@@ -1,5 +1,6 @@
 //! Writers that present an analysis: text report, plan JSON, Graphviz DOT.
 
+pub mod accuracy_text;
 pub mod bench_text;
 pub mod dot;
 pub mod plan;

@@ -58,12 +58,16 @@ fn write_report(out: &mut String, ir: &Ir, a: &Analysis) -> std::fmt::Result {
     }
     writeln!(out)?;
 
+    let mut critical = vec![false; ir.nodes.len()];
+    for &n in &a.critical_path.nodes {
+        critical[n.index()] = true;
+    }
     for (k, level) in a.levels.levels.iter().enumerate() {
         let factor = a.groups[k].parallelism_factor;
         writeln!(out, "Level {k}: {} operations (can run in parallel), factor {factor:.3}", level.len())?;
         for &n in level {
             let node = ir.node(n);
-            let on_path = if a.critical_path.nodes.contains(&n) { "  *critical" } else { "" };
+            let on_path = if critical[n.index()] { "  *critical" } else { "" };
             writeln!(out, "  - {} ({}) [deps: {}]{on_path}", node.op, node.id, a.deps.predecessors(n).len())?;
         }
         writeln!(out)?;

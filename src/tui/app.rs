@@ -246,6 +246,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             }
             Some(Effect::Reload { generation: app.model.reload.start() })
         }
+        Msg::Signal(_) => Some(Effect::Quit),
         Msg::InputFailed(why) => {
             app.view.status = Some(format!("cannot read the terminal: {why}"));
             Some(Effect::Quit)

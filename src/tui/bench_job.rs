@@ -108,14 +108,16 @@ impl Drop for BenchJobs {
 }
 
 /// The runner the binary plugs in: irtop's executor on the graph `graph` describes (built
-/// once, on the first benchmark), three timed repetitions per mode after a warm-up.
-pub fn executor_runner(graph: crate::exec::graph_spec::GraphArgs) -> BenchFn {
+/// once, on the first benchmark), three timed repetitions per mode after a warm-up. A run
+/// over `limits.max_work` is refused before it starts, with the estimate.
+pub fn executor_runner(graph: crate::exec::graph_spec::GraphArgs, limits: crate::limits::Limits) -> BenchFn {
     use crate::exec::bench::{BenchOptions, run_bench};
     use crate::exec::{Mode, Program, Scheduler};
     let built: Arc<std::sync::OnceLock<Result<crate::exec::Graph, String>>> = Arc::new(std::sync::OnceLock::new());
     Arc::new(move |request: &BenchRequest, cancel: &AtomicBool, progress: &dyn Fn(f32)| {
         let g = built.get_or_init(|| graph.build().map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)?;
         let program = Program::compile(&request.ir, &request.analysis).map_err(|e| e.to_string())?;
+        limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
         let modes = match request.mode.as_str() {
             "all" => Mode::ALL.to_vec(),
             one => vec![one.parse::<Mode>()?],

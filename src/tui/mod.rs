@@ -25,6 +25,7 @@ pub mod panes;
 pub mod reload_job;
 pub mod rows;
 pub mod runtime;
+pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -47,6 +48,8 @@ pub struct Options {
     pub threads: usize,
     /// Colours ([`Theme::from_env`] honours `NO_COLOR`).
     pub theme: Theme,
+    /// The file size limit for loads and reloads.
+    pub limits: crate::limits::Limits,
 }
 
 /// Why the TUI could not start or had to stop.
@@ -61,6 +64,9 @@ pub enum TuiError {
     /// Terminal input stopped working.
     #[error("cannot read the terminal: {0}")]
     Input(String),
+    /// A signal (SIGTERM, SIGHUP ...) ended the TUI; the terminal is restored.
+    #[error("stopped by {}", signals::name(*.0))]
+    Signal(i32),
 }
 
 /// Shows `path` in the terminal UI until the user quits. The file is loaded before the

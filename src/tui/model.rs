@@ -53,6 +53,14 @@ impl FileProblem {
         match e {
             LoadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => FileProblem::Deleted,
             LoadError::Io { source, .. } => FileProblem::Unreadable(source.to_string()),
+            LoadError::Limit(crate::limits::LimitError::FileTooLarge { bytes, limit, .. }) => {
+                FileProblem::Unreadable(format!(
+                    "it is {:.1} MiB, over the limit of {:.1} MiB (start irtop with --max-file-mb to raise it)",
+                    *bytes as f64 / 1048576.0,
+                    *limit as f64 / 1048576.0
+                ))
+            }
+            LoadError::Limit(other) => FileProblem::Unreadable(other.to_string()),
             LoadError::Json { line, column, message, .. } => {
                 FileProblem::Invalid { location: format!("{line}:{column}"), message: message.clone() }
             }

@@ -45,6 +45,9 @@ pub enum Msg {
     EditorClosed(Result<(), String>),
     /// Terminal input cannot be read any more; the TUI quits.
     InputFailed(String),
+    /// The process got a termination signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT: its number);
+    /// the TUI restores the terminal and exits.
+    Signal(i32),
     /// Time passed while something animates (the spinner).
     Tick,
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 
 use crate::analysis::analyze;
-use crate::ir::load_file;
+use crate::ir::load_file_with;
+use crate::limits::Limits;
 
 use super::clock::WallTime;
 use super::model::{FileProblem, Snapshot};
@@ -15,7 +16,12 @@ use super::panic_message;
 
 /// Loads and analyses `path` now, stamping the snapshot with `at`.
 pub fn load_snapshot(path: &Path, at: WallTime) -> Result<Snapshot, crate::ir::LoadError> {
-    let ir = load_file(path)?;
+    load_snapshot_with(path, at, &Limits::default())
+}
+
+/// [`load_snapshot`] within `limits` (the file size limit).
+pub fn load_snapshot_with(path: &Path, at: WallTime, limits: &Limits) -> Result<Snapshot, crate::ir::LoadError> {
+    let ir = load_file_with(path, limits)?;
     let analysis = analyze(&ir);
     Ok(Snapshot::new(ir, analysis, at))
 }
@@ -28,6 +34,11 @@ pub struct Reloader {
 impl Reloader {
     /// Starts the worker for `path`; results go to `tx` as [`Msg::Analysed`].
     pub fn spawn(path: PathBuf, tx: Sender<Msg>) -> std::io::Result<Reloader> {
+        Reloader::spawn_with(path, tx, Limits::default())
+    }
+
+    /// [`Reloader::spawn`] loading within `limits`.
+    pub fn spawn_with(path: PathBuf, tx: Sender<Msg>, limits: Limits) -> std::io::Result<Reloader> {
         let (requests, rx) = mpsc::channel::<u64>();
         std::thread::Builder::new().name("irtop-reload".into()).spawn(move || {
             while let Ok(mut generation) = rx.recv() {
@@ -35,7 +46,7 @@ impl Reloader {
                 while let Ok(newer) = rx.try_recv() {
                     generation = newer;
                 }
-                let outcome = std::panic::catch_unwind(|| load_snapshot(&path, WallTime::now()))
+                let outcome = std::panic::catch_unwind(|| load_snapshot_with(&path, WallTime::now(), &limits))
                     .map_err(|p| FileProblem::Crashed(panic_message(&p)))
                     .and_then(|r| r.map_err(|e| FileProblem::from_load_error(&e)));
                 if tx.send(Msg::Analysed { generation, outcome }).is_err() {

@@ -15,10 +15,10 @@ use super::clock::WallTime;
 use super::effect::Effect;
 use super::input::Input;
 use super::msg::Msg;
-use super::reload_job::{Reloader, load_snapshot};
+use super::reload_job::{Reloader, load_snapshot_with};
 use super::terminal::TerminalGuard;
 use super::watcher::{DEBOUNCE, watch};
-use super::{Options, TuiError, ui};
+use super::{Options, TuiError, signals, ui};
 
 /// Spinner frame time.
 const TICK: Duration = Duration::from_millis(100);
@@ -26,7 +26,7 @@ const TICK: Duration = Duration::from_millis(100);
 /// Runs the TUI on `path` until the user quits. See [`super::run`].
 pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
     // Load before touching the terminal: a bad file is a plain error message.
-    let snapshot = load_snapshot(path, WallTime::now())?;
+    let snapshot = load_snapshot_with(path, WallTime::now(), &options.limits)?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = App::new(path.to_owned(), snapshot, options.threads, options.theme);
     let _watcher = match watch(path, tx.clone(), DEBOUNCE) {
@@ -36,8 +36,9 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
             None
         }
     };
-    let reloader = Reloader::spawn(path.to_owned(), tx.clone())?;
+    let reloader = Reloader::spawn_with(path.to_owned(), tx.clone(), options.limits)?;
     let bench = BenchJobs::new(options.bench, tx.clone());
+    let _signals = signals::forward(tx.clone())?;
 
     let mut guard = TerminalGuard::enter()?;
     let input = Input::spawn(tx.clone())?;
@@ -65,15 +66,17 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
             batch.push(Msg::Tick);
         }
         for msg in batch {
-            let failure = match &msg {
-                Msg::InputFailed(why) => Some(why.clone()),
-                _ => None,
+            panic_if_asked(&msg);
+            let ending = match &msg {
+                Msg::InputFailed(why) => Err(TuiError::Input(why.clone())),
+                Msg::Signal(signal) => Err(TuiError::Signal(*signal)),
+                _ => Ok(()),
             };
             let Some(effect) = update(&mut app, msg) else { continue };
             match effect {
                 Effect::Quit => {
                     drop(guard);
-                    return failure.map_or(Ok(()), |why| Err(TuiError::Input(why)));
+                    return ending;
                 }
                 Effect::Reload { generation } => reloader.request(generation),
                 Effect::StartBench { generation, threads, mode } => {
@@ -94,6 +97,18 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                 }
             }
         }
+    }
+}
+
+/// The test hook of the end-to-end tests: with `IRTOP_TEST_PANIC_KEY=1` in the environment,
+/// the `!` key panics on the UI thread, so that they can check the panic hook restores the
+/// terminal in a real one.
+fn panic_if_asked(msg: &Msg) {
+    if let Msg::Key(k) = msg
+        && k.code == ratatui::crossterm::event::KeyCode::Char('!')
+        && std::env::var_os("IRTOP_TEST_PANIC_KEY").is_some()
+    {
+        panic!("IRTOP_TEST_PANIC_KEY is set and `!` was pressed");
     }
 }
 

@@ -74,6 +74,12 @@ fn enable() -> io::Result<()> {
     Ok(())
 }
 
+/// Leaves TUI mode from anywhere (the signal thread, when the loop does not answer);
+/// harmless when not in it.
+pub fn restore() {
+    leave();
+}
+
 /// Leaves TUI mode; harmless when not in it.
 fn leave() {
     if ACTIVE.swap(false, Ordering::SeqCst) {

@@ -88,12 +88,15 @@ pub fn bench_report() -> BenchReport {
         max_s: median_ms * 1.1 / 1e3,
         speedup,
         max_abs_diff: if mode == "seq" { 0.0 } else { 1.2e-15 },
+        predicted: None,
     };
     BenchReport {
         graph: GraphInfo { nodes: 10_000, edges: 100_000, source: "rmat:13:10:seed=1".into() },
         threads: 2,
         modes: vec![mode("seq", 12.0, 1.0), mode("levels", 7.5, 1.6), mode("dataflow", 6.9, 1.74)],
         predicted: Predicted { groggy: 2.875 },
+        curve: Vec::new(),
+        costs: "default costs".into(),
         timelines: vec![(
             "levels".into(),
             vec![

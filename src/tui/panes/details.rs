@@ -25,15 +25,25 @@ pub struct Details<'a> {
 const KINDS: [DepKind; 4] =
     [DepKind::ReadAfterWrite, DepKind::WriteAfterRead, DepKind::WriteAfterWrite, DepKind::SideEffectOrder];
 
+/// Most names listed in one line of the overlay; the rest are counted (an op with a million
+/// inputs would otherwise take seconds to wrap on every draw).
+pub const MAX_LISTED: usize = 100;
+
+/// `items` joined by commas, at most [`MAX_LISTED`] of them, then `… and N more`.
+fn capped(items: impl ExactSizeIterator<Item = String>) -> String {
+    let total = items.len();
+    let mut text = items.take(MAX_LISTED).collect::<Vec<_>>().join(", ");
+    if total > MAX_LISTED {
+        text.push_str(&format!(", … and {} more", total - MAX_LISTED));
+    }
+    text
+}
+
 fn edge_list(ir: &Ir, edges: &[&Dependency], other: impl Fn(&Dependency) -> NodeId) -> String {
-    edges
-        .iter()
-        .map(|d| match d.var {
-            Some(v) => format!("{} ({})", ir.node(other(d)).id, ir.var(v)),
-            None => ir.node(other(d)).id.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    capped(edges.iter().map(|d| match d.var {
+        Some(v) => format!("{} ({})", ir.node(other(d)).id, ir.var(v)),
+        None => ir.node(other(d)).id.clone(),
+    }))
 }
 
 /// The overlay's text.
@@ -46,7 +56,7 @@ pub fn lines<'a>(app: &'a App, id: &str) -> Vec<Line<'a>> {
     let node = ir.node(n);
     let key = |k: &str| Span::styled(format!("{k:<12}"), t.heading());
     let names = |vars: &[crate::ir::VarId]| {
-        if vars.is_empty() { "-".to_owned() } else { vars.iter().map(|&v| ir.var(v)).collect::<Vec<_>>().join(", ") }
+        if vars.is_empty() { "-".to_owned() } else { capped(vars.iter().map(|&v| ir.var(v).to_owned())) }
     };
     let mut out = Vec::new();
     out.push(Line::from(vec![
@@ -131,7 +141,14 @@ pub fn lines<'a>(app: &'a App, id: &str) -> Vec<Line<'a>> {
     let notes: Vec<_> = s.analysis.diagnostics.iter().filter(|d| d.node.as_deref() == Some(id)).collect();
     if !notes.is_empty() {
         out.push(Line::from(Span::styled("findings", t.heading())));
-        for d in notes {
+        if notes.len() > MAX_LISTED {
+            let more = notes.len() - MAX_LISTED;
+            out.push(Line::from(Span::styled(
+                format!("  ({more} more below the first {MAX_LISTED}; see the Diagnostics pane)"),
+                t.dim(),
+            )));
+        }
+        for d in notes.into_iter().take(MAX_LISTED) {
             out.push(Line::from(vec![
                 Span::styled(format!("  {} [{}] ", d.severity, d.code), t.severity(d.severity)),
                 Span::raw(d.message.clone()),

@@ -1,0 +1,106 @@
+//! How good the predictions are: every sample in a directory benchmarked at a graph size
+//! where its ops take milliseconds, each mode's measured speedup beside groggy's estimate
+//! and the static and calibrated predictions (`irtop bench --all DIR`).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+
+use crate::analysis::analyze;
+use crate::exec::bench::{BenchOptions, run_bench};
+use crate::exec::report::BenchReport;
+use crate::exec::synthetic::rmat;
+use crate::exec::{Executor, Mode, Program, Retain, RunOptions, Scheduler};
+use crate::ir::load_file_with;
+use crate::limits::Limits;
+
+/// Smallest R-MAT scale tried.
+pub const MIN_SCALE: u32 = 16;
+/// Largest R-MAT scale tried (16 M edges).
+pub const MAX_SCALE: u32 = 20;
+/// The graph grows until one sequential run takes at least this long.
+pub const TARGET_SEQ_S: f64 = 0.05;
+
+/// One sample's benchmark, or why it could not run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleResult {
+    /// The IR file.
+    pub file: PathBuf,
+    /// The R-MAT scale it ran at (edge factor 16).
+    pub scale: u32,
+    /// The benchmark, with predictions.
+    pub report: Option<BenchReport>,
+    /// Why it did not run.
+    pub error: Option<String>,
+}
+
+/// The `*.json` files of `dir`, sorted by name.
+pub fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Benchmarks `file` on `threads` threads, `reps` repetitions per mode, on the smallest
+/// R-MAT graph (scale [`MIN_SCALE`]..=[`MAX_SCALE`]) on which one sequential run takes
+/// [`TARGET_SEQ_S`]. `progress` gets a line per step.
+pub fn bench_sample(
+    file: &Path,
+    threads: usize,
+    reps: usize,
+    limits: &Limits,
+    progress: &dyn Fn(&str),
+) -> SampleResult {
+    let mut result = SampleResult { file: file.to_owned(), scale: MIN_SCALE, report: None, error: None };
+    let run = || -> Result<(u32, BenchReport), String> {
+        let ir = load_file_with(file, limits).map_err(|e| e.to_string())?;
+        let analysis = analyze(&ir);
+        let program = Program::compile(&ir, &analysis).map_err(|e| e.to_string())?;
+        let mut scale = MIN_SCALE;
+        let g = loop {
+            let g = rmat(scale, 16, 1);
+            limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
+            let opts = RunOptions { retain: Retain::Sinks, trace: false };
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|e| e.to_string())?;
+            let once = || pool.install(|| Scheduler(Mode::SEQ).run(&program, &g, &opts)).map_err(|e| e.to_string());
+            once()?;
+            let t = once()?.elapsed.as_secs_f64();
+            progress(&format!("{}: scale {scale}: seq {:.1} ms", file.display(), t * 1e3));
+            if t >= TARGET_SEQ_S || scale >= MAX_SCALE {
+                break g;
+            }
+            // Work grows about 2x per scale; jump to where the target is reached.
+            let steps = (TARGET_SEQ_S / t.max(1e-6)).log2().ceil().max(1.0) as u32;
+            scale = (scale + steps).min(MAX_SCALE);
+        };
+        let options = BenchOptions { threads, reps, modes: Mode::ALL.to_vec() };
+        let report = run_bench(
+            &program,
+            &g,
+            analysis.estimated_speedup,
+            &options,
+            &|mode, _| Box::new(Scheduler(mode)),
+            &AtomicBool::new(false),
+            &|_| {},
+        )
+        .map_err(|e| e.to_string())?;
+        Ok((scale, report))
+    };
+    match run() {
+        Ok((scale, report)) => {
+            result.scale = scale;
+            result.report = Some(report);
+        }
+        Err(e) => result.error = Some(e),
+    }
+    result
+}
+
+/// `(predicted - measured) / measured`.
+pub fn relative_error(predicted: f64, measured: f64) -> f64 {
+    if measured > 0.0 { (predicted - measured) / measured } else { f64::NAN }
+}

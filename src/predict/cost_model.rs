@@ -1,0 +1,205 @@
+//! Per-op costs from an op's kernel and the graph's size, and the overheads parallel
+//! execution pays. The constants come from `irtop calibrate` on this machine
+//! ([`super::calibrate`]) or fall back to [`CostModel::default`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::exec::kernel::{Agg, Kernel};
+use crate::exec::kernels::CHUNK;
+
+/// What an op's cost is proportional to: the classes the model prices separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpClass {
+    /// Constant work: a constant, a count, an alias (values are shared, not copied).
+    Scalar,
+    /// Element-wise over the nodes: one pass that streams each operand map and the result.
+    Elementwise,
+    /// A synthetic attribute: a hash per node.
+    Attr,
+    /// A reduction over the nodes (and `normalize`: a reduction and a pass).
+    Reduce,
+    /// A gather over the edges: neighbour aggregation, `map_nodes` sum/mean, out-degree.
+    Gather,
+    /// A mode over neighbour lists: `map_nodes` mode, `mode_list`, `collect_neighbor_values`.
+    Mode,
+}
+
+impl OpClass {
+    /// The class of `kernel`.
+    pub fn of(kernel: &Kernel) -> OpClass {
+        use Kernel as K;
+        match kernel {
+            K::Constant(_) | K::NodeCount | K::EdgeCount | K::Attach(_) | K::Copy => OpClass::Scalar,
+            K::InitNodes(_)
+            | K::InitIndex
+            | K::Binary(_)
+            | K::Unary(_)
+            | K::Recip(_)
+            | K::Clip(..)
+            | K::Compare(_)
+            | K::Where
+            | K::Broadcast
+            | K::FusedAxpy
+            | K::FusedMadd => OpClass::Elementwise,
+            K::LoadAttr(_) => OpClass::Attr,
+            K::Reduce(_) | K::Normalize(_) => OpClass::Reduce,
+            K::Degree | K::NeighborAgg(..) | K::FusedNeighborMulAgg => OpClass::Gather,
+            K::MapNodes(Agg::Mode, _) | K::CollectNeighbors(_) | K::ModeList(_) => OpClass::Mode,
+            K::MapNodes(..) => OpClass::Gather,
+        }
+    }
+
+    /// Short label for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            OpClass::Scalar => "scalar",
+            OpClass::Elementwise => "elementwise",
+            OpClass::Attr => "attr",
+            OpClass::Reduce => "reduce",
+            OpClass::Gather => "gather",
+            OpClass::Mode => "mode",
+        }
+    }
+}
+
+/// The constants of the cost model, in nanoseconds (overheads) and nanoseconds per
+/// element (per-class rates), plus how each class behaves when threads share the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CostModel {
+    /// One scalar op (a constant, a count, an alias), including the executor's per-op
+    /// bookkeeping.
+    pub scalar_ns: f64,
+    /// Element-wise: per node and per map streamed (each map operand and the result).
+    pub stream_ns: f64,
+    /// A synthetic attribute: per node.
+    pub attr_ns: f64,
+    /// A reduction: per node.
+    pub reduce_ns: f64,
+    /// A gather: per edge (plus one stream per node for the result).
+    pub gather_ns: f64,
+    /// A mode over neighbour lists: per edge.
+    pub mode_ns: f64,
+    /// Starting one task on the pool (a rayon spawn or one side of a join).
+    pub spawn_ns: f64,
+    /// One barrier: the end of a level's parallel loop, or of a dataflow scope.
+    pub barrier_ns: f64,
+    /// One chunk of a data-parallel kernel (splitting, collecting the pieces).
+    pub chunk_ns: f64,
+    /// Streaming ops (element-wise, attr, reduce): slowdown of each thread per extra
+    /// thread running at the same time (memory bandwidth is shared): `1 + c (k - 1)`.
+    pub contention_stream: f64,
+    /// Gathers and modes: the same slowdown for graph traversals.
+    pub contention_gather: f64,
+    /// Streaming ops: the fraction of a data-parallel kernel that stays on one thread
+    /// (allocating the result, stitching the pieces).
+    pub serial_stream: f64,
+    /// Gathers and modes: the same fraction.
+    pub serial_gather: f64,
+}
+
+impl Default for CostModel {
+    /// Defaults for a current x86-64 core with about 10 GB/s of memory bandwidth per core;
+    /// `irtop calibrate` replaces them with this machine's numbers.
+    ///
+    /// - `stream_ns` 0.5: 8 bytes per node per map at ~16 GB/s (cache-friendly streaming).
+    /// - `attr_ns` 3: a SplitMix64 hash and a float conversion per node.
+    /// - `reduce_ns` 0.6: one streamed read and an add, in fixed chunks.
+    /// - `gather_ns` 2.5: a random read of a neighbour's value per edge (R-MAT graphs are
+    ///   skewed, so about half hit cache).
+    /// - `mode_ns` 25: a small hash map or sort per neighbour list, per edge.
+    /// - `spawn_ns` 2000, `barrier_ns` 5000, `chunk_ns` 300: rayon on a 2-4 core VM; a
+    ///   wake-up of a parked worker dominates.
+    /// - contention 0.35 / 0.2: two streaming threads get ~1.5x one thread's bandwidth,
+    ///   traversals are more latency-bound and scale better.
+    /// - serial 0.05 / 0.02: allocating and first-touching the result map.
+    fn default() -> CostModel {
+        CostModel {
+            scalar_ns: 300.0,
+            stream_ns: 0.5,
+            attr_ns: 3.0,
+            reduce_ns: 0.6,
+            gather_ns: 2.5,
+            mode_ns: 25.0,
+            spawn_ns: 2000.0,
+            barrier_ns: 5000.0,
+            chunk_ns: 300.0,
+            contention_stream: 0.35,
+            contention_gather: 0.2,
+            serial_stream: 0.05,
+            serial_gather: 0.02,
+        }
+    }
+}
+
+/// What one kernel call costs on one thread and how it behaves in parallel: the input of
+/// the simulator.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KernelCost {
+    /// Seconds on one thread, alone on the machine.
+    pub seconds: f64,
+    /// Fraction that stays serial when the kernel is split over threads (Amdahl).
+    pub serial: f64,
+    /// The kernel splits over node chunks in the data-parallel modes (false for scalar
+    /// ops and for sequential sweeps such as an asynchronous `map_nodes`).
+    pub splittable: bool,
+    /// Number of chunks it splits into (at most this many threads help).
+    pub chunks: usize,
+    /// Slowdown per extra concurrently running thread (`1 + c (k - 1)`).
+    pub contention: f64,
+}
+
+impl KernelCost {
+    /// A kernel of `seconds` that neither splits nor slows others down: for hand-built
+    /// cost tables.
+    pub fn fixed(seconds: f64) -> KernelCost {
+        KernelCost { seconds, serial: 1.0, splittable: false, chunks: 1, contention: 0.0 }
+    }
+}
+
+impl CostModel {
+    /// The cost of one call of `kernel` on a graph of `nodes` nodes and `edges` edges,
+    /// reading `map_inputs` node maps.
+    pub fn kernel_cost(&self, kernel: &Kernel, map_inputs: usize, nodes: usize, edges: usize) -> KernelCost {
+        let class = OpClass::of(kernel);
+        let (n, m) = (nodes as f64, edges as f64);
+        let ns = self.scalar_ns
+            + match class {
+                OpClass::Scalar => 0.0,
+                OpClass::Elementwise => self.stream_ns * n * (map_inputs + 1) as f64,
+                OpClass::Attr => self.attr_ns * n,
+                OpClass::Reduce => match kernel {
+                    Kernel::Normalize(_) => self.reduce_ns * n + self.stream_ns * n * 2.0,
+                    _ => self.reduce_ns * n,
+                },
+                OpClass::Gather => match kernel {
+                    Kernel::Degree => self.stream_ns * n * 2.0,
+                    _ => self.gather_ns * m + self.stream_ns * n * 2.0,
+                },
+                OpClass::Mode => self.mode_ns * m,
+            };
+        self.with_seconds(kernel, ns * 1e-9, nodes)
+    }
+
+    /// How `kernel` behaves in parallel, with a given single-thread time (a measured one,
+    /// for calibrated predictions).
+    pub fn with_seconds(&self, kernel: &Kernel, seconds: f64, nodes: usize) -> KernelCost {
+        let class = OpClass::of(kernel);
+        let (contention, serial) = match class {
+            OpClass::Scalar => (0.0, 1.0),
+            OpClass::Elementwise | OpClass::Attr | OpClass::Reduce => (self.contention_stream, self.serial_stream),
+            OpClass::Gather | OpClass::Mode => (self.contention_gather, self.serial_gather),
+        };
+        // Fills, index maps, attributes and broadcasts run on one thread in every mode.
+        let one_thread =
+            matches!(kernel, Kernel::Broadcast | Kernel::InitNodes(_) | Kernel::InitIndex | Kernel::LoadAttr(_));
+        let splittable = class != OpClass::Scalar && !kernel.is_sequential() && !one_thread;
+        KernelCost {
+            seconds,
+            serial: if splittable { serial } else { 1.0 },
+            splittable,
+            chunks: nodes.div_ceil(CHUNK).max(1),
+            contention,
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The speedup curve: predicted speedup of each mode for P = 1..64 threads, what the user
+//! would get on a bigger machine under the cost model.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::simulate::{Dag, Overheads, speedup};
+use crate::exec::Mode;
+
+/// Thread counts of the curve: every count up to 8, then spaced out to 64.
+pub const CURVE_THREADS: [usize; 16] = [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 40, 48, 64];
+
+/// One point of the curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// Threads.
+    #[serde(rename = "P")]
+    pub threads: usize,
+    /// Predicted speedup over seq, per parallel mode's name.
+    pub speedup: BTreeMap<String, f64>,
+}
+
+impl CurvePoint {
+    /// The predicted speedup of `mode` at this point.
+    pub fn of(&self, mode: &str) -> Option<f64> {
+        self.speedup.get(mode).copied()
+    }
+}
+
+/// The curve of every parallel mode over [`CURVE_THREADS`]. A point is the best speedup
+/// at up to P threads (a user with P threads can always use fewer), so the curve never
+/// falls: list scheduling alone can get slower with more workers (Graham's anomalies), and
+/// contention can outweigh an extra thread.
+///
+/// # Complexity
+/// O(|CURVE_THREADS| x modes x simulate), see [`super::simulate::makespan`].
+pub fn curve(dag: &Dag, ov: &Overheads) -> Vec<CurvePoint> {
+    let mut best: BTreeMap<String, f64> = BTreeMap::new();
+    CURVE_THREADS
+        .iter()
+        .map(|&p| {
+            for m in Mode::ALL.iter().filter(|&&m| m != Mode::SEQ) {
+                let s = speedup(dag, *m, p, ov);
+                let e = best.entry(m.name().to_owned()).or_insert(s);
+                *e = e.max(s);
+            }
+            CurvePoint { threads: p, speedup: best.clone() }
+        })
+        .collect()
+}

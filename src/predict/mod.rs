@@ -1,0 +1,118 @@
+//! Predictions that hold: a cost model per op class ([`cost_model`]), its constants
+//! calibrated on this machine ([`calibrate`]), makespans simulated from the real plan in
+//! each mode on P threads ([`simulate`]), and the speedup curve ([`curve`]).
+//!
+//! Two predictions per mode: *static* (costs from the model and the graph's size) and
+//! *calibrated* (costs from the measured per-op times of a sequential run). Where they
+//! differ, the cost model is wrong about some op; where the calibrated one is off, the
+//! simulator (overheads, contention, scheduling) is.
+
+pub mod accuracy;
+pub mod calibrate;
+pub mod commands;
+pub mod cost_model;
+pub mod curve;
+pub mod simulate;
+
+use std::collections::HashMap;
+
+use crate::exec::kernel::Kernel;
+use crate::exec::program::{Program, StepKind};
+use crate::exec::report::{BenchReport, ModePredicted, OpSpan};
+use crate::exec::{Mode, Schedule};
+use crate::ir::VarId;
+use cost_model::CostModel;
+use simulate::{Dag, Overheads, speedup};
+
+/// Which variables hold scalars, from the kernels that write them (constants, counts and
+/// reductions; a copy of a scalar). Loop bodies share the variable space.
+///
+/// # Complexity
+/// O(steps), loop bodies included, twice (a loop may copy a scalar written later in its body).
+pub fn scalar_vars(program: &Program) -> Vec<bool> {
+    fn walk(p: &Program, scalar: &mut [bool]) {
+        for s in &p.steps {
+            match &s.kind {
+                StepKind::Kernel(k) => {
+                    if let Some(out) = s.output {
+                        scalar[out.index()] = match k {
+                            Kernel::Constant(_) | Kernel::NodeCount | Kernel::EdgeCount | Kernel::Reduce(_) => true,
+                            Kernel::Copy => s.inputs.first().is_some_and(|v| scalar[v.index()]),
+                            _ => false,
+                        };
+                    }
+                }
+                StepKind::Loop(lp) => {
+                    for &(initial, logical) in &lp.init {
+                        scalar[logical.index()] = scalar[initial.index()];
+                    }
+                    walk(&lp.body, scalar);
+                }
+            }
+        }
+    }
+    let mut scalar = vec![false; program.var_count];
+    walk(program, &mut scalar);
+    walk(program, &mut scalar);
+    scalar
+}
+
+/// The static cost table: each kernel costed by `model` on a graph of `nodes` nodes and
+/// `edges` edges.
+pub fn static_dag(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> Dag {
+    let scalar = scalar_vars(program);
+    let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
+    Dag::from_program(program, &mut |s| match &s.kind {
+        StepKind::Kernel(k) => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
+        StepKind::Loop(_) => unreachable!("from_program costs kernels only"),
+    })
+}
+
+/// The calibrated cost table: each kernel's single-thread time is its mean measured time in
+/// `spans` (a sequential run's; matched by node id, `node_11/3` for a loop body's step,
+/// averaged over the iterations); the model gives how it behaves in parallel, and the
+/// static cost stands in for a step without spans.
+pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, nodes: usize, edges: usize) -> Dag {
+    let mut measured: HashMap<&str, (f64, usize)> = HashMap::new();
+    for s in spans {
+        let e = measured.entry(s.node.as_str()).or_default();
+        e.0 += (s.end_s - s.start_s).max(0.0);
+        e.1 += 1;
+    }
+    let scalar = scalar_vars(program);
+    let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
+    Dag::from_program(program, &mut |s| match &s.kind {
+        StepKind::Kernel(k) => match measured.get(s.id.as_str()) {
+            Some(&(sum, count)) if count > 0 => model.with_seconds(k, sum / count as f64, nodes),
+            _ => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
+        },
+        StepKind::Loop(_) => unreachable!("from_program costs kernels only"),
+    })
+}
+
+/// Fills `report`'s predictions for `program` with `model` (labelled `source`): each mode's
+/// static and calibrated (from seq's timeline, when it has one) speedup at its thread
+/// count, groggy's estimate beside them, and the speedup curve (calibrated costs when
+/// there are, else static).
+pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, source: &str) {
+    let (nodes, edges) = (report.graph.nodes, report.graph.edges);
+    let ov = Overheads::of(model);
+    let stat = static_dag(program, model, nodes, edges);
+    let calibrated = report
+        .timeline("seq")
+        .filter(|s| !s.is_empty())
+        .map(|spans| calibrated_dag(program, spans, model, nodes, edges));
+    let groggy = report.predicted.groggy;
+    for m in &mut report.modes {
+        let Ok(mode) = m.mode.parse::<Mode>() else { continue };
+        let seq = mode.schedule == Schedule::Sequential && !mode.data;
+        let at = |dag: &Dag| if seq { 1.0 } else { speedup(dag, mode, m.threads, &ov) };
+        m.predicted = Some(ModePredicted {
+            groggy: if seq { 1.0 } else { groggy },
+            static_model: at(&stat),
+            calibrated: calibrated.as_ref().map(at),
+        });
+    }
+    report.curve = curve::curve(calibrated.as_ref().unwrap_or(&stat), &ov);
+    report.costs = source.to_owned();
+}
