@@ -23,8 +23,9 @@ pub struct Limits {
 }
 
 /// Default `--max-file-mb`: 256 MiB. groggy's IRs are kilobytes and `irtop gen --ops 1000000`
-/// writes about 150 MB, so a real IR is far below it; loading holds the file plus about 3x
-/// its size in nodes, so 256 MiB keeps the loader under about a gigabyte.
+/// writes 119 MB, so a real IR is far below it. Memory grows with the file: the analysis
+/// holds about 10x the file (1.1 GB for that 119 MB IR), the plan writer about 23x, so
+/// 256 MiB keeps irtop within a few GB.
 pub const DEFAULT_MAX_FILE_MB: u64 = 256;
 
 /// Default `--max-work`: 1e12 element operations. The executor does about 1e9 of them a

@@ -7,7 +7,7 @@
 //!
 //! Every input must end in a result or an error that names `line:column` or a node, in
 //! bounded time (a per-input watchdog), and every mode must agree with seq bit for bit.
-//! The run lasts `IRTOP_FUZZ_SECS` seconds (default 15) and prints how many inputs it
+//! The run lasts `IRTOP_FUZZ_SECS` seconds (default 10) and prints how many inputs it
 //! tried; `IRTOP_FUZZ_SEED` picks another stream; `IRTOP_FUZZ_SAVE=DIR` writes the first
 //! input of each distinct error kind there (to grow `tests/fuzz_corpus/`). Inputs that
 //! once broke irtop, and one of each error kind, are replayed from `tests/fuzz_corpus/`.
@@ -497,7 +497,7 @@ fn fail(bytes: &[u8], why: &str) -> ! {
 
 #[test]
 fn fuzz_loader_analysis_and_runs() {
-    let secs: u64 = std::env::var("IRTOP_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(15);
+    let secs: u64 = std::env::var("IRTOP_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let seed: u64 = std::env::var("IRTOP_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
     let save = std::env::var_os("IRTOP_FUZZ_SAVE").map(PathBuf::from);
     let seeds = seeds();
@@ -551,34 +551,54 @@ fn fuzz_loader_analysis_and_runs() {
     assert!(by_label.contains_key("ran") && by_label.contains_key("load error"), "{by_label:?}");
 }
 
-/// The named hostile cases of the issue, each with what irtop must make of it.
-#[test]
-fn named_hostile_inputs() {
-    let harness = Harness::new();
-    let check = |name: &str, bytes: Vec<u8>, expect: &str| {
-        let t = Instant::now();
-        let outcome = harness.run(&bytes);
-        let text = format!("{}: {}", outcome.label(), outcome.message().unwrap_or(""));
-        assert!(text.contains(expect), "{name}: expected `{expect}`, got {text}");
-        eprintln!("{name} ({} bytes, {:.2} s): {text}", bytes.len(), t.elapsed().as_secs_f64());
-    };
-    let node = |id: &str, op: &str, inputs: Value, output: Value| json!({"id": id, "domain": "core", "op_type": op, "inputs": inputs, "output": output, "metadata": {}});
-    let ir = |nodes: Vec<Value>| serde_json::to_vec(&json!({"name": "hostile", "nodes": nodes})).unwrap();
-    let init = node("n0", "init_nodes", json!([]), json!("x"));
+/// Runs one named input and checks what becomes of it contains `expect`.
+fn check(harness: &Harness, name: &str, bytes: Vec<u8>, expect: &str) {
+    let t = Instant::now();
+    let outcome = harness.run(&bytes);
+    let text = format!("{}: {}", outcome.label(), outcome.message().unwrap_or(""));
+    assert!(text.contains(expect), "{name}: expected `{expect}`, got {text}");
+    eprintln!("{name} ({} bytes, {:.2} s): {text}", bytes.len(), t.elapsed().as_secs_f64());
+}
 
+fn node(id: &str, op: &str, inputs: Value, output: Value) -> Value {
+    json!({"id": id, "domain": "core", "op_type": op, "inputs": inputs, "output": output, "metadata": {}})
+}
+
+fn ir(nodes: Vec<Value>) -> Vec<u8> {
+    serde_json::to_vec(&json!({"name": "hostile", "nodes": nodes})).unwrap()
+}
+
+#[test]
+fn a_million_inputs_on_one_op() {
     let million: Vec<String> = (0..1_000_000).map(|i| if i % 2 == 0 { "x".into() } else { format!("v{i}") }).collect();
+    let init = node("n0", "init_nodes", json!([]), json!("x"));
     check(
+        &Harness::new(),
         "a million inputs on one op",
-        ir(vec![init.clone(), node("n1", "add", json!(million), json!("y"))]),
+        ir(vec![init, node("n1", "add", json!(million), json!("y"))]),
         "run error: node n1 (add): reads `v1`",
     );
+}
+
+#[test]
+fn two_hundred_thousand_ops() {
     check(
+        &Harness::new(),
         "200,000 ops",
         ir((0..200_000)
             .map(|i| node(&format!("n{i}"), "add", json!(["a", "b"]), json!(format!("o{}", i % 7))))
             .collect()),
         "refused by --max-work: the run would do about 1e6 element operations",
     );
+}
+
+/// The named hostile cases of the issue, each with what irtop must make of it.
+#[test]
+fn named_hostile_inputs() {
+    let harness = Harness::new();
+    let check = |name: &str, bytes: Vec<u8>, expect: &str| check(&harness, name, bytes, expect);
+    let init = node("n0", "init_nodes", json!([]), json!("x"));
+
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     check("nesting 100000 deep", deep.into_bytes(), "fuzz.json:1:129: values are nested more than 128 deep");
     check(

@@ -9,7 +9,8 @@
 //!   selection by op id, scroll, sort, overlays), joined in [`app`];
 //! - background work: [`reload_job`] (load + analyse, latest wins), [`bench_job`] (the
 //!   benchmark runner the binary supplies, cancellable), [`watcher`] (debounced notify on
-//!   the file's directory), [`input`] (terminal events);
+//!   the file's directory), [`input`] (terminal events), [`signals`] (SIGTERM, SIGHUP,
+//!   SIGINT and SIGQUIT as a quit message);
 //! - drawing: [`layout`], [`panes`], [`theme`] (all colours, with a `NO_COLOR` variant).
 
 pub mod app;
