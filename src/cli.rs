@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::analysis::analyze;
-use crate::exec::bench::{BenchOptions, run_bench};
+use crate::exec::bench::{BenchOptions, run_bench_to_end};
 use crate::exec::graph_spec::{GraphArgs, GraphError};
 use crate::exec::{ExecError, Executor, Mode, Program, Retain, RunOptions, Scheduler};
 use crate::generate::{Shape, generate};
 use crate::ir::{LoadError, Severity, load_file_with};
 use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, LimitError, Limits};
 use crate::report;
-use std::sync::atomic::AtomicBool;
 
 /// irtop: see how parallel a groggy dataflow IR is.
 #[derive(Debug, Parser)]
@@ -292,9 +291,7 @@ fn run_once(
     out: &mut dyn Write,
     limits: &Limits,
 ) -> Result<(), CliError> {
-    let ir = load_file_with(file, limits)?;
-    let analysis = analyze(&ir);
-    let program = Program::compile(&ir, &analysis)?;
+    let (ir, _, program) = load_program(file, limits)?;
     let wanted: Vec<crate::ir::VarId> = vars
         .iter()
         .map(|name| {
@@ -341,23 +338,13 @@ fn bench(
     out: &mut dyn Write,
     limits: &Limits,
 ) -> Result<(), CliError> {
-    let ir = load_file_with(file, limits)?;
-    let analysis = analyze(&ir);
-    let program = Program::compile(&ir, &analysis)?;
+    let (_, analysis, program) = load_program(file, limits)?;
     let g = graph.build()?;
     limits.check_work(&program, g.node_count(), g.edge_count())?;
     let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let options =
         BenchOptions { threads, reps: reps.max(1), modes: if modes.is_empty() { Mode::ALL.to_vec() } else { modes } };
-    let report = run_bench(
-        &program,
-        &g,
-        analysis.estimated_speedup,
-        &options,
-        &|mode, _| Box::new(Scheduler(mode)),
-        &AtomicBool::new(false),
-        &|_| {},
-    )?;
+    let report = run_bench_to_end(&program, &g, analysis.estimated_speedup, &options)?;
     if let Some(path) = trace {
         std::fs::write(path, serde_json::to_vec(&report::trace::to_trace(&report)).map_err(std::io::Error::from)?)?;
     }
@@ -368,4 +355,12 @@ fn bench(
         out.write_all(report::bench_text::render(&report, options.reps).as_bytes())?;
     }
     Ok(())
+}
+
+/// Loads, analyses and compiles `file`: what `run` and `bench` start with.
+fn load_program(file: &Path, limits: &Limits) -> Result<(crate::ir::Ir, crate::analysis::Analysis, Program), CliError> {
+    let ir = load_file_with(file, limits)?;
+    let analysis = analyze(&ir);
+    let program = Program::compile(&ir, &analysis)?;
+    Ok((ir, analysis, program))
 }

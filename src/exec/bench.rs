@@ -100,6 +100,25 @@ pub fn run_bench(
     Ok(report)
 }
 
+/// [`run_bench`] with irtop's own schedulers, no cancellation and no progress reports: what
+/// the command line runs.
+pub fn run_bench_to_end(
+    program: &Program,
+    graph: &Graph,
+    groggy_estimate: f64,
+    options: &BenchOptions,
+) -> Result<BenchReport, ExecError> {
+    run_bench(
+        program,
+        graph,
+        groggy_estimate,
+        options,
+        &|mode, _| Box::new(super::Scheduler(mode)),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+}
+
 fn ratio(seq: f64, mode: f64) -> f64 {
     if mode > 0.0 { seq / mode } else { 1.0 }
 }

@@ -3,12 +3,11 @@
 //! and the static and calibrated predictions (`irtop bench --all DIR`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
 use crate::analysis::analyze;
-use crate::exec::bench::{BenchOptions, run_bench};
+use crate::exec::bench::{BenchOptions, run_bench_to_end};
 use crate::exec::report::BenchReport;
 use crate::exec::synthetic::rmat;
 use crate::exec::{Executor, Mode, Program, Retain, RunOptions, Scheduler};
@@ -78,16 +77,7 @@ pub fn bench_sample(
             scale = (scale + steps).min(MAX_SCALE);
         };
         let options = BenchOptions { threads, reps, modes: Mode::ALL.to_vec() };
-        let report = run_bench(
-            &program,
-            &g,
-            analysis.estimated_speedup,
-            &options,
-            &|mode, _| Box::new(Scheduler(mode)),
-            &AtomicBool::new(false),
-            &|_| {},
-        )
-        .map_err(|e| e.to_string())?;
+        let report = run_bench_to_end(&program, &g, analysis.estimated_speedup, &options).map_err(|e| e.to_string())?;
         Ok((scale, report))
     };
     match run() {
