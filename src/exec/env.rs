@@ -18,6 +18,13 @@ pub enum Retain {
     Vars(Vec<VarId>),
 }
 
+/// Hands a dropped map's buffer to [`super::buffers`] when nothing else shares it.
+fn recycle(old: Option<Arc<Value>>) {
+    if let Some(Ok(Value::Map(m))) = old.map(Arc::try_unwrap) {
+        super::buffers::give(m.values);
+    }
+}
+
 /// Slots for every variable, each behind its own lock so that dataflow workers can write
 /// different variables at once.
 #[derive(Debug)]
@@ -46,14 +53,16 @@ impl Env {
     pub fn set(&self, v: VarId, value: Arc<Value>) {
         let added = value.bytes();
         let old = self.slot(v).replace(value);
-        self.account(added, old.map_or(0, |o| o.bytes()));
+        self.account(added, old.as_ref().map_or(0, |o| o.bytes()));
+        recycle(old);
     }
 
     /// Drops `v`'s value unless it is kept to the end.
     pub fn release(&self, v: VarId) {
         if !self.keep[v.index()] {
             let old = self.slot(v).take();
-            self.account(0, old.map_or(0, |o| o.bytes()));
+            self.account(0, old.as_ref().map_or(0, |o| o.bytes()));
+            recycle(old);
         }
     }
 

@@ -1,6 +1,7 @@
 //! Running an IR for real: the graph, values, kernels, schedulers and timing.
 
 pub mod bench;
+pub mod buffers;
 pub mod edge_list;
 pub mod env;
 pub mod error;

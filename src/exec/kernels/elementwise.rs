@@ -4,7 +4,8 @@
 //! # Complexity
 //! O(V) work each, O(V / threads) time data-parallel.
 
-use super::{EPS, map1, map2, tabulate};
+use super::{EPS, map1, map2, tabulate_values};
+use crate::exec::buffers;
 use crate::exec::kernel::{BinOp, CmpOp, Par, UnOp};
 use crate::exec::value::{NodeMap, Scalar, Value};
 
@@ -50,7 +51,9 @@ fn node_count(ops: &[Operand], what: &str) -> Result<usize, String> {
 
 /// A map of `n` copies of `s`.
 pub fn fill(n: usize, s: Scalar) -> Value {
-    Value::Map(NodeMap { values: vec![s.value; n], int: s.int })
+    let mut values = buffers::take(n);
+    values.fill(s.value);
+    Value::Map(NodeMap { values, int: s.int })
 }
 
 /// The map 0, 1, ..., n-1 (Int).
@@ -64,7 +67,11 @@ fn zip_with(x: Operand, y: Operand, n: usize, par: Par, f: impl Fn(f64, f64) -> 
         (Operand::Map(a), Operand::Map(b)) => map2(a, b, par, f),
         (Operand::Map(a), Operand::Scalar(s)) => map1(a, par, move |v| f(v, s)),
         (Operand::Scalar(s), Operand::Map(b)) => map1(b, par, move |v| f(s, v)),
-        (Operand::Scalar(s), Operand::Scalar(t)) => vec![f(s, t); n],
+        (Operand::Scalar(s), Operand::Scalar(t)) => {
+            let mut out = buffers::take(n);
+            out.fill(f(s, t));
+            out
+        }
     }
 }
 
@@ -166,7 +173,9 @@ pub fn select(mask: &Value, if_true: &Value, if_false: &Value, par: Par) -> Resu
     let n = node_count(&[Operand::Map(&m.values), t, f], "where")?;
     let mask = &m.values;
     let values = match (t, f) {
-        (Operand::Map(a), Operand::Map(b)) => tabulate(n, par, |i| if mask[i].abs() > EPS { a[i] } else { b[i] }),
+        (Operand::Map(a), Operand::Map(b)) => {
+            tabulate_values(n, par, |i| if mask[i].abs() > EPS { a[i] } else { b[i] })
+        }
         (Operand::Map(a), Operand::Scalar(s)) => map2(mask, a, par, move |k, v| if k.abs() > EPS { v } else { s }),
         (Operand::Scalar(s), Operand::Map(b)) => map2(mask, b, par, move |k, v| if k.abs() > EPS { s } else { v }),
         (Operand::Scalar(s), Operand::Scalar(u)) => map1(mask, par, move |k| if k.abs() > EPS { s } else { u }),
@@ -192,7 +201,7 @@ pub fn axpy(a: &Value, x: &Value, b: &Value, y: &Value, par: Par) -> Result<Valu
     let ops = [operand(a, "a")?.0, operand(x, "x")?.0, operand(b, "b")?.0, operand(y, "y")?.0];
     let n = node_count(&ops, "fused_axpy")?;
     let [a, x, b, y] = ops;
-    Ok(Value::float_map(tabulate(n, par, |i| a.at(i) * x.at(i) + b.at(i) * y.at(i))))
+    Ok(Value::float_map(tabulate_values(n, par, |i| a.at(i) * x.at(i) + b.at(i) * y.at(i))))
 }
 
 /// `a * b + c`.
@@ -200,7 +209,7 @@ pub fn madd(a: &Value, b: &Value, c: &Value, par: Par) -> Result<Value, String> 
     let ops = [operand(a, "a")?.0, operand(b, "b")?.0, operand(c, "c")?.0];
     let n = node_count(&ops, "fused_madd")?;
     let [a, b, c] = ops;
-    Ok(Value::float_map(tabulate(n, par, |i| a.at(i) * b.at(i) + c.at(i))))
+    Ok(Value::float_map(tabulate_values(n, par, |i| a.at(i) * b.at(i) + c.at(i))))
 }
 
 /// A deterministic synthetic attribute in [0, 1): a hash of the attribute name and the node

@@ -5,7 +5,7 @@
 //! # Complexity
 //! O(V + E) work each (a sort of each node's out-neighbours for `map_nodes`).
 
-use super::tabulate;
+use super::{tabulate, tabulate_values};
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, Par, TieBreak};
 use crate::exec::value::{NodeLists, NodeMap, Value};
@@ -27,7 +27,7 @@ fn check_len(m: &NodeMap, g: &Graph) -> Result<(), String> {
 
 /// Out-degree, counting each edge (a self loop once).
 pub fn degree(g: &Graph, par: Par) -> Value {
-    Value::Map(NodeMap { values: tabulate(g.node_count(), par, |v| g.out_neighbors(v).len() as f64), int: true })
+    Value::Map(NodeMap { values: tabulate_values(g.node_count(), par, |v| g.out_neighbors(v).len() as f64), int: true })
 }
 
 /// `neighbor_agg`: over the in-neighbour terms of each node (one per edge), NaN terms
@@ -46,14 +46,14 @@ pub fn neighbor_agg(agg: Agg, weighted: bool, x: &Value, g: &Graph, par: Par) ->
     let values = match agg {
         // The common case, as tight as a hand-written pull loop: a NaN sum means a NaN
         // term, and only then are the terms summed again skipping NaNs.
-        Agg::Sum if !weighted => tabulate(g.node_count(), par, |v| {
+        Agg::Sum if !weighted => tabulate_values(g.node_count(), par, |v| {
             let s = g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x[u as usize]);
             if !s.is_nan() {
                 return s;
             }
             g.in_neighbors(v).iter().map(|&u| x[u as usize]).filter(|t| !t.is_nan()).fold(-0.0, |a, t| a + t)
         }),
-        Agg::Sum => tabulate(g.node_count(), par, |v| {
+        Agg::Sum => tabulate_values(g.node_count(), par, |v| {
             let mut acc = -0.0;
             for (k, &u) in g.in_neighbors(v).iter().enumerate() {
                 let t = term(v, k, u);
@@ -63,7 +63,7 @@ pub fn neighbor_agg(agg: Agg, weighted: bool, x: &Value, g: &Graph, par: Par) ->
             }
             acc
         }),
-        Agg::Mean => tabulate(g.node_count(), par, |v| {
+        Agg::Mean => tabulate_values(g.node_count(), par, |v| {
             let (mut acc, mut count) = (0.0, 0usize);
             for (k, &u) in g.in_neighbors(v).iter().enumerate() {
                 let t = term(v, k, u);
@@ -74,7 +74,7 @@ pub fn neighbor_agg(agg: Agg, weighted: bool, x: &Value, g: &Graph, par: Par) ->
             }
             if count == 0 { 0.0 } else { acc / count as f64 }
         }),
-        Agg::Min | Agg::Max => tabulate(g.node_count(), par, |v| {
+        Agg::Min | Agg::Max => tabulate_values(g.node_count(), par, |v| {
             let mut best = f64::NAN;
             for (k, &u) in g.in_neighbors(v).iter().enumerate() {
                 let t = term(v, k, u);
@@ -84,7 +84,7 @@ pub fn neighbor_agg(agg: Agg, weighted: bool, x: &Value, g: &Graph, par: Par) ->
             }
             best
         }),
-        Agg::Mode => tabulate(g.node_count(), par, |v| {
+        Agg::Mode => tabulate_values(g.node_count(), par, |v| {
             let terms: Vec<f64> =
                 g.in_neighbors(v).iter().enumerate().map(|(k, &u)| term(v, k, u)).filter(|t| !t.is_nan()).collect();
             mode_of(&terms, m.int).unwrap_or(f64::NAN)
@@ -104,7 +104,7 @@ pub fn neighbor_mul_sum(values: &Value, scalars: &Value, g: &Graph, par: Par) ->
         Value::Map(m) => m.values.clone(),
         Value::Lists(_) => return Err("fused_neighbor_mul_agg's scalars must be numbers".into()),
     };
-    let out = tabulate(g.node_count(), par, |v| {
+    let out = tabulate_values(g.node_count(), par, |v| {
         g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x.values[u as usize] * s[u as usize])
     });
     Ok(Value::float_map(out))
@@ -149,7 +149,7 @@ pub fn map_nodes(agg: Agg, asynchronous: bool, x: &Value, g: &Graph, par: Par) -
         }
         cur
     } else {
-        tabulate(g.node_count(), par, |v| map_one(agg, &m.values, m.int, g, v, &mut Vec::new()))
+        tabulate_values(g.node_count(), par, |v| map_one(agg, &m.values, m.int, g, v, &mut Vec::new()))
     };
     Ok(Value::Map(NodeMap { values, int }))
 }
@@ -175,7 +175,7 @@ pub fn mode_list(tie: TieBreak, lists: &Value, par: Par) -> Result<Value, String
     let Value::Lists(l) = lists else {
         return Err(format!("mode_list needs a map of lists, got {}", lists.kind()));
     };
-    let values = tabulate(l.lists.len(), par, |v| mode_with(&l.lists[v], tie).unwrap_or(f64::NAN));
+    let values = tabulate_values(l.lists.len(), par, |v| mode_with(&l.lists[v], tie).unwrap_or(f64::NAN));
     Ok(Value::Map(NodeMap { values, int: l.int }))
 }
 

@@ -63,7 +63,7 @@ pub fn normalize(method: Norm, x: &Value, par: Par) -> Result<Value, String> {
     if values.is_empty() || scale.abs() <= 1e-9 {
         return Err(format!("cannot normalize: the {what} is {scale}"));
     }
-    Ok(Value::float_map(super::tabulate(values.len(), par, |i| (values[i] - offset) / scale)))
+    Ok(Value::float_map(super::tabulate_values(values.len(), par, |i| (values[i] - offset) / scale)))
 }
 
 #[cfg(test)]

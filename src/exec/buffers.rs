@@ -1,0 +1,85 @@
+//! Recycled node-map buffers: a value freed after its last use hands its `Vec<f64>` back
+//! here and the next kernel writing a map of the same length takes it.
+//!
+//! Without it each op gets fresh memory from the allocator. When a map is allocated on one
+//! worker and freed on another (every parallel mode), the allocator does not hand that
+//! memory back to the first worker soon, so parallel runs keep touching new pages that
+//! sequential runs never see; on memory-bound ops that made the parallel modes slower
+//! than seq. Buffers are process-wide and bounded ([`MAX_POOLED_BYTES`]); a benchmark
+//! empties the pool when it ends ([`clear`]).
+
+use std::sync::Mutex;
+
+/// Maps shorter than this are not worth recycling (they come from the allocator's caches).
+pub const MIN_POOLED_LEN: usize = 1 << 14;
+
+/// Most bytes kept for reuse at once; buffers given beyond it are freed.
+pub const MAX_POOLED_BYTES: usize = 1 << 30;
+
+static POOL: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
+
+fn pool() -> std::sync::MutexGuard<'static, Vec<Vec<f64>>> {
+    POOL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A buffer of `n` values for a kernel to overwrite entirely: a recycled one of that length
+/// (holding stale values), else a new zeroed one.
+pub fn take(n: usize) -> Vec<f64> {
+    if n >= MIN_POOLED_LEN {
+        let mut p = pool();
+        if let Some(i) = p.iter().rposition(|b| b.len() == n) {
+            return p.swap_remove(i);
+        }
+    }
+    vec![0.0; n]
+}
+
+/// Hands `buffer` back for reuse (or frees it when the pool is full or it is small).
+pub fn give(buffer: Vec<f64>) {
+    if buffer.len() < MIN_POOLED_LEN {
+        return;
+    }
+    let mut p = pool();
+    let held: usize = p.iter().map(|b| 8 * b.len()).sum();
+    if held + 8 * buffer.len() <= MAX_POOLED_BYTES {
+        p.push(buffer);
+    }
+}
+
+/// Frees every pooled buffer.
+pub fn clear() {
+    let drained = std::mem::take(&mut *pool());
+    drop(drained);
+}
+
+/// Bytes held for reuse now.
+pub fn pooled_bytes() -> usize {
+    pool().iter().map(|b| 8 * b.len()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_given_buffer_comes_back_for_the_same_length_only() {
+        // Lengths no other test in this process uses, so parallel tests do not interfere.
+        let n = MIN_POOLED_LEN + 17;
+        let mut b = take(n);
+        b[0] = 42.0;
+        let ptr = b.as_ptr();
+        give(b);
+        let other = take(n + 1);
+        assert_ne!(other.as_ptr(), ptr);
+        assert_eq!(other[0], 0.0);
+        let again = take(n);
+        assert_eq!(again.as_ptr(), ptr, "the freed buffer is reused");
+        assert_eq!(again.len(), n);
+    }
+
+    #[test]
+    fn small_buffers_are_not_kept() {
+        give(vec![1.0; 8]);
+        assert_eq!(take(8), vec![0.0; 8]);
+    }
+}
