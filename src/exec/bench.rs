@@ -1,5 +1,6 @@
-//! Benchmarks: a warm-up, then repetitions of seq and each parallel mode on its own pool;
-//! medians, speedups over seq, and how far each mode's results are from seq's.
+//! Benchmarks: a warm-up, then repetitions of seq and each parallel mode (interleaved),
+//! each mode on its own pool; medians, speedups over seq, and how far each mode's results
+//! are from seq's.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -39,34 +40,42 @@ pub fn run_bench(
     modes.extend(options.modes.iter().copied().filter(|&m| m != Mode::SEQ));
     let runs_total = (modes.len() * (options.reps + 1)) as f32;
     let mut runs_done = 0.0f32;
-    let mut results = Vec::new();
-    let mut timelines = Vec::new();
-    let mut baseline: Option<(f64, RunOutcome)> = None;
-    for mode in modes {
+    let mut runners = Vec::with_capacity(modes.len());
+    for &mode in &modes {
         let threads = if mode == Mode::SEQ { 1 } else { options.threads.max(1) };
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| ExecError::Failed {
             node: String::new(),
             op: String::new(),
             message: e.to_string(),
         })?;
-        let exec = executor(mode, threads);
-        let mut times: Vec<Duration> = Vec::with_capacity(options.reps);
-        let mut last = None;
-        for rep in 0..=options.reps {
+        runners.push((mode, threads, pool, executor(mode, threads)));
+    }
+    // Repetitions go round the modes (seq, levels, ..., seq, levels, ...) rather than all of
+    // one mode then the next: a shared machine's load drifts over seconds, and interleaving
+    // spreads that drift over every mode instead of charging it to whichever ran then.
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(options.reps); modes.len()];
+    let mut last: Vec<Option<RunOutcome>> = (0..modes.len()).map(|_| None).collect();
+    for rep in 0..=options.reps {
+        for (i, (_, _, pool, exec)) in runners.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
                 return Err(ExecError::Cancelled);
             }
             let opts = RunOptions { retain: Retain::Sinks, trace: rep == options.reps };
             let outcome = pool.install(|| exec.run(program, graph, &opts))?;
             if rep > 0 {
-                times.push(outcome.elapsed);
+                times[i].push(outcome.elapsed);
             }
-            last = Some(outcome);
+            last[i] = Some(outcome);
             runs_done += 1.0;
             progress(runs_done / runs_total);
         }
+    }
+    let mut results = Vec::new();
+    let mut timelines = Vec::new();
+    let mut baseline: Option<(f64, RunOutcome)> = None;
+    for (((mode, threads, _, _), times), last) in runners.iter().zip(&times).zip(last) {
         let Some(mut outcome) = last else { continue };
-        let summary = Summary::of(&times);
+        let summary = Summary::of(times);
         let (speedup, max_abs_diff) = match &baseline {
             None => (1.0, 0.0),
             Some((seq_median, seq)) => (ratio(*seq_median, summary.median_s), max_diff(seq, &outcome)),
@@ -74,7 +83,7 @@ pub fn run_bench(
         timelines.push((mode.name().to_owned(), std::mem::take(&mut outcome.spans)));
         results.push(ModeResult {
             mode: mode.name().to_owned(),
-            threads,
+            threads: *threads,
             median_s: summary.median_s,
             min_s: summary.min_s,
             max_s: summary.max_s,
@@ -86,6 +95,7 @@ pub fn run_bench(
             baseline = Some((summary.median_s, outcome));
         }
     }
+    super::buffers::clear();
     let mut report = BenchReport {
         graph: GraphInfo { nodes: graph.node_count(), edges: graph.edge_count(), source: graph.source.clone() },
         threads: options.threads.max(1),
