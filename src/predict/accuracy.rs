@@ -16,8 +16,17 @@ use crate::limits::Limits;
 
 /// Smallest R-MAT scale tried.
 pub const MIN_SCALE: u32 = 16;
-/// Largest R-MAT scale tried (16 M edges).
-pub const MAX_SCALE: u32 = 20;
+/// Largest R-MAT scale tried (16 M nodes). Above [`FULL_EDGES_SCALE`] the edge factor
+/// halves per scale, so that samples made of element-wise ops get maps big enough to
+/// take milliseconds per op while the graph stays at 16 M edges.
+pub const MAX_SCALE: u32 = 24;
+/// Largest scale run with edge factor 16 (16 M edges).
+pub const FULL_EDGES_SCALE: u32 = 20;
+
+/// The edge factor used at `scale`: 16 up to [`FULL_EDGES_SCALE`], then halving.
+pub fn edge_factor_at(scale: u32) -> u32 {
+    (16u32 >> scale.saturating_sub(FULL_EDGES_SCALE)).max(1)
+}
 /// The graph grows until one sequential run takes at least this long.
 pub const TARGET_SEQ_S: f64 = 0.05;
 
@@ -26,8 +35,10 @@ pub const TARGET_SEQ_S: f64 = 0.05;
 pub struct SampleResult {
     /// The IR file.
     pub file: PathBuf,
-    /// The R-MAT scale it ran at (edge factor 16).
+    /// The R-MAT scale it ran at.
     pub scale: u32,
+    /// The R-MAT edge factor it ran at ([`edge_factor_at`] the scale).
+    pub edge_factor: u32,
     /// The benchmark, with predictions.
     pub report: Option<BenchReport>,
     /// Why it did not run.
@@ -45,8 +56,8 @@ pub fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Benchmarks `file` on `threads` threads, `reps` repetitions per mode, on the smallest
-/// R-MAT graph (scale [`MIN_SCALE`]..=[`MAX_SCALE`]) on which one sequential run takes
-/// [`TARGET_SEQ_S`]. `progress` gets a line per step.
+/// R-MAT graph (scale [`MIN_SCALE`]..=[`MAX_SCALE`], edge factor [`edge_factor_at`] the
+/// scale) on which one sequential run takes [`TARGET_SEQ_S`]. `progress` gets a line per step.
 pub fn bench_sample(
     file: &Path,
     threads: usize,
@@ -54,14 +65,15 @@ pub fn bench_sample(
     limits: &Limits,
     progress: &dyn Fn(&str),
 ) -> SampleResult {
-    let mut result = SampleResult { file: file.to_owned(), scale: MIN_SCALE, report: None, error: None };
+    let mut result =
+        SampleResult { file: file.to_owned(), scale: MIN_SCALE, edge_factor: 16, report: None, error: None };
     let run = || -> Result<(u32, BenchReport), String> {
         let ir = load_file_with(file, limits).map_err(|e| e.to_string())?;
         let analysis = analyze(&ir);
         let program = Program::compile(&ir, &analysis).map_err(|e| e.to_string())?;
         let mut scale = MIN_SCALE;
         let g = loop {
-            let g = rmat(scale, 16, 1);
+            let g = rmat(scale, edge_factor_at(scale), 1);
             limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
             let opts = RunOptions { retain: Retain::Sinks, trace: false };
             let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|e| e.to_string())?;
@@ -83,6 +95,7 @@ pub fn bench_sample(
     match run() {
         Ok((scale, report)) => {
             result.scale = scale;
+            result.edge_factor = edge_factor_at(scale);
             result.report = Some(report);
         }
         Err(e) => result.error = Some(e),

@@ -16,14 +16,15 @@ use crate::exec::synthetic::rmat;
 use crate::exec::value::Value;
 
 /// Version of the cache file's format and of the benchmarks behind it.
-pub const CALIBRATION_VERSION: u32 = 2;
+pub const CALIBRATION_VERSION: u32 = 3;
 
 /// Scale of the calibration graph (R-MAT, edge factor 16): maps of 2 MB, larger than a
 /// typical L2 cache, like the graphs benchmarks run on.
 pub const CALIBRATION_SCALE: u32 = 18;
 
-/// Size (log2 of the node count) of the maps streaming kernels are calibrated on.
-pub const STREAM_SCALE: u32 = 20;
+/// Size (log2 of the node count) of the maps streaming kernels are calibrated on: 64 MB,
+/// twice a 32 MB L3 cache, like the maps of the accuracy runs.
+pub const STREAM_SCALE: u32 = 23;
 
 /// A calibration run's result, as cached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +114,26 @@ fn time(reps: usize, mut f: impl FnMut()) -> f64 {
     t[t.len() / 2]
 }
 
+/// The median over `reps` of `variant`'s time divided by `base`'s, the two run back to
+/// back each time (after one warm-up of each): a ratio of neighbours in time, so a load
+/// that comes and goes on a shared machine cancels out instead of landing on one side.
+fn paired_ratio(reps: usize, mut base: impl FnMut(), mut variant: impl FnMut()) -> f64 {
+    base();
+    variant();
+    let mut r: Vec<f64> = (0..reps)
+        .map(|_| {
+            let t0 = Instant::now();
+            base();
+            let t1 = Instant::now();
+            variant();
+            let t2 = Instant::now();
+            (t2 - t1).as_secs_f64() / (t1 - t0).as_secs_f64().max(1e-12)
+        })
+        .collect();
+    r.sort_by(f64::total_cmp);
+    r[r.len() / 2]
+}
+
 /// Runs the micro-benchmarks (a few seconds) on `threads` threads and fits the constants.
 ///
 /// Sequential kernel times give the per-element rates; `threads` copies of a kernel at
@@ -128,14 +149,19 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let mut model = CostModel::default();
     let reps = 7;
     let x = Value::float_map((0..g.node_count()).map(|i| (i % 97) as f64 * 0.5).collect());
-    // Streaming kernels are timed on maps of 2^STREAM_SCALE nodes (8 MB, out of cache):
+    // Streaming kernels are timed on maps of 2^STREAM_SCALE nodes (64 MB, out of cache):
     // on maps that fit in cache they scale far better than benchmarks see.
     let big = 1usize << STREAM_SCALE;
     let bx = Value::float_map((0..big).map(|i| (i % 97) as f64 * 0.5).collect());
     let by = Value::float_map((0..big).map(|i| (i % 13) as f64 + 1.0).collect());
     let labels = Value::float_map((0..g.node_count()).map(|i| (i % 50) as f64).collect());
     let run = |k: &Kernel, inputs: &[&Value], g: &Graph, par: Par| {
-        k.apply(inputs, g, par).map(|v| drop(std::hint::black_box(v)))
+        // Outputs go back to the buffer pool, as the executor's do after their last use.
+        k.apply(inputs, g, par).map(|v| {
+            if let Some(Value::Map(m)) = std::hint::black_box(v) {
+                crate::exec::buffers::give(m.values);
+            }
+        })
     };
     let seq = |k: &Kernel, inputs: &[&Value]| -> Result<f64, String> {
         let mut err = Ok(());
@@ -166,34 +192,38 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     if threads > 1 {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
         let p = threads as f64;
+        let seq_run = |k: &Kernel, inputs: &[&Value]| {
+            let _ = run(k, inputs, &g, Par::Seq);
+        };
         let together = |k: &Kernel, inputs: &[&Value]| {
-            time(reps, || {
-                pool.install(|| {
-                    rayon::scope(|s| {
-                        for _ in 0..threads {
-                            s.spawn(|_| {
-                                let _ = run(k, inputs, &g, Par::Seq);
-                            });
-                        }
-                    })
+            pool.install(|| {
+                rayon::scope(|s| {
+                    for _ in 0..threads {
+                        s.spawn(|_| seq_run(k, inputs));
+                    }
                 })
             })
         };
         let split = |k: &Kernel, inputs: &[&Value]| {
-            time(reps, || {
-                pool.install(|| {
-                    let _ = run(k, inputs, &g, Par::Data);
-                })
+            pool.install(|| {
+                let _ = run(k, inputs, &g, Par::Data);
             })
         };
-        model.contention_stream = ((together(&mul, &[&bx, &by]) / t_mul - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
-        model.contention_gather = ((together(&gather, &[&x]) / t_gather - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
+        let par_reps = 15;
+        let stream_in: &[&Value] = &[&bx, &by];
+        let gather_in: &[&Value] = &[&x];
+        let r_together = paired_ratio(par_reps, || seq_run(&mul, stream_in), || together(&mul, stream_in));
+        model.contention_stream = ((r_together - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
+        let r_together = paired_ratio(par_reps, || seq_run(&gather, gather_in), || together(&gather, gather_in));
+        model.contention_gather = ((r_together - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
         let amdahl = |r: f64, c: f64| {
             let g = (1.0 + c * (p - 1.0)) / p;
             if g >= 1.0 { 0.0 } else { ((r - g) / (1.0 - g)).clamp(0.0, 1.0) }
         };
-        model.serial_stream = amdahl(split(&mul, &[&bx, &by]) / t_mul, model.contention_stream);
-        model.serial_gather = amdahl(split(&gather, &[&x]) / t_gather, model.contention_gather);
+        let r_split = paired_ratio(par_reps, || seq_run(&mul, stream_in), || split(&mul, stream_in));
+        model.serial_stream = amdahl(r_split, model.contention_stream);
+        let r_split = paired_ratio(par_reps, || seq_run(&gather, gather_in), || split(&gather, gather_in));
+        model.serial_gather = amdahl(r_split, model.contention_gather);
         let spawns = 2000;
         model.spawn_ns = time(reps, || {
             pool.install(|| {
@@ -217,6 +247,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         }) * 1e9
             / barriers as f64;
     }
+    crate::exec::buffers::clear();
     let created_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     Ok(Calibration { version: CALIBRATION_VERSION, created_unix, threads, graph: g.source.clone(), model })
 }

@@ -8,8 +8,19 @@ use serde::Serialize;
 use super::simulate::{Dag, Overheads, speedup};
 use crate::exec::Mode;
 
-/// Thread counts of the curve: every count up to 8, then spaced out to 64.
-pub const CURVE_THREADS: [usize; 16] = [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 40, 48, 64];
+/// Largest thread count of the curve.
+pub const CURVE_MAX_THREADS: usize = 64;
+
+/// Thread counts of the curve: every count from 1 to [`CURVE_MAX_THREADS`].
+pub const CURVE_THREADS: [usize; CURVE_MAX_THREADS] = {
+    let mut t = [0; CURVE_MAX_THREADS];
+    let mut i = 0;
+    while i < CURVE_MAX_THREADS {
+        t[i] = i + 1;
+        i += 1;
+    }
+    t
+};
 
 /// One point of the curve.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -39,8 +39,9 @@ pub fn render(results: &[SampleResult]) -> String {
             }
             let _ = writeln!(
                 s,
-                "| {name} | rmat {} | {seq_ms:.1} | {} | {:.2}x | {:.2}x ({}) | {:.2}x ({}) | {} |",
+                "| {name} | rmat {} ef {} | {seq_ms:.1} | {} | {:.2}x | {:.2}x ({}) | {:.2}x ({}) | {} |",
                 r.scale,
+                r.edge_factor,
                 m.mode,
                 m.speedup,
                 p.groggy,
