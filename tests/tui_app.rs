@@ -6,7 +6,7 @@ mod tui_support;
 
 use irtop::tui::bench_job::MODES;
 use irtop::tui::model::FileProblem;
-use irtop::tui::view::{GroupKey, Overlay, Pane};
+use irtop::tui::view::{BenchChart, GroupKey, Overlay, Pane};
 use irtop::tui::{Effect, Msg, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use tui_support::{THREADS, app, bench_report, ch, key, parse, screen};
@@ -335,6 +335,98 @@ fn a_finished_benchmark_is_announced_when_its_pane_is_hidden() {
     update(&mut app, ch('4'));
     assert_eq!(app.view.status, None, "any key clears the message");
     assert!(screen(&app).contains("timeline levels: 12 ops on 2 threads"));
+}
+
+/// The hand-built report with a speedup curve (each mode levels off at its own height).
+fn report_with_curve() -> irtop::exec::report::BenchReport {
+    use irtop::predict::curve::CurvePoint;
+    let mut r = bench_report();
+    r.curve = (1..=64usize)
+        .map(|p| CurvePoint {
+            threads: p,
+            speedup: MODES[1..]
+                .iter()
+                .enumerate()
+                .map(|(i, m)| ((*m).to_owned(), (p as f64).min(i as f64 + 1.5)))
+                .collect(),
+        })
+        .collect();
+    r
+}
+
+#[test]
+fn c_switches_between_the_timeline_and_the_speedup_curve() {
+    let mut app = app("pagerank_loop", 80, 24);
+    update(&mut app, ch('b'));
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(report_with_curve()) });
+    assert_eq!(app.view.bench_chart, BenchChart::Timeline, "the timeline stays the default");
+
+    // The benchmark pane is hidden: c says what it changed.
+    assert_eq!(update(&mut app, ch('c')), None);
+    assert_eq!(app.view.bench_chart, BenchChart::Curve);
+    assert_eq!(app.view.status.as_deref(), Some("the benchmark pane (4) shows the speedup curve now"));
+    update(&mut app, ch('c'));
+    assert_eq!(app.view.bench_chart, BenchChart::Timeline);
+
+    // On the pane, only one fits: c swaps them, the screen shows it.
+    update(&mut app, ch('4'));
+    let before = screen(&app);
+    let hinted = |screen: &str| screen.lines().any(|l| l.contains("timeline levels") && l.contains("c curve"));
+    assert!(hinted(&before), "the timeline's title names the key: {before}");
+    assert!(!before.contains("speedup curve"), "{before}");
+    update(&mut app, ch('c'));
+    assert_eq!(app.view.status, None);
+    let after = screen(&app);
+    assert!(after.contains("speedup curve") && after.contains("c timeline"), "{after}");
+    assert!(!after.contains("timeline levels"), "{after}");
+    assert!(after.contains("threads, log2 scale") && after.contains("64"), "{after}");
+
+    // A wide screen shows both; c says so, and the choice waits for a narrower one.
+    update(&mut app, Msg::Resize(200, 60));
+    let wide = screen(&app);
+    assert!(wide.contains("timeline levels") && wide.contains("speedup curve"), "{wide}");
+    assert!(!hinted(&wide) && !wide.contains("c timeline"), "no hints: {wide}");
+    update(&mut app, ch('c'));
+    assert_eq!(app.view.bench_chart, BenchChart::Timeline);
+    assert_eq!(app.view.status.as_deref(), Some("the timeline and the speedup curve are both on screen"));
+
+    // Windows take the key first.
+    update(&mut app, ch('?'));
+    update(&mut app, ch('c'));
+    assert_eq!(app.view.bench_chart, BenchChart::Timeline);
+}
+
+#[test]
+fn the_benchmark_pane_draws_its_curve_at_every_size() {
+    use irtop::tui::panes::bench::BenchPane;
+    use irtop::tui::panes::curve::SpeedupCurve;
+    use ratatui::widgets::Widget;
+    let mut app = app("pagerank_loop", 80, 24);
+    update(&mut app, ch('b'));
+    let mut report = report_with_curve();
+    // A run on more threads than the curve has, and a mode the curve does not know.
+    report.modes[2].threads = 128;
+    report.curve[3].speedup.insert("mystery".into(), f64::NAN);
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(report) });
+    update(&mut app, ch('4'));
+    for chart in [BenchChart::Timeline, BenchChart::Curve] {
+        app.view.bench_chart = chart;
+        for (w, h) in [(60, 15), (80, 24), (100, 40), (119, 33), (120, 34), (130, 40), (151, 40), (160, 48), (250, 80)]
+        {
+            update(&mut app, Msg::Resize(w, h));
+            screen(&app);
+        }
+    }
+    let report = app.model.bench.last.clone().unwrap();
+    let theme = app.view.theme.clone();
+    for w in 0..48u16 {
+        for h in 0..16u16 {
+            let area = ratatui::layout::Rect::new(0, 0, w, h);
+            let mut buf = ratatui::buffer::Buffer::empty(area);
+            (&SpeedupCurve { report: &report, theme: &theme, hint: Some("c timeline") }).render(area, &mut buf);
+            (&BenchPane { app: &app }).render(area, &mut buf);
+        }
+    }
 }
 
 #[test]

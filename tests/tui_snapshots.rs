@@ -4,9 +4,12 @@
 
 mod tui_support;
 
+use irtop::exec::report::BenchReport;
+use irtop::predict::curve::CurvePoint;
 use irtop::tui::model::FileProblem;
 use irtop::tui::panes::bench::BenchPane;
 use irtop::tui::panes::critical_path::CriticalPathPane;
+use irtop::tui::panes::curve::SpeedupCurve;
 use irtop::tui::panes::diagnostics::DiagnosticsPane;
 use irtop::tui::panes::groups::GroupsPane;
 use irtop::tui::panes::header::Header;
@@ -76,6 +79,77 @@ fn benched(w: u16, h: u16) -> irtop::tui::App {
     second.modes[1].speedup = 1.8;
     update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(second) });
     app
+}
+
+/// `report` with a made-up speedup curve: Amdahl's law with a serial fraction per mode and
+/// 5% overhead, so each mode flattens out at its own height.
+fn with_curve(mut report: BenchReport) -> BenchReport {
+    let serial = [("levels", 0.45), ("dataflow", 0.35), ("data", 0.6), ("levels+data", 0.2), ("dataflow+data", 0.12)];
+    report.curve = (1..=64usize)
+        .map(|p| CurvePoint {
+            threads: p,
+            speedup: serial.iter().map(|&(m, f)| (m.to_owned(), 0.95 / (f + (1.0 - f) / p as f64))).collect(),
+        })
+        .collect();
+    report
+}
+
+/// [`benched`] with a speedup curve in both reports.
+fn benched_with_curve(w: u16, h: u16) -> irtop::tui::App {
+    let mut app = app("pagerank_loop", w, h);
+    update(&mut app, ch('b'));
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(with_curve(bench_report())) });
+    update(&mut app, ch('b'));
+    let mut second = with_curve(bench_report());
+    second.modes[1].speedup = 1.8;
+    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(second) });
+    app
+}
+
+#[test]
+fn speedup_curve_alone() {
+    let app = benched_with_curve(160, 48);
+    let report = app.model.bench.last.as_ref().unwrap();
+    insta::assert_snapshot!(widget(70, 16, &SpeedupCurve { report, theme: &app.view.theme, hint: None }));
+}
+
+#[test]
+fn bench_pane_wide_with_timeline_and_curve() {
+    let app = benched_with_curve(160, 48);
+    let h = irtop::tui::panes::bench::wanted_height(&app, 160);
+    insta::assert_snapshot!(widget(160, h, &BenchPane { app: &app }));
+}
+
+#[test]
+fn bench_pane_130_wide_shows_the_timeline_then_c_the_curve() {
+    let mut app = benched_with_curve(130, 40);
+    let h = irtop::tui::panes::bench::wanted_height(&app, 130);
+    let timeline = widget(130, h, &BenchPane { app: &app });
+    assert!(timeline.contains("c curve"), "{timeline}");
+    update(&mut app, ch('c'));
+    let h = irtop::tui::panes::bench::wanted_height(&app, 130);
+    insta::assert_snapshot!(widget(130, h, &BenchPane { app: &app }));
+}
+
+#[test]
+fn bench_pane_narrow_and_tall_stacks_the_curve_under_the_timeline() {
+    let app = benched_with_curve(80, 50);
+    insta::assert_snapshot!(widget(80, 40, &BenchPane { app: &app }));
+}
+
+#[test]
+fn whole_screen_80x24_speedup_curve() {
+    let mut app = benched_with_curve(80, 24);
+    update(&mut app, ch('4'));
+    assert!(screen(&app).contains("c curve"), "the timeline says which key shows the curve");
+    update(&mut app, ch('c'));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn whole_screen_200x60_with_the_speedup_curve() {
+    let app = benched_with_curve(200, 60);
+    insta::assert_snapshot!(screen(&app));
 }
 
 #[test]
@@ -192,4 +266,21 @@ fn no_color_draws_without_colours() {
     assert!(coloured.is_empty(), "coloured cells under NO_COLOR: {coloured:?}");
     // The Gantt chart still tells neighbouring ops apart, by glyph.
     assert!(tui_support::screen(&app).contains('▒'));
+}
+
+#[test]
+fn no_color_speedup_curve() {
+    use ratatui::style::Color;
+    let mut app = benched_with_curve(200, 60);
+    app.view.theme = irtop::tui::Theme::no_color();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).unwrap();
+    terminal.draw(|f| irtop::tui::ui::draw(f, &app)).unwrap();
+    let buf = terminal.backend().buffer();
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "coloured cells under NO_COLOR"
+    );
+    let text = tui_support::screen(&app);
+    assert!(text.contains("speedup curve") && text.contains('•'), "{text}");
+    assert!(text.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)), "Braille lines: {text}");
 }

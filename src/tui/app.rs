@@ -12,9 +12,10 @@ use super::effect::Effect;
 use super::layout::{areas, list_height};
 use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
 use super::msg::Msg;
+use super::panes::bench::{self, Shown};
 use super::rows::{LevelRow, find_op, level_rows, locate};
 use super::theme::Theme;
-use super::view::{GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
+use super::view::{BenchChart, GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
 
 /// Most threads the `+` key goes to.
 pub const MAX_THREADS: usize = 512;
@@ -320,6 +321,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
             let b = &mut app.model.bench;
             b.mode_index = (b.mode_index + MODES.len() - 1) % MODES.len();
         }
+        KeyCode::Char('c') => toggle_chart(app),
         KeyCode::Char('s') if app.view.focus == Pane::Groups => {
             app.view.group_sort.key = app.view.group_sort.key.next();
             app.view.group_sort.descending = app.view.group_sort.key != GroupKey::Index;
@@ -494,6 +496,25 @@ fn start_bench(app: &mut App) -> Option<Effect> {
         app.view.status = Some("the file on disk does not load: benchmarking the last good analysis".into());
     }
     Some(Effect::StartBench { generation, threads, mode })
+}
+
+/// `c`: the benchmark pane shows the timeline or the speedup curve where only one fits; says
+/// so when the pane is hidden or already shows both.
+fn toggle_chart(app: &mut App) {
+    app.view.bench_chart = app.view.bench_chart.toggled();
+    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
+    let pane = areas(size, app).and_then(|a| a.pane(Pane::Bench));
+    let what = match app.view.bench_chart {
+        BenchChart::Timeline => "the timeline",
+        BenchChart::Curve => "the speedup curve",
+    };
+    match pane.map(|p| bench::shown(app, p)) {
+        None => app.view.status = Some(format!("the benchmark pane (4) shows {what} now")),
+        Some(Some(Shown::Both)) => {
+            app.view.status = Some("the timeline and the speedup curve are both on screen".into());
+        }
+        Some(_) => {}
+    }
 }
 
 fn cancel_bench(app: &mut App) -> Option<Effect> {

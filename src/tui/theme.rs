@@ -202,6 +202,29 @@ impl Theme {
         self.fg(Color::Yellow)
     }
 
+    /// A parallel mode's line in the speedup curve and its entry in the legend (monochrome:
+    /// the legend's order and values tell them apart).
+    pub fn mode(&self, mode: &str) -> Style {
+        self.fg(match mode {
+            "levels" => Color::Cyan,
+            "dataflow" => Color::Magenta,
+            "data" => Color::Yellow,
+            "levels+data" => Color::Green,
+            "dataflow+data" => Color::LightBlue,
+            _ => Color::Gray,
+        })
+    }
+
+    /// A measured speedup marked on the speedup curve, in its mode's colour.
+    pub fn measured_mark(&self, mode: &str) -> Style {
+        self.mode(mode).add_modifier(Modifier::BOLD)
+    }
+
+    /// Axes, ticks and axis titles of a chart.
+    pub fn axis(&self) -> Style {
+        self.dim()
+    }
+
     /// Fill glyph and style of a Gantt bar for an op of `level`; `alternate` is every other
     /// op on a thread, so neighbours stay apart. Colours cycle by level (monochrome: glyphs
     /// only).

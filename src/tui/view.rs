@@ -60,6 +60,27 @@ pub enum Overlay {
     Details(String),
 }
 
+/// What the benchmark pane shows beside its table when only one of the timeline and the
+/// speedup curve fits (a wide enough pane shows both).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BenchChart {
+    /// The last parallel run, thread by thread.
+    #[default]
+    Timeline,
+    /// Predicted speedup of each mode for 1 to 64 threads.
+    Curve,
+}
+
+impl BenchChart {
+    /// The other one.
+    pub fn toggled(self) -> BenchChart {
+        match self {
+            BenchChart::Timeline => BenchChart::Curve,
+            BenchChart::Curve => BenchChart::Timeline,
+        }
+    }
+}
+
 /// Columns the groups table can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupKey {
@@ -169,6 +190,8 @@ pub struct ViewState {
     pub group_sort: GroupSort,
     /// Selected diagnostic and scroll.
     pub diagnostics: ListPlace,
+    /// Timeline or speedup curve, where the benchmark pane has room for one.
+    pub bench_chart: BenchChart,
     /// The overlay, if one is open.
     pub overlay: Option<Overlay>,
     /// Scroll of the overlay's text.
@@ -195,6 +218,7 @@ impl ViewState {
             group_offset: 0,
             group_sort: GroupSort { key: GroupKey::Index, descending: false },
             diagnostics: ListPlace::default(),
+            bench_chart: BenchChart::default(),
             overlay: None,
             overlay_scroll: 0,
             size: (80, 24),

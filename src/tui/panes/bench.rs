@@ -1,19 +1,22 @@
 //! The benchmark pane: settings and progress, predicted vs measured speedup (bars in the
-//! per-mode table), the history of runs since start (a sparkline), and the last parallel
-//! run as a per-thread timeline (a Gantt chart).
+//! per-mode table), the history of runs since start (a sparkline), the last parallel run as
+//! a per-thread timeline (a Gantt chart), and the predicted speedup curve for 1 to 64
+//! threads ([`super::curve`]). A wide pane shows the timeline and the curve side by side, a
+//! tall one one above the other; otherwise `c` picks which.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Paragraph, Row, Sparkline, Table, Widget, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Sparkline, Table, Widget, Wrap};
 
 use crate::exec::report::{BenchReport, OpSpan};
 
 use super::super::app::App;
 use super::super::format::{bar, duration, plural, times, truncate};
-use super::super::view::Pane;
+use super::super::view::{BenchChart, Pane};
+use super::curve::{self, SpeedupCurve, has_curve};
 use super::header::SPINNER;
-use super::{pane_block, put_line};
+use super::{key_hint, pane_block, put_line};
 
 /// The benchmark pane widget.
 pub struct BenchPane<'a> {
@@ -35,14 +38,160 @@ fn timeline_workers(spans: &[OpSpan]) -> usize {
     spans.iter().map(|s| s.worker + 1).max().unwrap_or(1)
 }
 
+/// Body width (inside the borders) from which the table has the timeline or the curve
+/// beside it rather than below.
+const TWO_COLUMNS: u16 = 120;
+
+/// Body width from which the timeline and the speedup curve stand side by side right of the
+/// table; narrower, `c` picks one.
+const THREE_COLUMNS: u16 = 150;
+
+/// The key hint in the timeline's title when the curve is hidden, and the other way round.
+const TIMELINE_HINT: &str = "c curve";
+const CURVE_HINT: &str = "c timeline";
+
+/// Fewest rows for the speedup curve under the timeline on a narrow pane; with fewer, `c`
+/// picks one.
+const CURVE_STACKED_ROWS: u16 = 10;
+
+/// Rows the timeline wants: its title, a row (two for up to 4 threads) per thread up to 16,
+/// and the time axis.
+fn timeline_rows(app: &App, r: &BenchReport) -> u16 {
+    let workers = chosen_timeline(r, app.model.bench.mode()).map_or(0, |(_, s)| timeline_workers(s));
+    if workers == 0 { 1 } else { (2 + workers.min(16) * if workers <= 4 { 2 } else { 1 }) as u16 }
+}
+
+/// Which of the timeline and the speedup curve the pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The timeline only.
+    Timeline,
+    /// The speedup curve only.
+    Curve,
+    /// Both.
+    Both,
+}
+
+/// Where the parts of the pane's body (inside the borders, under the status line) go.
+struct Parts {
+    table: Rect,
+    history: Rect,
+    timeline: Option<Rect>,
+    curve: Option<Rect>,
+}
+
+impl Parts {
+    fn shown(&self) -> Shown {
+        match (self.timeline, self.curve) {
+            (Some(_), Some(_)) => Shown::Both,
+            (None, Some(_)) => Shown::Curve,
+            _ => Shown::Timeline,
+        }
+    }
+}
+
+/// The one of the timeline and the curve shown when there is room for one: the user's pick
+/// (`c`), or the timeline when the report has no curve.
+fn picked(app: &App, r: &BenchReport) -> Shown {
+    match app.view.bench_chart {
+        BenchChart::Curve if has_curve(r) => Shown::Curve,
+        _ => Shown::Timeline,
+    }
+}
+
+/// The wide body's columns: the table and history, then the timeline and the curve (both
+/// when `three`, else whichever is picked).
+fn columns(body: Rect, three: bool) -> (Rect, Rect, Rect) {
+    if three {
+        // The charts get 46 columns each before the table grows past 62 (up to the 92 that
+        // show min and max).
+        let table = body.width.saturating_sub(2 * 46 + 4).clamp(62, 92);
+        let [left, middle, right] = body.layout(
+            &Layout::horizontal([Constraint::Length(table), Constraint::Fill(1), Constraint::Fill(1)]).spacing(2),
+        );
+        (left, middle, right)
+    } else {
+        let [left, right] =
+            body.layout(&Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).spacing(2));
+        (left, right, right)
+    }
+}
+
+fn parts(app: &App, r: &BenchReport, body: Rect) -> Parts {
+    let table_h = r.modes.len() as u16 + 2;
+    let one = |area: Rect| match picked(app, r) {
+        Shown::Curve => (None, Some(area)),
+        _ => (Some(area), None),
+    };
+    if body.width >= TWO_COLUMNS {
+        let three = has_curve(r) && body.width >= THREE_COLUMNS;
+        let (left, middle, right) = columns(body, three);
+        let [table, history] = left.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(2)]));
+        let (timeline, curve) = if three { (Some(middle), Some(right)) } else { one(right) };
+        Parts { table, history, timeline, curve }
+    } else {
+        let [table, history, _, rest] = body.layout(&Layout::vertical([
+            Constraint::Length(table_h),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
+        let timeline_h = timeline_rows(app, r);
+        if has_curve(r) && rest.height >= timeline_h + 1 + CURVE_STACKED_ROWS {
+            let [timeline, _, curve] = rest.layout(&Layout::vertical([
+                Constraint::Length(timeline_h),
+                Constraint::Length(1),
+                Constraint::Fill(1),
+            ]));
+            return Parts { table, history, timeline: Some(timeline), curve: Some(curve) };
+        }
+        if picked(app, r) == Shown::Curve && rest.height < curve::wanted_rows(r, &app.view.theme, rest.width) {
+            // A short pane gives the history's rows to the curve.
+            let [table, curve] = body.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]));
+            return Parts { table, history: Rect::default(), timeline: None, curve: Some(curve) };
+        }
+        let (timeline, curve) = one(rest);
+        Parts { table, history, timeline, curve }
+    }
+}
+
+/// The pane's body: inside the borders, under the status line.
+fn body_of(pane: Rect) -> Rect {
+    let inner = Block::bordered().inner(pane);
+    Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner }
+}
+
+/// What the pane drawn over `pane` shows of the timeline and the curve, if it shows a
+/// benchmark.
+pub fn shown(app: &App, pane: Rect) -> Option<Shown> {
+    let r = app.model.bench.last.as_ref()?;
+    Some(parts(app, r, body_of(pane)).shown())
+}
+
 /// Rows the pane needs (borders included) to show `app`'s last report at `width` columns.
 pub fn wanted_height(app: &App, width: u16) -> u16 {
     let Some(r) = &app.model.bench.last else { return 5 };
-    let table = r.modes.len() + 2;
-    let workers = chosen_timeline(r, app.model.bench.mode()).map_or(0, |(_, s)| timeline_workers(s));
-    let gantt = if workers == 0 { 1 } else { 2 + workers.min(16) * if workers <= 4 { 2 } else { 1 } };
-    let inner = if width >= 122 { 1 + (table + 2).max(gantt) } else { 1 + table + 1 + gantt };
-    (inner + 2) as u16
+    let t = &app.view.theme;
+    let table = r.modes.len() as u16 + 2;
+    let timeline = timeline_rows(app, r);
+    let body_w = width.saturating_sub(2);
+    let inner = if body_w >= TWO_COLUMNS {
+        let three = has_curve(r) && body_w >= THREE_COLUMNS;
+        let (_, middle, right) = columns(Rect::new(0, 0, body_w, 1), three);
+        let right = match (three, picked(app, r)) {
+            (true, _) => timeline.max(curve::wanted_rows(r, t, right.width)),
+            (false, Shown::Curve) => curve::wanted_rows(r, t, middle.width),
+            _ => timeline,
+        };
+        1 + (table + 2).max(right)
+    } else {
+        let below = match picked(app, r) {
+            Shown::Curve => curve::wanted_rows(r, t, body_w),
+            _ => timeline,
+        };
+        1 + table + 1 + below
+    };
+    inner + 2
 }
 
 impl Widget for &BenchPane<'_> {
@@ -68,24 +217,15 @@ impl Widget for &BenchPane<'_> {
             Paragraph::new(Span::styled(text, t.dim())).wrap(Wrap { trim: true }).render(rest, buf);
             return;
         };
-        let table_h = report.modes.len() as u16 + 2;
-        if body.width >= 120 {
-            let [left, right] =
-                body.layout(&Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).spacing(2));
-            let [table, history] = left.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(2)]));
-            self.table(report, table, buf);
-            self.history(history, buf);
-            self.gantt(report, right, buf);
-        } else {
-            let [table, history, _, gantt] = body.layout(&Layout::vertical([
-                Constraint::Length(table_h),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Fill(1),
-            ]));
-            self.table(report, table, buf);
-            self.history(history, buf);
-            self.gantt(report, gantt, buf);
+        let parts = parts(app, report, body);
+        self.table(report, parts.table, buf);
+        self.history(parts.history, buf);
+        let other = has_curve(report) && parts.shown() != Shown::Both;
+        if let Some(area) = parts.timeline {
+            self.gantt(report, area, other, buf);
+        }
+        if let Some(area) = parts.curve {
+            (&SpeedupCurve { report, theme: t, hint: other.then_some(CURVE_HINT) }).render(area, buf);
         }
     }
 }
@@ -212,7 +352,8 @@ impl BenchPane<'_> {
 
     /// Per-worker timeline of the chosen run: a row (two when there is room) per thread,
     /// each op a bar coloured by level and labelled with its id where it fits.
-    fn gantt(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
+    /// `other`: the speedup curve is not on screen, so the title says which key shows it.
+    fn gantt(&self, r: &BenchReport, area: Rect, other: bool, buf: &mut Buffer) {
         let t = &self.app.view.theme;
         if area.height < 3 || area.width < 20 {
             return;
@@ -223,19 +364,24 @@ impl BenchPane<'_> {
         };
         let end = spans.iter().map(|s| s.end_s).fold(0.0f64, f64::max);
         let workers = timeline_workers(spans);
+        let hint_w = if other { TIMELINE_HINT.len() as u16 + 2 } else { 0 };
+        let title = format!("{mode}: {} ops on {}, {}", spans.len(), plural(workers, "thread"), duration(end));
+        let title = if 9 + title.chars().count() as u16 + hint_w <= area.width {
+            title
+        } else {
+            format!("{mode}, {}", duration(end))
+        };
+        let used = 9 + title.chars().count() as u16;
         put_line(
             buf,
             area.x,
             area.y,
-            vec![
-                Span::styled("timeline ", t.table_header()),
-                Span::styled(
-                    format!("{mode}: {} ops on {}, {}", spans.len(), plural(workers, "thread"), duration(end)),
-                    t.dim(),
-                ),
-            ],
+            vec![Span::styled("timeline ", t.table_header()), Span::styled(title, t.dim())],
             area.width,
         );
+        if other {
+            key_hint(t, TIMELINE_HINT, area, used, buf);
+        }
         // Rows between the title and the time axis.
         let rows = (area.height - 2) as usize;
         let per = if rows >= 2 * workers { 2 } else { 1 };

@@ -21,7 +21,7 @@ fn hints(pane: Pane) -> &'static [(&'static str, &'static str)] {
         Pane::Levels => &[("↑↓", "level"), ("←→", "op"), ("Enter", "details"), ("Space", "open loop")],
         Pane::CriticalPath => &[("↑↓", "op"), ("Enter", "details")],
         Pane::Groups => &[("↑↓", "group"), ("s/S", "sort"), ("Enter", "show level")],
-        Pane::Bench => &[("b", "run"), ("Esc", "cancel"), ("+/-", "threads"), ("m", "mode")],
+        Pane::Bench => &[("b", "run"), ("Esc", "cancel"), ("+/-", "threads"), ("m", "mode"), ("c", "curve")],
         Pane::Diagnostics => &[("↑↓", "finding"), ("Enter", "its op")],
     }
 }

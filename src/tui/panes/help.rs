@@ -32,6 +32,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Benchmark", "Esc", "cancel the running benchmark"),
     ("Benchmark", "+ -", "more / fewer threads"),
     ("Benchmark", "m M", "next / previous mode (all, levels, dataflow, ...)"),
+    ("Benchmark", "c", "speedup curve for 1-64 threads / timeline (narrow panes)"),
     ("Windows", "Esc  Enter  q", "close details or help"),
 ];
 
@@ -53,7 +54,6 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
         out.push(Line::from(vec![Span::styled(format!("  {keys:<17}"), t.key()), Span::raw(what)]));
     }
-    out.push(Line::default());
     out.push(Line::from(vec![
         Span::styled("*", t.critical_mark()),
         Span::styled(" marks the critical path; op colours are domains.", t.dim()),

@@ -4,6 +4,7 @@
 pub mod banner;
 pub mod bench;
 pub mod critical_path;
+pub mod curve;
 pub mod details;
 pub mod diagnostics;
 pub mod footer;
@@ -47,6 +48,15 @@ pub fn pane_block<'a>(app: &App, pane: Pane, extra: String) -> Block<'a> {
 /// Writes `spans` from `(x, y)`, clipped to `width` cells.
 pub fn put_line(buf: &mut Buffer, x: u16, y: u16, spans: Vec<Span<'_>>, width: u16) {
     buf.set_line(x, y, &Line::from(spans), width);
+}
+
+/// `text` (a key and what it does) at the right end of `area`'s first row, when it fits
+/// after the `used` cells of the title there.
+pub fn key_hint(theme: &super::theme::Theme, text: &str, area: Rect, used: u16, buf: &mut Buffer) {
+    let w = text.chars().count() as u16;
+    if area.height > 0 && area.width >= used + 2 + w {
+        put_line(buf, area.right() - w, area.y, vec![Span::styled(text.to_owned(), theme.key())], w);
+    }
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).
