@@ -190,10 +190,7 @@ impl CostModel {
             OpClass::Elementwise | OpClass::Attr | OpClass::Reduce => (self.contention_stream, self.serial_stream),
             OpClass::Gather | OpClass::Mode => (self.contention_gather, self.serial_gather),
         };
-        // Fills, index maps, attributes and broadcasts run on one thread in every mode.
-        let one_thread =
-            matches!(kernel, Kernel::Broadcast | Kernel::InitNodes(_) | Kernel::InitIndex | Kernel::LoadAttr(_));
-        let splittable = class != OpClass::Scalar && !kernel.is_sequential() && !one_thread;
+        let splittable = class != OpClass::Scalar && !kernel.is_sequential();
         KernelCost {
             seconds,
             serial: if splittable { serial } else { 1.0 },

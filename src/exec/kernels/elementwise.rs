@@ -50,15 +50,13 @@ fn node_count(ops: &[Operand], what: &str) -> Result<usize, String> {
 }
 
 /// A map of `n` copies of `s`.
-pub fn fill(n: usize, s: Scalar) -> Value {
-    let mut values = buffers::take(n);
-    values.fill(s.value);
-    Value::Map(NodeMap { values, int: s.int })
+pub fn fill(n: usize, s: Scalar, par: Par) -> Value {
+    Value::Map(NodeMap { values: tabulate_values(n, par, |_| s.value), int: s.int })
 }
 
 /// The map 0, 1, ..., n-1 (Int).
-pub fn index_map(n: usize) -> Value {
-    Value::Map(NodeMap { values: (0..n).map(|i| i as f64).collect(), int: true })
+pub fn index_map(n: usize, par: Par) -> Value {
+    Value::Map(NodeMap { values: tabulate_values(n, par, |i| i as f64), int: true })
 }
 
 /// `f(x, y)` node by node, one loop per operand shape so each compiles to a tight loop.
@@ -184,7 +182,7 @@ pub fn select(mask: &Value, if_true: &Value, if_false: &Value, par: Par) -> Resu
 }
 
 /// A map with the reference map's nodes, each holding the scalar (type kept).
-pub fn broadcast(scalar: &Value, reference: &Value) -> Result<Value, String> {
+pub fn broadcast(scalar: &Value, reference: &Value, par: Par) -> Result<Value, String> {
     let Value::Scalar(s) = scalar else {
         return Err(format!("broadcast_scalar's first input must be a scalar, got {}", scalar.kind()));
     };
@@ -193,7 +191,7 @@ pub fn broadcast(scalar: &Value, reference: &Value) -> Result<Value, String> {
         Value::Lists(l) => l.lists.len(),
         Value::Scalar(_) => return Err("broadcast_scalar's reference must be a node map".into()),
     };
-    Ok(fill(n, *s))
+    Ok(fill(n, *s, par))
 }
 
 /// `a * x + b * y`.
@@ -214,18 +212,15 @@ pub fn madd(a: &Value, b: &Value, c: &Value, par: Par) -> Result<Value, String> 
 
 /// A deterministic synthetic attribute in [0, 1): a hash of the attribute name and the node
 /// index (SplitMix64), so runs without attribute files are reproducible.
-pub fn synthetic_attr(name: &str, n: usize) -> Value {
+pub fn synthetic_attr(name: &str, n: usize, par: Par) -> Value {
     let seed = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    let values = (0..n as u64)
-        .map(|i| {
-            let mut z = seed.wrapping_add(i.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^= z >> 31;
-            (z >> 11) as f64 / (1u64 << 53) as f64
-        })
-        .collect();
-    Value::float_map(values)
+    Value::float_map(tabulate_values(n, par, |i| {
+        let mut z = seed.wrapping_add((i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }))
 }
 
 #[cfg(test)]
@@ -296,9 +291,9 @@ mod tests {
 
     #[test]
     fn synthetic_attributes_are_reproducible_and_in_range() {
-        let a = values(synthetic_attr("weight", 100));
-        assert_eq!(a, values(synthetic_attr("weight", 100)));
-        assert_ne!(a, values(synthetic_attr("age", 100)));
+        let a = values(synthetic_attr("weight", 100, Par::Seq));
+        assert_eq!(a, values(synthetic_attr("weight", 100, Par::Seq)));
+        assert_ne!(a, values(synthetic_attr("age", 100, Par::Seq)));
         assert!(a.iter().all(|&x| (0.0..1.0).contains(&x)));
     }
 }
