@@ -74,6 +74,7 @@ fn calibrated_predictions_reproduce_the_mock() {
         barrier_ns: 0.0,
         chunk_ns: 0.0,
         contention_stream: 0.0,
+        contention_stream_cached: 0.0,
         contention_gather: 0.0,
         ..CostModel::default()
     };

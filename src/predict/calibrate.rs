@@ -10,21 +10,51 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::cost_model::CostModel;
-use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel, Par};
 use crate::exec::synthetic::rmat;
 use crate::exec::value::Value;
 
 /// Version of the cache file's format and of the benchmarks behind it.
-pub const CALIBRATION_VERSION: u32 = 3;
+pub const CALIBRATION_VERSION: u32 = 4;
 
 /// Scale of the calibration graph (R-MAT, edge factor 16): maps of 2 MB, larger than a
 /// typical L2 cache, like the graphs benchmarks run on.
 pub const CALIBRATION_SCALE: u32 = 18;
 
-/// Size (log2 of the node count) of the maps streaming kernels are calibrated on: 64 MB,
-/// twice a 32 MB L3 cache, like the maps of the accuracy runs.
+/// Size (log2 of the node count) of the out-of-cache maps streaming kernels are calibrated
+/// on: 64 MB, larger than any current last-level cache.
 pub const STREAM_SCALE: u32 = 23;
+
+/// Size of the in-cache maps: 1 MB (three of them fit in a 4 MB cache).
+pub const CACHED_STREAM_SCALE: u32 = 17;
+
+/// The last-level cache's size from Linux's sysfs (the highest cache index of CPU 0).
+pub fn last_level_cache_bytes() -> Option<f64> {
+    let dir = std::path::Path::new("/sys/devices/system/cpu/cpu0/cache");
+    let mut best: Option<(u32, f64)> = None;
+    let read = |p: std::path::PathBuf| std::fs::read_to_string(p).ok().map(|s| s.trim().to_owned());
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = e.path();
+        let Some(level) = read(path.join("level")).and_then(|l| l.parse::<u32>().ok()) else { continue };
+        let Some(size) = read(path.join("size")).and_then(|s| parse_cache_size(&s)) else { continue };
+        if best.is_none_or(|(l, _)| level > l) {
+            best = Some((level, size));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// `32768K` or `32M` (sysfs's format) in bytes.
+fn parse_cache_size(s: &str) -> Option<f64> {
+    let (digits, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: f64 = digits.parse().ok()?;
+    Some(match unit {
+        "" => n,
+        "K" => n * 1024.0,
+        "M" => n * 1024.0 * 1024.0,
+        _ => return None,
+    })
+}
 
 /// A calibration run's result, as cached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,27 +167,34 @@ fn paired_ratio(reps: usize, mut base: impl FnMut(), mut variant: impl FnMut()) 
 /// Runs the micro-benchmarks (a few seconds) on `threads` threads and fits the constants.
 ///
 /// Sequential kernel times give the per-element rates; `threads` copies of a kernel at
-/// once give the contention; the kernel split over `threads` threads gives its serial part
-/// (Amdahl); empty rayon tasks give the spawn and barrier overheads. With one thread the
-/// parallel constants keep their defaults. The per-chunk overhead is not measured.
+/// once, each on its own data, give the contention; the kernel split over `threads`
+/// threads gives its serial part (Amdahl); empty rayon tasks give the spawn and barrier
+/// overheads. Streams are measured twice, on maps that fit in the last-level cache
+/// (2^[`CACHED_STREAM_SCALE`] nodes) and on maps that do not (2^[`STREAM_SCALE`]): on this
+/// kind of machine one core can take most of the memory bandwidth, so the two scale very
+/// differently. With one thread the parallel constants keep their defaults. The per-chunk
+/// overhead is not measured (the split measurement includes it).
 ///
 /// # Complexity
-/// A fixed number of kernel runs on a graph of 2^[`CALIBRATION_SCALE`] nodes.
+/// A fixed number of kernel runs on a graph of 2^[`CALIBRATION_SCALE`] nodes and on maps
+/// of 2^[`STREAM_SCALE`] nodes (about 1 GB of memory for a moment).
 pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let g = rmat(CALIBRATION_SCALE, 16, 7);
     let (n, m) = (g.node_count() as f64, g.edge_count() as f64);
-    let mut model = CostModel::default();
+    let threads = threads.max(1);
+    let mut model = CostModel {
+        cache_bytes: last_level_cache_bytes().unwrap_or(CostModel::default().cache_bytes),
+        ..CostModel::default()
+    };
     let reps = 7;
-    let x = Value::float_map((0..g.node_count()).map(|i| (i % 97) as f64 * 0.5).collect());
-    // Streaming kernels are timed on maps of 2^STREAM_SCALE nodes (64 MB, out of cache):
-    // on maps that fit in cache they scale far better than benchmarks see.
-    let big = 1usize << STREAM_SCALE;
-    let bx = Value::float_map((0..big).map(|i| (i % 97) as f64 * 0.5).collect());
-    let by = Value::float_map((0..big).map(|i| (i % 13) as f64 + 1.0).collect());
+    let map =
+        |len: usize, salt: usize| Value::float_map((0..len).map(|i| ((i + salt) % 97) as f64 * 0.5 + 1.0).collect());
+    // One input set per thread, so that concurrent copies do not share cache lines.
+    let xs: Vec<Value> = (0..threads).map(|t| map(g.node_count(), t)).collect();
     let labels = Value::float_map((0..g.node_count()).map(|i| (i % 50) as f64).collect());
-    let run = |k: &Kernel, inputs: &[&Value], g: &Graph, par: Par| {
+    let run = |k: &Kernel, inputs: &[&Value], par: Par| {
         // Outputs go back to the buffer pool, as the executor's do after their last use.
-        k.apply(inputs, g, par).map(|v| {
+        k.apply(inputs, &g, par).map(|v| {
             if let Some(Value::Map(m)) = std::hint::black_box(v) {
                 crate::exec::buffers::give(m.values);
             }
@@ -166,7 +203,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let seq = |k: &Kernel, inputs: &[&Value]| -> Result<f64, String> {
         let mut err = Ok(());
         let t = time(reps, || {
-            if let Err(e) = run(k, inputs, &g, Par::Seq) {
+            if let Err(e) = run(k, inputs, Par::Seq) {
                 err = Err(e);
             }
         });
@@ -177,53 +214,82 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let scalar_reps = 20_000;
     let t_scalar = time(reps, || {
         for _ in 0..scalar_reps {
-            let _ = run(&Kernel::NodeCount, &[], &g, Par::Seq);
+            let _ = run(&Kernel::NodeCount, &[], Par::Seq);
         }
     }) / scalar_reps as f64;
     // The executor's per-op bookkeeping (input lookups, an Arc, a span) dominates a scalar op.
     model.scalar_ns = (t_scalar * 1e9).max(1.0) + 200.0;
-    let t_mul = seq(&mul, &[&bx, &by])?;
-    model.stream_ns = t_mul * 1e9 / (3.0 * big as f64);
     model.attr_ns = seq(&Kernel::LoadAttr("w".into()), &[])? * 1e9 / n;
-    model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), &[&x])? * 1e9 / n;
-    let t_gather = seq(&gather, &[&x])?;
-    model.gather_ns = ((t_gather * 1e9 - 2.0 * n * model.stream_ns) / m).max(0.01);
+    model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), &[&xs[0]])? * 1e9 / n;
     model.mode_ns = seq(&Kernel::MapNodes(Agg::Mode, false), &[&labels])? * 1e9 / m;
-    if threads > 1 {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
-        let p = threads as f64;
-        let seq_run = |k: &Kernel, inputs: &[&Value]| {
-            let _ = run(k, inputs, &g, Par::Seq);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let p = threads as f64;
+    // (seq time, contention, serial part) of `k` on `inputs[t]` for thread t.
+    let parallel = |k: &Kernel, inputs: &[Vec<&Value>]| -> Result<(f64, f64, f64), String> {
+        let t_seq = seq(k, &inputs[0])?;
+        if threads == 1 {
+            return Ok((t_seq, f64::NAN, f64::NAN));
+        }
+        // Each sample repeats the kernel for about 5 ms, so that waking a worker (tens of
+        // microseconds) does not dominate a small kernel's sample.
+        let inner = (5e-3 / t_seq.max(1e-9)).ceil().clamp(1.0, 1000.0) as usize;
+        let one = || {
+            for _ in 0..inner {
+                let _ = run(k, &inputs[0], Par::Seq);
+            }
         };
-        let together = |k: &Kernel, inputs: &[&Value]| {
+        let together = || {
             pool.install(|| {
                 rayon::scope(|s| {
-                    for _ in 0..threads {
-                        s.spawn(|_| seq_run(k, inputs));
+                    for input in inputs {
+                        s.spawn(move |_| {
+                            for _ in 0..inner {
+                                let _ = run(k, input, Par::Seq);
+                            }
+                        });
                     }
                 })
             })
         };
-        let split = |k: &Kernel, inputs: &[&Value]| {
+        let split = || {
             pool.install(|| {
-                let _ = run(k, inputs, &g, Par::Data);
+                for _ in 0..inner {
+                    let _ = run(k, &inputs[0], Par::Data);
+                }
             })
         };
         let par_reps = 15;
-        let stream_in: &[&Value] = &[&bx, &by];
-        let gather_in: &[&Value] = &[&x];
-        let r_together = paired_ratio(par_reps, || seq_run(&mul, stream_in), || together(&mul, stream_in));
-        model.contention_stream = ((r_together - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
-        let r_together = paired_ratio(par_reps, || seq_run(&gather, gather_in), || together(&gather, gather_in));
-        model.contention_gather = ((r_together - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
-        let amdahl = |r: f64, c: f64| {
-            let g = (1.0 + c * (p - 1.0)) / p;
-            if g >= 1.0 { 0.0 } else { ((r - g) / (1.0 - g)).clamp(0.0, 1.0) }
-        };
-        let r_split = paired_ratio(par_reps, || seq_run(&mul, stream_in), || split(&mul, stream_in));
-        model.serial_stream = amdahl(r_split, model.contention_stream);
-        let r_split = paired_ratio(par_reps, || seq_run(&gather, gather_in), || split(&gather, gather_in));
-        model.serial_gather = amdahl(r_split, model.contention_gather);
+        let contention = ((paired_ratio(par_reps, one, together) - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
+        let g = (1.0 + contention * (p - 1.0)) / p;
+        let r = paired_ratio(par_reps, one, split);
+        let serial = if g >= 1.0 { 0.0 } else { ((r - g) / (1.0 - g)).clamp(0.0, 1.0) };
+        Ok((t_seq, contention, serial))
+    };
+    let keep = |measured: f64, default: f64| if measured.is_nan() { default } else { measured };
+    for (scale, cached) in [(CACHED_STREAM_SCALE, true), (STREAM_SCALE, false)] {
+        let len = 1usize << scale;
+        let data: Vec<(Value, Value)> = (0..threads).map(|t| (map(len, t), map(len, t + 7))).collect();
+        let inputs: Vec<Vec<&Value>> = data.iter().map(|(a, b)| vec![a, b]).collect();
+        let (t, c, s) = parallel(&mul, &inputs)?;
+        let ns = t * 1e9 / (3.0 * len as f64);
+        if cached {
+            model.stream_cached_ns = ns;
+            model.contention_stream_cached = keep(c, model.contention_stream_cached);
+            model.serial_stream_cached = keep(s, model.serial_stream_cached);
+        } else {
+            model.stream_ns = ns;
+            model.contention_stream = keep(c, model.contention_stream);
+            model.serial_stream = keep(s, model.serial_stream);
+        }
+        crate::exec::buffers::clear();
+    }
+    let inputs: Vec<Vec<&Value>> = xs.iter().map(|x| vec![x]).collect();
+    let (t_gather, c, s) = parallel(&gather, &inputs)?;
+    let stream = if model.cached(1, g.node_count()) { model.stream_cached_ns } else { model.stream_ns };
+    model.gather_ns = ((t_gather * 1e9 - 2.0 * n * stream) / m).max(0.01);
+    model.contention_gather = keep(c, model.contention_gather);
+    model.serial_gather = keep(s, model.serial_gather);
+    if threads > 1 {
         let spawns = 2000;
         model.spawn_ns = time(reps, || {
             pool.install(|| {
@@ -250,4 +316,17 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     crate::exec::buffers::clear();
     let created_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     Ok(Calibration { version: CALIBRATION_VERSION, created_unix, threads, graph: g.source.clone(), model })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_cache_size;
+
+    #[test]
+    fn sysfs_cache_sizes() {
+        assert_eq!(parse_cache_size("32768K"), Some(32.0 * 1024.0 * 1024.0));
+        assert_eq!(parse_cache_size("2M"), Some(2.0 * 1024.0 * 1024.0));
+        assert_eq!(parse_cache_size("512"), Some(512.0));
+        assert_eq!(parse_cache_size("lots"), None);
+    }
 }

@@ -70,8 +70,14 @@ pub struct CostModel {
     /// One scalar op (a constant, a count, an alias), including the executor's per-op
     /// bookkeeping.
     pub scalar_ns: f64,
-    /// Element-wise: per node and per map streamed (each map operand and the result).
+    /// Element-wise: per node and per map streamed (each map operand and the result), when
+    /// the maps an op streams do not fit in [`CostModel::cache_bytes`].
     pub stream_ns: f64,
+    /// The same when they fit in the cache.
+    pub stream_cached_ns: f64,
+    /// Bytes of the last-level cache: an op streaming at most this much runs at the cached
+    /// rates and scales like cached streams.
+    pub cache_bytes: f64,
     /// A synthetic attribute: per node.
     pub attr_ns: f64,
     /// A reduction: per node.
@@ -86,14 +92,18 @@ pub struct CostModel {
     pub barrier_ns: f64,
     /// One chunk of a data-parallel kernel (splitting, collecting the pieces).
     pub chunk_ns: f64,
-    /// Streaming ops (element-wise, attr, reduce): slowdown of each thread per extra
-    /// thread running at the same time (memory bandwidth is shared): `1 + c (k - 1)`.
+    /// Streaming ops (element-wise, attr, reduce) out of cache: slowdown of each thread per
+    /// extra thread running at the same time (memory bandwidth is shared): `1 + c (k - 1)`.
     pub contention_stream: f64,
+    /// The same for streams that fit in the cache.
+    pub contention_stream_cached: f64,
     /// Gathers and modes: the same slowdown for graph traversals.
     pub contention_gather: f64,
-    /// Streaming ops: the fraction of a data-parallel kernel that stays on one thread
-    /// (allocating the result, stitching the pieces).
+    /// Streaming ops out of cache: the fraction of a data-parallel kernel that stays on one
+    /// thread (or, equivalently, that a second thread cannot speed up).
     pub serial_stream: f64,
+    /// The same for streams that fit in the cache.
+    pub serial_stream_cached: f64,
     /// Gathers and modes: the same fraction.
     pub serial_gather: f64,
 }
@@ -102,7 +112,8 @@ impl Default for CostModel {
     /// Defaults for a current x86-64 core with about 10 GB/s of memory bandwidth per core;
     /// `irtop calibrate` replaces them with this machine's numbers.
     ///
-    /// - `stream_ns` 0.5: 8 bytes per node per map at ~16 GB/s (cache-friendly streaming).
+    /// - `stream_ns` 0.5: 8 bytes per node per map at ~16 GB/s from memory; 0.2 from a
+    ///   16 MB last-level cache.
     /// - `attr_ns` 3: a SplitMix64 hash and a float conversion per node.
     /// - `reduce_ns` 0.6: one streamed read and an add, in fixed chunks.
     /// - `gather_ns` 2.5: a random read of a neighbour's value per edge (R-MAT graphs are
@@ -110,13 +121,15 @@ impl Default for CostModel {
     /// - `mode_ns` 25: a small hash map or sort per neighbour list, per edge.
     /// - `spawn_ns` 2000, `barrier_ns` 5000, `chunk_ns` 300: rayon on a 2-4 core VM; a
     ///   wake-up of a parked worker dominates.
-    /// - contention 0.35 / 0.2: two streaming threads get ~1.5x one thread's bandwidth,
-    ///   traversals are more latency-bound and scale better.
-    /// - serial 0.05 / 0.02: allocating and first-touching the result map.
+    /// - contention 0.35 / 0.2: two streaming threads get ~1.5x one thread's bandwidth
+    ///   (0.1 in cache), traversals are more latency-bound and scale better.
+    /// - serial 0.05 / 0.02: splitting and joining the pieces.
     fn default() -> CostModel {
         CostModel {
             scalar_ns: 300.0,
             stream_ns: 0.5,
+            stream_cached_ns: 0.2,
+            cache_bytes: 16.0 * 1024.0 * 1024.0,
             attr_ns: 3.0,
             reduce_ns: 0.6,
             gather_ns: 2.5,
@@ -125,8 +138,10 @@ impl Default for CostModel {
             barrier_ns: 5000.0,
             chunk_ns: 300.0,
             contention_stream: 0.35,
+            contention_stream_cached: 0.1,
             contention_gather: 0.2,
             serial_stream: 0.05,
+            serial_stream_cached: 0.05,
             serial_gather: 0.02,
         }
     }
@@ -163,30 +178,40 @@ impl CostModel {
     pub fn kernel_cost(&self, kernel: &Kernel, map_inputs: usize, nodes: usize, edges: usize) -> KernelCost {
         let class = OpClass::of(kernel);
         let (n, m) = (nodes as f64, edges as f64);
+        let stream_ns = if self.cached(map_inputs, nodes) { self.stream_cached_ns } else { self.stream_ns };
         let ns = self.scalar_ns
             + match class {
                 OpClass::Scalar => 0.0,
-                OpClass::Elementwise => self.stream_ns * n * (map_inputs + 1) as f64,
+                OpClass::Elementwise => stream_ns * n * (map_inputs + 1) as f64,
                 OpClass::Attr => self.attr_ns * n,
                 OpClass::Reduce => match kernel {
-                    Kernel::Normalize(_) => self.reduce_ns * n + self.stream_ns * n * 2.0,
+                    Kernel::Normalize(_) => self.reduce_ns * n + stream_ns * n * 2.0,
                     _ => self.reduce_ns * n,
                 },
                 OpClass::Gather => match kernel {
-                    Kernel::Degree => self.stream_ns * n * 2.0,
-                    _ => self.gather_ns * m + self.stream_ns * n * 2.0,
+                    Kernel::Degree => stream_ns * n * 2.0,
+                    _ => self.gather_ns * m + stream_ns * n * 2.0,
                 },
                 OpClass::Mode => self.mode_ns * m,
             };
-        self.with_seconds(kernel, ns * 1e-9, nodes)
+        self.with_seconds(kernel, ns * 1e-9, map_inputs, nodes)
     }
 
-    /// How `kernel` behaves in parallel, with a given single-thread time (a measured one,
-    /// for calibrated predictions).
-    pub fn with_seconds(&self, kernel: &Kernel, seconds: f64, nodes: usize) -> KernelCost {
+    /// Whether an op reading `map_inputs` maps of `nodes` values and writing one streams
+    /// within the cache.
+    pub fn cached(&self, map_inputs: usize, nodes: usize) -> bool {
+        8.0 * nodes as f64 * (map_inputs + 1) as f64 <= self.cache_bytes
+    }
+
+    /// How `kernel` (reading `map_inputs` maps) behaves in parallel, with a given
+    /// single-thread time (a measured one, for calibrated predictions).
+    pub fn with_seconds(&self, kernel: &Kernel, seconds: f64, map_inputs: usize, nodes: usize) -> KernelCost {
         let class = OpClass::of(kernel);
         let (contention, serial) = match class {
             OpClass::Scalar => (0.0, 1.0),
+            OpClass::Elementwise | OpClass::Attr | OpClass::Reduce if self.cached(map_inputs, nodes) => {
+                (self.contention_stream_cached, self.serial_stream_cached)
+            }
             OpClass::Elementwise | OpClass::Attr | OpClass::Reduce => (self.contention_stream, self.serial_stream),
             OpClass::Gather | OpClass::Mode => (self.contention_gather, self.serial_gather),
         };
@@ -198,5 +223,35 @@ impl CostModel {
             chunks: nodes.div_ceil(CHUNK).max(1),
             contention,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::kernel::BinOp;
+
+    #[test]
+    fn streams_that_fit_in_the_cache_use_the_cached_constants() {
+        let model = CostModel {
+            stream_ns: 1.0,
+            stream_cached_ns: 0.25,
+            cache_bytes: 3.0 * 8.0 * 1024.0,
+            contention_stream: 0.9,
+            contention_stream_cached: 0.1,
+            scalar_ns: 0.0,
+            ..CostModel::default()
+        };
+        let add = Kernel::Binary(BinOp::Add);
+        // Two map inputs and the result: 24 bytes per node; 1024 nodes fit exactly.
+        let small = model.kernel_cost(&add, 2, 1024, 0);
+        assert!((small.seconds - 0.25e-9 * 3.0 * 1024.0).abs() < 1e-15);
+        assert_eq!(small.contention, 0.1);
+        let big = model.kernel_cost(&add, 2, 1025, 0);
+        assert!((big.seconds - 1e-9 * 3.0 * 1025.0).abs() < 1e-15);
+        assert_eq!(big.contention, 0.9);
+        // A measured time keeps the size's parallel behaviour.
+        assert_eq!(model.with_seconds(&add, 1.0, 2, 1025).contention, 0.9);
+        assert_eq!(model.with_seconds(&add, 1.0, 1, 1025).contention, 0.1, "one input: 16 bytes per node fit");
     }
 }

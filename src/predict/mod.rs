@@ -83,7 +83,7 @@ pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, no
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
     Dag::from_program(program, &mut |s| match &s.kind {
         StepKind::Kernel(k) => match measured.get(s.id.as_str()) {
-            Some(&(sum, count)) if count > 0 => model.with_seconds(k, sum / count as f64, nodes),
+            Some(&(sum, count)) if count > 0 => model.with_seconds(k, sum / count as f64, maps(&s.inputs), nodes),
             _ => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
         },
         StepKind::Loop(_) => unreachable!("from_program costs kernels only"),
