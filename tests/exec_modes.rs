@@ -107,6 +107,32 @@ fn pagerank_ir_is_pagerank() {
     }
 }
 
+/// The last reader of `x` in file order (`f`, level 1) runs before an earlier reader (`e`,
+/// level 2): the levels schedule must keep `x` until its deepest reader has run.
+#[test]
+fn a_value_lives_until_its_deepest_reader_not_its_last_in_file_order() {
+    let ir = load_bytes(
+        br#"{"nodes": [
+          {"id": "a", "op_type": "init_nodes", "output": "x", "metadata": {"default": 2.0}},
+          {"id": "b", "op_type": "degree", "output": "d"},
+          {"id": "c", "op_type": "add", "inputs": ["d", "x"], "output": "y"},
+          {"id": "e", "op_type": "add", "inputs": ["y", "x"], "output": "z"},
+          {"id": "f", "op_type": "mul", "inputs": ["x", "d"], "output": "w"}
+        ]}"#,
+        Path::new("deep_reader.json"),
+    )
+    .expect("loads");
+    let a = analyze(&ir);
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let graph = rmat(6, 4, 1);
+    let opts = RunOptions { retain: Retain::Sinks, trace: false };
+    for mode in Mode::ALL {
+        let out = pool(2).install(|| Scheduler(mode).run(&program, &graph, &opts));
+        let out = out.unwrap_or_else(|e| panic!("{mode}: {e}"));
+        assert!(out.values[ir.vars.get("z").expect("z").index()].is_some(), "{mode}: z computed");
+    }
+}
+
 /// Kernels write into recycled buffers that hold an earlier op's values: every kernel must
 /// overwrite all of it. Seeds the pool with garbage of the graph's exact size (a size no
 /// other test uses) and checks every mode still gives the values of a run without it.

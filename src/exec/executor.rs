@@ -17,6 +17,7 @@ use super::kernel::{Kernel, Par};
 use super::program::{LoopProgram, Program, Step, StepKind};
 use super::report::OpSpan;
 use super::value::Value;
+use crate::ir::VarId;
 
 /// How ops are ordered across threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -205,9 +206,25 @@ fn run_top(ctx: &Ctx, p: &Program) -> Result<(), ExecError> {
             }
         }
         Schedule::Levels => {
-            for level in &p.levels {
+            // A variable's last user in program order can sit at a shallower level than an
+            // earlier user, so a level releases what no deeper level touches.
+            let mut last_level: Vec<Option<usize>> = vec![None; p.var_count];
+            for (k, level) in p.levels.iter().enumerate() {
+                for &v in level.iter().flat_map(|&i| &p.touches[i]) {
+                    last_level[v.index()] = Some(k);
+                }
+            }
+            let mut release_after: Vec<Vec<VarId>> = vec![Vec::new(); p.levels.len()];
+            for (v, k) in last_level.iter().enumerate() {
+                if let Some(k) = *k {
+                    release_after[k].push(VarId(v as u32));
+                }
+            }
+            for (level, done) in p.levels.iter().zip(&release_after) {
                 run_level(ctx, p, level, None)?;
-                release(level);
+                for &v in done {
+                    ctx.env.release(v);
+                }
             }
         }
         Schedule::Dataflow => {
