@@ -4,6 +4,7 @@
 //! flags). Each exits 2 and says the number and the flag. And ops that fail while running:
 //! `irtop run` exits 2 naming the node, and in the TUI a failed benchmark leaves the UI
 //! working. NaN is data, not an error (groggy's policy): it propagates and is written as null.
+//! The limit flags work before the subcommand as well as after it.
 
 mod tui_support;
 
@@ -244,4 +245,51 @@ fn a_failing_or_refused_benchmark_leaves_the_tui_working() {
         update(&mut app, tui_support::ch('2'));
         assert!(!tui_support::screen(&app).is_empty());
     }
+}
+
+#[test]
+fn limit_flags_work_before_the_subcommand_too() {
+    let dir = TempDir::new("before");
+    let big = dir.file("big.json", format!("{{\"name\": \"{}\", \"nodes\": []}}", "x".repeat(3 << 20)));
+    let short = dir.file("short.json", looping("1000"));
+    let diamond = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/diamond.json");
+    // The same refusal, the flag before or after the subcommand.
+    for (before, after) in [
+        (vec!["--max-file-mb", "2", "report", &big], vec!["report", &big, "--max-file-mb", "2"]),
+        (vec!["--max-file-mb", "2", "plan", &big], vec!["plan", &big, "--max-file-mb", "2"]),
+        (
+            vec!["--max-work", "1e5", "run", &short, "--uniform", "1000"],
+            vec!["run", &short, "--uniform", "1000", "--max-work", "1e5"],
+        ),
+        (
+            vec!["--max-work", "1e5", "bench", &short, "--uniform", "1000", "--reps", "1"],
+            vec!["bench", &short, "--uniform", "1000", "--reps", "1", "--max-work", "1e5"],
+        ),
+        (
+            vec!["--max-graph-gb", "0.1", "run", diamond, "--rmat", "20"],
+            vec!["run", diamond, "--rmat", "20", "--max-graph-gb", "0.1"],
+        ),
+        (
+            vec!["--max-graph-gb", "0.1", "bench", diamond, "--rmat", "20", "--reps", "1"],
+            vec!["bench", diamond, "--rmat", "20", "--reps", "1", "--max-graph-gb", "0.1"],
+        ),
+    ] {
+        let err = refused(&before);
+        assert!(err.contains("Pass --max-"), "irtop {before:?}: {err}");
+        assert_eq!(err, refused(&after), "irtop {before:?}");
+    }
+    // Raised before the subcommand, the limit lets the work through.
+    for args in [
+        vec!["--max-file-mb", "4", "report", &big],
+        vec!["--max-work", "2.1e6", "run", &short, "--uniform", "1000", "--var", "x"],
+        vec!["--max-graph-gb", "0.5", "--max-work", "1e12", "run", diamond, "--rmat", "10"],
+    ] {
+        let out = irtop(&args);
+        assert!(out.status.success(), "irtop {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // The terminal UI's file and graph flags before a subcommand are refused, not ignored.
+    let err = refused(&["--rmat", "12", "run", diamond]);
+    assert!(err.contains("--rmat before `run`: put the graph flags after the subcommand"), "{err}");
+    let err = refused(&[diamond, "report", diamond]);
+    assert!(err.contains("a file before `report`"), "{err}");
 }

@@ -1,0 +1,68 @@
+//! `irtop report`, `irtop plan` and `irtop dot`: load, analyse, write one rendering; the
+//! warnings go to stderr.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::CliError;
+use crate::analysis::analyze;
+use crate::ir::{Diagnostic, Severity, load_file_with};
+use crate::limits::Limits;
+use crate::report;
+
+/// What `report`, `plan` and `dot` write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The text report.
+    Report,
+    /// The plan as JSON.
+    Plan,
+    /// Graphviz DOT.
+    Dot,
+}
+
+/// Loads and analyses `file` and writes it to `out` as `format`. The report lists the
+/// diagnostics itself; the plan and DOT leave them to stderr.
+pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -> Result<(), CliError> {
+    let ir = load_file_with(file, limits)?;
+    let analysis = analyze(&ir);
+    match format {
+        Format::Report => out.write_all(report::text::render(&ir, &analysis).as_bytes())?,
+        Format::Plan => {
+            serde_json::to_writer_pretty(&mut *out, &report::plan::PlanDocument::new(&ir, &analysis))
+                .map_err(std::io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Dot => out.write_all(report::dot::render(&ir, &analysis).as_bytes())?,
+    }
+    if format != Format::Report {
+        write_warnings(file, &analysis.diagnostics);
+    }
+    Ok(())
+}
+
+/// Warnings listed per diagnostic code on stderr; the rest are counted (a file with a
+/// million external inputs gives one line per input in the report, not on stderr).
+pub const MAX_WARNINGS_PER_CODE: usize = 50;
+
+/// Writes the warnings and errors among `diagnostics` to stderr, at most
+/// [`MAX_WARNINGS_PER_CODE`] of each code, in one buffered write.
+fn write_warnings(file: &Path, diagnostics: &[Diagnostic]) {
+    let mut text = String::new();
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+        let n = counts.entry(d.code).or_default();
+        *n += 1;
+        if *n <= MAX_WARNINGS_PER_CODE {
+            text.push_str(&format!("{}: {d}\n", file.display()));
+        }
+    }
+    for (code, n) in counts.into_iter().filter(|&(_, n)| n > MAX_WARNINGS_PER_CODE) {
+        let more = n - MAX_WARNINGS_PER_CODE;
+        text.push_str(&format!(
+            "{}: ... and {more} more `{code}` diagnostics (`irtop report` lists them all)\n",
+            file.display()
+        ));
+    }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}

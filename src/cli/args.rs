@@ -1,0 +1,245 @@
+//! The command line's arguments: the top level (the terminal UI's file and graph), the
+//! limit flags every subcommand takes, and the headless subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::exec::Mode;
+use crate::exec::graph_spec::GraphArgs;
+use crate::generate::Shape;
+use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, Limits};
+
+/// irtop: see how parallel a groggy dataflow IR is.
+///
+/// The limit flags (`--max-file-mb`, `--max-work`, `--max-graph-gb`) go before or after the
+/// subcommand; the file and the graph flags before a subcommand are the terminal UI's, and
+/// [`Cli::misplaced`] refuses them there.
+#[derive(Debug, Parser)]
+#[command(
+    name = "irtop",
+    version,
+    about,
+    long_about = None,
+    override_usage = "irtop [OPTIONS] [FILE]\n       irtop [LIMIT OPTIONS] <COMMAND>",
+    mut_arg("max_graph_gb", |a| a.global(true))
+)]
+pub struct Cli {
+    /// IR file to show in the terminal UI (default: the built-in PageRank sample). When
+    /// stdout is not a terminal, prints the report instead.
+    pub file: Option<PathBuf>,
+    /// The graph the TUI's benchmarks run on (default: R-MAT scale 18, edge factor 16).
+    #[command(flatten)]
+    pub graph: GraphArgs,
+    /// Limits on the file and the work (for every subcommand).
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// A headless subcommand.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Limits that refuse an input before any work starts; `--max-graph-gb` is with the graph
+/// flags (and global too: [`Cli`] marks it so).
+#[derive(Debug, Clone, Copy, PartialEq, clap::Args)]
+pub struct LimitArgs {
+    /// Refuse an IR file larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_MB, global = true)]
+    pub max_file_mb: u64,
+    /// Refuse a run estimated at more than this many element operations (a loop's
+    /// iterations x its body's ops x the graph's size; about 1e9 a second).
+    #[arg(long, value_name = "OPS", default_value_t = DEFAULT_MAX_WORK, global = true)]
+    pub max_work: f64,
+}
+
+impl LimitArgs {
+    /// The limits these flags and the graph flags `graph` set.
+    pub fn limits(&self, graph: &GraphArgs) -> Limits {
+        Limits { max_file_bytes: self.max_file_mb.saturating_mul(1 << 20), max_work: self.max_work, ..graph.limits() }
+    }
+}
+
+/// Headless subcommands for scripts and CI.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the text report: levels, critical path, work/span, groups, diagnostics.
+    Report {
+        /// The IR file.
+        file: PathBuf,
+    },
+    /// Print the plan as JSON (groggy's ParallelExecutionPlan fields plus irtop's).
+    Plan {
+        /// The IR file.
+        file: PathBuf,
+    },
+    /// Print Graphviz DOT: one rank per level, the critical path bold.
+    Dot {
+        /// The IR file.
+        file: PathBuf,
+    },
+    /// Run the IR once on a graph and write its values (every node-map variable, or --var ones).
+    Run {
+        /// The IR file.
+        file: PathBuf,
+        /// The graph.
+        #[command(flatten)]
+        graph: GraphArgs,
+        /// Scheduling mode: seq, levels, dataflow, data, levels+data, dataflow+data.
+        #[arg(long, default_value = "seq")]
+        mode: Mode,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Only write this variable (repeatable).
+        #[arg(long = "var", value_name = "NAME")]
+        vars: Vec<String>,
+        /// Write to this file: `.csv` for CSV, anything else JSON (default: JSON on stdout).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Time the IR in seq and every parallel mode; print medians, speedups and groggy's prediction.
+    Bench {
+        /// The IR file (not with --all).
+        #[arg(required_unless_present = "all")]
+        file: Option<PathBuf>,
+        /// Benchmark every `*.json` IR in DIR, each on an R-MAT graph big enough that a seq
+        /// run takes 50 ms (scale 16 to 20), and print the prediction accuracy table.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "trace"])]
+        all: Option<PathBuf>,
+        /// The graph (default: R-MAT scale 18, edge factor 16).
+        #[command(flatten)]
+        graph: GraphArgs,
+        /// Worker threads of the parallel modes (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Timed repetitions per mode, after one warm-up.
+        #[arg(long, default_value_t = 5)]
+        reps: usize,
+        /// Only these modes (repeatable; seq always runs as the baseline).
+        #[arg(long = "mode", value_name = "MODE")]
+        modes: Vec<Mode>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Write the last repetition of each mode as Chrome trace-event JSON.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
+    },
+    /// Measure this machine's per-op costs and parallel overheads (a few seconds) and cache
+    /// them for the predictions.
+    Calibrate {
+        /// Threads to measure parallel behaviour with (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Write a large generated IR (seeded) to stdout, to measure irtop at scale.
+    Gen {
+        /// Number of ops.
+        #[arg(long, default_value_t = 10_000)]
+        ops: usize,
+        /// Shape of the dependency graph.
+        #[arg(long, value_enum, default_value_t = Shape::Random)]
+        shape: Shape,
+        /// Ops per layer (layered shape).
+        #[arg(long, default_value_t = 100)]
+        width: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+impl Command {
+    /// The subcommand's name as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Report { .. } => "report",
+            Command::Plan { .. } => "plan",
+            Command::Dot { .. } => "dot",
+            Command::Run { .. } => "run",
+            Command::Bench { .. } => "bench",
+            Command::Calibrate { .. } => "calibrate",
+            Command::Gen { .. } => "gen",
+        }
+    }
+}
+
+impl Cli {
+    /// The top-level arguments given together with a subcommand that the subcommand would
+    /// ignore: the terminal UI's file and its graph flags (`irtop --rmat 12 run x.json`).
+    /// The limit flags are not among them: they apply wherever they are given.
+    pub fn misplaced(&self) -> Vec<&'static str> {
+        if self.command.is_none() {
+            return Vec::new();
+        }
+        let default = default_graph_args();
+        let g = &self.graph;
+        [
+            ("FILE", self.file.is_some()),
+            ("--graph", g.graph.is_some()),
+            ("--rmat", g.rmat.is_some()),
+            ("--uniform", g.uniform.is_some()),
+            ("--edges", g.edges.is_some()),
+            ("--edge-factor", g.edge_factor != default.edge_factor),
+            ("--seed", g.seed != default.seed),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
+/// The graph flags' values when none is given, as clap fills them in.
+fn default_graph_args() -> GraphArgs {
+    use clap::{Args, FromArgMatches};
+    let matches = GraphArgs::augment_args(clap::Command::new("defaults")).get_matches_from(["defaults"]);
+    GraphArgs::from_arg_matches(&matches).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("irtop").chain(args.iter().copied())).expect("parses")
+    }
+
+    /// The limits a parsed `run` applies.
+    fn run_limits(cli: &Cli) -> Limits {
+        match &cli.command {
+            Some(Command::Run { graph, .. }) => cli.limits.limits(graph),
+            other => panic!("not a run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn limit_flags_are_the_same_before_or_after_the_subcommand() {
+        let flags = ["--max-file-mb", "3", "--max-work", "1e5", "--max-graph-gb", "2"];
+        let before = parse(&[&flags[..], &["run", "x.json", "--rmat", "5"]].concat());
+        let after = parse(&[&["run", "x.json", "--rmat", "5"], &flags[..]].concat());
+        let want = Limits { max_file_bytes: 3 << 20, max_work: 1e5, max_graph_bytes: Some(2_000_000_000) };
+        assert_eq!(run_limits(&before), want);
+        assert_eq!(run_limits(&after), want);
+        assert!(before.misplaced().is_empty() && after.misplaced().is_empty());
+        // Without a subcommand they are the terminal UI's.
+        let tui = parse(&["--max-graph-gb", "2", "--max-work", "1e5", "x.json"]);
+        assert_eq!(tui.limits.limits(&tui.graph).max_graph_bytes, Some(2_000_000_000));
+        assert!(tui.misplaced().is_empty());
+    }
+
+    #[test]
+    fn the_tui_file_and_graph_flags_before_a_subcommand_are_misplaced() {
+        assert_eq!(parse(&["--rmat", "5", "--seed", "3", "run", "x.json"]).misplaced(), ["--rmat", "--seed"]);
+        assert_eq!(parse(&["x.json", "report", "y.json"]).misplaced(), ["FILE"]);
+        assert_eq!(parse(&["--edge-factor", "4", "plan", "y.json"]).misplaced(), ["--edge-factor"]);
+        assert!(parse(&["--rmat", "5", "x.json"]).misplaced().is_empty());
+        assert!(parse(&["run", "x.json", "--rmat", "5", "--seed", "3"]).misplaced().is_empty());
+    }
+}

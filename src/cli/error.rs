@@ -1,0 +1,40 @@
+//! What a subcommand can fail with, and the exit code each failure gives.
+
+use crate::exec::ExecError;
+use crate::exec::graph_spec::GraphError;
+use crate::ir::LoadError;
+use crate::limits::LimitError;
+
+/// A failure of a subcommand: bad input (exit 2) or anything else (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The input file is not a valid IR.
+    #[error(transparent)]
+    Input(#[from] LoadError),
+    /// The graph file is not a valid edge list, or the graph flags describe no graph irtop
+    /// can hold.
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+    /// A run would exceed a limit (`--max-work`).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    /// The IR cannot run, or failed while running.
+    #[error("{0}")]
+    Exec(#[from] ExecError),
+    /// A flag's value is not usable.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) | CliError::Graph(_) | CliError::Limit(_) | CliError::Exec(_) | CliError::Usage(_) => 2,
+            CliError::Output(_) => 1,
+        }
+    }
+}

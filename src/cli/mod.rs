@@ -1,0 +1,77 @@
+//! The command line: argument definitions ([`args`]) and the headless subcommands, one
+//! module per group: [`analyse`] (`report`, `plan`, `dot`), [`run`](mod@run) and
+//! [`bench`](mod@bench); `bench --all` and `calibrate` are [`crate::predict::commands`],
+//! `gen` is [`crate::generate`].
+
+pub mod analyse;
+pub mod args;
+pub mod bench;
+pub mod error;
+pub mod prelude;
+pub mod run;
+pub mod sample;
+
+use std::io::Write;
+
+pub use analyse::MAX_WARNINGS_PER_CODE;
+pub use args::{Cli, Command, LimitArgs};
+pub use error::CliError;
+pub use prelude::thread_pool;
+pub use sample::sample_path;
+
+use analyse::{Format, emit};
+use bench::BenchRequest;
+use run::RunRequest;
+
+/// Runs the parsed command line, writing data to `out` and findings to stderr.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
+    refuse_misplaced(&cli)?;
+    let limits = cli.limits.limits(&cli.graph);
+    match cli.command {
+        Some(Command::Report { file }) => emit(&file, out, Format::Report, &limits),
+        Some(Command::Plan { file }) => emit(&file, out, Format::Plan, &limits),
+        Some(Command::Dot { file }) => emit(&file, out, Format::Dot, &limits),
+        Some(Command::Run { file, graph, mode, threads, vars, out: path }) => {
+            let limits = cli.limits.limits(&graph);
+            let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref() };
+            run::run_once(&file, &graph, &request, out, &limits)
+        }
+        Some(Command::Bench { file, all, graph, threads, reps, modes, json, trace }) => {
+            let limits = cli.limits.limits(&graph);
+            match (all, file) {
+                (Some(dir), _) => crate::predict::commands::bench_all(&dir, threads, reps, json, out, &limits),
+                (None, Some(file)) => {
+                    let request = BenchRequest { threads, reps, modes, json, trace: trace.as_deref() };
+                    bench::bench(&file, &graph, request, out, &limits)
+                }
+                (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),
+            }
+        }
+        Some(Command::Calibrate { threads }) => crate::predict::commands::calibrate(threads, out),
+        Some(Command::Gen { ops, shape, width, seed }) => {
+            out.write_all(&crate::generate::generate(shape, ops, width, seed))?;
+            out.write_all(b"\n")?;
+            Ok(())
+        }
+        None => emit(&cli.file.unwrap_or_else(sample_path), out, Format::Report, &limits),
+    }
+}
+
+/// Refuses the terminal UI's file and graph flags given before a subcommand, which would
+/// otherwise be ignored (`irtop --rmat 12 run x.json` would run on the default graph).
+fn refuse_misplaced(cli: &Cli) -> Result<(), CliError> {
+    let (misplaced, Some(command)) = (cli.misplaced(), &cli.command) else { return Ok(()) };
+    let Some(first) = misplaced.first() else { return Ok(()) };
+    let name = command.name();
+    Err(CliError::Usage(match (*first, command) {
+        ("FILE", _) => format!(
+            "a file before `{name}`: `irtop FILE` opens the terminal UI, `irtop {name} ...` is a subcommand; give one of them"
+        ),
+        (flag, Command::Run { .. } | Command::Bench { .. }) => {
+            format!("{flag} before `{name}`: put the graph flags after the subcommand (`irtop {name} FILE {flag} ...`)")
+        }
+        (flag, _) => format!(
+            "{flag} before `{name}`: `{name}` runs nothing; graph flags belong to `irtop run`, `irtop bench` and the terminal UI"
+        ),
+    }))
+}
