@@ -2,17 +2,20 @@
 //! where its ops take milliseconds, each mode's measured speedup beside groggy's estimate
 //! and the static and calibrated predictions (`irtop bench --all DIR`).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::analysis::analyze;
 use crate::exec::bench::{BenchOptions, run_bench_to_end};
-use crate::exec::report::BenchReport;
+use crate::exec::program::StepKind;
+use crate::exec::report::{BenchReport, OpSpan};
 use crate::exec::synthetic::rmat;
 use crate::exec::{Executor, Mode, Program, Retain, RunOptions, Scheduler};
 use crate::ir::load_file_with;
 use crate::limits::Limits;
+use crate::predict::cost_model::OpClass;
 
 /// Smallest R-MAT scale tried.
 pub const MIN_SCALE: u32 = 16;
@@ -27,8 +30,10 @@ pub const FULL_EDGES_SCALE: u32 = 20;
 pub fn edge_factor_at(scale: u32) -> u32 {
     (16u32 >> scale.saturating_sub(FULL_EDGES_SCALE)).max(1)
 }
-/// The graph grows until one sequential run takes at least this long.
+/// The graph grows until one sequential run takes at least this long...
 pub const TARGET_SEQ_S: f64 = 0.05;
+/// ... and its typical op (the median over the ops that touch the graph) this long.
+pub const TARGET_OP_S: f64 = 0.002;
 
 /// One sample's benchmark, or why it could not run.
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +62,8 @@ pub fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Benchmarks `file` on `threads` threads, `reps` repetitions per mode, on the smallest
 /// R-MAT graph (scale [`MIN_SCALE`]..=[`MAX_SCALE`], edge factor [`edge_factor_at`] the
-/// scale) on which one sequential run takes [`TARGET_SEQ_S`]. `progress` gets a line per step.
+/// scale) on which one sequential run takes [`TARGET_SEQ_S`] and its typical op
+/// [`TARGET_OP_S`]. `progress` gets a line per step.
 pub fn bench_sample(
     file: &Path,
     threads: usize,
@@ -71,21 +77,30 @@ pub fn bench_sample(
         let ir = load_file_with(file, limits).map_err(|e| e.to_string())?;
         let analysis = analyze(&ir);
         let program = Program::compile(&ir, &analysis).map_err(|e| e.to_string())?;
+        let graph_ops = graph_op_ids(&program);
         let mut scale = MIN_SCALE;
         let g = loop {
             let g = rmat(scale, edge_factor_at(scale), 1);
             limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
-            let opts = RunOptions { retain: Retain::Sinks, trace: false };
+            let opts = RunOptions { retain: Retain::Sinks, trace: true };
             let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|e| e.to_string())?;
             let once = || pool.install(|| Scheduler(Mode::SEQ).run(&program, &g, &opts)).map_err(|e| e.to_string());
             once()?;
-            let t = once()?.elapsed.as_secs_f64();
-            progress(&format!("{}: scale {scale}: seq {:.1} ms", file.display(), t * 1e3));
-            if t >= TARGET_SEQ_S || scale >= MAX_SCALE {
+            let outcome = once()?;
+            let t = outcome.elapsed.as_secs_f64();
+            let op = typical_op_seconds(&outcome.spans, &graph_ops);
+            progress(&format!(
+                "{}: scale {scale}: seq {:.1} ms, typical op {:.2} ms",
+                file.display(),
+                t * 1e3,
+                op * 1e3
+            ));
+            if (t >= TARGET_SEQ_S && op >= TARGET_OP_S) || scale >= MAX_SCALE {
                 break g;
             }
-            // Work grows about 2x per scale; jump to where the target is reached.
-            let steps = (TARGET_SEQ_S / t.max(1e-6)).log2().ceil().max(1.0) as u32;
+            // Work grows about 2x per scale; jump to where both targets are reached.
+            let short = (TARGET_SEQ_S / t.max(1e-6)).max(TARGET_OP_S / op.max(1e-7));
+            let steps = short.log2().ceil().max(1.0) as u32;
             scale = (scale + steps).min(MAX_SCALE);
         };
         let options = BenchOptions { threads, reps, modes: Mode::ALL.to_vec() };
@@ -101,6 +116,35 @@ pub fn bench_sample(
         Err(e) => result.error = Some(e),
     }
     result
+}
+
+/// Ids of the steps (loop bodies included) whose kernels touch the graph: every class but
+/// scalar ops.
+fn graph_op_ids(program: &Program) -> HashSet<String> {
+    fn walk(p: &Program, out: &mut HashSet<String>) {
+        for s in &p.steps {
+            match &s.kind {
+                StepKind::Kernel(k) if OpClass::of(k) != OpClass::Scalar => {
+                    out.insert(s.id.clone());
+                }
+                StepKind::Kernel(_) => {}
+                StepKind::Loop(lp) => walk(&lp.body, out),
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    walk(program, &mut out);
+    out
+}
+
+/// The median duration of the spans of `ops` (0 when there are none).
+fn typical_op_seconds(spans: &[OpSpan], ops: &HashSet<String>) -> f64 {
+    let mut d: Vec<f64> = spans.iter().filter(|s| ops.contains(&s.node)).map(|s| s.end_s - s.start_s).collect();
+    if d.is_empty() {
+        return 0.0;
+    }
+    d.sort_by(f64::total_cmp);
+    d[d.len() / 2]
 }
 
 /// `(predicted - measured) / measured`.

@@ -10,6 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::cost_model::CostModel;
+use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel, Par};
 use crate::exec::synthetic::rmat;
 use crate::exec::value::Value;
@@ -25,8 +26,17 @@ pub const CALIBRATION_SCALE: u32 = 18;
 /// on: 64 MB, larger than any current last-level cache.
 pub const STREAM_SCALE: u32 = 23;
 
-/// Size of the in-cache maps: 1 MB (three of them fit in a 4 MB cache).
-pub const CACHED_STREAM_SCALE: u32 = 17;
+/// Scale of the graph out-of-cache gathers are calibrated on (R-MAT, edge factor 2): 4 M
+/// nodes, 32 MB of values read at random.
+pub const GATHER_SCALE: u32 = 22;
+
+/// Size (log2 of the node count) of the in-cache maps for a cache of `cache_bytes`: the
+/// largest whose three maps take at most half the cache (2^19, 4 MB maps, for 32 MB), so
+/// each call still takes about a millisecond and waking a worker does not dominate it.
+pub fn cached_stream_scale(cache_bytes: f64) -> u32 {
+    let nodes = cache_bytes / 2.0 / 24.0;
+    (nodes.max(1.0).log2().floor() as u32).clamp(14, 22)
+}
 
 /// The last-level cache's size from Linux's sysfs (the highest cache index of CPU 0).
 pub fn last_level_cache_bytes() -> Option<f64> {
@@ -170,7 +180,7 @@ fn paired_ratio(reps: usize, mut base: impl FnMut(), mut variant: impl FnMut()) 
 /// once, each on its own data, give the contention; the kernel split over `threads`
 /// threads gives its serial part (Amdahl); empty rayon tasks give the spawn and barrier
 /// overheads. Streams are measured twice, on maps that fit in the last-level cache
-/// (2^[`CACHED_STREAM_SCALE`] nodes) and on maps that do not (2^[`STREAM_SCALE`]): on this
+/// ([`cached_stream_scale`]) and on maps that do not (2^[`STREAM_SCALE`]): on this
 /// kind of machine one core can take most of the memory bandwidth, so the two scale very
 /// differently. With one thread the parallel constants keep their defaults. The per-chunk
 /// overhead is not measured (the split measurement includes it).
@@ -192,18 +202,18 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     // One input set per thread, so that concurrent copies do not share cache lines.
     let xs: Vec<Value> = (0..threads).map(|t| map(g.node_count(), t)).collect();
     let labels = Value::float_map((0..g.node_count()).map(|i| (i % 50) as f64).collect());
-    let run = |k: &Kernel, inputs: &[&Value], par: Par| {
+    let run = |k: &Kernel, inputs: &[&Value], g: &Graph, par: Par| {
         // Outputs go back to the buffer pool, as the executor's do after their last use.
-        k.apply(inputs, &g, par).map(|v| {
+        k.apply(inputs, g, par).map(|v| {
             if let Some(Value::Map(m)) = std::hint::black_box(v) {
                 crate::exec::buffers::give(m.values);
             }
         })
     };
-    let seq = |k: &Kernel, inputs: &[&Value]| -> Result<f64, String> {
+    let seq = |k: &Kernel, inputs: &[&Value], g: &Graph| -> Result<f64, String> {
         let mut err = Ok(());
         let t = time(reps, || {
-            if let Err(e) = run(k, inputs, Par::Seq) {
+            if let Err(e) = run(k, inputs, g, Par::Seq) {
                 err = Err(e);
             }
         });
@@ -214,19 +224,19 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let scalar_reps = 20_000;
     let t_scalar = time(reps, || {
         for _ in 0..scalar_reps {
-            let _ = run(&Kernel::NodeCount, &[], Par::Seq);
+            let _ = run(&Kernel::NodeCount, &[], &g, Par::Seq);
         }
     }) / scalar_reps as f64;
     // The executor's per-op bookkeeping (input lookups, an Arc, a span) dominates a scalar op.
     model.scalar_ns = (t_scalar * 1e9).max(1.0) + 200.0;
-    model.attr_ns = seq(&Kernel::LoadAttr("w".into()), &[])? * 1e9 / n;
-    model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), &[&xs[0]])? * 1e9 / n;
-    model.mode_ns = seq(&Kernel::MapNodes(Agg::Mode, false), &[&labels])? * 1e9 / m;
+    model.attr_ns = seq(&Kernel::LoadAttr("w".into()), &[], &g)? * 1e9 / n;
+    model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), &[&xs[0]], &g)? * 1e9 / n;
+    model.mode_ns = seq(&Kernel::MapNodes(Agg::Mode, false), &[&labels], &g)? * 1e9 / m;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
     let p = threads as f64;
     // (seq time, contention, serial part) of `k` on `inputs[t]` for thread t.
-    let parallel = |k: &Kernel, inputs: &[Vec<&Value>]| -> Result<(f64, f64, f64), String> {
-        let t_seq = seq(k, &inputs[0])?;
+    let parallel = |k: &Kernel, inputs: &[Vec<&Value>], g: &Graph| -> Result<(f64, f64, f64), String> {
+        let t_seq = seq(k, &inputs[0], g)?;
         if threads == 1 {
             return Ok((t_seq, f64::NAN, f64::NAN));
         }
@@ -235,7 +245,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         let inner = (5e-3 / t_seq.max(1e-9)).ceil().clamp(1.0, 1000.0) as usize;
         let one = || {
             for _ in 0..inner {
-                let _ = run(k, &inputs[0], Par::Seq);
+                let _ = run(k, &inputs[0], g, Par::Seq);
             }
         };
         let together = || {
@@ -244,7 +254,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
                     for input in inputs {
                         s.spawn(move |_| {
                             for _ in 0..inner {
-                                let _ = run(k, input, Par::Seq);
+                                let _ = run(k, input, g, Par::Seq);
                             }
                         });
                     }
@@ -254,7 +264,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         let split = || {
             pool.install(|| {
                 for _ in 0..inner {
-                    let _ = run(k, &inputs[0], Par::Data);
+                    let _ = run(k, &inputs[0], g, Par::Data);
                 }
             })
         };
@@ -266,11 +276,11 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         Ok((t_seq, contention, serial))
     };
     let keep = |measured: f64, default: f64| if measured.is_nan() { default } else { measured };
-    for (scale, cached) in [(CACHED_STREAM_SCALE, true), (STREAM_SCALE, false)] {
+    for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {
         let len = 1usize << scale;
         let data: Vec<(Value, Value)> = (0..threads).map(|t| (map(len, t), map(len, t + 7))).collect();
         let inputs: Vec<Vec<&Value>> = data.iter().map(|(a, b)| vec![a, b]).collect();
-        let (t, c, s) = parallel(&mul, &inputs)?;
+        let (t, c, s) = parallel(&mul, &inputs, &g)?;
         let ns = t * 1e9 / (3.0 * len as f64);
         if cached {
             model.stream_cached_ns = ns;
@@ -283,12 +293,28 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         }
         crate::exec::buffers::clear();
     }
-    let inputs: Vec<Vec<&Value>> = xs.iter().map(|x| vec![x]).collect();
-    let (t_gather, c, s) = parallel(&gather, &inputs)?;
-    let stream = if model.cached(1, g.node_count()) { model.stream_cached_ns } else { model.stream_ns };
-    model.gather_ns = ((t_gather * 1e9 - 2.0 * n * stream) / m).max(0.01);
-    model.contention_gather = keep(c, model.contention_gather);
-    model.serial_gather = keep(s, model.serial_gather);
+    // Gathers: values that fit in the cache (the calibration graph) and values that do not
+    // (2^GATHER_SCALE nodes, a few random reads per node).
+    let big = rmat(GATHER_SCALE, 2, 7);
+    let big_xs: Vec<Value> = (0..threads).map(|t| map(big.node_count(), t)).collect();
+    for (graph, xs, cached) in [(&g, &xs, true), (&big, &big_xs, false)] {
+        let inputs: Vec<Vec<&Value>> = xs.iter().map(|x| vec![x]).collect();
+        let (t_gather, c, s) = parallel(&gather, &inputs, graph)?;
+        let (gn, gm) = (graph.node_count() as f64, graph.edge_count() as f64);
+        let stream = if model.cached(1, graph.node_count()) { model.stream_cached_ns } else { model.stream_ns };
+        let ns = ((t_gather * 1e9 - 2.0 * gn * stream) / gm).max(0.01);
+        if cached {
+            model.gather_cached_ns = ns;
+            model.contention_gather_cached = keep(c, model.contention_gather_cached);
+            model.serial_gather_cached = keep(s, model.serial_gather_cached);
+        } else {
+            model.gather_ns = ns;
+            model.contention_gather = keep(c, model.contention_gather);
+            model.serial_gather = keep(s, model.serial_gather);
+        }
+    }
+    drop((big, big_xs));
+    crate::exec::buffers::clear();
     if threads > 1 {
         let spawns = 2000;
         model.spawn_ns = time(reps, || {
@@ -320,7 +346,14 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_cache_size;
+    use super::{cached_stream_scale, parse_cache_size};
+
+    #[test]
+    fn cached_maps_take_at_most_half_the_cache() {
+        assert_eq!(cached_stream_scale(32.0 * 1024.0 * 1024.0), 19);
+        assert_eq!(cached_stream_scale(8.0 * 1024.0 * 1024.0), 17);
+        assert_eq!(cached_stream_scale(0.0), 14);
+    }
 
     #[test]
     fn sysfs_cache_sizes() {

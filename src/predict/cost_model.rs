@@ -82,8 +82,11 @@ pub struct CostModel {
     pub attr_ns: f64,
     /// A reduction: per node.
     pub reduce_ns: f64,
-    /// A gather: per edge (plus one stream per node for the result).
+    /// A gather: per edge (plus one stream per node for the result), when the values it
+    /// reads at random do not fit in the cache.
     pub gather_ns: f64,
+    /// The same when they fit.
+    pub gather_cached_ns: f64,
     /// A mode over neighbour lists: per edge.
     pub mode_ns: f64,
     /// Starting one task on the pool (a rayon spawn or one side of a join).
@@ -99,6 +102,8 @@ pub struct CostModel {
     pub contention_stream_cached: f64,
     /// Gathers and modes: the same slowdown for graph traversals.
     pub contention_gather: f64,
+    /// The same for gathers whose values fit in the cache.
+    pub contention_gather_cached: f64,
     /// Streaming ops out of cache: the fraction of a data-parallel kernel that stays on one
     /// thread (or, equivalently, that a second thread cannot speed up).
     pub serial_stream: f64,
@@ -106,6 +111,8 @@ pub struct CostModel {
     pub serial_stream_cached: f64,
     /// Gathers and modes: the same fraction.
     pub serial_gather: f64,
+    /// The same for gathers whose values fit in the cache.
+    pub serial_gather_cached: f64,
 }
 
 impl Default for CostModel {
@@ -117,7 +124,7 @@ impl Default for CostModel {
     /// - `attr_ns` 3: a SplitMix64 hash and a float conversion per node.
     /// - `reduce_ns` 0.6: one streamed read and an add, in fixed chunks.
     /// - `gather_ns` 2.5: a random read of a neighbour's value per edge (R-MAT graphs are
-    ///   skewed, so about half hit cache).
+    ///   skewed, so about half hit cache); 1.5 when the values fit in the cache.
     /// - `mode_ns` 25: a small hash map or sort per neighbour list, per edge.
     /// - `spawn_ns` 2000, `barrier_ns` 5000, `chunk_ns` 300: rayon on a 2-4 core VM; a
     ///   wake-up of a parked worker dominates.
@@ -133,6 +140,7 @@ impl Default for CostModel {
             attr_ns: 3.0,
             reduce_ns: 0.6,
             gather_ns: 2.5,
+            gather_cached_ns: 1.5,
             mode_ns: 25.0,
             spawn_ns: 2000.0,
             barrier_ns: 5000.0,
@@ -140,9 +148,11 @@ impl Default for CostModel {
             contention_stream: 0.35,
             contention_stream_cached: 0.1,
             contention_gather: 0.2,
+            contention_gather_cached: 0.2,
             serial_stream: 0.05,
             serial_stream_cached: 0.05,
             serial_gather: 0.02,
+            serial_gather_cached: 0.02,
         }
     }
 }
@@ -190,7 +200,11 @@ impl CostModel {
                 },
                 OpClass::Gather => match kernel {
                     Kernel::Degree => stream_ns * n * 2.0,
-                    _ => self.gather_ns * m + stream_ns * n * 2.0,
+                    _ => {
+                        let gather_ns =
+                            if self.cached(map_inputs, nodes) { self.gather_cached_ns } else { self.gather_ns };
+                        gather_ns * m + stream_ns * n * 2.0
+                    }
                 },
                 OpClass::Mode => self.mode_ns * m,
             };
@@ -213,6 +227,9 @@ impl CostModel {
                 (self.contention_stream_cached, self.serial_stream_cached)
             }
             OpClass::Elementwise | OpClass::Attr | OpClass::Reduce => (self.contention_stream, self.serial_stream),
+            OpClass::Gather | OpClass::Mode if self.cached(map_inputs, nodes) => {
+                (self.contention_gather_cached, self.serial_gather_cached)
+            }
             OpClass::Gather | OpClass::Mode => (self.contention_gather, self.serial_gather),
         };
         let splittable = class != OpClass::Scalar && !kernel.is_sequential();
