@@ -32,8 +32,10 @@ pub fn edge_factor_at(scale: u32) -> u32 {
 }
 /// The graph grows until one sequential run takes at least this long...
 pub const TARGET_SEQ_S: f64 = 0.05;
-/// ... and its typical op (the median over the ops that touch the graph) this long.
+/// ... and its typical op (the median over the ops that touch the graph) this long...
 pub const TARGET_OP_S: f64 = 0.002;
+/// ... unless a sequential run would then take longer than this (an IR of thousands of ops).
+pub const MAX_SEQ_S: f64 = 3.0;
 
 /// One sample's benchmark, or why it could not run.
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +65,7 @@ pub fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// Benchmarks `file` on `threads` threads, `reps` repetitions per mode, on the smallest
 /// R-MAT graph (scale [`MIN_SCALE`]..=[`MAX_SCALE`], edge factor [`edge_factor_at`] the
 /// scale) on which one sequential run takes [`TARGET_SEQ_S`] and its typical op
-/// [`TARGET_OP_S`]. `progress` gets a line per step.
+/// [`TARGET_OP_S`], short of runs longer than [`MAX_SEQ_S`]. `progress` gets a line per step.
 pub fn bench_sample(
     file: &Path,
     threads: usize,
@@ -95,12 +97,14 @@ pub fn bench_sample(
                 t * 1e3,
                 op * 1e3
             ));
-            if (t >= TARGET_SEQ_S && op >= TARGET_OP_S) || scale >= MAX_SCALE {
+            // Work grows about 2x per scale; jump to where both targets are reached, as far
+            // as the longest run allows.
+            let short = (TARGET_SEQ_S / t.max(1e-6)).max(TARGET_OP_S / op.max(1e-7));
+            let room = (MAX_SEQ_S / t.max(1e-6)).log2().floor().max(0.0) as u32;
+            let steps = (short.log2().ceil().max(1.0) as u32).min(room);
+            if (t >= TARGET_SEQ_S && op >= TARGET_OP_S) || scale >= MAX_SCALE || steps == 0 {
                 break g;
             }
-            // Work grows about 2x per scale; jump to where both targets are reached.
-            let short = (TARGET_SEQ_S / t.max(1e-6)).max(TARGET_OP_S / op.max(1e-7));
-            let steps = short.log2().ceil().max(1.0) as u32;
             scale = (scale + steps).min(MAX_SCALE);
         };
         let options = BenchOptions { threads, reps, modes: Mode::ALL.to_vec() };
