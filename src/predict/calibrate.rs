@@ -174,6 +174,16 @@ fn paired_ratio(reps: usize, mut base: impl FnMut(), mut variant: impl FnMut()) 
     r[r.len() / 2]
 }
 
+/// Stores a fitted (rate, contention, serial part) in the model's fields; a NaN (not
+/// measured with one thread) keeps the field's default.
+fn set_fit(fields: [&mut f64; 3], fit: [f64; 3]) {
+    for (field, value) in fields.into_iter().zip(fit) {
+        if !value.is_nan() {
+            *field = value;
+        }
+    }
+}
+
 /// Runs the micro-benchmarks (a few seconds) on `threads` threads and fits the constants.
 ///
 /// Sequential kernel times give the per-element rates; `threads` copies of a kernel at
@@ -275,22 +285,18 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         let serial = if g >= 1.0 { 0.0 } else { ((r - g) / (1.0 - g)).clamp(0.0, 1.0) };
         Ok((t_seq, contention, serial))
     };
-    let keep = |measured: f64, default: f64| if measured.is_nan() { default } else { measured };
     for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {
         let len = 1usize << scale;
         let data: Vec<(Value, Value)> = (0..threads).map(|t| (map(len, t), map(len, t + 7))).collect();
         let inputs: Vec<Vec<&Value>> = data.iter().map(|(a, b)| vec![a, b]).collect();
         let (t, c, s) = parallel(&mul, &inputs, &g)?;
-        let ns = t * 1e9 / (3.0 * len as f64);
-        if cached {
-            model.stream_cached_ns = ns;
-            model.contention_stream_cached = keep(c, model.contention_stream_cached);
-            model.serial_stream_cached = keep(s, model.serial_stream_cached);
+        let m = &mut model;
+        let fields = if cached {
+            [&mut m.stream_cached_ns, &mut m.contention_stream_cached, &mut m.serial_stream_cached]
         } else {
-            model.stream_ns = ns;
-            model.contention_stream = keep(c, model.contention_stream);
-            model.serial_stream = keep(s, model.serial_stream);
-        }
+            [&mut m.stream_ns, &mut m.contention_stream, &mut m.serial_stream]
+        };
+        set_fit(fields, [t * 1e9 / (3.0 * len as f64), c, s]);
         crate::exec::buffers::clear();
     }
     // Gathers: values that fit in the cache (the calibration graph) and values that do not
@@ -303,15 +309,13 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         let (gn, gm) = (graph.node_count() as f64, graph.edge_count() as f64);
         let stream = if model.cached(1, graph.node_count()) { model.stream_cached_ns } else { model.stream_ns };
         let ns = ((t_gather * 1e9 - 2.0 * gn * stream) / gm).max(0.01);
-        if cached {
-            model.gather_cached_ns = ns;
-            model.contention_gather_cached = keep(c, model.contention_gather_cached);
-            model.serial_gather_cached = keep(s, model.serial_gather_cached);
+        let m = &mut model;
+        let fields = if cached {
+            [&mut m.gather_cached_ns, &mut m.contention_gather_cached, &mut m.serial_gather_cached]
         } else {
-            model.gather_ns = ns;
-            model.contention_gather = keep(c, model.contention_gather);
-            model.serial_gather = keep(s, model.serial_gather);
-        }
+            [&mut m.gather_ns, &mut m.contention_gather, &mut m.serial_gather]
+        };
+        set_fit(fields, [ns, c, s]);
     }
     drop((big, big_xs));
     crate::exec::buffers::clear();
