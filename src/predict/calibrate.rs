@@ -1,4 +1,4 @@
-//! Calibration: micro-benchmarks of the real kernels on a synthetic graph (a few seconds),
+//! Calibration: micro-benchmarks of the real kernels on synthetic data (about ten seconds),
 //! fitted into a [`CostModel`] and cached in the user's cache directory
 //! (`$XDG_CACHE_HOME/irtop/calibration.json`, else `~/.cache/irtop/calibration.json`).
 //! A cache of another [`CALIBRATION_VERSION`] is ignored.
@@ -184,7 +184,7 @@ fn set_fit(fields: [&mut f64; 3], fit: [f64; 3]) {
     }
 }
 
-/// Runs the micro-benchmarks (a few seconds) on `threads` threads and fits the constants.
+/// Runs the micro-benchmarks (about ten seconds) on `threads` threads and fits the constants.
 ///
 /// Sequential kernel times give the per-element rates; `threads` copies of a kernel at
 /// once, each on its own data, give the contention; the kernel split over `threads`
@@ -193,7 +193,8 @@ fn set_fit(fields: [&mut f64; 3], fit: [f64; 3]) {
 /// ([`cached_stream_scale`]) and on maps that do not (2^[`STREAM_SCALE`]): on this
 /// kind of machine one core can take most of the memory bandwidth, so the two scale very
 /// differently. With one thread the parallel constants keep their defaults. The per-chunk
-/// overhead is not measured (the split measurement includes it).
+/// overhead is set to 0: the split measurements include it, and counting it again made
+/// every data-parallel prediction low.
 ///
 /// # Complexity
 /// A fixed number of kernel runs on a graph of 2^[`CALIBRATION_SCALE`] nodes and on maps
@@ -203,6 +204,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let (n, m) = (g.node_count() as f64, g.edge_count() as f64);
     let threads = threads.max(1);
     let mut model = CostModel {
+        chunk_ns: 0.0,
         cache_bytes: last_level_cache_bytes().unwrap_or(CostModel::default().cache_bytes),
         ..CostModel::default()
     };

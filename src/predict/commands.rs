@@ -17,7 +17,7 @@ fn cores() -> usize {
 /// constants and where they went.
 pub fn calibrate(threads: Option<usize>, out: &mut dyn Write) -> Result<(), CliError> {
     let threads = threads.unwrap_or_else(cores).max(1);
-    eprintln!("irtop: calibrating on {threads} threads (a few seconds)...");
+    eprintln!("irtop: calibrating on {threads} threads (about 10 s)...");
     let c = run_calibration(threads).map_err(CliError::Usage)?;
     let path = save(&c)?;
     serde_json::to_writer_pretty(&mut *out, &c.model).map_err(std::io::Error::from)?;

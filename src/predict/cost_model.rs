@@ -93,7 +93,8 @@ pub struct CostModel {
     pub spawn_ns: f64,
     /// One barrier: the end of a level's parallel loop, or of a dataflow scope.
     pub barrier_ns: f64,
-    /// One chunk of a data-parallel kernel (splitting, collecting the pieces).
+    /// One chunk of a data-parallel kernel (splitting, collecting the pieces). Calibration
+    /// sets it to 0: its split measurements already include the chunking.
     pub chunk_ns: f64,
     /// Streaming ops (element-wise, attr, reduce) out of cache: slowdown of each thread per
     /// extra thread running at the same time (memory bandwidth is shared): `1 + c (k - 1)`.
@@ -126,7 +127,7 @@ impl Default for CostModel {
     /// - `gather_ns` 2.5: a random read of a neighbour's value per edge (R-MAT graphs are
     ///   skewed, so about half hit cache); 1.5 when the values fit in the cache.
     /// - `mode_ns` 25: a small hash map or sort per neighbour list, per edge.
-    /// - `spawn_ns` 2000, `barrier_ns` 5000, `chunk_ns` 300: rayon on a 2-4 core VM; a
+    /// - `spawn_ns` 2000, `barrier_ns` 5000, `chunk_ns` 30: rayon on a 2-4 core VM; a
     ///   wake-up of a parked worker dominates.
     /// - contention 0.35 / 0.2: two streaming threads get ~1.5x one thread's bandwidth
     ///   (0.1 in cache), traversals are more latency-bound and scale better.
@@ -144,7 +145,7 @@ impl Default for CostModel {
             mode_ns: 25.0,
             spawn_ns: 2000.0,
             barrier_ns: 5000.0,
-            chunk_ns: 300.0,
+            chunk_ns: 30.0,
             contention_stream: 0.35,
             contention_stream_cached: 0.1,
             contention_gather: 0.2,
