@@ -264,8 +264,9 @@ impl BenchPane<'_> {
         put_line(buf, area.x, area.y, spans, area.width);
     }
 
-    /// One row per mode with the measured speedup as a bar, after a row for groggy's
-    /// predicted speedup.
+    /// One row per mode with irtop's predicted speedup (calibrated when seq ran, else
+    /// static) beside the measured one and the measured one as a bar, after a row for
+    /// groggy's estimate.
     fn table(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
         let t = &self.app.view.theme;
         let full = area.width >= 90;
@@ -274,23 +275,24 @@ impl BenchPane<'_> {
         if full {
             head.extend(["min", "max"]);
         }
-        head.extend(["max|Δ|", "speedup", ""]);
+        head.extend(["max|Δ|", "model", "speedup", ""]);
         let header = Row::new(head.into_iter().map(Cell::from)).style(t.table_header());
         let mut widths = vec![Constraint::Length(14), Constraint::Length(3), Constraint::Length(9)];
         if full {
             widths.extend([Constraint::Length(9), Constraint::Length(9)]);
         }
-        widths.extend([Constraint::Length(7), Constraint::Length(7), Constraint::Fill(1)]);
+        widths.extend([Constraint::Length(7), Constraint::Length(6), Constraint::Length(7), Constraint::Fill(1)]);
         let bar_w = {
-            let fixed: u16 = if full { 14 + 3 + 9 * 3 + 7 + 7 + 7 } else { 14 + 3 + 9 + 7 + 7 + 5 };
+            let fixed: u16 = if full { 14 + 3 + 9 * 3 + 7 + 6 + 7 + 8 } else { 14 + 3 + 9 + 7 + 6 + 7 + 6 };
             area.width.saturating_sub(fixed) as usize
         };
         let mut rows = Vec::with_capacity(r.modes.len() + 1);
-        let mut predicted = vec![Cell::from(Span::styled("predicted", t.dim())), Cell::from(""), Cell::from("")];
+        let mut predicted = vec![Cell::from(Span::styled("groggy est.", t.dim())), Cell::from(""), Cell::from("")];
         if full {
             predicted.extend([Cell::from(""), Cell::from("")]);
         }
         predicted.extend([
+            Cell::from(""),
             Cell::from(""),
             Cell::from(Span::styled(times(r.predicted.groggy), t.value())),
             Cell::from(Span::styled(bar(r.predicted.groggy, max, bar_w), t.predicted_bar())),
@@ -306,8 +308,10 @@ impl BenchPane<'_> {
             if full {
                 cells.extend([Cell::from(duration(m.min_s)), Cell::from(duration(m.max_s))]);
             }
+            let model = m.predicted.as_ref().map(|p| p.calibrated.unwrap_or(p.static_model));
             cells.extend([
                 Cell::from(if m.max_abs_diff == 0.0 { "0".to_owned() } else { format!("{:.1e}", m.max_abs_diff) }),
+                Cell::from(Span::styled(model.map_or_else(|| "-".to_owned(), times), t.dim())),
                 Cell::from(Span::styled(times(m.speedup), speed_style.patch(t.value()))),
                 Cell::from(Span::styled(bar(m.speedup, max, bar_w), t.measured_bar())),
             ]);
