@@ -1,17 +1,24 @@
-//! The `irtop bench --all` table: per sample and mode, the measured speedup beside groggy's
-//! estimate and irtop's static and calibrated predictions, with their relative errors.
+//! The `irtop bench --all` table: per sample and mode, the measured speedup and its range
+//! over the repetitions beside groggy's estimate and irtop's static and calibrated
+//! predictions, with their relative errors.
 
 use std::fmt::Write;
 
 use crate::predict::accuracy::{SampleResult, relative_error};
 
 /// Renders the accuracy table as Markdown (it goes into the README as is), then the
-/// largest absolute relative error of each predictor over the measured modes.
+/// largest absolute relative error of each predictor over the measured modes and how many
+/// predictions fall inside the measured range. The range is seq's median time over the
+/// mode's slowest and fastest repetition: how far the machine moved the measurement.
 pub fn render(results: &[SampleResult]) -> String {
     let mut s = String::new();
-    s.push_str("| sample | graph | seq ms | mode | measured | groggy (err) | static (err) | calibrated (err) |\n");
-    s.push_str("|---|---|---:|---|---:|---:|---:|---:|\n");
+    s.push_str(
+        "| sample | graph | seq ms | mode | measured | range | groggy (err) | static (err) | calibrated (err) |\n",
+    );
+    s.push_str("|---|---|---:|---|---:|---:|---:|---:|---:|\n");
     let mut worst = [0.0f64; 3];
+    let mut inside = [0usize; 3];
+    let mut rows = 0usize;
     let pct = |e: f64| format!("{:+.0}%", e * 100.0);
     for r in results {
         let name =
@@ -19,14 +26,22 @@ pub fn render(results: &[SampleResult]) -> String {
         let Some(report) = &r.report else {
             let _ = writeln!(
                 s,
-                "| {name} | | | | not run: {} | | | |",
+                "| {name} | | | | not run: {} | | | | |",
                 r.error.as_deref().unwrap_or("?").replace('|', "/")
             );
             continue;
         };
-        let seq_ms = report.modes.first().map_or(0.0, |m| m.median_s * 1e3);
+        let seq_s = report.modes.first().map_or(0.0, |m| m.median_s);
+        let seq_ms = seq_s * 1e3;
         for m in report.modes.iter().filter(|m| m.mode != "seq") {
             let Some(p) = &m.predicted else { continue };
+            let (low, high) = (seq_s / m.max_s.max(1e-12), seq_s / m.min_s.max(1e-12));
+            rows += 1;
+            for (n, x) in inside.iter_mut().zip([Some(p.groggy), Some(p.static_model), p.calibrated]) {
+                if x.is_some_and(|x| (low..=high).contains(&x)) {
+                    *n += 1;
+                }
+            }
             let errs = [
                 relative_error(p.groggy, m.speedup),
                 relative_error(p.static_model, m.speedup),
@@ -39,7 +54,7 @@ pub fn render(results: &[SampleResult]) -> String {
             }
             let _ = writeln!(
                 s,
-                "| {name} | rmat {} ef {} | {seq_ms:.1} | {} | {:.2}x | {:.2}x ({}) | {:.2}x ({}) | {} |",
+                "| {name} | rmat {} ef {} | {seq_ms:.1} | {} | {:.2}x | {low:.2}-{high:.2}x | {:.2}x ({}) | {:.2}x ({}) | {} |",
                 r.scale,
                 r.edge_factor,
                 m.mode,
@@ -59,5 +74,67 @@ pub fn render(results: &[SampleResult]) -> String {
         worst[1] * 100.0,
         worst[2] * 100.0
     );
+    let _ = writeln!(
+        s,
+        "inside the measured range: groggy {} of {rows}, static {} of {rows}, calibrated {} of {rows}",
+        inside[0], inside[1], inside[2]
+    );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::render;
+    use crate::exec::report::{BenchReport, GraphInfo, ModePredicted, ModeResult, Predicted};
+    use crate::predict::accuracy::SampleResult;
+
+    fn mode(name: &str, median: f64, min: f64, max: f64, calibrated: Option<f64>) -> ModeResult {
+        ModeResult {
+            mode: name.into(),
+            threads: 2,
+            median_s: median,
+            min_s: min,
+            max_s: max,
+            speedup: 1.0 / median,
+            max_abs_diff: 0.0,
+            predicted: Some(ModePredicted { groggy: 3.0, static_model: 1.5, calibrated }),
+        }
+    }
+
+    #[test]
+    fn rows_show_the_measured_range_and_count_predictions_inside_it() {
+        let report = BenchReport {
+            graph: GraphInfo { nodes: 4, edges: 4, source: "test".into() },
+            threads: 2,
+            // seq 1 s; levels 0.5 s median, 0.4-0.8 s: speedup 2.00x, range 1.25-2.50x.
+            modes: vec![mode("seq", 1.0, 1.0, 1.0, Some(1.0)), mode("levels", 0.5, 0.4, 0.8, Some(2.2))],
+            predicted: Predicted { groggy: 3.0 },
+            curve: Vec::new(),
+            costs: String::new(),
+            timelines: Vec::new(),
+        };
+        let results = [
+            SampleResult {
+                file: PathBuf::from("a.json"),
+                scale: 16,
+                edge_factor: 16,
+                report: Some(report),
+                error: None,
+            },
+            SampleResult {
+                file: PathBuf::from("b.json"),
+                scale: 16,
+                edge_factor: 16,
+                report: None,
+                error: Some("x|y".into()),
+            },
+        ];
+        let text = render(&results);
+        let row = text.lines().find(|l| l.starts_with("| a.json")).expect("a row for a.json");
+        assert!(row.contains("| levels | 2.00x | 1.25-2.50x | 3.00x (+50%) | 1.50x (-25%) | 2.20x (+10%) |"), "{row}");
+        assert!(text.contains("| b.json | | | | not run: x/y | | | | |"), "{text}");
+        assert!(text.contains("inside the measured range: groggy 0 of 1, static 1 of 1, calibrated 1 of 1"), "{text}");
+    }
 }
