@@ -32,7 +32,10 @@ fn pull_sum(g: &Graph, x: &[f64]) -> Vec<f64> {
 }
 
 fn run(program: &Program, g: &Graph, mode: Mode) -> Vec<Option<std::sync::Arc<Value>>> {
-    Scheduler(mode).run(program, g, &RunOptions { retain: Retain::Sinks, trace: false }).expect("runs").values
+    Scheduler(mode)
+        .run(program, g, &RunOptions { retain: Retain::Sinks, trace: false, cancel: None })
+        .expect("runs")
+        .values
 }
 
 fn benches(c: &mut Criterion) {

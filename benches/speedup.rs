@@ -37,7 +37,7 @@ fn main() {
     let program = pagerank_program();
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
-    let opts = RunOptions { retain: Retain::Sinks, trace: false };
+    let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: None };
     let (one, two, g, program, opts) = (&one, &two, &g, &program, &opts);
     let irtop = move |pool: &rayon::ThreadPool, mode: Mode| {
         pool.install(|| black_box(Scheduler(mode).run(program, g, opts).expect("runs")));

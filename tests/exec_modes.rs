@@ -20,7 +20,7 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 }
 
 fn run(program: &Program, graph: &Graph, mode: Mode, pool: &rayon::ThreadPool) -> Result<Vec<Option<Value>>, String> {
-    let opts = RunOptions { retain: Retain::All, trace: false };
+    let opts = RunOptions { retain: Retain::All, trace: false, cancel: None };
     let out = pool.install(|| Scheduler(mode).run(program, graph, &opts)).map_err(|e| e.to_string())?;
     Ok(out.values.into_iter().map(|v| v.map(|a| (*a).clone())).collect())
 }
@@ -125,11 +125,44 @@ fn a_value_lives_until_its_deepest_reader_not_its_last_in_file_order() {
     let a = analyze(&ir);
     let program = Program::compile(&ir, &a).expect("compiles");
     let graph = rmat(6, 4, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: false };
+    let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: None };
     for mode in Mode::ALL {
         let out = pool(2).install(|| Scheduler(mode).run(&program, &graph, &opts));
         let out = out.unwrap_or_else(|e| panic!("{mode}: {e}"));
         assert!(out.values[ir.vars.get("z").expect("z").index()].is_some(), "{mode}: z computed");
+    }
+}
+
+/// A cancelled run stops before its next op, in every mode, even inside a loop of ten
+/// million iterations (a benchmark on a big graph must not make Esc wait for a whole run).
+#[test]
+fn a_cancelled_run_stops_within_an_op() {
+    let ir = load_bytes(
+        br#"{"nodes": [
+          {"id": "init", "op_type": "init_nodes", "output": "x", "metadata": {"default": 1.0}},
+          {"id": "loop", "op_type": "iter_loop", "iterations": 10000000,
+           "body": [{"type": "core.add", "output": "y", "a": "x", "b": "x"}, {"type": "alias", "source": "y", "target": "x"}],
+           "loop_vars": [["x", "x"]]}]}"#,
+        Path::new("endless.json"),
+    )
+    .expect("loads");
+    let a = analyze(&ir);
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let graph = rmat(4, 2, 1);
+    for mode in Mode::ALL {
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: Some(&cancel) };
+        let started = std::time::Instant::now();
+        let outcome = std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            });
+            pool(2).install(|| Scheduler(mode).run(&program, &graph, &opts))
+        });
+        assert!(matches!(outcome, Err(irtop::exec::ExecError::Cancelled)), "{mode}: {outcome:?}");
+        // Ten million iterations take tens of seconds; a cancelled run ends at once.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{mode}: {:?}", started.elapsed());
     }
 }
 
@@ -186,7 +219,7 @@ fn values_are_freed_after_their_last_use() {
     let (ir, a) = common::analysed("pagerank_loop");
     let program = Program::compile(&ir, &a).expect("compiles");
     let graph = rmat(12, 8, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: false };
+    let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: None };
     let out = pool(1).install(|| Scheduler(Mode::SEQ).run(&program, &graph, &opts)).expect("runs");
     let alive = out.values.iter().filter(|v| v.is_some()).count();
     assert!(alive < ir.vars.len() / 2, "{alive} of {} variables still alive", ir.vars.len());

@@ -26,7 +26,7 @@ fn check_case(name: &str, case: &serde_json::Value, mode: Mode, pool: &rayon::Th
     let a = analyze(&ir);
     let program = Program::compile(&ir, &a).map_err(|e| e.to_string())?;
     let graph = load_edge_list(&run_dir().join("graphs/tiny.edges")).map_err(|e| e.to_string())?;
-    let opts = RunOptions { retain: Retain::All, trace: false };
+    let opts = RunOptions { retain: Retain::All, trace: false, cancel: None };
     let outcome = pool.install(|| Scheduler(mode).run(&program, &graph, &opts)).map_err(|e| e.to_string())?;
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run_dir().join(format!("values/{name}.tiny.values.json")))

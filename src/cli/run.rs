@@ -47,7 +47,8 @@ pub fn run_once(
     let g = graph.build()?;
     limits.check_work(&program, g.node_count(), g.edge_count())?;
     let pool = thread_pool(if request.mode == Mode::SEQ { Some(1) } else { request.threads })?;
-    let outcome = pool.install(|| Scheduler(request.mode).run(&program, &g, &RunOptions { retain, trace: false }))?;
+    let outcome =
+        pool.install(|| Scheduler(request.mode).run(&program, &g, &RunOptions { retain, trace: false, cancel: None }))?;
     let ids: Vec<VarId> = if wanted.is_empty() { (0..ir.vars.len() as u32).map(VarId).collect() } else { wanted };
     let columns: report::results::Columns =
         ids.iter().filter_map(|&v| Some((ir.var(v), outcome.values[v.index()].as_ref()?))).collect();

@@ -26,7 +26,7 @@ pub struct BenchOptions {
 
 /// Runs the benchmark. `executor(mode, threads)` gives the executor of a mode (the real
 /// [`super::Scheduler`] or a mock); `progress` gets the fraction done after each run;
-/// setting `cancel` stops at the next run boundary with [`ExecError::Cancelled`].
+/// setting `cancel` stops the run in flight before its next op with [`ExecError::Cancelled`].
 pub fn run_bench(
     program: &Program,
     graph: &Graph,
@@ -60,7 +60,7 @@ pub fn run_bench(
             if cancel.load(Ordering::Relaxed) {
                 return Err(ExecError::Cancelled);
             }
-            let opts = RunOptions { retain: Retain::Sinks, trace: rep == options.reps };
+            let opts = RunOptions { retain: Retain::Sinks, trace: rep == options.reps, cancel: Some(cancel) };
             let outcome = pool.install(|| exec.run(program, graph, &opts))?;
             if rep > 0 {
                 times[i].push(outcome.elapsed);

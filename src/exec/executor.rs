@@ -4,7 +4,7 @@
 //! They run on the caller's rayon pool (`pool.install(|| executor.run(..))`).
 
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -88,11 +88,14 @@ impl std::fmt::Display for Mode {
 
 /// What a run keeps and records.
 #[derive(Debug, Clone)]
-pub struct RunOptions {
+pub struct RunOptions<'a> {
     /// Which values survive the run.
     pub retain: Retain,
     /// Record a span per op.
     pub trace: bool,
+    /// When set, the run stops before its next op with [`ExecError::Cancelled`], so a
+    /// benchmark on a big graph cancels within one op rather than one run.
+    pub cancel: Option<&'a AtomicBool>,
 }
 
 /// What a run produced.
@@ -134,6 +137,7 @@ impl Executor for Scheduler {
             start: Instant::now(),
             spans: options.trace.then(|| Mutex::new(Vec::new())),
             names: program,
+            cancel: options.cancel,
         };
         run_top(&ctx, program)?;
         let elapsed = ctx.start.elapsed();
@@ -164,6 +168,7 @@ struct Ctx<'a> {
     start: Instant,
     spans: Option<Mutex<Vec<OpSpan>>>,
     names: &'a Program,
+    cancel: Option<&'a AtomicBool>,
 }
 
 impl Ctx<'_> {
@@ -314,6 +319,9 @@ impl<'s> Flow<'s> {
 
 /// Runs one step; `level` is the top-level level it belongs to (for spans).
 fn run_step(ctx: &Ctx, step: &Step, level: u32) -> Result<(), ExecError> {
+    if ctx.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        return Err(ExecError::Cancelled);
+    }
     match &step.kind {
         StepKind::Loop(lp) => run_loop(ctx, step, lp, level),
         StepKind::Kernel(kernel) => {

@@ -144,7 +144,7 @@ pub fn exercise(bytes: &[u8], graph: &Graph, pool: &rayon::ThreadPool) -> Outcom
     let runs: Vec<Result<Vec<Option<Arc<Value>>>, ExecError>> = modes
         .iter()
         .map(|&m| {
-            let options = RunOptions { retain: Retain::All, trace: false };
+            let options = RunOptions { retain: Retain::All, trace: false, cancel: None };
             pool.install(|| Scheduler(m).run(&program, graph, &options)).map(|o| o.values)
         })
         .collect();
