@@ -8,14 +8,29 @@ use std::sync::atomic::AtomicBool;
 use irtop::analysis::analyze;
 use irtop::exec::bench::{BenchOptions, run_bench};
 use irtop::exec::mock::MockExecutor;
+use irtop::exec::report::BenchReport;
 use irtop::exec::synthetic::uniform;
-use irtop::exec::{Mode, Program};
+use irtop::exec::{Graph, Mode, Program};
 use irtop::predict::calibrate::{CALIBRATION_VERSION, Calibration, CostSource};
 use irtop::predict::cost_model::CostModel;
 use irtop::predict::{annotate, static_dag};
 
 fn one_ms(_: &irtop::exec::program::Step) -> f64 {
     0.001
+}
+
+/// A benchmark of `program` on the mock executor (every op 1 ms), predictions included.
+fn mock_bench(program: &Program, graph: &Graph, groggy: f64, options: &BenchOptions) -> BenchReport {
+    run_bench(
+        program,
+        graph,
+        groggy,
+        options,
+        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .expect("mock bench")
 }
 
 fn program(sample: &str) -> (Program, f64) {
@@ -29,16 +44,7 @@ fn program(sample: &str) -> (Program, f64) {
 fn bench_json_has_the_prediction_fields() {
     let (program, groggy) = program("eight_wide.json");
     let options = BenchOptions { threads: 2, reps: 2, modes: Mode::ALL.to_vec() };
-    let report = run_bench(
-        &program,
-        &uniform(1000, 4000, 1),
-        groggy,
-        &options,
-        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
-        &AtomicBool::new(false),
-        &|_| {},
-    )
-    .expect("mock bench");
+    let report = mock_bench(&program, &uniform(1000, 4000, 1), groggy, &options);
     let json = serde_json::to_value(&report).expect("serialises");
     for mode in json["modes"].as_array().expect("modes") {
         for key in ["groggy", "static", "calibrated"] {
@@ -59,16 +65,7 @@ fn calibrated_predictions_reproduce_the_mock() {
     // overheads and contention zeroed, the calibrated simulation must match it.
     let (program, groggy) = program("eight_wide.json");
     let options = BenchOptions { threads: 2, reps: 1, modes: vec![Mode::SEQ, "levels".parse().expect("mode")] };
-    let mut report = run_bench(
-        &program,
-        &uniform(10, 10, 1),
-        groggy,
-        &options,
-        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
-        &AtomicBool::new(false),
-        &|_| {},
-    )
-    .expect("mock bench");
+    let mut report = mock_bench(&program, &uniform(10, 10, 1), groggy, &options);
     let exact = CostModel {
         spawn_ns: 0.0,
         barrier_ns: 0.0,

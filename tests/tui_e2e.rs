@@ -2,81 +2,10 @@
 //! editor would, and watch the screen follow; break the file and see the banner while the
 //! last analysis stays; quit and find the terminal restored. Skipped when tmux is absent.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-/// A private tmux server (its own socket), killed when dropped, even if the test fails.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(test: &str) -> Tmux {
-        Tmux { socket: format!("irtop-e2e-{}-{test}", std::process::id()) }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("cannot run tmux")
-    }
-
-    /// Starts `command` (a shell command line) in a 160x48 window.
-    fn start(&self, command: &str) {
-        let out = self.run(&["new-session", "-d", "-s", "main", "-x", "160", "-y", "48", command]);
-        assert!(out.status.success(), "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout).into_owned()
-    }
-
-    /// Polls the screen until `ok` holds (up to 10 s); returns it, or panics showing it.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            if start.elapsed() > Duration::from_secs(10) {
-                panic!("timed out waiting for {what}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn keys(&self, keys: &str) {
-        self.run(&["send-keys", "-t", "main", keys]);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn tmux_installed() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
-}
-
-/// A fresh temp directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("irtop-e2e-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod tmux_support;
+use tmux_support::{TempDir, Tmux, exited, save_by_rename, tmux_installed};
 
 /// Runs irtop on `file`, then reports its exit code and whether the terminal is back in
 /// canonical (cooked) mode, and waits so the screen can be read.
@@ -86,18 +15,6 @@ fn command_line(file: &Path) -> String {
         env!("CARGO_BIN_EXE_irtop"),
         file.display()
     )
-}
-
-/// True once the command line has printed irtop's exit code and the terminal mode.
-fn exited(screen: &str) -> bool {
-    screen.contains("irtop-exit=") && screen.lines().any(|l| matches!(l.trim(), "icanon" | "-icanon"))
-}
-
-/// Replaces `path` by writing a sibling and renaming it over, as many editors save.
-fn save_by_rename(path: &Path, text: &str) {
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text).expect("write");
-    std::fs::rename(&tmp, path).expect("rename");
 }
 
 #[test]
@@ -112,7 +29,7 @@ fn live_reload_stale_banner_and_quit() {
     std::fs::write(&file, &sample).unwrap();
     let tmux = Tmux::new("reload");
     tmux.start(&command_line(&file));
-    tmux.wait_for("the header to show 3 levels", |s| s.contains("│ 3 levels │") && s.contains("diamond.json"));
+    tmux.wait_for("the header to show 3 levels", 10, |s| s.contains("│ 3 levels │") && s.contains("diamond.json"));
 
     // Add an op after node_5: a fourth level.
     let mut ir: serde_json::Value = serde_json::from_str(&sample).unwrap();
@@ -121,21 +38,21 @@ fn live_reload_stale_banner_and_quit() {
         "inputs": ["add_5", "const_1"], "output": "mul_6", "metadata": {}
     }));
     save_by_rename(&file, &serde_json::to_string_pretty(&ir).unwrap());
-    tmux.wait_for("the header to show 4 levels", |s| s.contains("│ 4 levels │") && s.contains("node_6"));
+    tmux.wait_for("the header to show 4 levels", 10, |s| s.contains("│ 4 levels │") && s.contains("node_6"));
 
     // Break the file (written in place this time): the banner gives line:column, the
     // 4-level analysis stays, marked stale.
     std::fs::write(&file, "{\n \"name\": \"x\",\n \"nodes\": [\n  {\"id\": 1,,}\n").unwrap();
-    let screen = tmux.wait_for("the error banner", |s| s.contains("diamond.json:4:12"));
+    let screen = tmux.wait_for("the error banner", 10, |s| s.contains("diamond.json:4:12"));
     assert!(screen.contains("STALE"), "{screen}");
     assert!(screen.contains("│ 4 levels │"), "{screen}");
 
     // The fix clears it.
     save_by_rename(&file, &serde_json::to_string_pretty(&ir).unwrap());
-    tmux.wait_for("the banner to clear", |s| !s.contains("STALE") && s.contains("│ 4 levels │"));
+    tmux.wait_for("the banner to clear", 10, |s| !s.contains("STALE") && s.contains("│ 4 levels │"));
 
     tmux.keys("q");
-    let screen = tmux.wait_for("irtop to exit", exited);
+    let screen = tmux.wait_for("irtop to exit", 10, exited);
     assert!(screen.contains("irtop-exit=0"), "{screen}");
     assert!(screen.lines().any(|l| l.trim() == "icanon"), "the terminal is still in raw mode:\n{screen}");
     assert!(!screen.contains("Critical path"), "the alternate screen was not left:\n{screen}");
@@ -152,9 +69,9 @@ fn pressing_b_shows_a_measured_speedup() {
     std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pagerank_loop.json"), &file).unwrap();
     let tmux = Tmux::new("bench");
     tmux.start(&format!("'{}' --rmat 10 '{}'; sleep 60", env!("CARGO_BIN_EXE_irtop"), file.display()));
-    tmux.wait_for("the header", |s| s.contains("pagerank.json") && s.contains("│ 5 levels │"));
+    tmux.wait_for("the header", 10, |s| s.contains("pagerank.json") && s.contains("│ 5 levels │"));
     tmux.keys("b");
-    let screen = tmux.wait_for("a measured speedup for every mode", |s| {
+    let screen = tmux.wait_for("a measured speedup for every mode", 10, |s| {
         s.contains("last run on rmat:10:16:seed=1") && s.contains("dataflow+data")
     });
     let seq = screen.lines().find(|l| l.contains("│seq ")).unwrap_or_else(|| panic!("no seq row:\n{screen}"));
@@ -173,7 +90,7 @@ fn a_missing_file_is_a_plain_error_before_the_terminal_changes() {
     let dir = TempDir::new("missing");
     let tmux = Tmux::new("missing");
     tmux.start(&command_line(&dir.0.join("nope.json")));
-    let screen = tmux.wait_for("irtop to exit", exited);
+    let screen = tmux.wait_for("irtop to exit", 10, exited);
     assert!(screen.contains("irtop: error: ") && screen.contains("nope.json: cannot read the file"), "{screen}");
     assert!(screen.contains("irtop-exit=2"), "{screen}");
     assert!(screen.lines().any(|l| l.trim() == "icanon"), "{screen}");

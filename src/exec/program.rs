@@ -69,6 +69,16 @@ pub struct Program {
 }
 
 impl Program {
+    /// Calls `f` on every step in program order, a loop's own step before its body's.
+    pub fn visit_steps(&self, f: &mut impl FnMut(&Step)) {
+        for s in &self.steps {
+            f(s);
+            if let StepKind::Loop(lp) = &s.kind {
+                lp.body.visit_steps(f);
+            }
+        }
+    }
+
     /// The name of variable `v`.
     pub fn var_name(&self, v: VarId) -> &str {
         &self.var_names[v.index()]

@@ -125,19 +125,14 @@ pub fn bench_sample(
 /// Ids of the steps (loop bodies included) whose kernels touch the graph: every class but
 /// scalar ops.
 fn graph_op_ids(program: &Program) -> HashSet<String> {
-    fn walk(p: &Program, out: &mut HashSet<String>) {
-        for s in &p.steps {
-            match &s.kind {
-                StepKind::Kernel(k) if OpClass::of(k) != OpClass::Scalar => {
-                    out.insert(s.id.clone());
-                }
-                StepKind::Kernel(_) => {}
-                StepKind::Loop(lp) => walk(&lp.body, out),
-            }
-        }
-    }
     let mut out = HashSet::new();
-    walk(program, &mut out);
+    program.visit_steps(&mut |s| {
+        if let StepKind::Kernel(k) = &s.kind
+            && OpClass::of(k) != OpClass::Scalar
+        {
+            out.insert(s.id.clone());
+        }
+    });
     out
 }
 

@@ -30,30 +30,25 @@ use simulate::{Dag, Overheads, speedup};
 /// # Complexity
 /// O(steps), loop bodies included, twice (a loop may copy a scalar written later in its body).
 pub fn scalar_vars(program: &Program) -> Vec<bool> {
-    fn walk(p: &Program, scalar: &mut [bool]) {
-        for s in &p.steps {
-            match &s.kind {
-                StepKind::Kernel(k) => {
-                    if let Some(out) = s.output {
-                        scalar[out.index()] = match k {
-                            Kernel::Constant(_) | Kernel::NodeCount | Kernel::EdgeCount | Kernel::Reduce(_) => true,
-                            Kernel::Copy => s.inputs.first().is_some_and(|v| scalar[v.index()]),
-                            _ => false,
-                        };
-                    }
-                }
-                StepKind::Loop(lp) => {
-                    for &(initial, logical) in &lp.init {
-                        scalar[logical.index()] = scalar[initial.index()];
-                    }
-                    walk(&lp.body, scalar);
-                }
+    let mut scalar = vec![false; program.var_count];
+    let mut mark = |s: &crate::exec::program::Step| match &s.kind {
+        StepKind::Kernel(k) => {
+            if let Some(out) = s.output {
+                scalar[out.index()] = match k {
+                    Kernel::Constant(_) | Kernel::NodeCount | Kernel::EdgeCount | Kernel::Reduce(_) => true,
+                    Kernel::Copy => s.inputs.first().is_some_and(|v| scalar[v.index()]),
+                    _ => false,
+                };
             }
         }
-    }
-    let mut scalar = vec![false; program.var_count];
-    walk(program, &mut scalar);
-    walk(program, &mut scalar);
+        StepKind::Loop(lp) => {
+            for &(initial, logical) in &lp.init {
+                scalar[logical.index()] = scalar[initial.index()];
+            }
+        }
+    };
+    program.visit_steps(&mut mark);
+    program.visit_steps(&mut mark);
     scalar
 }
 

@@ -15,7 +15,7 @@ pub struct Tmux {
 impl Tmux {
     /// A server named after the test and this process.
     pub fn new(test: &str) -> Tmux {
-        Tmux { socket: format!("irtop-torture-{}-{test}", std::process::id()) }
+        Tmux { socket: format!("irtop-tmux-{}-{test}", std::process::id()) }
     }
 
     /// Runs a tmux command on this server.
@@ -72,7 +72,7 @@ pub struct TempDir(pub PathBuf);
 impl TempDir {
     /// A new empty directory for `test`.
     pub fn new(test: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("irtop-torture-{}-{test}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("irtop-tmux-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         TempDir(dir)
