@@ -103,7 +103,8 @@ pub enum Command {
         #[arg(required_unless_present = "all")]
         file: Option<PathBuf>,
         /// Benchmark every `*.json` IR in DIR, each on an R-MAT graph big enough that a seq
-        /// run takes 50 ms (scale 16 to 20), and print the prediction accuracy table.
+        /// run takes 50 ms and a typical op 2 ms (scale 16 to 24), and print the prediction
+        /// accuracy table.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "trace"])]
         all: Option<PathBuf>,
         /// The graph (default: R-MAT scale 18, edge factor 16).

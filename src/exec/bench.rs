@@ -11,7 +11,7 @@ use super::executor::{Executor, Mode, RunOptions, RunOutcome};
 use super::graph::Graph;
 use super::program::Program;
 use super::report::{BenchReport, GraphInfo, ModeResult, Predicted};
-use super::stats::Summary;
+use super::stats::{Summary, paired_speedup};
 
 /// What to benchmark.
 #[derive(Debug, Clone)]
@@ -55,15 +55,23 @@ pub fn run_bench(
     // spreads that drift over every mode instead of charging it to whichever ran then.
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(options.reps); modes.len()];
     let mut last: Vec<Option<RunOutcome>> = (0..modes.len()).map(|_| None).collect();
+    let mut seq_spans = Vec::new();
     for rep in 0..=options.reps {
-        for (i, (_, _, pool, exec)) in runners.iter().enumerate() {
+        for (i, (mode, _, pool, exec)) in runners.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
                 return Err(ExecError::Cancelled);
             }
-            let opts = RunOptions { retain: Retain::Sinks, trace: rep == options.reps, cancel: Some(cancel) };
+            // seq is traced on every timed repetition (its op times feed the calibrated
+            // prediction); the other modes on the last, for their timelines.
+            let is_seq = *mode == Mode::SEQ;
+            let trace = rep == options.reps || (is_seq && rep > 0);
+            let opts = RunOptions { retain: Retain::Sinks, trace, cancel: Some(cancel) };
             let outcome = pool.install(|| exec.run(program, graph, &opts))?;
             if rep > 0 {
                 times[i].push(outcome.elapsed);
+                if is_seq && rep < options.reps {
+                    seq_spans.extend_from_slice(&outcome.spans);
+                }
             }
             last[i] = Some(outcome);
             runs_done += 1.0;
@@ -72,14 +80,18 @@ pub fn run_bench(
     }
     let mut results = Vec::new();
     let mut timelines = Vec::new();
-    let mut baseline: Option<(f64, RunOutcome)> = None;
+    let mut baseline: Option<(Vec<f64>, RunOutcome)> = None;
     for (((mode, threads, _, _), times), last) in runners.iter().zip(&times).zip(last) {
         let Some(mut outcome) = last else { continue };
         let summary = Summary::of(times);
+        let times_s: Vec<f64> = times.iter().map(Duration::as_secs_f64).collect();
         let (speedup, max_abs_diff) = match &baseline {
             None => (1.0, 0.0),
-            Some((seq_median, seq)) => (ratio(*seq_median, summary.median_s), max_diff(seq, &outcome)),
+            Some((seq_times, seq)) => (paired_speedup(seq_times, &times_s), max_diff(seq, &outcome)),
         };
+        if baseline.is_none() {
+            seq_spans.extend_from_slice(&outcome.spans);
+        }
         timelines.push((mode.name().to_owned(), std::mem::take(&mut outcome.spans)));
         results.push(ModeResult {
             mode: mode.name().to_owned(),
@@ -87,12 +99,13 @@ pub fn run_bench(
             median_s: summary.median_s,
             min_s: summary.min_s,
             max_s: summary.max_s,
+            times_s: times_s.clone(),
             speedup,
             max_abs_diff,
             predicted: None,
         });
         if baseline.is_none() {
-            baseline = Some((summary.median_s, outcome));
+            baseline = Some((times_s, outcome));
         }
     }
     super::buffers::clear();
@@ -104,6 +117,7 @@ pub fn run_bench(
         curve: Vec::new(),
         costs: String::new(),
         timelines,
+        seq_spans,
     };
     let (model, source) = crate::predict::calibrate::active();
     crate::predict::annotate(&mut report, program, model, &source.label());
@@ -127,10 +141,6 @@ pub fn run_bench_to_end(
         &AtomicBool::new(false),
         &|_| {},
     )
-}
-
-fn ratio(seq: f64, mode: f64) -> f64 {
-    if mode > 0.0 { seq / mode } else { 1.0 }
 }
 
 /// Largest difference between two runs' surviving values (0 when both lack values, as

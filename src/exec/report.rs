@@ -27,7 +27,11 @@ pub struct ModeResult {
     pub min_s: f64,
     /// Slowest run.
     pub max_s: f64,
-    /// seq's median divided by this mode's median.
+    /// Every timed repetition, in seconds, in the order they ran.
+    pub times_s: Vec<f64>,
+    /// The median over repetitions of seq's time divided by this mode's in the same
+    /// repetition (the runs of one repetition are seconds apart, so a machine whose speed
+    /// drifts moves both sides of each ratio together).
     pub speedup: f64,
     /// Largest absolute difference between this mode's results and seq's.
     pub max_abs_diff: f64,
@@ -90,6 +94,10 @@ pub struct BenchReport {
     /// Per-op spans of the last repetition of each mode, by mode name.
     #[serde(skip)]
     pub timelines: Vec<(String, Vec<OpSpan>)>,
+    /// The spans of every timed seq repetition: what the calibrated prediction takes each
+    /// op's time from (a median over repetitions, so one disturbed run does not skew it).
+    #[serde(skip)]
+    pub seq_spans: Vec<OpSpan>,
 }
 
 impl BenchReport {

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use crate::exec::kernel::Kernel;
 use crate::exec::program::{Program, StepKind};
 use crate::exec::report::{BenchReport, ModePredicted, OpSpan};
+use crate::exec::stats::median;
 use crate::exec::{Mode, Schedule};
 use crate::ir::VarId;
 use cost_model::CostModel;
@@ -63,22 +64,21 @@ pub fn static_dag(program: &Program, model: &CostModel, nodes: usize, edges: usi
     })
 }
 
-/// The calibrated cost table: each kernel's single-thread time is its mean measured time in
-/// `spans` (a sequential run's; matched by node id, `node_11/3` for a loop body's step,
-/// averaged over the iterations); the model gives how it behaves in parallel, and the
+/// The calibrated cost table: each kernel's single-thread time is its median measured time
+/// in `spans` (sequential runs'; matched by node id, `node_11/3` for a loop body's step,
+/// over every iteration and run); the model gives how it behaves in parallel, and the
 /// static cost stands in for a step without spans.
 pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, nodes: usize, edges: usize) -> Dag {
-    let mut measured: HashMap<&str, (f64, usize)> = HashMap::new();
+    let mut measured: HashMap<&str, Vec<f64>> = HashMap::new();
     for s in spans {
-        let e = measured.entry(s.node.as_str()).or_default();
-        e.0 += (s.end_s - s.start_s).max(0.0);
-        e.1 += 1;
+        measured.entry(s.node.as_str()).or_default().push((s.end_s - s.start_s).max(0.0));
     }
+    let measured: HashMap<&str, f64> = measured.into_iter().map(|(id, d)| (id, median(d))).collect();
     let scalar = scalar_vars(program);
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
     Dag::from_program(program, &mut |s| match &s.kind {
         StepKind::Kernel(k) => match measured.get(s.id.as_str()) {
-            Some(&(sum, count)) if count > 0 => model.with_seconds(k, sum / count as f64, maps(&s.inputs), nodes),
+            Some(&seconds) => model.with_seconds(k, seconds, maps(&s.inputs), nodes),
             _ => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
         },
         StepKind::Loop(_) => unreachable!("from_program costs kernels only"),
@@ -86,17 +86,16 @@ pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, no
 }
 
 /// Fills `report`'s predictions for `program` with `model` (labelled `source`): each mode's
-/// static and calibrated (from seq's timeline, when it has one) speedup at its thread
+/// static and calibrated (from seq's spans, when it has them) speedup at its thread
 /// count, groggy's estimate beside them, and the speedup curve (calibrated costs when
 /// there are, else static).
 pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, source: &str) {
     let (nodes, edges) = (report.graph.nodes, report.graph.edges);
     let ov = Overheads::of(model);
     let stat = static_dag(program, model, nodes, edges);
-    let calibrated = report
-        .timeline("seq")
-        .filter(|s| !s.is_empty())
-        .map(|spans| calibrated_dag(program, spans, model, nodes, edges));
+    let seq_spans = if report.seq_spans.is_empty() { report.timeline("seq") } else { Some(&report.seq_spans[..]) };
+    let calibrated =
+        seq_spans.filter(|s| !s.is_empty()).map(|spans| calibrated_dag(program, spans, model, nodes, edges));
     let groggy = report.predicted.groggy;
     for m in &mut report.modes {
         let Ok(mode) = m.mode.parse::<Mode>() else { continue };

@@ -8,8 +8,9 @@ use crate::predict::accuracy::{SampleResult, relative_error};
 
 /// Renders the accuracy table as Markdown (it goes into the README as is), then the
 /// largest absolute relative error of each predictor over the measured modes and how many
-/// predictions fall inside the measured range. The range is seq's median time over the
-/// mode's slowest and fastest repetition: how far the machine moved the measurement.
+/// predictions fall within 10% and 25% of the measured speedup and inside the measured
+/// range. The range is the lowest and highest of the repetitions' own speedups (seq's time
+/// over the mode's in the same repetition): how far the machine moved the measurement.
 pub fn render(results: &[SampleResult]) -> String {
     let mut s = String::new();
     s.push_str(
@@ -18,6 +19,7 @@ pub fn render(results: &[SampleResult]) -> String {
     s.push_str("|---|---|---:|---|---:|---:|---:|---:|---:|\n");
     let mut worst = [0.0f64; 3];
     let mut inside = [0usize; 3];
+    let mut errors: [Vec<f64>; 3] = Default::default();
     let mut rows = 0usize;
     let pct = |e: f64| format!("{:+.0}%", e * 100.0);
     for r in results {
@@ -35,7 +37,7 @@ pub fn render(results: &[SampleResult]) -> String {
         let seq_ms = seq_s * 1e3;
         for m in report.modes.iter().filter(|m| m.mode != "seq") {
             let Some(p) = &m.predicted else { continue };
-            let (low, high) = (seq_s / m.max_s.max(1e-12), seq_s / m.min_s.max(1e-12));
+            let (low, high) = range(report.modes.first().map_or(&[][..], |b| &b.times_s), m, seq_s);
             rows += 1;
             for (n, x) in inside.iter_mut().zip([Some(p.groggy), Some(p.static_model), p.calibrated]) {
                 if x.is_some_and(|x| (low..=high).contains(&x)) {
@@ -47,9 +49,10 @@ pub fn render(results: &[SampleResult]) -> String {
                 relative_error(p.static_model, m.speedup),
                 p.calibrated.map_or(f64::NAN, |c| relative_error(c, m.speedup)),
             ];
-            for (w, e) in worst.iter_mut().zip(errs) {
+            for ((w, all), e) in worst.iter_mut().zip(&mut errors).zip(errs) {
                 if e.is_finite() {
                     *w = w.max(e.abs());
+                    all.push(e.abs());
                 }
             }
             let _ = writeln!(
@@ -74,12 +77,41 @@ pub fn render(results: &[SampleResult]) -> String {
         worst[1] * 100.0,
         worst[2] * 100.0
     );
+    let within = |limit: f64| errors.each_ref().map(|e| e.iter().filter(|&&e| e <= limit + 1e-12).count());
+    let (w10, w25) = (within(0.10), within(0.25));
+    let medians = errors.each_ref().map(|e| crate::exec::stats::median(e.clone()) * 100.0);
+    let _ = writeln!(
+        s,
+        "median |error|: groggy {:.0}%, static {:.0}%, calibrated {:.0}%",
+        medians[0], medians[1], medians[2]
+    );
+    let _ = writeln!(
+        s,
+        "within 10%: groggy {} of {rows}, static {} of {rows}, calibrated {} of {rows}",
+        w10[0], w10[1], w10[2]
+    );
+    let _ = writeln!(
+        s,
+        "within 25%: groggy {} of {rows}, static {} of {rows}, calibrated {} of {rows}",
+        w25[0], w25[1], w25[2]
+    );
     let _ = writeln!(
         s,
         "inside the measured range: groggy {} of {rows}, static {} of {rows}, calibrated {} of {rows}",
         inside[0], inside[1], inside[2]
     );
     s
+}
+
+/// The lowest and highest speedup of a single repetition of `mode` over seq's run in the
+/// same repetition; seq's median over the mode's slowest and fastest run when the
+/// repetitions' times are not there.
+fn range(seq_times: &[f64], mode: &crate::exec::report::ModeResult, seq_s: f64) -> (f64, f64) {
+    let ratios: Vec<f64> = seq_times.iter().zip(&mode.times_s).filter(|(_, m)| **m > 0.0).map(|(s, m)| s / m).collect();
+    if ratios.is_empty() {
+        return (seq_s / mode.max_s.max(1e-12), seq_s / mode.min_s.max(1e-12));
+    }
+    (ratios.iter().copied().fold(f64::INFINITY, f64::min), ratios.iter().copied().fold(0.0, f64::max))
 }
 
 #[cfg(test)]
@@ -90,14 +122,16 @@ mod tests {
     use crate::exec::report::{BenchReport, GraphInfo, ModePredicted, ModeResult, Predicted};
     use crate::predict::accuracy::SampleResult;
 
-    fn mode(name: &str, median: f64, min: f64, max: f64, calibrated: Option<f64>) -> ModeResult {
+    fn mode(name: &str, times: &[f64], calibrated: Option<f64>) -> ModeResult {
+        let summary = crate::exec::stats::median(times.to_vec());
         ModeResult {
             mode: name.into(),
             threads: 2,
-            median_s: median,
-            min_s: min,
-            max_s: max,
-            speedup: 1.0 / median,
+            median_s: summary,
+            min_s: times.iter().copied().fold(f64::INFINITY, f64::min),
+            max_s: times.iter().copied().fold(0.0, f64::max),
+            times_s: times.to_vec(),
+            speedup: 1.0 / summary,
             max_abs_diff: 0.0,
             predicted: Some(ModePredicted { groggy: 3.0, static_model: 1.5, calibrated }),
         }
@@ -108,12 +142,14 @@ mod tests {
         let report = BenchReport {
             graph: GraphInfo { nodes: 4, edges: 4, source: "test".into() },
             threads: 2,
-            // seq 1 s; levels 0.5 s median, 0.4-0.8 s: speedup 2.00x, range 1.25-2.50x.
-            modes: vec![mode("seq", 1.0, 1.0, 1.0, Some(1.0)), mode("levels", 0.5, 0.4, 0.8, Some(2.2))],
+            // seq 1 s in every repetition; levels 0.5 s median, 0.4-0.8 s: speedup 2.00x,
+            // range 1.25-2.50x.
+            modes: vec![mode("seq", &[1.0, 1.0, 1.0], Some(1.0)), mode("levels", &[0.8, 0.5, 0.4], Some(2.2))],
             predicted: Predicted { groggy: 3.0 },
             curve: Vec::new(),
             costs: String::new(),
             timelines: Vec::new(),
+            seq_spans: Vec::new(),
         };
         let results = [
             SampleResult {
@@ -136,5 +172,8 @@ mod tests {
         assert!(row.contains("| levels | 2.00x | 1.25-2.50x | 3.00x (+50%) | 1.50x (-25%) | 2.20x (+10%) |"), "{row}");
         assert!(text.contains("| b.json | | | | not run: x/y | | | | |"), "{text}");
         assert!(text.contains("inside the measured range: groggy 0 of 1, static 1 of 1, calibrated 1 of 1"), "{text}");
+        assert!(text.contains("within 10%: groggy 0 of 1, static 0 of 1, calibrated 1 of 1"), "{text}");
+        assert!(text.contains("within 25%: groggy 0 of 1, static 1 of 1, calibrated 1 of 1"), "{text}");
+        assert!(text.contains("median |error|: groggy 50%, static 25%, calibrated 10%"), "{text}");
     }
 }

@@ -92,6 +92,7 @@ pub fn bench_report() -> BenchReport {
         median_s: median_ms / 1e3,
         min_s: median_ms * 0.95 / 1e3,
         max_s: median_ms * 1.1 / 1e3,
+        times_s: vec![median_ms / 1e3],
         speedup,
         max_abs_diff: if mode == "seq" { 0.0 } else { 1.2e-15 },
         predicted: Some(ModePredicted {
@@ -124,5 +125,6 @@ pub fn bench_report() -> BenchReport {
                 span("node_11", "iter_loop", 4, 0, 2.9, 7.5),
             ],
         )],
+        seq_spans: Vec::new(),
     }
 }
