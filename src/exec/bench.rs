@@ -10,7 +10,7 @@ use super::error::ExecError;
 use super::executor::{Executor, Mode, RunOptions, RunOutcome};
 use super::graph::Graph;
 use super::program::Program;
-use super::report::{BenchReport, GraphInfo, ModeResult, Predicted};
+use super::report::{BenchReport, GraphInfo, ModeResult, OpSpan, Predicted};
 use super::stats::{Summary, paired_speedup};
 
 /// What to benchmark.
@@ -54,7 +54,10 @@ pub fn run_bench(
     // one mode then the next: a shared machine's load drifts over seconds, and interleaving
     // spreads that drift over every mode instead of charging it to whichever ran then.
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(options.reps); modes.len()];
-    let mut last: Vec<Option<RunOutcome>> = (0..modes.len()).map(|_| None).collect();
+    let mut spans: Vec<Vec<OpSpan>> = vec![Vec::new(); modes.len()];
+    let mut diffs: Vec<f64> = vec![0.0; modes.len()];
+    // seq's first results, which every later run (seq's own included) is compared with.
+    let mut reference: Option<RunOutcome> = None;
     let mut seq_spans = Vec::new();
     for rep in 0..=options.reps {
         for (i, (mode, _, pool, exec)) in runners.iter().enumerate() {
@@ -66,33 +69,42 @@ pub fn run_bench(
             let is_seq = *mode == Mode::SEQ;
             let trace = rep == options.reps || (is_seq && rep > 0);
             let opts = RunOptions { retain: Retain::Sinks, trace, cancel: Some(cancel) };
-            let outcome = pool.install(|| exec.run(program, graph, &opts))?;
+            let mut outcome = pool.install(|| exec.run(program, graph, &opts))?;
             if rep > 0 {
                 times[i].push(outcome.elapsed);
-                if is_seq && rep < options.reps {
+                if is_seq {
                     seq_spans.extend_from_slice(&outcome.spans);
                 }
             }
-            last[i] = Some(outcome);
+            if rep == options.reps {
+                spans[i] = std::mem::take(&mut outcome.spans);
+            }
+            // Results are compared with seq's at once and handed back to the buffer pool,
+            // so the next run reuses their memory instead of faulting in new pages (on a
+            // virtual machine that can cost more than the run) and at most one run's
+            // results are held besides seq's.
+            match &reference {
+                None => reference = Some(outcome),
+                Some(seq) => {
+                    diffs[i] = diffs[i].max(max_diff(seq, &outcome));
+                    outcome.values.into_iter().for_each(super::env::recycle);
+                }
+            }
             runs_done += 1.0;
             progress(runs_done / runs_total);
         }
     }
+    if let Some(seq) = reference {
+        seq.values.into_iter().for_each(super::env::recycle);
+    }
     let mut results = Vec::new();
     let mut timelines = Vec::new();
-    let mut baseline: Option<(Vec<f64>, RunOutcome)> = None;
-    for (((mode, threads, _, _), times), last) in runners.iter().zip(&times).zip(last) {
-        let Some(mut outcome) = last else { continue };
-        let summary = Summary::of(times);
-        let times_s: Vec<f64> = times.iter().map(Duration::as_secs_f64).collect();
-        let (speedup, max_abs_diff) = match &baseline {
-            None => (1.0, 0.0),
-            Some((seq_times, seq)) => (paired_speedup(seq_times, &times_s), max_diff(seq, &outcome)),
-        };
-        if baseline.is_none() {
-            seq_spans.extend_from_slice(&outcome.spans);
-        }
-        timelines.push((mode.name().to_owned(), std::mem::take(&mut outcome.spans)));
+    let mut seq_times: Option<Vec<f64>> = None;
+    for (i, (mode, threads, _, _)) in runners.iter().enumerate() {
+        let summary = Summary::of(&times[i]);
+        let times_s: Vec<f64> = times[i].iter().map(Duration::as_secs_f64).collect();
+        let speedup = seq_times.as_ref().map_or(1.0, |seq| paired_speedup(seq, &times_s));
+        timelines.push((mode.name().to_owned(), std::mem::take(&mut spans[i])));
         results.push(ModeResult {
             mode: mode.name().to_owned(),
             threads: *threads,
@@ -101,11 +113,11 @@ pub fn run_bench(
             max_s: summary.max_s,
             times_s: times_s.clone(),
             speedup,
-            max_abs_diff,
+            max_abs_diff: diffs[i],
             predicted: None,
         });
-        if baseline.is_none() {
-            baseline = Some((times_s, outcome));
+        if seq_times.is_none() {
+            seq_times = Some(times_s);
         }
     }
     super::buffers::clear();

@@ -5,16 +5,32 @@
 //! worker and freed on another (every parallel mode), the allocator does not hand that
 //! memory back to the first worker soon, so parallel runs keep touching new pages that
 //! sequential runs never see; on memory-bound ops that made the parallel modes slower
-//! than seq. Buffers are process-wide and bounded ([`MAX_POOLED_BYTES`]); a benchmark
-//! empties the pool when it ends ([`clear`]).
+//! than seq. Fresh memory also costs a page fault per page on first touch, which on a
+//! virtual machine can take longer than the op itself and varies from run to run; with
+//! every map recycled, a benchmark's repetitions after the warm-up touch no new memory.
+//! Buffers are process-wide and bounded ([`max_pooled_bytes`]); a benchmark empties the
+//! pool when it ends ([`clear`]).
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Maps shorter than this are not worth recycling (they come from the allocator's caches).
 pub const MIN_POOLED_LEN: usize = 1 << 14;
 
-/// Most bytes kept for reuse at once; buffers given beyond it are freed.
-pub const MAX_POOLED_BYTES: usize = 1 << 30;
+/// Most bytes kept for reuse when the memory available is unknown.
+pub const FALLBACK_MAX_POOLED_BYTES: usize = 1 << 30;
+
+/// Most bytes kept for reuse at once (a quarter of the memory available when first asked,
+/// at least [`FALLBACK_MAX_POOLED_BYTES`]); buffers given beyond it are freed. Enough to
+/// hold every map of a run on a graph that fits comfortably, so that a benchmark's
+/// repetitions do not page in new memory.
+pub fn max_pooled_bytes() -> usize {
+    static MAX: OnceLock<usize> = OnceLock::new();
+    *MAX.get_or_init(|| {
+        crate::limits::available_memory()
+            .map_or(FALLBACK_MAX_POOLED_BYTES, |a| usize::try_from(a / 4).unwrap_or(usize::MAX))
+            .max(FALLBACK_MAX_POOLED_BYTES)
+    })
+}
 
 static POOL: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
 
@@ -41,7 +57,7 @@ pub fn give(buffer: Vec<f64>) {
     }
     let mut p = pool();
     let held: usize = p.iter().map(|b| 8 * b.len()).sum();
-    if held + 8 * buffer.len() <= MAX_POOLED_BYTES {
+    if held + 8 * buffer.len() <= max_pooled_bytes() {
         p.push(buffer);
     }
 }

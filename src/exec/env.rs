@@ -19,7 +19,7 @@ pub enum Retain {
 }
 
 /// Hands a dropped map's buffer to [`super::buffers`] when nothing else shares it.
-fn recycle(old: Option<Arc<Value>>) {
+pub fn recycle(old: Option<Arc<Value>>) {
     if let Some(Ok(Value::Map(m))) = old.map(Arc::try_unwrap) {
         super::buffers::give(m.values);
     }
