@@ -236,7 +236,7 @@ fn one_ms(_: &irtop::exec::program::Step) -> f64 {
 fn bench_statistics_on_the_mock_executor() {
     let (ir, a) = common::analysed("seed_full_plan");
     let program = Program::compile(&ir, &a).expect("compiles");
-    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec() };
+    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec(), probe: false };
     let report = run_bench(
         &program,
         &uniform(10, 10, 1),
@@ -269,7 +269,7 @@ fn bench_statistics_on_the_mock_executor() {
 fn cancelling_stops_the_bench() {
     let (ir, a) = common::analysed("seed_diamond");
     let program = Program::compile(&ir, &a).expect("compiles");
-    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec() };
+    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec(), probe: false };
     let err = run_bench(
         &program,
         &uniform(10, 10, 1),

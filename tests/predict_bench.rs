@@ -43,7 +43,7 @@ fn program(sample: &str) -> (Program, f64) {
 #[test]
 fn bench_json_has_the_prediction_fields() {
     let (program, groggy) = program("eight_wide.json");
-    let options = BenchOptions { threads: 2, reps: 2, modes: Mode::ALL.to_vec() };
+    let options = BenchOptions { threads: 2, reps: 2, modes: Mode::ALL.to_vec(), probe: false };
     let report = mock_bench(&program, &uniform(1000, 4000, 1), groggy, &options);
     let json = serde_json::to_value(&report).expect("serialises");
     for mode in json["modes"].as_array().expect("modes") {
@@ -64,7 +64,8 @@ fn calibrated_predictions_reproduce_the_mock() {
     // The mock runs every op in 1 ms with the same schedules and no overheads; with
     // overheads and contention zeroed, the calibrated simulation must match it.
     let (program, groggy) = program("eight_wide.json");
-    let options = BenchOptions { threads: 2, reps: 1, modes: vec![Mode::SEQ, "levels".parse().expect("mode")] };
+    let options =
+        BenchOptions { threads: 2, reps: 1, modes: vec![Mode::SEQ, "levels".parse().expect("mode")], probe: false };
     let mut report = mock_bench(&program, &uniform(10, 10, 1), groggy, &options);
     let exact = CostModel {
         spawn_ns: 0.0,

@@ -14,7 +14,7 @@ fn m(name: &str) -> Mode {
 }
 
 fn task(seconds: f64, deps: &[usize]) -> Task {
-    Task { deps: deps.to_vec(), cost: TaskCost::Kernel(KernelCost::fixed(seconds)) }
+    Task { reads: Vec::new(), deps: deps.to_vec(), cost: TaskCost::Kernel(KernelCost::fixed(seconds)) }
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -55,26 +55,55 @@ fn dataflow_does_not_wait_for_barriers() {
 
 #[test]
 fn data_parallel_kernels_follow_amdahl() {
-    let k = KernelCost { seconds: 1.0, serial: 0.2, splittable: true, chunks: 100, contention: 0.0 };
-    let dag = Dag::new(vec![Task { deps: vec![], cost: TaskCost::Kernel(k) }]);
+    let k =
+        KernelCost { seconds: 1.0, serial: 0.2, splittable: true, chunks: 100, contention: 0.0, split_contention: 0.0 };
+    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) }]);
     assert!(close(makespan(&dag, m("data"), 4, &NONE), 0.2 + 0.8 / 4.0));
     // No more threads help than there are chunks.
     let two_chunks = KernelCost { chunks: 2, ..k };
-    let dag = Dag::new(vec![Task { deps: vec![], cost: TaskCost::Kernel(two_chunks) }]);
+    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(two_chunks) }]);
     assert!(close(makespan(&dag, m("data"), 8, &NONE), 0.2 + 0.8 / 2.0));
     // A sequential kernel stays on one thread.
     let sweep = KernelCost { splittable: false, ..k };
-    let dag = Dag::new(vec![Task { deps: vec![], cost: TaskCost::Kernel(sweep) }]);
+    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(sweep) }]);
     assert!(close(makespan(&dag, m("data"), 8, &NONE), 1.0));
 }
 
 #[test]
 fn contention_slows_concurrent_tasks() {
     let k = KernelCost { contention: 1.0, ..KernelCost::fixed(1.0) };
-    let t = || Task { deps: vec![], cost: TaskCost::Kernel(k) };
+    let t = || Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) };
     let dag = Dag::new(vec![t(), t()]);
     // Both run at half speed: no gain.
     assert!(close(makespan(&dag, m("levels"), 2, &NONE), 2.0));
+}
+
+#[test]
+fn concurrent_tasks_reading_the_same_map_slow_each_other_down_less() {
+    // Two 1 s tasks with contention 1 (no gain from a second thread on separate data).
+    // Reading the same map, they have 3 distinct streams of 4 (one read, two writes):
+    // each runs at 1 / (1 + 3/4) and both finish at 1.75 s instead of 2.
+    let k = KernelCost { contention: 1.0, ..KernelCost::fixed(1.0) };
+    let reading = |v: usize| Task { reads: vec![v], deps: vec![], cost: TaskCost::Kernel(k) };
+    let shared = Dag::new(vec![reading(7), reading(7)]);
+    assert!(close(makespan(&shared, m("levels"), 2, &NONE), 1.75));
+    let separate = Dag::new(vec![reading(7), reading(8)]);
+    assert!(close(makespan(&separate, m("levels"), 2, &NONE), 2.0));
+}
+
+#[test]
+fn a_split_kernel_uses_its_split_contention() {
+    // Copies at once would get nothing from a second thread (contention 1); split, each
+    // half runs at 1 / 1.2 of full speed: 0.5 x 1.2 = 0.6 s.
+    let k =
+        KernelCost { seconds: 1.0, serial: 0.0, splittable: true, chunks: 100, contention: 1.0, split_contention: 0.2 };
+    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) }]);
+    assert!(close(makespan(&dag, m("data"), 2, &NONE), 0.6));
+    let two = Dag::new(vec![
+        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
+        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
+    ]);
+    assert!(close(makespan(&two, m("levels"), 2, &NONE), 2.0));
 }
 
 #[test]
@@ -82,7 +111,7 @@ fn loops_run_their_body_in_the_same_mode() {
     let body = Dag::new(vec![task(1.0, &[]), task(1.0, &[])]);
     let dag = Dag::new(vec![
         task(1.0, &[]),
-        Task { deps: vec![0], cost: TaskCost::Loop { iterations: 3, body: Box::new(body) } },
+        Task { reads: Vec::new(), deps: vec![0], cost: TaskCost::Loop { iterations: 3, body: Box::new(body) } },
     ]);
     assert!(close(makespan(&dag, Mode::SEQ, 2, &NONE), 7.0));
     assert!(close(makespan(&dag, m("levels"), 2, &NONE), 4.0));
@@ -113,18 +142,27 @@ fn arb_dag() -> impl Strategy<Value = Dag> {
                 let mut deps: Vec<usize> = if i == 0 { vec![] } else { deps.iter().map(|d| d.index(i)).collect() };
                 deps.sort_unstable();
                 deps.dedup();
-                let k = KernelCost { seconds, serial: 0.1, splittable: true, chunks: 64, contention };
+                let k = KernelCost {
+                    seconds,
+                    serial: 0.1,
+                    splittable: true,
+                    chunks: 64,
+                    contention,
+                    split_contention: contention,
+                };
                 let cost = if kind == 0 {
                     let body = Dag::new(vec![
-                        Task { deps: vec![], cost: TaskCost::Kernel(k) },
-                        Task { deps: vec![], cost: TaskCost::Kernel(k) },
-                        Task { deps: vec![0], cost: TaskCost::Kernel(k) },
+                        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
+                        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
+                        Task { reads: Vec::new(), deps: vec![0], cost: TaskCost::Kernel(k) },
                     ]);
                     TaskCost::Loop { iterations: 3, body: Box::new(body) }
                 } else {
                     TaskCost::Kernel(k)
                 };
-                Task { deps, cost }
+                // Each task reads its dependencies' outputs: tasks with a common dependency
+                // share a stream.
+                Task { reads: deps.clone(), deps, cost }
             })
             .collect();
         Dag::new(tasks)
@@ -148,8 +186,8 @@ proptest! {
     fn greedy_schedules_meet_brents_upper_bound(dag in arb_dag(), p in 1usize..17) {
         // Without contention or overheads, list scheduling is within W/P + S.
         let no_contention = Dag::new(dag.tasks.iter().map(|t| match &t.cost {
-            TaskCost::Kernel(k) => Task { deps: t.deps.clone(), cost: TaskCost::Kernel(KernelCost { contention: 0.0, ..*k }) },
-            TaskCost::Loop { .. } => Task { deps: t.deps.clone(), cost: TaskCost::Kernel(KernelCost::fixed(t_work(t))) },
+            TaskCost::Kernel(k) => Task { reads: Vec::new(), deps: t.deps.clone(), cost: TaskCost::Kernel(KernelCost { contention: 0.0, ..*k }) },
+            TaskCost::Loop { .. } => Task { reads: Vec::new(), deps: t.deps.clone(), cost: TaskCost::Kernel(KernelCost::fixed(t_work(t))) },
         }).collect());
         let (_, upper) = brent_bounds(&no_contention, p);
         prop_assert!(makespan(&no_contention, m("dataflow"), p, &NONE) <= upper * (1.0 + 1e-9));
@@ -167,8 +205,8 @@ proptest! {
 
     #[test]
     fn data_parallel_time_falls_with_p_below_full_contention(seconds in 1e-3..1.0f64, serial in 0.0..1.0f64, c in 0.0..0.99f64) {
-        let k = KernelCost { seconds, serial, splittable: true, chunks: 1 << 20, contention: c };
-        let dag = Dag::new(vec![Task { deps: vec![], cost: TaskCost::Kernel(k) }]);
+        let k = KernelCost { seconds, serial, splittable: true, chunks: 1 << 20, contention: 0.0, split_contention: c };
+        let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) }]);
         let times: Vec<f64> = (1..=64).map(|p| makespan(&dag, m("data"), p, &NONE)).collect();
         for w in times.windows(2) {
             prop_assert!(w[1] <= w[0] * (1.0 + 1e-12));
@@ -177,5 +215,5 @@ proptest! {
 }
 
 fn t_work(t: &Task) -> f64 {
-    Dag::new(vec![Task { deps: vec![], cost: t.cost.clone() }]).work()
+    Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: t.cost.clone() }]).work()
 }

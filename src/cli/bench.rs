@@ -40,7 +40,7 @@ pub fn bench(
     limits.check_work(&program, g.node_count(), g.edge_count())?;
     let threads = request.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let modes = if request.modes.is_empty() { Mode::ALL.to_vec() } else { request.modes };
-    let options = BenchOptions { threads, reps: request.reps.max(1), modes };
+    let options = BenchOptions { threads, reps: request.reps.max(1), modes, probe: true };
     let report = run_bench_to_end(&program, &g, analysis.estimated_speedup, &options)?;
     if let Some(path) = request.trace {
         std::fs::write(path, serde_json::to_vec(&report::trace::to_trace(&report)).map_err(std::io::Error::from)?)?;

@@ -22,6 +22,9 @@ pub struct BenchOptions {
     pub reps: usize,
     /// Modes to run; seq is always run first as the baseline.
     pub modes: Vec<Mode>,
+    /// Measure the machine's contention between repetitions
+    /// ([`crate::predict::probe`]) for the calibrated prediction.
+    pub probe: bool,
 }
 
 /// Runs the benchmark. `executor(mode, threads)` gives the executor of a mode (the real
@@ -59,6 +62,10 @@ pub fn run_bench(
     // seq's first results, which every later run (seq's own included) is compared with.
     let mut reference: Option<RunOutcome> = None;
     let mut seq_spans = Vec::new();
+    let parallel_pool = runners.iter().find(|r| r.1 > 1).map(|r| &r.2);
+    let mut probe = parallel_pool
+        .filter(|_| options.probe)
+        .and_then(|pool| crate::predict::probe::Probe::new(program, graph, pool.current_num_threads()));
     for rep in 0..=options.reps {
         for (i, (mode, _, pool, exec)) in runners.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
@@ -92,6 +99,11 @@ pub fn run_bench(
             }
             runs_done += 1.0;
             progress(runs_done / runs_total);
+        }
+        if let (Some(probe), Some(pool)) = (&mut probe, parallel_pool)
+            && rep > 0
+        {
+            probe.sample(pool);
         }
     }
     if let Some(seq) = reference {
@@ -130,6 +142,7 @@ pub fn run_bench(
         costs: String::new(),
         timelines,
         seq_spans,
+        probe: probe.and_then(|p| p.fit()),
     };
     let (model, source) = crate::predict::calibrate::active();
     crate::predict::annotate(&mut report, program, model, &source.label());

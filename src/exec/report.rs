@@ -91,6 +91,10 @@ pub struct BenchReport {
     pub curve: Vec<crate::predict::curve::CurvePoint>,
     /// Where the cost model's constants come from: `calibrated 11:02` or `default costs`.
     pub costs: String,
+    /// Contention and serial parts measured between the repetitions, which the calibrated
+    /// prediction uses (absent on one thread or when not probed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<crate::predict::probe::ProbeFit>,
     /// Per-op spans of the last repetition of each mode, by mode name.
     #[serde(skip)]
     pub timelines: Vec<(String, Vec<OpSpan>)>,

@@ -107,7 +107,7 @@ pub fn bench_sample(
             }
             scale = (scale + steps).min(MAX_SCALE);
         };
-        let options = BenchOptions { threads, reps, modes: Mode::ALL.to_vec() };
+        let options = BenchOptions { threads, reps, modes: Mode::ALL.to_vec(), probe: true };
         let report = run_bench_to_end(&program, &g, analysis.estimated_speedup, &options).map_err(|e| e.to_string())?;
         Ok((scale, report))
     };

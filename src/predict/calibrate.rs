@@ -10,13 +10,14 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::cost_model::CostModel;
+use super::probe::ParallelFit;
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel, Par};
 use crate::exec::synthetic::rmat;
 use crate::exec::value::Value;
 
 /// Version of the cache file's format and of the benchmarks behind it.
-pub const CALIBRATION_VERSION: u32 = 4;
+pub const CALIBRATION_VERSION: u32 = 5;
 
 /// Scale of the calibration graph (R-MAT, edge factor 16): maps of 2 MB, larger than a
 /// typical L2 cache, like the graphs benchmarks run on.
@@ -174,13 +175,13 @@ fn paired_ratio(reps: usize, mut base: impl FnMut(), mut variant: impl FnMut()) 
     r[r.len() / 2]
 }
 
-/// Stores a fitted (rate, contention, serial part) in the model's fields; a NaN (not
-/// measured with one thread) keeps the field's default.
-fn set_fit(fields: [&mut f64; 3], fit: [f64; 3]) {
-    for (field, value) in fields.into_iter().zip(fit) {
-        if !value.is_nan() {
-            *field = value;
-        }
+/// Stores a fitted rate and, when measured (more than one thread), the parallel fit in the
+/// model's fields: rate, contention, split contention, serial part.
+fn set_fit(fields: [&mut f64; 4], rate: f64, fit: Option<ParallelFit>) {
+    let [r, c, sc, s] = fields;
+    *r = rate;
+    if let Some(f) = fit {
+        (*c, *sc, *s) = (f.contention, f.split_contention, f.serial);
     }
 }
 
@@ -188,7 +189,8 @@ fn set_fit(fields: [&mut f64; 3], fit: [f64; 3]) {
 ///
 /// Sequential kernel times give the per-element rates; `threads` copies of a kernel at
 /// once, each on its own data, give the contention; the kernel split over `threads`
-/// threads gives its serial part (Amdahl); empty rayon tasks give the spawn and barrier
+/// threads gives its serial part (Amdahl) or, when it scales better than the copies, its
+/// own split contention ([`ParallelFit::from_ratios`]); empty rayon tasks give the spawn and barrier
 /// overheads. Streams are measured twice, on maps that fit in the last-level cache
 /// ([`cached_stream_scale`]) and on maps that do not (2^[`STREAM_SCALE`]): on this
 /// kind of machine one core can take most of the memory bandwidth, so the two scale very
@@ -245,12 +247,11 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), &[&xs[0]], &g)? * 1e9 / n;
     model.mode_ns = seq(&Kernel::MapNodes(Agg::Mode, false), &[&labels], &g)? * 1e9 / m;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
-    let p = threads as f64;
     // (seq time, contention, serial part) of `k` on `inputs[t]` for thread t.
-    let parallel = |k: &Kernel, inputs: &[Vec<&Value>], g: &Graph| -> Result<(f64, f64, f64), String> {
+    let parallel = |k: &Kernel, inputs: &[Vec<&Value>], g: &Graph| -> Result<(f64, Option<ParallelFit>), String> {
         let t_seq = seq(k, &inputs[0], g)?;
         if threads == 1 {
-            return Ok((t_seq, f64::NAN, f64::NAN));
+            return Ok((t_seq, None));
         }
         // Each sample repeats the kernel for about 5 ms, so that waking a worker (tens of
         // microseconds) does not dominate a small kernel's sample.
@@ -281,24 +282,27 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
             })
         };
         let par_reps = 15;
-        let contention = ((paired_ratio(par_reps, one, together) - 1.0) / (p - 1.0)).clamp(0.0, 2.0);
-        let g = (1.0 + contention * (p - 1.0)) / p;
-        let r = paired_ratio(par_reps, one, split);
-        let serial = if g >= 1.0 { 0.0 } else { ((r - g) / (1.0 - g)).clamp(0.0, 1.0) };
-        Ok((t_seq, contention, serial))
+        let together = paired_ratio(par_reps, one, together);
+        let split = paired_ratio(par_reps, one, split);
+        Ok((t_seq, Some(ParallelFit::from_ratios(together, split, threads))))
     };
     for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {
         let len = 1usize << scale;
         let data: Vec<(Value, Value)> = (0..threads).map(|t| (map(len, t), map(len, t + 7))).collect();
         let inputs: Vec<Vec<&Value>> = data.iter().map(|(a, b)| vec![a, b]).collect();
-        let (t, c, s) = parallel(&mul, &inputs, &g)?;
+        let (t, fit) = parallel(&mul, &inputs, &g)?;
         let m = &mut model;
         let fields = if cached {
-            [&mut m.stream_cached_ns, &mut m.contention_stream_cached, &mut m.serial_stream_cached]
+            [
+                &mut m.stream_cached_ns,
+                &mut m.contention_stream_cached,
+                &mut m.split_contention_stream_cached,
+                &mut m.serial_stream_cached,
+            ]
         } else {
-            [&mut m.stream_ns, &mut m.contention_stream, &mut m.serial_stream]
+            [&mut m.stream_ns, &mut m.contention_stream, &mut m.split_contention_stream, &mut m.serial_stream]
         };
-        set_fit(fields, [t * 1e9 / (3.0 * len as f64), c, s]);
+        set_fit(fields, t * 1e9 / (3.0 * len as f64), fit);
         crate::exec::buffers::clear();
     }
     // Gathers: values that fit in the cache (the calibration graph) and values that do not
@@ -307,17 +311,22 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let big_xs: Vec<Value> = (0..threads).map(|t| map(big.node_count(), t)).collect();
     for (graph, xs, cached) in [(&g, &xs, true), (&big, &big_xs, false)] {
         let inputs: Vec<Vec<&Value>> = xs.iter().map(|x| vec![x]).collect();
-        let (t_gather, c, s) = parallel(&gather, &inputs, graph)?;
+        let (t_gather, fit) = parallel(&gather, &inputs, graph)?;
         let (gn, gm) = (graph.node_count() as f64, graph.edge_count() as f64);
         let stream = if model.cached(1, graph.node_count()) { model.stream_cached_ns } else { model.stream_ns };
         let ns = ((t_gather * 1e9 - 2.0 * gn * stream) / gm).max(0.01);
         let m = &mut model;
         let fields = if cached {
-            [&mut m.gather_cached_ns, &mut m.contention_gather_cached, &mut m.serial_gather_cached]
+            [
+                &mut m.gather_cached_ns,
+                &mut m.contention_gather_cached,
+                &mut m.split_contention_gather_cached,
+                &mut m.serial_gather_cached,
+            ]
         } else {
-            [&mut m.gather_ns, &mut m.contention_gather, &mut m.serial_gather]
+            [&mut m.gather_ns, &mut m.contention_gather, &mut m.split_contention_gather, &mut m.serial_gather]
         };
-        set_fit(fields, [ns, c, s]);
+        set_fit(fields, ns, fit);
     }
     drop((big, big_xs));
     crate::exec::buffers::clear();

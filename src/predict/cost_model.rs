@@ -105,6 +105,16 @@ pub struct CostModel {
     pub contention_gather: f64,
     /// The same for gathers whose values fit in the cache.
     pub contention_gather_cached: f64,
+    /// Streaming ops out of cache split over k threads: each thread's slowdown, which can
+    /// be smaller than [`CostModel::contention_stream`] (one op's halves share pages and
+    /// prefetch streams that two independent ops do not).
+    pub split_contention_stream: f64,
+    /// The same for streams that fit in the cache.
+    pub split_contention_stream_cached: f64,
+    /// Gathers and modes split over k threads: the same.
+    pub split_contention_gather: f64,
+    /// The same for gathers whose values fit in the cache.
+    pub split_contention_gather_cached: f64,
     /// Streaming ops out of cache: the fraction of a data-parallel kernel that stays on one
     /// thread (or, equivalently, that a second thread cannot speed up).
     pub serial_stream: f64,
@@ -131,6 +141,7 @@ impl Default for CostModel {
     ///   wake-up of a parked worker dominates.
     /// - contention 0.35 / 0.2: two streaming threads get ~1.5x one thread's bandwidth
     ///   (0.1 in cache), traversals are more latency-bound and scale better.
+    /// - split contention as the contention: no separate measurement.
     /// - serial 0.05 / 0.02: splitting and joining the pieces.
     fn default() -> CostModel {
         CostModel {
@@ -150,6 +161,10 @@ impl Default for CostModel {
             contention_stream_cached: 0.1,
             contention_gather: 0.2,
             contention_gather_cached: 0.2,
+            split_contention_stream: 0.35,
+            split_contention_stream_cached: 0.1,
+            split_contention_gather: 0.2,
+            split_contention_gather_cached: 0.2,
             serial_stream: 0.05,
             serial_stream_cached: 0.05,
             serial_gather: 0.02,
@@ -173,13 +188,15 @@ pub struct KernelCost {
     pub chunks: usize,
     /// Slowdown per extra concurrently running thread (`1 + c (k - 1)`).
     pub contention: f64,
+    /// The same when the kernel itself is split over the threads.
+    pub split_contention: f64,
 }
 
 impl KernelCost {
     /// A kernel of `seconds` that neither splits nor slows others down: for hand-built
     /// cost tables.
     pub fn fixed(seconds: f64) -> KernelCost {
-        KernelCost { seconds, serial: 1.0, splittable: false, chunks: 1, contention: 0.0 }
+        KernelCost { seconds, serial: 1.0, splittable: false, chunks: 1, contention: 0.0, split_contention: 0.0 }
     }
 }
 
@@ -222,16 +239,20 @@ impl CostModel {
     /// single-thread time (a measured one, for calibrated predictions).
     pub fn with_seconds(&self, kernel: &Kernel, seconds: f64, map_inputs: usize, nodes: usize) -> KernelCost {
         let class = OpClass::of(kernel);
-        let (contention, serial) = match class {
-            OpClass::Scalar => (0.0, 1.0),
+        let (contention, split_contention, serial) = match class {
+            OpClass::Scalar => (0.0, 0.0, 1.0),
             OpClass::Elementwise | OpClass::Attr | OpClass::Reduce if self.cached(map_inputs, nodes) => {
-                (self.contention_stream_cached, self.serial_stream_cached)
+                (self.contention_stream_cached, self.split_contention_stream_cached, self.serial_stream_cached)
             }
-            OpClass::Elementwise | OpClass::Attr | OpClass::Reduce => (self.contention_stream, self.serial_stream),
+            OpClass::Elementwise | OpClass::Attr | OpClass::Reduce => {
+                (self.contention_stream, self.split_contention_stream, self.serial_stream)
+            }
             OpClass::Gather | OpClass::Mode if self.cached(map_inputs, nodes) => {
-                (self.contention_gather_cached, self.serial_gather_cached)
+                (self.contention_gather_cached, self.split_contention_gather_cached, self.serial_gather_cached)
             }
-            OpClass::Gather | OpClass::Mode => (self.contention_gather, self.serial_gather),
+            OpClass::Gather | OpClass::Mode => {
+                (self.contention_gather, self.split_contention_gather, self.serial_gather)
+            }
         };
         let splittable = class != OpClass::Scalar && !kernel.is_sequential();
         KernelCost {
@@ -240,6 +261,7 @@ impl CostModel {
             splittable,
             chunks: nodes.div_ceil(CHUNK).max(1),
             contention,
+            split_contention,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod calibrate;
 pub mod commands;
 pub mod cost_model;
 pub mod curve;
+pub mod probe;
 pub mod simulate;
 
 use std::collections::HashMap;
@@ -94,8 +95,11 @@ pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, 
     let ov = Overheads::of(model);
     let stat = static_dag(program, model, nodes, edges);
     let seq_spans = if report.seq_spans.is_empty() { report.timeline("seq") } else { Some(&report.seq_spans[..]) };
+    // The calibrated prediction takes the parallel behaviour measured during the benchmark
+    // when there is one, the model's otherwise.
+    let measured_model = report.probe.map_or(*model, |p| p.apply(model));
     let calibrated =
-        seq_spans.filter(|s| !s.is_empty()).map(|spans| calibrated_dag(program, spans, model, nodes, edges));
+        seq_spans.filter(|s| !s.is_empty()).map(|spans| calibrated_dag(program, spans, &measured_model, nodes, edges));
     let groggy = report.predicted.groggy;
     for m in &mut report.modes {
         let Ok(mode) = m.mode.parse::<Mode>() else { continue };

@@ -15,7 +15,10 @@
 //!   chain of data-parallel ops.
 //!
 //! Ops running at the same time slow each other down (shared memory bandwidth): with k
-//! ops running, an op with contention `c` runs at rate `1 / (1 + c (k - 1))`. A loop runs
+//! ops running, an op with contention `c` runs at rate `1 / (1 + c (k - 1) d)`, where d is
+//! the share of their memory streams that are distinct (two ops reading the same map
+//! stream it once: d = 3/4 for two ops with one shared input and one output each); a
+//! kernel split over k threads uses its own (split) contention the same way. A loop runs
 //! its body `iterations` times in the same mode and occupies the whole pool while it runs.
 
 use std::collections::BTreeSet;
@@ -39,6 +42,9 @@ pub struct Dag {
 pub struct Task {
     /// Indices of the tasks it waits for (earlier in program order).
     pub deps: Vec<usize>,
+    /// The node maps it reads (variable indices): tasks running at once that read the same
+    /// map share its memory traffic, and slow each other down less.
+    pub reads: Vec<usize>,
     /// What it costs.
     pub cost: TaskCost,
 }
@@ -102,16 +108,29 @@ impl Dag {
     /// # Complexity
     /// O(steps + dependencies), loop bodies included, plus the calls of `cost`.
     pub fn from_program(program: &Program, cost: &mut dyn FnMut(&Step) -> KernelCost) -> Dag {
+        let scalar = super::scalar_vars(program);
+        Dag::from_steps(program, &scalar, cost)
+    }
+
+    /// [`Dag::from_program`] for a program or loop body, with the scalar variables known.
+    fn from_steps(program: &Program, scalar: &[bool], cost: &mut dyn FnMut(&Step) -> KernelCost) -> Dag {
         let tasks = program
             .steps
             .iter()
             .map(|s| Task {
                 deps: s.deps.clone(),
+                reads: s
+                    .inputs
+                    .iter()
+                    .map(|v| v.index())
+                    .filter(|&v| !scalar.get(v).copied().unwrap_or(false))
+                    .collect(),
                 cost: match &s.kind {
                     StepKind::Kernel(_) => TaskCost::Kernel(cost(s)),
-                    StepKind::Loop(lp) => {
-                        TaskCost::Loop { iterations: lp.iterations, body: Box::new(Dag::from_program(&lp.body, cost)) }
-                    }
+                    StepKind::Loop(lp) => TaskCost::Loop {
+                        iterations: lp.iterations,
+                        body: Box::new(Dag::from_steps(&lp.body, scalar, cost)),
+                    },
                 },
             })
             .collect();
@@ -159,7 +178,7 @@ pub fn data_parallel_time(k: &KernelCost, threads: usize, ov: &Overheads) -> f64
         return k.seconds;
     }
     let w = ways as f64;
-    let parallel = k.seconds * (1.0 - k.serial) * (1.0 + k.contention * (w - 1.0)) / w;
+    let parallel = k.seconds * (1.0 - k.serial) * (1.0 + k.split_contention * (w - 1.0)) / w;
     k.seconds * k.serial + parallel + k.chunks as f64 * ov.chunk_s / w + ov.spawn_s * (w - 1.0)
 }
 
@@ -235,18 +254,35 @@ struct Job {
     /// Occupies every worker (a loop running its own parallel body).
     gang: bool,
     deps: Vec<usize>,
+    reads: Vec<usize>,
 }
 
 fn job(t: &Task, mode: Mode, p: usize, ov: &Overheads, deps: Vec<usize>) -> Job {
     match &t.cost {
-        TaskCost::Kernel(k) => Job { dur: k.seconds + ov.spawn_s, contention: k.contention, gang: false, deps },
-        TaskCost::Loop { .. } => Job { dur: task_time(t, mode, p, ov) + ov.spawn_s, contention: 0.0, gang: true, deps },
+        TaskCost::Kernel(k) => {
+            Job { dur: k.seconds + ov.spawn_s, contention: k.contention, gang: false, deps, reads: t.reads.clone() }
+        }
+        TaskCost::Loop { .. } => {
+            Job { dur: task_time(t, mode, p, ov) + ov.spawn_s, contention: 0.0, gang: true, deps, reads: Vec::new() }
+        }
     }
 }
 
+/// The share of the running jobs' memory streams that are distinct: each job streams the
+/// maps it reads and the one it writes; a map read by several of them is one stream. 1
+/// when nothing is shared.
+fn distinct_streams(jobs: &[Job], running: &[(usize, f64)]) -> f64 {
+    let total: usize = running.iter().map(|&(i, _)| jobs[i].reads.len() + 1).sum();
+    let mut read: Vec<usize> = running.iter().flat_map(|&(i, _)| jobs[i].reads.iter().copied()).collect();
+    read.sort_unstable();
+    read.dedup();
+    (read.len() + running.len()) as f64 / total.max(1) as f64
+}
+
 /// List scheduling on `p` workers: whenever a worker is free, it takes the first ready job
-/// in `order`; running jobs slow each other down by their contention. Returns the time the
-/// last job ends.
+/// in `order`; running jobs slow each other down by their contention, scaled by the share
+/// of their streams that are distinct ([`distinct_streams`]). Returns the time the last
+/// job ends.
 ///
 /// # Complexity
 /// O(jobs x p + dependencies + jobs log jobs).
@@ -279,7 +315,8 @@ fn list_schedule(jobs: &[Job], order: &[usize], p: usize) -> f64 {
             break;
         }
         let k = running.len() as f64;
-        let rate = |i: usize| if jobs[i].gang { 1.0 } else { 1.0 / (1.0 + jobs[i].contention * (k - 1.0)) };
+        let distinct = distinct_streams(jobs, &running);
+        let rate = |i: usize| if jobs[i].gang { 1.0 } else { 1.0 / (1.0 + jobs[i].contention * (k - 1.0) * distinct) };
         let (first, dt) = running
             .iter()
             .enumerate()
@@ -308,7 +345,8 @@ fn list_schedule(jobs: &[Job], order: &[usize], p: usize) -> f64 {
 }
 
 /// The fluid approximation of `tasks` with data-parallel kernels on `p` threads: the
-/// larger of their work (slowed by P threads sharing the machine) spread over P, and their
+/// larger of their work (slowed by P threads sharing the machine, as a split kernel is,
+/// less where the kernels of a level read the same maps) spread over P, and their
 /// longest chain (dependencies inside `deps_of` when given, else none) with each kernel
 /// split over all P threads.
 ///
@@ -319,12 +357,26 @@ fn fluid(dag: &Dag, tasks: &[usize], deps_of: Option<&Dag>, mode: Mode, p: usize
     let mut area = 0.0;
     let mut finish = vec![0.0f64; dag.tasks.len()];
     let mut longest = 0.0f64;
+    // Kernels of one level run side by side: the share of their streams that are distinct.
+    let mut distinct = vec![1.0f64; dag.tasks.len()];
+    for level in &dag.levels {
+        let kernels: Vec<usize> =
+            level.iter().copied().filter(|&i| matches!(dag.tasks[i].cost, TaskCost::Kernel(_))).collect();
+        let total: usize = kernels.iter().map(|&i| dag.tasks[i].reads.len() + 1).sum();
+        let mut read: Vec<usize> = kernels.iter().flat_map(|&i| dag.tasks[i].reads.iter().copied()).collect();
+        read.sort_unstable();
+        read.dedup();
+        let d = (read.len() + kernels.len()) as f64 / total.max(1) as f64;
+        kernels.iter().for_each(|&i| distinct[i] = d);
+    }
     for &i in tasks {
         let t = &dag.tasks[i];
         let alone = task_time(t, mode, p, ov);
         area += match &t.cost {
             TaskCost::Kernel(k) => {
-                k.seconds * (1.0 + k.contention * (pf - 1.0)) + k.chunks as f64 * ov.chunk_s + ov.spawn_s
+                k.seconds * (1.0 + k.split_contention * (pf - 1.0) * distinct[i])
+                    + k.chunks as f64 * ov.chunk_s
+                    + ov.spawn_s
             }
             TaskCost::Loop { .. } => alone * pf,
         };

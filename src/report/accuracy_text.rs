@@ -148,6 +148,7 @@ mod tests {
             predicted: Predicted { groggy: 3.0 },
             curve: Vec::new(),
             costs: String::new(),
+            probe: None,
             timelines: Vec::new(),
             seq_spans: Vec::new(),
         };

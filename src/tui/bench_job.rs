@@ -122,7 +122,7 @@ pub fn executor_runner(graph: crate::exec::graph_spec::GraphArgs, limits: crate:
             "all" => Mode::ALL.to_vec(),
             one => vec![one.parse::<Mode>()?],
         };
-        let options = BenchOptions { threads: request.threads, reps: 3, modes };
+        let options = BenchOptions { threads: request.threads, reps: 3, modes, probe: true };
         run_bench(
             &program,
             g,

@@ -108,6 +108,7 @@ pub fn bench_report() -> BenchReport {
         predicted: Predicted { groggy: 2.875 },
         curve: Vec::new(),
         costs: "default costs".into(),
+        probe: None,
         timelines: vec![(
             "levels".into(),
             vec![
