@@ -298,6 +298,31 @@ fn the_large_sample_benchmarks_in_every_mode() {
     assert!(report.to_string().contains("levels+data"), "{report}");
 }
 
+/// The bench table shows, beside each mode's measured speedup, groggy's estimate and
+/// irtop's static and calibrated predictions, and the JSON gives each repetition's time
+/// and what the probe measured between repetitions.
+#[test]
+fn the_bench_table_shows_every_prediction() {
+    let out = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2"]);
+    let header = out.lines().nth(1).unwrap_or_default();
+    for column in ["speedup", "groggy", "static", "calibrated"] {
+        assert!(header.split_whitespace().any(|w| w == column), "no {column} column: {out}");
+    }
+    let levels = out.lines().find(|l| l.starts_with("levels ")).unwrap_or_else(|| panic!("no levels row: {out}"));
+    // speedup, groggy, static, calibrated: four speedups, each a number with an x.
+    let speedups = levels.split_whitespace().filter(|w| w.ends_with('x') && w[..w.len() - 1].parse::<f64>().is_ok());
+    assert_eq!(speedups.count(), 4, "{levels}");
+    assert!(out.contains("contention measured during the run (2 samples)"), "{out}");
+
+    let json = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2", "--json"]);
+    let report: Value = serde_json::from_str(&json).unwrap();
+    for mode in report["modes"].as_array().expect("modes") {
+        assert_eq!(mode["times_s"].as_array().map(Vec::len), Some(2), "{mode}");
+    }
+    assert_eq!(report["probe"]["samples"].as_u64(), Some(2), "{report}");
+    assert!(report["probe"]["stream"]["contention"].is_number(), "{report}");
+}
+
 #[test]
 fn program_order_decides_a_read_before_a_later_write() {
     // a reads y, which b writes later; b reads x, which a writes. Not a cycle: in program

@@ -63,9 +63,7 @@ pub fn run_bench(
     let mut reference: Option<RunOutcome> = None;
     let mut seq_spans = Vec::new();
     let parallel_pool = runners.iter().find(|r| r.1 > 1).map(|r| &r.2);
-    let mut probe = parallel_pool
-        .filter(|_| options.probe)
-        .and_then(|pool| crate::predict::probe::Probe::new(program, graph, pool.current_num_threads()));
+    let mut probe = None;
     for rep in 0..=options.reps {
         for (i, (mode, _, pool, exec)) in runners.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
@@ -99,6 +97,13 @@ pub fn run_bench(
             }
             runs_done += 1.0;
             progress(runs_done / runs_total);
+        }
+        // The probe's inputs are built after the warm-up round, outside the timed runs.
+        if rep == 0
+            && options.probe
+            && let Some(pool) = parallel_pool
+        {
+            probe = crate::predict::probe::Probe::new(program, graph, pool.current_num_threads());
         }
         if let (Some(probe), Some(pool)) = (&mut probe, parallel_pool)
             && rep > 0

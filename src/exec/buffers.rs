@@ -11,6 +11,7 @@
 //! Buffers are process-wide and bounded ([`max_pooled_bytes`]); a benchmark empties the
 //! pool when it ends ([`clear`]).
 
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 /// Maps shorter than this are not worth recycling (they come from the allocator's caches).
@@ -32,20 +33,32 @@ pub fn max_pooled_bytes() -> usize {
     })
 }
 
-static POOL: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
+/// The buffers kept, by length, and their total size: taking and giving are O(1) however
+/// many buffers a run of thousands of ops leaves behind.
+#[derive(Default)]
+struct Pool {
+    by_len: HashMap<usize, Vec<Vec<f64>>>,
+    bytes: usize,
+}
 
-fn pool() -> std::sync::MutexGuard<'static, Vec<Vec<f64>>> {
-    POOL.lock().unwrap_or_else(|e| e.into_inner())
+static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+
+fn with_pool<T>(f: impl FnOnce(&mut Pool) -> T) -> T {
+    let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    f(guard.get_or_insert_with(Pool::default))
 }
 
 /// A buffer of `n` values for a kernel to overwrite entirely: a recycled one of that length
 /// (holding stale values), else a new zeroed one.
 pub fn take(n: usize) -> Vec<f64> {
-    if n >= MIN_POOLED_LEN {
-        let mut p = pool();
-        if let Some(i) = p.iter().rposition(|b| b.len() == n) {
-            return p.swap_remove(i);
-        }
+    if n >= MIN_POOLED_LEN
+        && let Some(b) = with_pool(|p| {
+            let b = p.by_len.get_mut(&n)?.pop()?;
+            p.bytes -= 8 * n;
+            Some(b)
+        })
+    {
+        return b;
     }
     vec![0.0; n]
 }
@@ -55,22 +68,28 @@ pub fn give(buffer: Vec<f64>) {
     if buffer.len() < MIN_POOLED_LEN {
         return;
     }
-    let mut p = pool();
-    let held: usize = p.iter().map(|b| 8 * b.len()).sum();
-    if held + 8 * buffer.len() <= max_pooled_bytes() {
-        p.push(buffer);
-    }
+    let bytes = 8 * buffer.len();
+    let rejected = with_pool(|p| {
+        if p.bytes + bytes > max_pooled_bytes() {
+            return Some(buffer);
+        }
+        p.bytes += bytes;
+        p.by_len.entry(buffer.len()).or_default().push(buffer);
+        None
+    });
+    // Freed outside the lock.
+    drop(rejected);
 }
 
 /// Frees every pooled buffer.
 pub fn clear() {
-    let drained = std::mem::take(&mut *pool());
+    let drained = with_pool(std::mem::take);
     drop(drained);
 }
 
 /// Bytes held for reuse now.
 pub fn pooled_bytes() -> usize {
-    pool().iter().map(|b| 8 * b.len()).sum()
+    with_pool(|p| p.bytes)
 }
 
 #[cfg(test)]

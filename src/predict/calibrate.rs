@@ -13,6 +13,7 @@ use super::cost_model::CostModel;
 use super::probe::ParallelFit;
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel, Par};
+use crate::exec::stats::median;
 use crate::exec::synthetic::rmat;
 use crate::exec::value::Value;
 
@@ -155,26 +156,6 @@ fn time(reps: usize, mut f: impl FnMut()) -> f64 {
     t[t.len() / 2]
 }
 
-/// The median over `reps` of `variant`'s time divided by `base`'s, the two run back to
-/// back each time (after one warm-up of each): a ratio of neighbours in time, so a load
-/// that comes and goes on a shared machine cancels out instead of landing on one side.
-fn paired_ratio(reps: usize, mut base: impl FnMut(), mut variant: impl FnMut()) -> f64 {
-    base();
-    variant();
-    let mut r: Vec<f64> = (0..reps)
-        .map(|_| {
-            let t0 = Instant::now();
-            base();
-            let t1 = Instant::now();
-            variant();
-            let t2 = Instant::now();
-            (t2 - t1).as_secs_f64() / (t1 - t0).as_secs_f64().max(1e-12)
-        })
-        .collect();
-    r.sort_by(f64::total_cmp);
-    r[r.len() / 2]
-}
-
 /// Stores a fitted rate and, when measured (more than one thread), the parallel fit in the
 /// model's fields: rate, contention, split contention, serial part.
 fn set_fit(fields: [&mut f64; 4], rate: f64, fit: Option<ParallelFit>) {
@@ -253,37 +234,10 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         if threads == 1 {
             return Ok((t_seq, None));
         }
-        // Each sample repeats the kernel for about 5 ms, so that waking a worker (tens of
-        // microseconds) does not dominate a small kernel's sample.
-        let inner = (5e-3 / t_seq.max(1e-9)).ceil().clamp(1.0, 1000.0) as usize;
-        let one = || {
-            for _ in 0..inner {
-                let _ = run(k, &inputs[0], g, Par::Seq);
-            }
-        };
-        let together = || {
-            pool.install(|| {
-                rayon::scope(|s| {
-                    for input in inputs {
-                        s.spawn(move |_| {
-                            for _ in 0..inner {
-                                let _ = run(k, input, g, Par::Seq);
-                            }
-                        });
-                    }
-                })
-            })
-        };
-        let split = || {
-            pool.install(|| {
-                for _ in 0..inner {
-                    let _ = run(k, &inputs[0], g, Par::Data);
-                }
-            })
-        };
-        let par_reps = 15;
-        let together = paired_ratio(par_reps, one, together);
-        let split = paired_ratio(par_reps, one, split);
+        // The probe's samples: copies at once, the kernel split (see `probe::ratios`).
+        let samples: Vec<_> = (0..15).map(|_| super::probe::ratios(k, inputs, g, &pool)).collect();
+        let together = median(samples.iter().map(|r| r.together).collect());
+        let split = median(samples.iter().map(|r| r.split).collect());
         Ok((t_seq, Some(ParallelFit::from_ratios(together, split, threads))))
     };
     for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {

@@ -112,5 +112,8 @@ pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, 
         });
     }
     report.curve = curve::curve(calibrated.as_ref().unwrap_or(&stat), &ov);
-    report.costs = source.to_owned();
+    report.costs = match report.probe {
+        Some(p) => format!("{source}; calibrated with contention measured during the run ({} samples)", p.samples),
+        None => source.to_owned(),
+    };
 }

@@ -9,6 +9,8 @@
 //! Contention measured by `irtop calibrate` an hour before cannot know that; measured
 //! beside the repetitions it moves with them. The calibrated prediction uses it.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -22,15 +24,15 @@ use crate::exec::value::{Scalar, Value};
 
 /// Each probe call repeats its kernel for about this long, so that waking a worker (tens
 /// of microseconds) does not dominate a small graph's sample.
-pub const SAMPLE_SECONDS: f64 = 2e-3;
+pub const SAMPLE_SECONDS: f64 = 5e-3;
 
 /// One family's times in one sample, as ratios over the kernel alone on one thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Ratios {
+pub(crate) struct Ratios {
     /// `threads` copies at once, each on its own data.
-    together: f64,
+    pub together: f64,
     /// The kernel split over the threads.
-    split: f64,
+    pub split: f64,
 }
 
 /// Contention and serial part of one kernel family (see [`CostModel`]'s fields).
@@ -97,10 +99,10 @@ impl ProbeFit {
 pub struct Probe<'g> {
     graph: &'g Graph,
     threads: usize,
-    /// Two operands per thread for the stream (two maps, or a map and a number), when the
+    /// Per thread, the stream's operands (two maps, or a map and a number), when the
     /// program streams.
     stream_inputs: Option<Vec<(Value, Value)>>,
-    /// One map per thread for the gather, when the program gathers.
+    /// Per thread, the gather's map, when the program gathers.
     gather_inputs: Option<Vec<Value>>,
     stream: Vec<Ratios>,
     gather: Vec<Ratios>,
@@ -139,9 +141,8 @@ impl<'g> Probe<'g> {
         }
         let n = graph.node_count();
         let map = |salt: usize| Value::float_map((0..n).map(|i| ((i + salt) % 97) as f64 * 0.5 + 1.0).collect());
-        let operand = |salt: usize| {
-            if one_map > more_maps { Value::Scalar(Scalar { value: 1.5, int: false }) } else { map(salt) }
-        };
+        let one = one_map > more_maps;
+        let operand = |salt: usize| if one { Value::Scalar(Scalar { value: 1.5, int: false }) } else { map(salt) };
         Some(Probe {
             graph,
             threads,
@@ -178,9 +179,12 @@ impl<'g> Probe<'g> {
     }
 }
 
-/// One sample of `k`: alone on one thread, then one copy per input set at once, then split
-/// over the pool; each repeated to about [`SAMPLE_SECONDS`].
-fn ratios(k: &Kernel, sets: &[Vec<&Value>], graph: &Graph, pool: &rayon::ThreadPool) -> Ratios {
+/// One sample of `k`: alone on one thread, then one copy per thread at once (thread t on
+/// `sets[t]`), then split over the pool; each repeated to about [`SAMPLE_SECONDS`]. The
+/// copies start together
+/// (each waits until all have been picked up by a worker) and each times itself, so a
+/// worker that wakes late does not count as contention.
+pub(crate) fn ratios(k: &Kernel, sets: &[Vec<&Value>], graph: &Graph, pool: &rayon::ThreadPool) -> Ratios {
     let run = |inputs: &[&Value], par: Par| {
         if let Ok(Some(Value::Map(m))) = k.apply(inputs, graph, par) {
             crate::exec::buffers::give(std::hint::black_box(m).values);
@@ -191,19 +195,28 @@ fn ratios(k: &Kernel, sets: &[Vec<&Value>], graph: &Graph, pool: &rayon::ThreadP
         f();
         t0.elapsed().as_secs_f64()
     };
-    let first = seconds(&|| run(&sets[0], Par::Seq));
+    let calls = |set: &[&Value], count: usize, par: Par| (0..count).for_each(|_| run(set, par));
+    let first = seconds(&|| calls(&sets[0], 1, Par::Seq));
     let inner = (SAMPLE_SECONDS / first.max(1e-9)).ceil().clamp(1.0, 1000.0) as usize;
-    let one = seconds(&|| (0..inner).for_each(|_| run(&sets[0], Par::Seq)));
-    let together = seconds(&|| {
-        pool.install(|| {
-            rayon::scope(|s| {
-                for set in sets {
-                    s.spawn(move |_| (0..inner).for_each(|_| run(set, Par::Seq)));
-                }
-            })
+    let one = seconds(&|| calls(&sets[0], inner, Par::Seq));
+    let started = AtomicUsize::new(0);
+    let times: Vec<Mutex<f64>> = sets.iter().map(|_| Mutex::new(0.0)).collect();
+    pool.install(|| {
+        rayon::scope(|s| {
+            for (set, time) in sets.iter().zip(&times) {
+                let (started, calls, seconds) = (&started, &calls, &seconds);
+                s.spawn(move |_| {
+                    started.fetch_add(1, Ordering::AcqRel);
+                    while started.load(Ordering::Acquire) < sets.len() {
+                        std::hint::spin_loop();
+                    }
+                    *time.lock().unwrap_or_else(|e| e.into_inner()) = seconds(&|| calls(set, inner, Par::Seq));
+                })
+            }
         })
     });
-    let split = seconds(&|| pool.install(|| (0..inner).for_each(|_| run(&sets[0], Par::Data))));
+    let together = times.iter().map(|t| *t.lock().unwrap_or_else(|e| e.into_inner())).fold(0.0, f64::max);
+    let split = seconds(&|| pool.install(|| calls(&sets[0], inner, Par::Data)));
     let one = one.max(1e-12);
     Ratios { together: together / one, split: split / one }
 }
