@@ -193,6 +193,32 @@ fn recycled_buffers_never_leak_into_results() {
     }
 }
 
+/// The levels schedule hands a level's ops out heaviest first (a gather over the edges
+/// before element-wise passes listed ahead of it), so a long op does not start last.
+#[test]
+fn a_level_starts_its_heaviest_op_first() {
+    let ir = load_bytes(
+        br#"{"nodes": [
+          {"id": "x", "op_type": "init_nodes", "output": "x", "metadata": {"default": 1.0}},
+          {"id": "a", "op_type": "mul", "inputs": ["x", "x"], "output": "a"},
+          {"id": "b", "op_type": "add", "inputs": ["x", "x"], "output": "b"},
+          {"id": "c", "op_type": "neighbor_agg", "inputs": ["x"], "output": "c", "metadata": {"agg": "sum"}}
+        ]}"#,
+        Path::new("heavy_last.json"),
+    )
+    .expect("loads");
+    let a = analyze(&ir);
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let level: Vec<&str> = program.levels[1].iter().map(|&i| program.steps[i].id.as_str()).collect();
+    assert_eq!(level, ["c", "a", "b"]);
+    let g = rmat(14, 16, 1);
+    let opts = RunOptions { retain: Retain::Sinks, trace: true, cancel: None };
+    let outcome =
+        pool(2).install(|| Scheduler("levels".parse().expect("mode")).run(&program, &g, &opts)).expect("runs");
+    let start = |id: &str| outcome.spans.iter().find(|s| s.node == id).map(|s| s.start_s).expect("a span");
+    assert!(start("c") <= start("a") && start("c") <= start("b"), "{:?}", outcome.spans);
+}
+
 #[test]
 fn ops_on_an_empty_graph() {
     let ir = load_bytes(

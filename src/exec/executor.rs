@@ -252,13 +252,29 @@ fn run_top(ctx: &Ctx, p: &Program) -> Result<(), ExecError> {
     Ok(())
 }
 
-/// Runs the steps of one level concurrently (a loop body's level when `top_level` is set).
+/// Runs the steps of one level concurrently (a loop body's level when `top_level` is set):
+/// each worker takes the next step in the level's order (heaviest first) when it is free,
+/// which is longest-processing-time list scheduling. (Splitting the level in halves, as a
+/// parallel iterator does, can leave one worker a long op at the end of its half while the
+/// other waits at the barrier.)
 fn run_level(ctx: &Ctx, p: &Program, level: &[usize], top_level: Option<u32>) -> Result<(), ExecError> {
     if level.len() == 1 {
         let step = &p.steps[level[0]];
         return run_step(ctx, step, top_level.unwrap_or(step.level));
     }
-    level.par_iter().try_for_each(|&i| run_step(ctx, &p.steps[i], top_level.unwrap_or(p.steps[i].level)))
+    let next = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().min(level.len());
+    (0..workers).into_par_iter().try_for_each(|_| {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = level.get(k) else { return Ok(()) };
+            if let Err(e) = run_step(ctx, &p.steps[i], top_level.unwrap_or(p.steps[i].level)) {
+                // The other workers take nothing more.
+                next.store(level.len(), Ordering::Relaxed);
+                return Err(e);
+            }
+        }
+    })
 }
 
 /// Runs `p`'s steps as a dataflow graph: each once its dependencies are done.

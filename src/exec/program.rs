@@ -52,7 +52,9 @@ pub struct LoopProgram {
 pub struct Program {
     /// Steps in program order.
     pub steps: Vec<Step>,
-    /// Step indices of each level.
+    /// Step indices of each level, heaviest first by the analysis's static work (program
+    /// order among equals): the order the levels schedule hands them out in, so that a
+    /// long op does not start last and leave the other workers idle at the barrier.
     pub levels: Vec<Vec<usize>>,
     /// For each variable: the last step index (top level) that reads or writes it.
     pub last_use: Vec<Option<usize>>,
@@ -152,7 +154,16 @@ fn compile_scope(ir: &Ir, a: &Analysis, map: &[VarId], names: &std::sync::Arc<[S
         };
         steps.push(step);
     }
-    let levels = a.levels.levels.iter().map(|l| l.iter().map(|n| n.index()).collect()).collect();
+    let levels = a
+        .levels
+        .levels
+        .iter()
+        .map(|l| {
+            let mut level: Vec<usize> = l.iter().map(|n| n.index()).collect();
+            level.sort_by(|&x, &y| a.costs[y].work.total_cmp(&a.costs[x].work));
+            level
+        })
+        .collect();
     let mut last_use: Vec<Option<usize>> = vec![None; var_count];
     let mut last_read: Vec<Option<usize>> = vec![None; var_count];
     let mut last_write: Vec<Option<usize>> = vec![None; var_count];
