@@ -312,7 +312,7 @@ fn the_bench_table_shows_every_prediction() {
     // speedup, groggy, static, calibrated: four speedups, each a number with an x.
     let speedups = levels.split_whitespace().filter(|w| w.ends_with('x') && w[..w.len() - 1].parse::<f64>().is_ok());
     assert_eq!(speedups.count(), 4, "{levels}");
-    assert!(out.contains("contention measured during the run (2 samples)"), "{out}");
+    assert!(out.contains("+ probe (2 samples)"), "{out}");
 
     let json = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2", "--json"]);
     let report: Value = serde_json::from_str(&json).unwrap();

@@ -113,7 +113,7 @@ pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, 
     }
     report.curve = curve::curve(calibrated.as_ref().unwrap_or(&stat), &ov);
     report.costs = match report.probe {
-        Some(p) => format!("{source}; calibrated with contention measured during the run ({} samples)", p.samples),
+        Some(p) => format!("{source} + probe ({} samples)", p.samples),
         None => source.to_owned(),
     };
 }
