@@ -70,36 +70,20 @@ pub fn render(results: &[SampleResult]) -> String {
             );
         }
     }
-    let _ = writeln!(
-        s,
-        "\nlargest |error|: groggy {:.0}%, static {:.0}%, calibrated {:.0}%",
-        worst[0] * 100.0,
-        worst[1] * 100.0,
-        worst[2] * 100.0
-    );
     let within = |limit: f64| errors.each_ref().map(|e| e.iter().filter(|&&e| e <= limit + 1e-12).count());
-    let (w10, w25) = (within(0.10), within(0.25));
-    let medians = errors.each_ref().map(|e| crate::exec::stats::median(e.clone()) * 100.0);
-    let _ = writeln!(
-        s,
-        "median |error|: groggy {:.0}%, static {:.0}%, calibrated {:.0}%",
-        medians[0], medians[1], medians[2]
-    );
-    let _ = writeln!(
-        s,
-        "within 10%: groggy {} of {rows}, static {} of {rows}, calibrated {} of {rows}",
-        w10[0], w10[1], w10[2]
-    );
-    let _ = writeln!(
-        s,
-        "within 25%: groggy {} of {rows}, static {} of {rows}, calibrated {} of {rows}",
-        w25[0], w25[1], w25[2]
-    );
-    let _ = writeln!(
-        s,
-        "inside the measured range: groggy {} of {rows}, static {} of {rows}, calibrated {} of {rows}",
-        inside[0], inside[1], inside[2]
-    );
+    let percent = |v: [f64; 3]| v.map(|v| format!("{:.0}%", v * 100.0));
+    let of_rows = |n: [usize; 3]| n.map(|n| format!("{n} of {rows}"));
+    let medians = errors.each_ref().map(|e| crate::exec::stats::median(e.clone()));
+    s.push('\n');
+    for (label, [g, st, c]) in [
+        ("largest |error|", percent(worst)),
+        ("median |error|", percent(medians)),
+        ("within 10%", of_rows(within(0.10))),
+        ("within 25%", of_rows(within(0.25))),
+        ("inside the measured range", of_rows(inside)),
+    ] {
+        let _ = writeln!(s, "{label}: groggy {g}, static {st}, calibrated {c}");
+    }
     s
 }
 
