@@ -313,6 +313,8 @@ fn the_bench_table_shows_every_prediction() {
     let speedups = levels.split_whitespace().filter(|w| w.ends_with('x') && w[..w.len() - 1].parse::<f64>().is_ok());
     assert_eq!(speedups.count(), 4, "{levels}");
     assert!(out.contains("+ probe (2 samples)"), "{out}");
+    // On 4096 nodes every op takes microseconds: the table says not to trust the predictions.
+    assert!(out.contains("too short to predict"), "{out}");
 
     let json = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2", "--json"]);
     let report: Value = serde_json::from_str(&json).unwrap();
@@ -321,6 +323,15 @@ fn the_bench_table_shows_every_prediction() {
     }
     assert_eq!(report["probe"]["samples"].as_u64(), Some(2), "{report}");
     assert!(report["probe"]["stream"]["contention"].is_number(), "{report}");
+    assert!(report["note"].as_str().is_some_and(|n| n.starts_with("ops take")), "{report}");
+}
+
+/// Where ops take milliseconds there is no warning about the predictions.
+#[test]
+fn the_bench_table_trusts_millisecond_ops() {
+    let out = success(&["bench", "samples/chain.json", "--rmat", "21", "--edge-factor", "1", "--reps", "1"]);
+    assert!(out.contains("predictions: "), "{out}");
+    assert!(!out.contains("too short"), "{out}");
 }
 
 #[test]

@@ -84,7 +84,7 @@ fn reload_invalid_save_fix_bench_resize() {
     assert!(app.is_animating());
     update(&mut app, Msg::BenchProgress { generation: 1, fraction: 0.5 });
     assert_eq!(app.model.bench.running.as_ref().map(|r| r.progress), Some(0.5));
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(bench_report()) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     assert!(app.model.bench.running.is_none());
     assert_eq!(app.model.bench.last, Some(bench_report()));
     assert_eq!(app.model.bench.history.len(), 1);
@@ -160,7 +160,7 @@ fn esc_cancels_a_benchmark_and_its_late_result_is_ignored() {
     assert!(!app.is_animating());
     assert_eq!(app.view.status.as_deref(), Some("benchmark cancelled"));
     update(&mut app, Msg::BenchProgress { generation: 1, fraction: 0.9 });
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(bench_report()) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     assert!(app.model.bench.last.is_none());
     assert!(app.model.bench.history.is_empty());
     assert_eq!(update(&mut app, key(KeyCode::Esc)), None, "nothing left to cancel");
@@ -171,11 +171,11 @@ fn a_second_b_restarts_the_benchmark_latest_wins() {
     let mut app = app("pagerank_loop", 160, 48);
     update(&mut app, ch('b'));
     let Some(Effect::StartBench { generation: 2, .. }) = update(&mut app, ch('b')) else { panic!("no restart") };
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(bench_report()) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     assert!(app.model.bench.history.is_empty(), "the superseded run is ignored");
-    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(bench_report()) });
+    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(Box::new(bench_report())) });
     update(&mut app, ch('b'));
-    update(&mut app, Msg::BenchFinished { generation: 3, outcome: Ok(bench_report()) });
+    update(&mut app, Msg::BenchFinished { generation: 3, outcome: Ok(Box::new(bench_report())) });
     assert_eq!(app.model.bench.history.len(), 2, "the history grows with every finished run");
 }
 
@@ -327,7 +327,7 @@ fn ticks_advance_the_spinner_only_as_messages() {
 fn a_finished_benchmark_is_announced_when_its_pane_is_hidden() {
     let mut app = app("pagerank_loop", 80, 24);
     update(&mut app, ch('b'));
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(bench_report()) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     assert_eq!(
         app.view.status.as_deref(),
         Some("benchmark finished: best 1.74x (dataflow); press 4 for the benchmark pane")
@@ -358,7 +358,7 @@ fn report_with_curve() -> irtop::exec::report::BenchReport {
 fn c_switches_between_the_timeline_and_the_speedup_curve() {
     let mut app = app("pagerank_loop", 80, 24);
     update(&mut app, ch('b'));
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(report_with_curve()) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(report_with_curve())) });
     assert_eq!(app.view.bench_chart, BenchChart::Timeline, "the timeline stays the default");
 
     // The benchmark pane is hidden: c says what it changed.
@@ -407,7 +407,7 @@ fn the_benchmark_pane_draws_its_curve_at_every_size() {
     // A run on more threads than the curve has, and a mode the curve does not know.
     report.modes[2].threads = 128;
     report.curve[3].speedup.insert("mystery".into(), f64::NAN);
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(report) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(report)) });
     update(&mut app, ch('4'));
     for chart in [BenchChart::Timeline, BenchChart::Curve] {
         app.view.bench_chart = chart;

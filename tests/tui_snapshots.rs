@@ -73,11 +73,11 @@ fn bench_pane_empty() {
 fn benched(w: u16, h: u16) -> irtop::tui::App {
     let mut app = app("pagerank_loop", w, h);
     update(&mut app, ch('b'));
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(bench_report()) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     update(&mut app, ch('b'));
     let mut second = bench_report();
     second.modes[1].speedup = 1.8;
-    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(second) });
+    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(Box::new(second)) });
     app
 }
 
@@ -98,11 +98,11 @@ fn with_curve(mut report: BenchReport) -> BenchReport {
 fn benched_with_curve(w: u16, h: u16) -> irtop::tui::App {
     let mut app = app("pagerank_loop", w, h);
     update(&mut app, ch('b'));
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(with_curve(bench_report())) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(with_curve(bench_report()))) });
     update(&mut app, ch('b'));
     let mut second = with_curve(bench_report());
     second.modes[1].speedup = 1.8;
-    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(second) });
+    update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(Box::new(second)) });
     app
 }
 

@@ -148,6 +148,7 @@ pub fn run_bench(
         timelines,
         seq_spans,
         probe: probe.and_then(|p| p.fit()),
+        note: None,
     };
     let (model, source) = crate::predict::calibrate::active();
     crate::predict::annotate(&mut report, program, model, &source.label());

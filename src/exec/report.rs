@@ -95,6 +95,10 @@ pub struct BenchReport {
     /// prediction uses (absent on one thread or when not probed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<crate::predict::probe::ProbeFit>,
+    /// Why the predictions should not be trusted on this run, when there is a reason (ops
+    /// too short).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Per-op spans of the last repetition of each mode, by mode name.
     #[serde(skip)]
     pub timelines: Vec<(String, Vec<OpSpan>)>,

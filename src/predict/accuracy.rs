@@ -2,20 +2,17 @@
 //! where its ops take milliseconds, each mode's measured speedup beside groggy's estimate
 //! and the static and calibrated predictions (`irtop bench --all DIR`).
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::analysis::analyze;
 use crate::exec::bench::{BenchOptions, run_bench_to_end};
-use crate::exec::program::StepKind;
-use crate::exec::report::{BenchReport, OpSpan};
+use crate::exec::report::BenchReport;
 use crate::exec::synthetic::rmat;
 use crate::exec::{Executor, Mode, Program, Retain, RunOptions, Scheduler};
 use crate::ir::load_file_with;
 use crate::limits::Limits;
-use crate::predict::cost_model::OpClass;
 
 /// Smallest R-MAT scale tried.
 pub const MIN_SCALE: u32 = 16;
@@ -79,7 +76,7 @@ pub fn bench_sample(
         let ir = load_file_with(file, limits).map_err(|e| e.to_string())?;
         let analysis = analyze(&ir);
         let program = Program::compile(&ir, &analysis).map_err(|e| e.to_string())?;
-        let graph_ops = graph_op_ids(&program);
+        let graph_ops = super::graph_op_ids(&program);
         let mut scale = MIN_SCALE;
         let g = loop {
             let g = rmat(scale, edge_factor_at(scale), 1);
@@ -90,7 +87,7 @@ pub fn bench_sample(
             once()?;
             let outcome = once()?;
             let t = outcome.elapsed.as_secs_f64();
-            let op = typical_op_seconds(&outcome.spans, &graph_ops);
+            let op = super::typical_op_seconds(&outcome.spans, &graph_ops);
             progress(&format!(
                 "{}: scale {scale}: seq {:.1} ms, typical op {:.2} ms",
                 file.display(),
@@ -120,30 +117,6 @@ pub fn bench_sample(
         Err(e) => result.error = Some(e),
     }
     result
-}
-
-/// Ids of the steps (loop bodies included) whose kernels touch the graph: every class but
-/// scalar ops.
-fn graph_op_ids(program: &Program) -> HashSet<String> {
-    let mut out = HashSet::new();
-    program.visit_steps(&mut |s| {
-        if let StepKind::Kernel(k) = &s.kind
-            && OpClass::of(k) != OpClass::Scalar
-        {
-            out.insert(s.id.clone());
-        }
-    });
-    out
-}
-
-/// The median duration of the spans of `ops` (0 when there are none).
-fn typical_op_seconds(spans: &[OpSpan], ops: &HashSet<String>) -> f64 {
-    let mut d: Vec<f64> = spans.iter().filter(|s| ops.contains(&s.node)).map(|s| s.end_s - s.start_s).collect();
-    if d.is_empty() {
-        return 0.0;
-    }
-    d.sort_by(f64::total_cmp);
-    d[d.len() / 2]
 }
 
 /// `(predicted - measured) / measured`.

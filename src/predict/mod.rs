@@ -15,7 +15,7 @@ pub mod curve;
 pub mod probe;
 pub mod simulate;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::exec::kernel::Kernel;
 use crate::exec::program::{Program, StepKind};
@@ -23,7 +23,7 @@ use crate::exec::report::{BenchReport, ModePredicted, OpSpan};
 use crate::exec::stats::median;
 use crate::exec::{Mode, Schedule};
 use crate::ir::VarId;
-use cost_model::CostModel;
+use cost_model::{CostModel, OpClass};
 use simulate::{Dag, Overheads, speedup};
 
 /// Which variables hold scalars, from the kernels that write them (constants, counts and
@@ -86,6 +86,34 @@ pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, no
     })
 }
 
+/// Ids of the steps (loop bodies included) whose kernels touch the graph: every class but
+/// scalar ops.
+pub fn graph_op_ids(program: &Program) -> HashSet<String> {
+    let mut out = HashSet::new();
+    program.visit_steps(&mut |s| {
+        if let StepKind::Kernel(k) = &s.kind
+            && OpClass::of(k) != OpClass::Scalar
+        {
+            out.insert(s.id.clone());
+        }
+    });
+    out
+}
+
+/// The median duration of the spans of `ops` (0 when there are none).
+pub fn typical_op_seconds(spans: &[OpSpan], ops: &HashSet<String>) -> f64 {
+    let mut d: Vec<f64> = spans.iter().filter(|s| ops.contains(&s.node)).map(|s| s.end_s - s.start_s).collect();
+    if d.is_empty() {
+        return 0.0;
+    }
+    d.sort_by(f64::total_cmp);
+    d[d.len() / 2]
+}
+
+/// Below this typical op time (seq's median over the ops that touch the graph) a parallel
+/// run is mostly workers waking up, which the model does not price.
+pub const SHORT_OP_S: f64 = 5e-4;
+
 /// Fills `report`'s predictions for `program` with `model` (labelled `source`): each mode's
 /// static and calibrated (from seq's spans, when it has them) speedup at its thread
 /// count, groggy's estimate beside them, and the speedup curve (calibrated costs when
@@ -100,6 +128,7 @@ pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, 
     let measured_model = report.probe.map_or(*model, |p| p.apply(model));
     let calibrated =
         seq_spans.filter(|s| !s.is_empty()).map(|spans| calibrated_dag(program, spans, &measured_model, nodes, edges));
+    let typical = seq_spans.map_or(0.0, |spans| typical_op_seconds(spans, &graph_op_ids(program)));
     let groggy = report.predicted.groggy;
     for m in &mut report.modes {
         let Ok(mode) = m.mode.parse::<Mode>() else { continue };
@@ -112,6 +141,12 @@ pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, 
         });
     }
     report.curve = curve::curve(calibrated.as_ref().unwrap_or(&stat), &ov);
+    report.note = (typical > 0.0 && typical < SHORT_OP_S && report.threads > 1).then(|| {
+        format!(
+            "ops take {:.0} µs, too short to predict (wake-ups are not modelled): use a larger graph",
+            typical * 1e6
+        )
+    });
     report.costs = match report.probe {
         Some(p) => format!("{source} + probe ({} samples)", p.samples),
         None => source.to_owned(),

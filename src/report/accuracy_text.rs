@@ -133,6 +133,7 @@ mod tests {
             curve: Vec::new(),
             costs: String::new(),
             probe: None,
+            note: None,
             timelines: Vec::new(),
             seq_spans: Vec::new(),
         };

@@ -42,6 +42,9 @@ pub fn render(report: &BenchReport, reps: usize) -> String {
     if !report.costs.is_empty() {
         let _ = writeln!(out, "predictions: {}", report.costs);
     }
+    if let Some(note) = &report.note {
+        let _ = writeln!(out, "note: {note}");
+    }
     out
 }
 

@@ -222,7 +222,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                         predicted: report.predicted.groggy,
                         threads: report.threads,
                     });
-                    bench.last = Some(report);
+                    bench.last = Some(*report);
                     bench.error = None;
                     let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
                     let visible = areas(size, app).is_some_and(|a| a.pane(Pane::Bench).is_some());

@@ -79,7 +79,7 @@ impl BenchJobs {
             let outcome =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runner(&request, &cancel, &progress)))
                     .unwrap_or_else(|p| Err(format!("the benchmark panicked: {}", panic_message(&p))));
-            let _ = tx.send(Msg::BenchFinished { generation, outcome });
+            let _ = tx.send(Msg::BenchFinished { generation, outcome: outcome.map(Box::new) });
         });
         if let Err(e) = spawned {
             let _ =

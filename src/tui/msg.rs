@@ -38,8 +38,8 @@ pub enum Msg {
     BenchFinished {
         /// The run's generation.
         generation: u64,
-        /// The report, or why there is none.
-        outcome: Result<BenchReport, String>,
+        /// The report (boxed: it is by far the largest message), or why there is none.
+        outcome: Result<Box<BenchReport>, String>,
     },
     /// `$EDITOR` exited (or could not start).
     EditorClosed(Result<(), String>),

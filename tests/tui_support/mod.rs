@@ -109,6 +109,7 @@ pub fn bench_report() -> BenchReport {
         curve: Vec::new(),
         costs: "default costs".into(),
         probe: None,
+        note: None,
         timelines: vec![(
             "levels".into(),
             vec![

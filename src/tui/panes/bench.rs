@@ -250,14 +250,18 @@ impl BenchPane<'_> {
         } else if let Some(why) = &b.error {
             vec![Span::styled("last run failed: ", t.bad()), Span::styled(why.clone(), t.text())]
         } else if let Some(r) = &b.last {
-            vec![
+            let mut spans = vec![
                 Span::styled("last run on ", t.dim()),
                 Span::styled(r.graph.source.clone(), t.text()),
                 Span::styled(
                     format!(" ({} nodes, {} edges), {}", r.graph.nodes, r.graph.edges, plural(r.threads, "thread")),
                     t.dim(),
                 ),
-            ]
+            ];
+            if let Some(note) = &r.note {
+                spans.push(Span::styled(format!(" · {note}"), t.severity(crate::ir::Severity::Warning)));
+            }
+            spans
         } else {
             vec![Span::styled("idle", t.dim())]
         };
