@@ -13,7 +13,6 @@ use super::cost_model::CostModel;
 use super::probe::ParallelFit;
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel, Par};
-use crate::exec::stats::median;
 use crate::exec::synthetic::rmat;
 use crate::exec::value::Value;
 
@@ -228,7 +227,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), &[&xs[0]], &g)? * 1e9 / n;
     model.mode_ns = seq(&Kernel::MapNodes(Agg::Mode, false), &[&labels], &g)? * 1e9 / m;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
-    // (seq time, contention, serial part) of `k` on `inputs[t]` for thread t.
+    // (seq time, parallel fit) of `k` on `inputs[t]` for thread t.
     let parallel = |k: &Kernel, inputs: &[Vec<&Value>], g: &Graph| -> Result<(f64, Option<ParallelFit>), String> {
         let t_seq = seq(k, &inputs[0], g)?;
         if threads == 1 {
@@ -236,9 +235,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         }
         // The probe's samples: copies at once, the kernel split (see `probe::ratios`).
         let samples: Vec<_> = (0..15).map(|_| super::probe::ratios(k, inputs, g, &pool)).collect();
-        let together = median(samples.iter().map(|r| r.together).collect());
-        let split = median(samples.iter().map(|r| r.split).collect());
-        Ok((t_seq, Some(ParallelFit::from_ratios(together, split, threads))))
+        Ok((t_seq, Some(ParallelFit::of_samples(&samples, threads))))
     };
     for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {
         let len = 1usize << scale;

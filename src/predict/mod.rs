@@ -102,12 +102,7 @@ pub fn graph_op_ids(program: &Program) -> HashSet<String> {
 
 /// The median duration of the spans of `ops` (0 when there are none).
 pub fn typical_op_seconds(spans: &[OpSpan], ops: &HashSet<String>) -> f64 {
-    let mut d: Vec<f64> = spans.iter().filter(|s| ops.contains(&s.node)).map(|s| s.end_s - s.start_s).collect();
-    if d.is_empty() {
-        return 0.0;
-    }
-    d.sort_by(f64::total_cmp);
-    d[d.len() / 2]
+    median(spans.iter().filter(|s| ops.contains(&s.node)).map(|s| s.end_s - s.start_s).collect())
 }
 
 /// Below this typical op time (seq's median over the ops that touch the graph) a parallel

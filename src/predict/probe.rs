@@ -62,6 +62,13 @@ impl ParallelFit {
         let serial = if g >= 1.0 { 0.0 } else { ((split - g) / (1.0 - g)).clamp(0.0, 1.0) };
         ParallelFit { contention, split_contention: contention, serial }
     }
+
+    /// The fit of the medians of each ratio over `samples` (at least one).
+    pub(crate) fn of_samples(samples: &[Ratios], threads: usize) -> ParallelFit {
+        let together = median(samples.iter().map(|x| x.together).collect());
+        let split = median(samples.iter().map(|x| x.split).collect());
+        ParallelFit::from_ratios(together, split, threads)
+    }
 }
 
 /// What a benchmark's probe found: each family's fit (absent where the program has no op
@@ -167,13 +174,7 @@ impl<'g> Probe<'g> {
 
     /// The fits: medians of each ratio over the samples (`None` before the first sample).
     pub fn fit(&self) -> Option<ProbeFit> {
-        let family = |r: &[Ratios]| {
-            (!r.is_empty()).then(|| {
-                let together = median(r.iter().map(|x| x.together).collect());
-                let split = median(r.iter().map(|x| x.split).collect());
-                ParallelFit::from_ratios(together, split, self.threads)
-            })
-        };
+        let family = |r: &[Ratios]| (!r.is_empty()).then(|| ParallelFit::of_samples(r, self.threads));
         let samples = self.stream.len().max(self.gather.len());
         (samples > 0).then(|| ProbeFit { stream: family(&self.stream), gather: family(&self.gather), samples })
     }

@@ -21,7 +21,7 @@
 //! kernel split over k threads uses its own (split) contention the same way. A loop runs
 //! its body `iterations` times in the same mode and occupies the whole pool while it runs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::cost_model::{CostModel, KernelCost};
 use crate::exec::program::{Program, Step, StepKind};
@@ -268,20 +268,24 @@ fn job(t: &Task, mode: Mode, p: usize, ov: &Overheads, deps: Vec<usize>) -> Job 
     }
 }
 
-/// The share of the running jobs' memory streams that are distinct: each job streams the
-/// maps it reads and the one it writes; a map read by several of them is one stream. 1
-/// when nothing is shared.
-fn distinct_streams(jobs: &[Job], running: &[(usize, f64)]) -> f64 {
-    let total: usize = running.iter().map(|&(i, _)| jobs[i].reads.len() + 1).sum();
-    let mut read: Vec<usize> = running.iter().flat_map(|&(i, _)| jobs[i].reads.iter().copied()).collect();
+/// The share of the memory streams of tasks running side by side that are distinct: each
+/// task streams the maps it reads (`reads`) and the one it writes; a map read by several of
+/// them is one stream. 1 when nothing is shared.
+fn distinct_share<'a>(reads: impl Iterator<Item = &'a [usize]>) -> f64 {
+    let (mut tasks, mut total, mut read) = (0usize, 0usize, Vec::new());
+    for r in reads {
+        tasks += 1;
+        total += r.len() + 1;
+        read.extend_from_slice(r);
+    }
     read.sort_unstable();
     read.dedup();
-    (read.len() + running.len()) as f64 / total.max(1) as f64
+    (read.len() + tasks) as f64 / total.max(1) as f64
 }
 
 /// List scheduling on `p` workers: whenever a worker is free, it takes the first ready job
 /// in `order`; running jobs slow each other down by their contention, scaled by the share
-/// of their streams that are distinct ([`distinct_streams`]). Returns the time the last
+/// of their streams that are distinct ([`distinct_share`]). Returns the time the last
 /// job ends.
 ///
 /// # Complexity
@@ -315,7 +319,7 @@ fn list_schedule(jobs: &[Job], order: &[usize], p: usize) -> f64 {
             break;
         }
         let k = running.len() as f64;
-        let distinct = distinct_streams(jobs, &running);
+        let distinct = distinct_share(running.iter().map(|&(i, _)| jobs[i].reads.as_slice()));
         let rate = |i: usize| if jobs[i].gang { 1.0 } else { 1.0 / (1.0 + jobs[i].contention * (k - 1.0) * distinct) };
         let (first, dt) = running
             .iter()
@@ -351,38 +355,43 @@ fn list_schedule(jobs: &[Job], order: &[usize], p: usize) -> f64 {
 /// split over all P threads.
 ///
 /// # Complexity
-/// O(tasks + dependencies).
+/// O(tasks + dependencies), plus the whole dag's levels once for a dataflow.
 fn fluid(dag: &Dag, tasks: &[usize], deps_of: Option<&Dag>, mode: Mode, p: usize, ov: &Overheads) -> f64 {
     let pf = p as f64;
     let mut area = 0.0;
-    let mut finish = vec![0.0f64; dag.tasks.len()];
+    // Only a chain through dependencies needs the finish times of earlier tasks.
+    let mut finish = if deps_of.is_some() { vec![0.0f64; dag.tasks.len()] } else { Vec::new() };
     let mut longest = 0.0f64;
-    // Kernels of one level run side by side: the share of their streams that are distinct.
-    let mut distinct = vec![1.0f64; dag.tasks.len()];
-    for level in &dag.levels {
+    // Kernels of one level run side by side: the share of their streams that are distinct,
+    // per level of `tasks` (the whole dag's levels for a dataflow, else `tasks` is one).
+    let mut distinct: HashMap<usize, f64> = HashMap::new();
+    let groups: Vec<&[usize]> =
+        if deps_of.is_some() { dag.levels.iter().map(Vec::as_slice).collect() } else { vec![tasks] };
+    for group in groups {
         let kernels: Vec<usize> =
-            level.iter().copied().filter(|&i| matches!(dag.tasks[i].cost, TaskCost::Kernel(_))).collect();
-        let total: usize = kernels.iter().map(|&i| dag.tasks[i].reads.len() + 1).sum();
-        let mut read: Vec<usize> = kernels.iter().flat_map(|&i| dag.tasks[i].reads.iter().copied()).collect();
-        read.sort_unstable();
-        read.dedup();
-        let d = (read.len() + kernels.len()) as f64 / total.max(1) as f64;
-        kernels.iter().for_each(|&i| distinct[i] = d);
+            group.iter().copied().filter(|&i| matches!(dag.tasks[i].cost, TaskCost::Kernel(_))).collect();
+        let d = distinct_share(kernels.iter().map(|&i| dag.tasks[i].reads.as_slice()));
+        distinct.extend(kernels.iter().map(|&i| (i, d)));
     }
     for &i in tasks {
         let t = &dag.tasks[i];
         let alone = task_time(t, mode, p, ov);
         area += match &t.cost {
             TaskCost::Kernel(k) => {
-                k.seconds * (1.0 + k.split_contention * (pf - 1.0) * distinct[i])
+                k.seconds * (1.0 + k.split_contention * (pf - 1.0) * distinct.get(&i).copied().unwrap_or(1.0))
                     + k.chunks as f64 * ov.chunk_s
                     + ov.spawn_s
             }
             TaskCost::Loop { .. } => alone * pf,
         };
-        let ready = deps_of.map_or(0.0, |d| d.tasks[i].deps.iter().map(|&x| finish[x]).fold(0.0, f64::max));
-        finish[i] = ready + alone;
-        longest = longest.max(finish[i]);
+        let end = match deps_of {
+            Some(d) => {
+                finish[i] = d.tasks[i].deps.iter().map(|&x| finish[x]).fold(0.0, f64::max) + alone;
+                finish[i]
+            }
+            None => alone,
+        };
+        longest = longest.max(end);
     }
     (area / pf).max(longest)
 }
