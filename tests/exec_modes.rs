@@ -15,13 +15,13 @@ use irtop::generate::{Shape, generate};
 use irtop::ir::load_bytes;
 use proptest::prelude::*;
 
-fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool")
+/// `mode` on `threads` threads.
+fn on(mode: Mode, threads: usize) -> Scheduler {
+    Scheduler::new(mode, threads).expect("threads start")
 }
 
-fn run(program: &Program, graph: &Graph, mode: Mode, pool: &rayon::ThreadPool) -> Result<Vec<Option<Value>>, String> {
-    let opts = RunOptions { retain: Retain::All, trace: false, cancel: None };
-    let out = pool.install(|| Scheduler(mode).run(program, graph, &opts)).map_err(|e| e.to_string())?;
+fn run(program: &Program, graph: &Graph, mode: Mode, threads: usize) -> Result<Vec<Option<Value>>, String> {
+    let out = on(mode, threads).run(program, graph, &RunOptions::keeping(Retain::All)).map_err(|e| e.to_string())?;
     Ok(out.values.into_iter().map(|v| v.map(|a| (*a).clone())).collect())
 }
 
@@ -49,10 +49,9 @@ proptest! {
         let a = analyze(&ir);
         let program = Program::compile(&ir, &a).expect("generated ops all have kernels");
         let graph = uniform(nodes, nodes * degree, graph_seed);
-        let two = pool(2);
-        let seq = run(&program, &graph, Mode::SEQ, &pool(1));
+        let seq = run(&program, &graph, Mode::SEQ, 1);
         for mode in Mode::ALL {
-            let got = run(&program, &graph, mode, &two);
+            let got = run(&program, &graph, mode, 2);
             match (&seq, &got) {
                 (Ok(s), Ok(g)) => {
                     for (v, (x, y)) in s.iter().zip(g).enumerate() {
@@ -98,7 +97,7 @@ fn pagerank_ir_is_pagerank() {
     let expected = power_iteration(&graph, 20);
     let ranks = ir.vars.get("ranks").expect("ranks");
     for mode in Mode::ALL {
-        let values = run(&program, &graph, mode, &pool(2)).expect("runs");
+        let values = run(&program, &graph, mode, 2).expect("runs");
         let Some(Value::Map(m)) = &values[ranks.index()] else { panic!("ranks is a node map") };
         let sum: f64 = m.values.iter().sum();
         assert!((sum - 1.0).abs() < 1e-9, "{mode}: sum {sum}");
@@ -125,9 +124,9 @@ fn a_value_lives_until_its_deepest_reader_not_its_last_in_file_order() {
     let a = analyze(&ir);
     let program = Program::compile(&ir, &a).expect("compiles");
     let graph = rmat(6, 4, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: None };
+    let opts = RunOptions::keeping(Retain::Sinks);
     for mode in Mode::ALL {
-        let out = pool(2).install(|| Scheduler(mode).run(&program, &graph, &opts));
+        let out = on(mode, 2).run(&program, &graph, &opts);
         let out = out.unwrap_or_else(|e| panic!("{mode}: {e}"));
         assert!(out.values[ir.vars.get("z").expect("z").index()].is_some(), "{mode}: z computed");
     }
@@ -151,14 +150,14 @@ fn a_cancelled_run_stops_within_an_op() {
     let graph = rmat(4, 2, 1);
     for mode in Mode::ALL {
         let cancel = std::sync::atomic::AtomicBool::new(false);
-        let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: Some(&cancel) };
+        let opts = RunOptions { cancel: Some(&cancel), ..RunOptions::keeping(Retain::Sinks) };
         let started = std::time::Instant::now();
         let outcome = std::thread::scope(|s| {
             s.spawn(|| {
                 std::thread::sleep(std::time::Duration::from_millis(50));
                 cancel.store(true, std::sync::atomic::Ordering::Relaxed);
             });
-            pool(2).install(|| Scheduler(mode).run(&program, &graph, &opts))
+            on(mode, 2).run(&program, &graph, &opts)
         });
         assert!(matches!(outcome, Err(irtop::exec::ExecError::Cancelled)), "{mode}: {outcome:?}");
         // Ten million iterations take tens of seconds; a cancelled run ends at once.
@@ -178,12 +177,12 @@ fn recycled_buffers_never_leak_into_results() {
         let ir = irtop::ir::load_file(&path).expect("sample loads");
         let a = analyze(&ir);
         let program = Program::compile(&ir, &a).expect("compiles");
-        let fresh = run(&program, &graph, Mode::SEQ, &pool(1)).expect("runs");
+        let fresh = run(&program, &graph, Mode::SEQ, 1).expect("runs");
         for mode in Mode::ALL {
             for _ in 0..8 {
                 irtop::exec::buffers::give(vec![12345.0; n]);
             }
-            let got = run(&program, &graph, mode, &pool(2)).expect("runs");
+            let got = run(&program, &graph, mode, 2).expect("runs");
             for (v, (x, y)) in fresh.iter().zip(&got).enumerate() {
                 if let (Some(x), Some(y)) = (x, y) {
                     assert!(same_bits(x, y), "{sample} {mode}: {} differs", ir.var(irtop::ir::VarId(v as u32)));
@@ -212,9 +211,8 @@ fn a_level_starts_its_heaviest_op_first() {
     let level: Vec<&str> = program.levels[1].iter().map(|&i| program.steps[i].id.as_str()).collect();
     assert_eq!(level, ["c", "a", "b"]);
     let g = rmat(14, 16, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: true, cancel: None };
-    let outcome =
-        pool(2).install(|| Scheduler("levels".parse().expect("mode")).run(&program, &g, &opts)).expect("runs");
+    let opts = RunOptions { trace: true, fuse: false, ..RunOptions::keeping(Retain::Sinks) };
+    let outcome = on("levels".parse().expect("mode"), 2).run(&program, &g, &opts).expect("runs");
     let start = |id: &str| outcome.spans.iter().find(|s| s.node == id).map(|s| s.start_s).expect("a span");
     assert!(start("c") <= start("a") && start("c") <= start("b"), "{:?}", outcome.spans);
 }
@@ -232,7 +230,7 @@ fn ops_on_an_empty_graph() {
     .expect("loads");
     let a = analyze(&ir);
     let program = Program::compile(&ir, &a).expect("compiles");
-    let values = run(&program, &uniform(0, 0, 1), Mode::SEQ, &pool(1)).expect("runs");
+    let values = run(&program, &uniform(0, 0, 1), Mode::SEQ, 1).expect("runs");
     assert_eq!(
         values[ir.vars.get("deg").expect("deg").index()],
         Some(Value::Map(irtop::exec::value::NodeMap { values: vec![], int: true }))
@@ -245,8 +243,7 @@ fn values_are_freed_after_their_last_use() {
     let (ir, a) = common::analysed("pagerank_loop");
     let program = Program::compile(&ir, &a).expect("compiles");
     let graph = rmat(12, 8, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: None };
-    let out = pool(1).install(|| Scheduler(Mode::SEQ).run(&program, &graph, &opts)).expect("runs");
+    let out = on(Mode::SEQ, 1).run(&program, &graph, &RunOptions::keeping(Retain::Sinks)).expect("runs");
     let alive = out.values.iter().filter(|v| v.is_some()).count();
     assert!(alive < ir.vars.len() / 2, "{alive} of {} variables still alive", ir.vars.len());
     assert!(out.values[ir.vars.get("ranks").expect("ranks").index()].is_some(), "the result survives");

@@ -16,7 +16,7 @@ use std::io::Write;
 pub use analyse::MAX_WARNINGS_PER_CODE;
 pub use args::{Cli, Command, LimitArgs};
 pub use error::CliError;
-pub use prelude::thread_pool;
+pub use prelude::default_threads;
 pub use sample::sample_path;
 
 use analyse::{Format, emit};

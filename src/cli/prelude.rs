@@ -1,5 +1,5 @@
-//! What `run` and `bench` start with: the IR loaded, analysed and compiled, and a thread
-//! pool of the size asked for.
+//! What `run` and `bench` start with: the IR loaded, analysed and compiled, and the
+//! default thread count.
 
 use std::path::Path;
 
@@ -17,10 +17,7 @@ pub fn load_program(file: &Path, limits: &Limits) -> Result<(Ir, Analysis, Progr
     Ok((ir, analysis, program))
 }
 
-/// A rayon pool of `threads` workers (default: all cores).
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError::Usage(format!("cannot start {} threads: {e}", threads.unwrap_or(0))))
+/// The thread count when none is given: every core.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::CliError;
-use super::prelude::{load_program, thread_pool};
+use super::prelude::load_program;
 use crate::exec::graph_spec::GraphArgs;
 use crate::exec::{Executor, Mode, Retain, RunOptions, Scheduler};
 use crate::ir::VarId;
@@ -46,9 +46,9 @@ pub fn run_once(
     let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
     let g = graph.build()?;
     limits.check_work(&program, g.node_count(), g.edge_count())?;
-    let pool = thread_pool(if request.mode == Mode::SEQ { Some(1) } else { request.threads })?;
-    let outcome =
-        pool.install(|| Scheduler(request.mode).run(&program, &g, &RunOptions { retain, trace: false, cancel: None }))?;
+    let threads = request.threads.unwrap_or_else(super::prelude::default_threads);
+    let scheduler = Scheduler::new(request.mode, threads)?;
+    let outcome = scheduler.run(&program, &g, &RunOptions::keeping(retain))?;
     let ids: Vec<VarId> = if wanted.is_empty() { (0..ir.vars.len() as u32).map(VarId).collect() } else { wanted };
     let columns: report::results::Columns =
         ids.iter().filter_map(|&v| Some((ir.var(v), outcome.values[v.index()].as_ref()?))).collect();

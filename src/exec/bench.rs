@@ -46,12 +46,7 @@ pub fn run_bench(
     let mut runners = Vec::with_capacity(modes.len());
     for &mode in &modes {
         let threads = if mode == Mode::SEQ { 1 } else { options.threads.max(1) };
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| ExecError::Failed {
-            node: String::new(),
-            op: String::new(),
-            message: e.to_string(),
-        })?;
-        runners.push((mode, threads, pool, executor(mode, threads)));
+        runners.push((mode, threads, executor(mode, threads)));
     }
     // Repetitions go round the modes (seq, levels, ..., seq, levels, ...) rather than all of
     // one mode then the next: a shared machine's load drifts over seconds, and interleaving
@@ -62,10 +57,10 @@ pub fn run_bench(
     // seq's first results, which every later run (seq's own included) is compared with.
     let mut reference: Option<RunOutcome> = None;
     let mut seq_spans = Vec::new();
-    let parallel_pool = runners.iter().find(|r| r.1 > 1).map(|r| &r.2);
+    let parallel_threads = runners.iter().map(|r| r.1).max().unwrap_or(1);
     let mut probe = None;
     for rep in 0..=options.reps {
-        for (i, (mode, _, pool, exec)) in runners.iter().enumerate() {
+        for (i, (mode, _, exec)) in runners.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
                 return Err(ExecError::Cancelled);
             }
@@ -73,8 +68,8 @@ pub fn run_bench(
             // prediction); the other modes on the last, for their timelines.
             let is_seq = *mode == Mode::SEQ;
             let trace = rep == options.reps || (is_seq && rep > 0);
-            let opts = RunOptions { retain: Retain::Sinks, trace, cancel: Some(cancel) };
-            let mut outcome = pool.install(|| exec.run(program, graph, &opts))?;
+            let opts = RunOptions { retain: Retain::Sinks, trace, cancel: Some(cancel), fuse: true };
+            let mut outcome = exec.run(program, graph, &opts)?;
             if rep > 0 {
                 times[i].push(outcome.elapsed);
                 if is_seq {
@@ -99,16 +94,13 @@ pub fn run_bench(
             progress(runs_done / runs_total);
         }
         // The probe's inputs are built after the warm-up round, outside the timed runs.
-        if rep == 0
-            && options.probe
-            && let Some(pool) = parallel_pool
-        {
-            probe = crate::predict::probe::Probe::new(program, graph, pool.current_num_threads());
+        if rep == 0 && options.probe && parallel_threads > 1 {
+            probe = crate::predict::probe::Probe::new(program, graph, parallel_threads);
         }
-        if let (Some(probe), Some(pool)) = (&mut probe, parallel_pool)
+        if let Some(probe) = &mut probe
             && rep > 0
         {
-            probe.sample(pool);
+            probe.sample();
         }
     }
     if let Some(seq) = reference {
@@ -117,7 +109,7 @@ pub fn run_bench(
     let mut results = Vec::new();
     let mut timelines = Vec::new();
     let mut seq_times: Option<Vec<f64>> = None;
-    for (i, (mode, threads, _, _)) in runners.iter().enumerate() {
+    for (i, (mode, threads, _)) in runners.iter().enumerate() {
         let summary = Summary::of(&times[i]);
         let times_s: Vec<f64> = times[i].iter().map(Duration::as_secs_f64).collect();
         let speedup = seq_times.as_ref().map_or(1.0, |seq| paired_speedup(seq, &times_s));
@@ -163,12 +155,17 @@ pub fn run_bench_to_end(
     groggy_estimate: f64,
     options: &BenchOptions,
 ) -> Result<BenchReport, ExecError> {
+    let team = std::sync::Arc::new(super::Team::new(options.threads.max(1)).map_err(|message| ExecError::Failed {
+        node: String::new(),
+        op: String::new(),
+        message,
+    })?);
     run_bench(
         program,
         graph,
         groggy_estimate,
         options,
-        &|mode, _| Box::new(super::Scheduler(mode)),
+        &|mode, _| Box::new(super::Scheduler::with_team(mode, std::sync::Arc::clone(&team))),
         &AtomicBool::new(false),
         &|_| {},
     )

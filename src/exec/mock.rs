@@ -28,16 +28,16 @@ impl MockExecutor {
                 let c = (self.cost)(step);
                 if self.mode.data && !k.is_sequential() { c / self.threads as f64 } else { c }
             }
+            StepKind::Fused(_) => {
+                let c = (self.cost)(step);
+                if self.mode.data { c / self.threads as f64 } else { c }
+            }
             StepKind::Loop(lp) => lp.iterations as f64 * lp.body.steps.iter().map(|s| self.step_cost(s)).sum::<f64>(),
         }
     }
 }
 
 impl Executor for MockExecutor {
-    fn name(&self) -> String {
-        format!("mock {}", self.mode)
-    }
-
     fn run(&self, program: &Program, _graph: &Graph, options: &RunOptions) -> Result<RunOutcome, ExecError> {
         let threads = self.threads.max(1);
         let costs: Vec<f64> = program.steps.iter().map(|s| self.step_cost(s)).collect();

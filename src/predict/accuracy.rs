@@ -81,9 +81,9 @@ pub fn bench_sample(
         let g = loop {
             let g = rmat(scale, edge_factor_at(scale), 1);
             limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
-            let opts = RunOptions { retain: Retain::Sinks, trace: true, cancel: None };
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|e| e.to_string())?;
-            let once = || pool.install(|| Scheduler(Mode::SEQ).run(&program, &g, &opts)).map_err(|e| e.to_string());
+            let opts = RunOptions { trace: true, ..RunOptions::keeping(Retain::Sinks) };
+            let seq = Scheduler::new(Mode::SEQ, 1).map_err(|e| e.to_string())?;
+            let once = || seq.run(&program, &g, &opts).map_err(|e| e.to_string());
             once()?;
             let outcome = once()?;
             let t = outcome.elapsed.as_secs_f64();

@@ -35,12 +35,17 @@ pub fn scalar_vars(program: &Program) -> Vec<bool> {
     let mut scalar = vec![false; program.var_count];
     let mut mark = |s: &crate::exec::program::Step| match &s.kind {
         StepKind::Kernel(k) => {
-            if let Some(out) = s.output {
+            if let Some(&out) = s.outputs.first() {
                 scalar[out.index()] = match k {
                     Kernel::Constant(_) | Kernel::NodeCount | Kernel::EdgeCount | Kernel::Reduce(_) => true,
                     Kernel::Copy => s.inputs.first().is_some_and(|v| scalar[v.index()]),
                     _ => false,
                 };
+            }
+        }
+        StepKind::Fused(f) => {
+            for (v, o) in s.outputs.iter().zip(&f.program.outputs) {
+                scalar[v.index()] = matches!(o, crate::exec::kernels::eval::Output::Reduce(_));
             }
         }
         StepKind::Loop(lp) => {
@@ -61,8 +66,49 @@ pub fn static_dag(program: &Program, model: &CostModel, nodes: usize, edges: usi
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
     Dag::from_program(program, &mut |s| match &s.kind {
         StepKind::Kernel(k) => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
+        StepKind::Fused(f) => fused_cost(f.members.iter().filter_map(|m| match &m.kind {
+            StepKind::Kernel(k) => Some(model.kernel_cost(k, maps(&m.inputs), nodes, edges)),
+            _ => None,
+        })),
         StepKind::Loop(_) => unreachable!("from_program costs kernels only"),
     })
+}
+
+/// The cost of ops fused into one pass: their times added, the parallel behaviour of the
+/// most contended (a fused pass streams what its members streamed, minus the maps it no
+/// longer writes and reads).
+fn fused_cost(members: impl Iterator<Item = cost_model::KernelCost>) -> cost_model::KernelCost {
+    let mut total: Option<cost_model::KernelCost> = None;
+    for c in members {
+        total = Some(match total {
+            None => c,
+            Some(t) => cost_model::KernelCost {
+                seconds: t.seconds + c.seconds,
+                serial: t.serial.min(c.serial),
+                splittable: t.splittable || c.splittable,
+                chunks: t.chunks.max(c.chunks),
+                contention: t.contention.max(c.contention),
+                split_contention: t.split_contention.max(c.split_contention),
+            },
+        });
+    }
+    total.unwrap_or_else(|| cost_model::KernelCost::fixed(0.0))
+}
+
+/// The kernel whose parallel behaviour stands for a step's (a fused step's heaviest member).
+fn representative(s: &crate::exec::program::Step) -> Option<&Kernel> {
+    match &s.kind {
+        StepKind::Kernel(k) => Some(k),
+        StepKind::Fused(f) => f
+            .members
+            .iter()
+            .filter_map(|m| match &m.kind {
+                StepKind::Kernel(k) => Some(k),
+                _ => None,
+            })
+            .max_by_key(|k| OpClass::of(k) as u8),
+        StepKind::Loop(_) => None,
+    }
 }
 
 /// The calibrated cost table: each kernel's single-thread time is its median measured time
@@ -77,12 +123,13 @@ pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, no
     let measured: HashMap<&str, f64> = measured.into_iter().map(|(id, d)| (id, median(d))).collect();
     let scalar = scalar_vars(program);
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
-    Dag::from_program(program, &mut |s| match &s.kind {
-        StepKind::Kernel(k) => match measured.get(s.id.as_str()) {
-            Some(&seconds) => model.with_seconds(k, seconds, maps(&s.inputs), nodes),
+    Dag::from_program(program, &mut |s| match (representative(s), measured.get(s.id.as_str())) {
+        (Some(k), Some(&seconds)) => model.with_seconds(k, seconds, maps(&s.inputs), nodes),
+        (Some(k), None) => match &s.kind {
+            StepKind::Fused(_) => fused_cost(std::iter::once(model.kernel_cost(k, maps(&s.inputs), nodes, edges))),
             _ => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
         },
-        StepKind::Loop(_) => unreachable!("from_program costs kernels only"),
+        (None, _) => unreachable!("from_program costs kernels only"),
     })
 }
 
@@ -91,7 +138,7 @@ pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, no
 pub fn graph_op_ids(program: &Program) -> HashSet<String> {
     let mut out = HashSet::new();
     program.visit_steps(&mut |s| {
-        if let StepKind::Kernel(k) = &s.kind
+        if let Some(k) = representative(s)
             && OpClass::of(k) != OpClass::Scalar
         {
             out.insert(s.id.clone());
@@ -114,6 +161,9 @@ pub const SHORT_OP_S: f64 = 5e-4;
 /// count, groggy's estimate beside them, and the speedup curve (calibrated costs when
 /// there are, else static).
 pub fn annotate(report: &mut BenchReport, program: &Program, model: &CostModel, source: &str) {
+    // The benchmark ran the program fused for a run that keeps its results.
+    let plan = program.fused(&crate::exec::executor::keep_mask(program, &crate::exec::Retain::Sinks));
+    let program = &*plan;
     let (nodes, edges) = (report.graph.nodes, report.graph.edges);
     let ov = Overheads::of(model);
     let stat = static_dag(program, model, nodes, edges);

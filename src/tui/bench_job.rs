@@ -123,12 +123,13 @@ pub fn executor_runner(graph: crate::exec::graph_spec::GraphArgs, limits: crate:
             one => vec![one.parse::<Mode>()?],
         };
         let options = BenchOptions { threads: request.threads, reps: 3, modes, probe: true };
+        let team = Arc::new(crate::exec::Team::new(request.threads)?);
         run_bench(
             &program,
             g,
             request.analysis.estimated_speedup,
             &options,
-            &|mode, _| Box::new(Scheduler(mode)),
+            &|mode, _| Box::new(Scheduler::with_team(mode, Arc::clone(&team))),
             cancel,
             progress,
         )
