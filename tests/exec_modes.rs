@@ -7,8 +7,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use irtop::analysis::analyze;
-use irtop::exec::bench::{BenchOptions, run_bench};
-use irtop::exec::mock::MockExecutor;
+use irtop::exec::bench::measurement::Stopped;
+use irtop::exec::bench::mock::MockExecutor;
+use irtop::exec::bench::{BenchError, BenchOptions, Hooks, Rounds, run_bench};
 use irtop::exec::synthetic::{rmat, uniform};
 use irtop::exec::{Executor, Graph, Mode, Program, Retain, RunOptions, Scheduler, Value};
 use irtop::generate::{Shape, generate};
@@ -255,53 +256,89 @@ fn one_ms(_: &irtop::exec::program::Step) -> f64 {
     0.001
 }
 
+/// A benchmark of `program` on the mock executor (every op `cost` seconds of virtual time).
+fn mock_bench(
+    program: &Program,
+    rounds: Rounds,
+    budget_s: f64,
+    cost: fn(&irtop::exec::program::Step) -> f64,
+    cancel: bool,
+) -> Result<irtop::exec::bench::measurement::Measurement, BenchError> {
+    let options = BenchOptions {
+        threads: 2,
+        modes: Mode::ALL.to_vec(),
+        rounds,
+        budget: std::time::Duration::from_secs_f64(budget_s),
+        // The schedules on the IR's own ops (fusion is tested in tests/fusion.rs).
+        fuse: false,
+    };
+    let cancel = AtomicBool::new(cancel);
+    run_bench(
+        program,
+        &uniform(10, 10, 1),
+        &options,
+        &|mode| Box::new(MockExecutor { mode, threads: if mode.is_seq() { 1 } else { 2 }, cost }),
+        Hooks { cancel: &cancel, progress: &|_| {}, between_rounds: &mut |_| {} },
+    )
+}
+
 #[test]
 fn bench_statistics_on_the_mock_executor() {
     let (ir, a) = common::analysed("seed_full_plan");
     let program = Program::compile(&ir, &a).expect("compiles");
-    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec(), probe: false };
-    let report = run_bench(
-        &program,
-        &uniform(10, 10, 1),
-        a.estimated_speedup,
-        &options,
-        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
-        &AtomicBool::new(false),
-        &|_| {},
-    )
-    .expect("mock bench");
-    let by = |m: &str| report.modes.iter().find(|r| r.mode == m).expect("mode");
+    let m = mock_bench(&program, Rounds::Fixed(3), 60.0, one_ms, false).expect("mock bench");
+    let by = |name: &str| m.mode(name.parse().expect("mode")).expect("mode");
     // 9 ops of 1 ms: seq 9 ms; levels of 4, 3, 1, 1 ops on 2 workers: 2 + 2 + 1 + 1 ms.
     assert!((by("seq").median_s - 0.009).abs() < 1e-12);
     assert!((by("levels").median_s - 0.006).abs() < 1e-12);
     assert!((by("levels").speedup - 1.5).abs() < 1e-9);
     assert!((by("data").speedup - 2.0).abs() < 1e-9);
-    assert_eq!(report.predicted.groggy, a.estimated_speedup);
-    assert_eq!(report.modes.len(), 6);
-    assert!(report.timeline("levels").is_some_and(|t| t.len() == 9 && t.iter().all(|s| s.worker < 2)));
-    let json = serde_json::to_value(&report).expect("serialises");
-    for key in ["graph", "threads", "modes", "predicted"] {
+    assert_eq!((m.rounds, m.stopped), (3, Stopped::Fixed));
+    assert_eq!(m.modes.len(), 6);
+    assert!(m.timeline("levels".parse().unwrap()).is_some_and(|t| t.len() == 9 && t.iter().all(|s| s.worker < 2)));
+    let json = serde_json::to_value(&m).expect("serialises");
+    for key in ["graph", "threads", "modes", "rounds", "stopped", "budget_s"] {
         assert!(json.get(key).is_some(), "{key}");
     }
-    for key in ["mode", "threads", "median_s", "min_s", "max_s", "speedup", "max_abs_diff"] {
+    for key in ["mode", "threads", "median_s", "min_s", "max_s", "speedup", "speedup_interval", "noise", "max_abs_diff"]
+    {
         assert!(json["modes"][0].get(key).is_some(), "{key}");
     }
+}
+
+/// Steady timings need no more than the fewest rounds: the intervals are narrow at once.
+#[test]
+fn an_adaptive_bench_stops_when_the_intervals_are_narrow() {
+    let (ir, a) = common::analysed("seed_full_plan");
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let m = mock_bench(&program, Rounds::Adaptive, 60.0, one_ms, false).expect("mock bench");
+    assert_eq!((m.rounds, m.stopped), (irtop::exec::bench::MIN_ROUNDS, Stopped::Converged));
+    for mode in &m.modes {
+        assert_eq!(mode.speedup_interval, [mode.speedup, mode.speedup], "{}", mode.mode);
+    }
+}
+
+fn one_second(_: &irtop::exec::program::Step) -> f64 {
+    1.0
+}
+
+/// Runs too long for the budget are refused after the warm-up round, saying how long they
+/// would take (the pipeline then scales a synthetic graph down).
+#[test]
+fn a_bench_longer_than_its_budget_is_refused_after_the_warm_up() {
+    let (ir, a) = common::analysed("seed_full_plan");
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let err = mock_bench(&program, Rounds::Adaptive, 20.0, one_second, false).unwrap_err();
+    let BenchError::OverBudget { needed_s, budget_s, rounds, modes, .. } = &err else { panic!("{err}") };
+    assert_eq!((*budget_s, *rounds, *modes), (20.0, irtop::exec::bench::MIN_ROUNDS, 6));
+    assert!(*needed_s > 20.0, "{err}");
+    assert!(err.to_string().contains("one round of every mode took"), "{err}");
 }
 
 #[test]
 fn cancelling_stops_the_bench() {
     let (ir, a) = common::analysed("seed_diamond");
     let program = Program::compile(&ir, &a).expect("compiles");
-    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec(), probe: false };
-    let err = run_bench(
-        &program,
-        &uniform(10, 10, 1),
-        1.0,
-        &options,
-        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
-        &AtomicBool::new(true),
-        &|_| {},
-    )
-    .unwrap_err();
-    assert_eq!(err, irtop::exec::ExecError::Cancelled);
+    let err = mock_bench(&program, Rounds::Fixed(3), 60.0, one_ms, true).unwrap_err();
+    assert_eq!(err, BenchError::Exec(irtop::exec::ExecError::Cancelled));
 }

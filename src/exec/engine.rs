@@ -27,7 +27,7 @@ use super::graph::Graph;
 use super::kernel::Kernel;
 use super::kernels::work::{KernelError, NodePass, Work};
 use super::program::{FusedStep, LoopProgram, Program, Step, StepKind};
-use super::report::OpSpan;
+use super::span::OpSpan;
 use super::team::{Crew, Team};
 use super::value::Value;
 
@@ -130,6 +130,7 @@ pub(crate) struct Engine<'a> {
     spans: Option<Mutex<Vec<OpSpan>>>,
     start: Instant,
     cancel: Option<&'a AtomicBool>,
+    deadline: Option<Instant>,
     /// Steps of the top level still to touch each variable.
     users: Vec<AtomicUsize>,
 }
@@ -142,6 +143,7 @@ pub(crate) struct RunSetup<'a> {
     pub members: usize,
     pub trace: bool,
     pub cancel: Option<&'a AtomicBool>,
+    pub deadline: Option<Instant>,
 }
 
 impl<'a> Engine<'a> {
@@ -170,6 +172,7 @@ impl<'a> Engine<'a> {
             spans: setup.trace.then(|| Mutex::new(Vec::new())),
             start: Instant::now(),
             cancel: setup.cancel,
+            deadline: setup.deadline,
             users,
         }
     }
@@ -280,7 +283,7 @@ impl<'a> Engine<'a> {
     }
 
     fn cancelled(&self) -> bool {
-        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
     fn fail(&self, e: ExecError) {

@@ -14,7 +14,7 @@ use super::env::{Env, Retain};
 use super::error::ExecError;
 use super::graph::Graph;
 use super::program::Program;
-use super::report::OpSpan;
+use super::span::OpSpan;
 use super::team::Team;
 use super::value::Value;
 
@@ -80,6 +80,12 @@ impl FromStr for Mode {
     }
 }
 
+impl serde::Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 impl std::fmt::Display for Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -96,6 +102,9 @@ pub struct RunOptions<'a> {
     /// When set, the run stops before its next op with [`ExecError::Cancelled`], so a
     /// benchmark on a big graph cancels within one op rather than one run.
     pub cancel: Option<&'a AtomicBool>,
+    /// When set, the run stops like a cancelled one once this moment has passed (a
+    /// benchmark's warm-up that would not fit its time budget).
+    pub deadline: Option<std::time::Instant>,
     /// Fuse element-wise chains into one pass over the nodes ([`super::fuse`]); the
     /// results are the same bits either way.
     pub fuse: bool,
@@ -104,7 +113,7 @@ pub struct RunOptions<'a> {
 impl RunOptions<'_> {
     /// Keep `retain`, fused, untraced, not cancellable.
     pub fn keeping(retain: Retain) -> RunOptions<'static> {
-        RunOptions { retain, trace: false, cancel: None, fuse: true }
+        RunOptions { retain, trace: false, cancel: None, deadline: None, fuse: true }
     }
 }
 
@@ -176,7 +185,15 @@ impl Scheduler {
         for (i, v) in inputs.iter().enumerate() {
             env.set(crate::ir::VarId(i as u32), Arc::clone(v));
         }
-        let setup = RunSetup { graph, env: &env, mode: self.mode, members: self.threads(), trace: false, cancel: None };
+        let setup = RunSetup {
+            graph,
+            env: &env,
+            mode: self.mode,
+            members: self.threads(),
+            trace: false,
+            cancel: None,
+            deadline: None,
+        };
         Engine::new(&program, setup).run(&self.team)?;
         let mut values = env.into_values();
         Ok(values.pop().flatten().map(|v| Arc::try_unwrap(v).unwrap_or_else(|a| (*a).clone())))
@@ -201,6 +218,7 @@ impl Executor for Scheduler {
             members: self.threads(),
             trace: options.trace,
             cancel: options.cancel,
+            deadline: options.deadline,
         };
         let engine = Engine::new(plan, setup);
         let start = engine.started();

@@ -16,10 +16,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::cost_model::{CostModel, OpClass};
+use crate::exec::bench::stats::median;
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel};
 use crate::exec::program::{Program, StepKind};
-use crate::exec::stats::median;
 use crate::exec::value::{Scalar, Value};
 use crate::exec::{Mode, Schedule, Scheduler, Team};
 
