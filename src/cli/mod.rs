@@ -35,10 +35,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };
             run::run_once(&file, &graph, &request, out, &limits)
         }
-        Some(Command::Bench { file, all, graph, threads, reps, budget, modes, json, trace, no_fuse }) => {
+        Some(Command::Bench {
+            file,
+            all,
+            scales,
+            twice,
+            graph,
+            threads,
+            reps,
+            budget,
+            modes,
+            json,
+            trace,
+            no_fuse,
+        }) => {
             let limits = cli.limits.limits(&graph);
             match (all, file) {
-                (Some(dir), _) => crate::predict::commands::bench_all(&dir, threads, reps, json, out, &limits),
+                (Some(dir), _) => {
+                    let request = crate::predict::commands::AllRequest { threads, reps, budget, scales, twice, json };
+                    crate::predict::commands::bench_all(&dir, &request, out, &limits)
+                }
                 (None, Some(file)) => {
                     let request =
                         BenchRequest { threads, reps, budget, modes, json, trace: trace.as_deref(), fuse: !no_fuse };

@@ -49,7 +49,16 @@ pub fn run_once(
     let g = graph.build()?;
     limits.check_work(&program, g.node_count(), g.edge_count())?;
     let threads = request.threads.unwrap_or_else(default_threads);
-    let scheduler = Scheduler::new(request.mode, threads)?;
+    let scheduler = if request.mode == Mode::AUTO {
+        // The plan from the cost model (calibrated constants when there are): no run has
+        // measured this IR's ops yet.
+        let (model, _) = crate::predict::calibrate::active();
+        let plan = crate::pipeline::auto_plan(&program, &g, request.fuse, threads, model, &[]);
+        let team = crate::exec::Team::new(threads).map_err(CliError::Usage)?;
+        Scheduler::planned(std::sync::Arc::new(plan.plan), std::sync::Arc::new(team))
+    } else {
+        Scheduler::new(request.mode, threads)?
+    };
     let outcome = scheduler.run(&program, &g, &RunOptions { fuse: request.fuse, ..RunOptions::keeping(retain) })?;
     let ids: Vec<VarId> = if wanted.is_empty() { (0..ir.vars.len() as u32).map(VarId).collect() } else { wanted };
     let columns: report::results::Columns =
