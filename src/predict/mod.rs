@@ -211,7 +211,8 @@ pub struct ModePredicted {
     /// The same simulation with seq's measured per-op times (absent without seq's timeline).
     pub calibrated: Option<f64>,
     /// Where the speedup lies when contention and the overheads of waking threads are at
-    /// the low and the high end of what was measured around the point.
+    /// the low and the high end of what was measured around the point, widened by how far
+    /// seq's own rounds spread (the machine's run-to-run noise).
     pub band: [f64; 2],
     /// What the band says.
     pub verdict: Verdict,
@@ -275,6 +276,20 @@ fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overh
     [(low, scaled(low, 0.5)), (high, scaled(high, 2.0))]
 }
 
+/// How far the machine moves one run from the next, relative: half the interquartile
+/// range of seq's rounds over their median (at most a quarter). No prediction of a speedup
+/// can be closer than that to what a run measures, so the band is that much wider.
+fn seq_noise(measured: &Measurement) -> f64 {
+    let Some(seq) = measured.modes.iter().find(|m| m.mode.is_seq()) else { return 0.0 };
+    let mut t = seq.times_s.clone();
+    if t.len() < 4 || seq.median_s <= 0.0 {
+        return 0.0;
+    }
+    t.sort_by(f64::total_cmp);
+    let q = |p: f64| t[((t.len() - 1) as f64 * p).round() as usize];
+    ((q(0.75) - q(0.25)) / (2.0 * seq.median_s)).clamp(0.0, 0.25)
+}
+
 /// What the predictions are made with: the cost model, where it came from and the
 /// contention the probe measured between rounds.
 #[derive(Debug, Clone, Copy)]
@@ -316,6 +331,7 @@ pub fn predict(
     let ov = overheads(model);
     let auto_plan = auto.map(|a| &a.plan);
     let ends = band_models(&measured_model, probe);
+    let machine_noise = seq_noise(measured);
     let modes = measured
         .modes
         .iter()
@@ -334,7 +350,7 @@ pub fn predict(
                 at(&table, ov)
             };
             let (hi, lo) = (band_of(&ends[0]), band_of(&ends[1]));
-            let band = [lo.min(hi).min(point), hi.max(lo).max(point)];
+            let band = [lo.min(hi).min(point) * (1.0 - machine_noise), hi.max(lo).max(point) * (1.0 + machine_noise)];
             let p = ModePredicted {
                 groggy: if m.mode.is_seq() { 1.0 } else { groggy },
                 static_model: at(&stat, &ov),
