@@ -1,17 +1,27 @@
 //! Reads an IR file into an [`Ir`]: groggy's node format, its loop-body step format and
 //! its execution blocks, with errors that say where and what to do.
 //!
+//! A file that loads is read once: serde walks the bytes and each node becomes a [`Node`]
+//! as soon as it is parsed, with no JSON tree in between. A file that does not load is
+//! read a second time by [`explain`], which checks the whole text first and then parses it
+//! node by node, so that the error is the first problem in the file, with its
+//! `line:column` and node id.
+//!
 //! # Complexity
-//! O(file size): one pass of serde over the text, one per node.
+//! O(file size): one pass of serde over the text (two for a file with an error).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::Path;
 
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::error::{LoadError, shown};
-use super::format::{FileShape, NodeIdShape, NodeShape};
+use super::format::{FileKey, FileShape, NodeIdShape, NodeShape};
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
 use super::step::parse_step;
 use crate::limits::{LimitError, Limits};
@@ -35,7 +45,9 @@ pub fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
     {
         return Err(too_large(meta.len(), false));
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata, so a 100 MB file is not copied through doubling buffers.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(limit).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64, true));
@@ -57,6 +69,97 @@ pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
                 .into(),
         });
     }
+    match one_pass(bytes, path) {
+        Some(ir) => Ok(ir),
+        None => explain(bytes, path),
+    }
+}
+
+/// Loads a well-formed file in one pass over its bytes; `None` on any problem, which
+/// [`explain`] then finds and describes.
+fn one_pass(bytes: &[u8], path: &Path) -> Option<Ir> {
+    let mut builder = Builder::new(path, String::new(), None);
+    // Every node has an `op_type`: counting them (a fast substring search) sizes the node
+    // list once instead of through doubling copies. A count that is off only costs a copy.
+    builder.reserve(memchr::memmem::find_iter(bytes, b"\"op_type\"").count());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.deserialize_map(FileVisitor { builder: &mut builder }).ok()?;
+    de.end().ok()?;
+    Some(builder.ir)
+}
+
+/// The top-level object, read key by key; its `nodes` go to [`NodesVisitor`].
+struct FileVisitor<'b, 'p> {
+    builder: &'b mut Builder<'p>,
+}
+
+impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an IR object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (mut name, mut nodes, mut stats) = (false, false, false);
+        while let Some(key) = map.next_key::<FileKey>()? {
+            match key {
+                FileKey::Name if !name => {
+                    name = true;
+                    self.builder.ir.name = map.next_value::<Option<String>>()?.unwrap_or_default();
+                }
+                FileKey::Nodes if !nodes => {
+                    nodes = true;
+                    map.next_value_seed(NodesVisitor { builder: &mut *self.builder })?;
+                }
+                FileKey::Stats if !stats => {
+                    stats = true;
+                    self.builder.ir.stats = map.next_value::<Option<Value>>()?;
+                }
+                FileKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                _ => return Err(A::Error::custom("a key given twice")),
+            }
+        }
+        if nodes { Ok(()) } else { Err(A::Error::custom("no nodes")) }
+    }
+}
+
+/// The `nodes` list: each node is converted and kept as soon as it is parsed.
+struct NodesVisitor<'b, 'p> {
+    builder: &'b mut Builder<'p>,
+}
+
+impl<'de> DeserializeSeed<'de> for NodesVisitor<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodesVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of nodes")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let b = self.builder;
+        while let Some(shape) = seq.next_element::<NodeShape<'de>>()? {
+            let node = convert_node(shape, b.ir.nodes.len(), &mut b.ir.vars, b.path);
+            node.and_then(|node| b.push(node)).map_err(|_| A::Error::custom("not a valid node"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Loads `bytes` the careful way, to say what is wrong with a file [`one_pass`] refused:
+/// the whole text is checked as JSON first, then each node is parsed on its own, so an
+/// error inside a node names it.
+fn explain(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
     let shape: FileShape = serde_json::from_slice(bytes).map_err(|e| file_error(path, bytes, &e))?;
     let Some(raw_nodes) = shape.nodes else {
         return Err(LoadError::Json {
@@ -204,22 +307,45 @@ fn json_error(path: &Path, bytes: &[u8], offset: usize, e: &serde_json::Error) -
 struct Builder<'p> {
     path: &'p Path,
     ir: Ir,
-    ids: HashMap<String, usize>,
+    /// Indices of the nodes so far, hashed by id (the ids are not copied).
+    ids: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
 }
 
 impl<'p> Builder<'p> {
     fn new(path: &'p Path, name: String, stats: Option<Value>) -> Self {
-        Builder { path, ir: Ir { name, stats, ..Ir::default() }, ids: HashMap::new() }
+        let ir = Ir { name, stats, ..Ir::default() };
+        Builder { path, ir, ids: hashbrown::HashTable::new(), hasher: Default::default() }
+    }
+
+    /// Makes room for `nodes` nodes, and as many variables (most ops write a new one).
+    fn reserve(&mut self, nodes: usize) {
+        self.ir.nodes.reserve_exact(nodes);
+        self.ir.vars.reserve(nodes);
+        let (nodes_so_far, hasher) = (&self.ir.nodes, &self.hasher);
+        self.ids.reserve(nodes, |&i| hasher.hash_one(nodes_so_far[i as usize].id.as_str()));
     }
 
     fn push(&mut self, node: Node) -> Result<(), LoadError> {
         let index = self.ir.nodes.len();
-        if let Some(first) = self.ids.insert(node.id.clone(), index) {
-            return Err(node_error(
-                self.path,
-                &node.id,
-                format!("duplicate node id (nodes #{first} and #{index} both use it); give every node a unique id"),
-            ));
+        let (nodes, hasher) = (&self.ir.nodes, &self.hasher);
+        let entry = self.ids.entry(
+            hasher.hash_one(node.id.as_str()),
+            |&i| nodes[i as usize].id == node.id,
+            |&i| hasher.hash_one(nodes[i as usize].id.as_str()),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(first) => {
+                let first = *first.get();
+                return Err(node_error(
+                    self.path,
+                    &node.id,
+                    format!("duplicate node id (nodes #{first} and #{index} both use it); give every node a unique id"),
+                ));
+            }
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(index as u32);
+            }
         }
         self.ir.nodes.push(node);
         Ok(())
@@ -231,7 +357,7 @@ fn node_error(path: &Path, node: &str, message: String) -> LoadError {
 }
 
 /// Converts one node in groggy's node format (top level or inside a block).
-fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path) -> Result<Node, LoadError> {
+fn convert_node(shape: NodeShape<'_>, index: usize, vars: &mut VarTable, path: &Path) -> Result<Node, LoadError> {
     let Some(id) = shape.id else {
         return Err(node_error(path, &format!("#{index}"), "has no `id`; give every node a unique string id".into()));
     };
@@ -243,7 +369,8 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
             format!("has an empty `id` ({id:?}); give every node a unique string id"),
         ));
     }
-    let Some(op) = shape.op_type else {
+    let id = id.into_owned();
+    let Some(op) = shape.op_type.map(Cow::into_owned) else {
         return Err(node_error(path, &id, "has no `op_type` (e.g. \"mul\", \"neighbor_agg\", \"iter_loop\")".into()));
     };
     let mut metadata = shape.metadata.unwrap_or_default();
@@ -253,6 +380,7 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
     };
     let mut inputs: Vec<_> = shape.inputs.unwrap_or_default().iter().map(|v| vars.intern(v)).collect();
     let mut output = shape.output.as_deref().map(|v| vars.intern(v));
+    let shape_target = shape.target.map(Cow::into_owned);
 
     let steps = shape.body.or_else(|| take_steps(&mut metadata, "body"));
     let body = if op == "iter_loop" || op == "loop" || steps.is_some() {
@@ -281,9 +409,9 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
                 LoopVar { initial: vars.intern(initial), logical: vars.intern(logical) }
             })
             .collect();
-        Some(Body::Loop(LoopBody { iterations, body: adopt(body.ir, vars), loop_vars }))
+        Some(Body::Loop(LoopBody { iterations, body: Box::new(adopt(body.ir, vars)), loop_vars }))
     } else if let Some(mode) = op.strip_prefix("block_") {
-        let target = shape.target.or_else(|| metadata.get("target").and_then(Value::as_str).map(str::to_owned));
+        let target = shape_target.or_else(|| metadata.get("target").and_then(Value::as_str).map(str::to_owned));
         let target = target.map(|t| vars.intern(&t));
         let body_nodes = match metadata.remove("body_nodes") {
             None => Vec::new(),
@@ -297,8 +425,8 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
             }
         };
         let mut body = Builder::new(path, format!("{id} body"), None);
-        for (i, item) in body_nodes.into_iter().enumerate() {
-            let shape: NodeShape = serde_json::from_value(item).map_err(|e| {
+        for (i, item) in body_nodes.iter().enumerate() {
+            let shape = NodeShape::deserialize(item).map_err(|e| {
                 node_error(
                     path,
                     &format!("{id}/body_nodes[{i}]"),
@@ -311,8 +439,8 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
         if output.is_none() {
             output = target;
         }
-        let mode = shape.mode.unwrap_or_else(|| mode.to_owned());
-        Some(Body::Block(BlockBody { mode, target, body: adopt(body.ir, vars) }))
+        let mode = shape.mode.map_or_else(|| mode.to_owned(), Cow::into_owned);
+        Some(Body::Block(BlockBody { mode, target, body: Box::new(adopt(body.ir, vars)) }))
     } else {
         None
     };
