@@ -4,6 +4,7 @@ pub mod accuracy_text;
 pub mod bench_text;
 pub mod dot;
 pub mod plan;
+pub mod plan_fields;
 pub mod results;
 pub mod text;
 pub mod trace;
