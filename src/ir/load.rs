@@ -1,27 +1,25 @@
 //! Reads an IR file into an [`Ir`]: groggy's node format, its loop-body step format and
 //! its execution blocks, with errors that say where and what to do.
 //!
-//! A file that loads is read once: serde walks the bytes and each node becomes a [`Node`]
-//! as soon as it is parsed, with no JSON tree in between. A file that does not load is
-//! read a second time by [`explain`], which checks the whole text first and then parses it
-//! node by node, so that the error is the first problem in the file, with its
-//! `line:column` and node id.
+//! A file that loads is read once ([`super::one_pass`]): serde walks the bytes and each
+//! node becomes a [`Node`] as soon as it is parsed, with no JSON tree in between. A file
+//! that does not load is read a second time by [`explain`], which checks the whole text
+//! first and then parses it node by node, so that the error is the first problem in the
+//! file, with its `line:column` and node id.
 //!
 //! # Complexity
 //! O(file size): one pass of serde over the text (two for a file with an error).
 
 use std::borrow::Cow;
-use std::fmt;
 use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::error::{LoadError, shown};
-use super::format::{FileKey, FileShape, NodeIdShape, NodeShape};
+use super::format::{FileShape, NodeIdShape, NodeShape};
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
 use super::step::parse_step;
 use crate::limits::{LimitError, Limits};
@@ -69,94 +67,13 @@ pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
                 .into(),
         });
     }
-    match one_pass(bytes, path) {
+    match super::one_pass::one_pass(bytes, path) {
         Some(ir) => Ok(ir),
         None => explain(bytes, path),
     }
 }
 
-/// Loads a well-formed file in one pass over its bytes; `None` on any problem, which
-/// [`explain`] then finds and describes.
-fn one_pass(bytes: &[u8], path: &Path) -> Option<Ir> {
-    let mut builder = Builder::new(path, String::new(), None);
-    // Every node has an `op_type`: counting them (a fast substring search) sizes the node
-    // list once instead of through doubling copies. A count that is off only costs a copy.
-    builder.reserve(memchr::memmem::find_iter(bytes, b"\"op_type\"").count());
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    de.deserialize_map(FileVisitor { builder: &mut builder }).ok()?;
-    de.end().ok()?;
-    Some(builder.ir)
-}
-
-/// The top-level object, read key by key; its `nodes` go to [`NodesVisitor`].
-struct FileVisitor<'b, 'p> {
-    builder: &'b mut Builder<'p>,
-}
-
-impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an IR object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let (mut name, mut nodes, mut stats) = (false, false, false);
-        while let Some(key) = map.next_key::<FileKey>()? {
-            match key {
-                FileKey::Name if !name => {
-                    name = true;
-                    self.builder.ir.name = map.next_value::<Option<String>>()?.unwrap_or_default();
-                }
-                FileKey::Nodes if !nodes => {
-                    nodes = true;
-                    map.next_value_seed(NodesVisitor { builder: &mut *self.builder })?;
-                }
-                FileKey::Stats if !stats => {
-                    stats = true;
-                    self.builder.ir.stats = map.next_value::<Option<Value>>()?;
-                }
-                FileKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                _ => return Err(A::Error::custom("a key given twice")),
-            }
-        }
-        if nodes { Ok(()) } else { Err(A::Error::custom("no nodes")) }
-    }
-}
-
-/// The `nodes` list: each node is converted and kept as soon as it is parsed.
-struct NodesVisitor<'b, 'p> {
-    builder: &'b mut Builder<'p>,
-}
-
-impl<'de> DeserializeSeed<'de> for NodesVisitor<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NodesVisitor<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of nodes")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let b = self.builder;
-        while let Some(shape) = seq.next_element::<NodeShape<'de>>()? {
-            let node = convert_node(shape, b.ir.nodes.len(), &mut b.ir.vars, b.path);
-            node.and_then(|node| b.push(node)).map_err(|_| A::Error::custom("not a valid node"))?;
-        }
-        Ok(())
-    }
-}
-
-/// Loads `bytes` the careful way, to say what is wrong with a file [`one_pass`] refused:
+/// Loads `bytes` the careful way, to say what is wrong with a file the one pass refused:
 /// the whole text is checked as JSON first, then each node is parsed on its own, so an
 /// error inside a node names it.
 fn explain(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
@@ -304,29 +221,29 @@ fn json_error(path: &Path, bytes: &[u8], offset: usize, e: &serde_json::Error) -
 }
 
 /// Collects nodes and rejects duplicate ids.
-struct Builder<'p> {
-    path: &'p Path,
-    ir: Ir,
+pub(super) struct Builder<'p> {
+    pub(super) path: &'p Path,
+    pub(super) ir: Ir,
     /// Indices of the nodes so far, hashed by id (the ids are not copied).
     ids: hashbrown::HashTable<u32>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
 impl<'p> Builder<'p> {
-    fn new(path: &'p Path, name: String, stats: Option<Value>) -> Self {
+    pub(super) fn new(path: &'p Path, name: String, stats: Option<Value>) -> Self {
         let ir = Ir { name, stats, ..Ir::default() };
         Builder { path, ir, ids: hashbrown::HashTable::new(), hasher: Default::default() }
     }
 
     /// Makes room for `nodes` nodes, and as many variables (most ops write a new one).
-    fn reserve(&mut self, nodes: usize) {
+    pub(super) fn reserve(&mut self, nodes: usize) {
         self.ir.nodes.reserve_exact(nodes);
         self.ir.vars.reserve(nodes);
         let (nodes_so_far, hasher) = (&self.ir.nodes, &self.hasher);
         self.ids.reserve(nodes, |&i| hasher.hash_one(nodes_so_far[i as usize].id.as_str()));
     }
 
-    fn push(&mut self, node: Node) -> Result<(), LoadError> {
+    pub(super) fn push(&mut self, node: Node) -> Result<(), LoadError> {
         let index = self.ir.nodes.len();
         let (nodes, hasher) = (&self.ir.nodes, &self.hasher);
         let entry = self.ids.entry(
@@ -357,7 +274,12 @@ fn node_error(path: &Path, node: &str, message: String) -> LoadError {
 }
 
 /// Converts one node in groggy's node format (top level or inside a block).
-fn convert_node(shape: NodeShape<'_>, index: usize, vars: &mut VarTable, path: &Path) -> Result<Node, LoadError> {
+pub(super) fn convert_node(
+    shape: NodeShape<'_>,
+    index: usize,
+    vars: &mut VarTable,
+    path: &Path,
+) -> Result<Node, LoadError> {
     let Some(id) = shape.id else {
         return Err(node_error(path, &format!("#{index}"), "has no `id`; give every node a unique string id".into()));
     };

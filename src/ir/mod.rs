@@ -5,6 +5,7 @@ mod error;
 mod format;
 mod load;
 mod model;
+mod one_pass;
 pub mod op;
 mod step;
 
