@@ -269,7 +269,8 @@ impl Serialize for SequentialJson<'_> {
         // order it assigns them).
         let slots = || plan.live_ranges.iter().filter_map(|r| Some((ir.var(r.var), plan.slot(r.var)?)));
         m.serialize_entry("variable_slots", &Entries(slots))?;
-        m.serialize_entry("constant_values", &constant_values(ir, a))?;
+        let constants = constant_values(ir, a);
+        m.serialize_entry("constant_values", &Entries(|| constants.iter().copied()))?;
         m.serialize_entry("max_live_variables", &plan.max_live_variables)?;
         m.serialize_entry("execution_order", &Ids { ir, nodes: &plan.order })?;
         if self.live_ranges {
