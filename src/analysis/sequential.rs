@@ -100,7 +100,7 @@ impl SequentialPlan {
             .nodes
             .iter()
             .filter(|n| n.op == "constant")
-            .filter_map(|n| Some((n.output?, n.metadata.get("value").cloned().unwrap_or(Value::Null))))
+            .filter_map(|n| Some((n.output?, n.metadata.field("value").unwrap_or(Value::Null))))
             .collect();
         SequentialPlan { order, live_ranges, slot_of, max_live_variables: slots as usize, constants }
     }

@@ -16,10 +16,12 @@ use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::error::{LoadError, shown};
-use super::format::{FileShape, NodeIdShape, NodeShape};
+use super::format::{FileShape, LoaderKeys, NodeIdShape, NodeShape, RawMetadata};
+use super::metadata::Metadata;
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
 use super::step::parse_step;
 use crate::limits::{LimitError, Limits};
@@ -273,9 +275,41 @@ fn node_error(path: &Path, node: &str, message: String) -> LoadError {
     LoadError::Node { path: path.to_owned(), node: node.to_owned(), message }
 }
 
+/// How a node's metadata arrives: as checked text (the one pass) or parsed (the careful
+/// pass, and block bodies).
+pub(super) trait ShapeMetadata<'a> {
+    /// The text, when the metadata is kept as such.
+    fn text(&self) -> Option<&'a RawValue>;
+    /// The metadata as a map.
+    fn into_map(self) -> Result<Map<String, Value>, serde_json::Error>;
+}
+
+impl<'a> ShapeMetadata<'a> for RawMetadata<'a> {
+    fn text(&self) -> Option<&'a RawValue> {
+        Some(self.0)
+    }
+
+    fn into_map(self) -> Result<Map<String, Value>, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl<'a> ShapeMetadata<'a> for Map<String, Value> {
+    fn text(&self) -> Option<&'a RawValue> {
+        None
+    }
+
+    fn into_map(self) -> Result<Map<String, Value>, serde_json::Error> {
+        Ok(self)
+    }
+}
+
 /// Converts one node in groggy's node format (top level or inside a block).
-pub(super) fn convert_node(
-    shape: NodeShape<'_>,
+///
+/// An ordinary op whose metadata has none of the keys the loader acts on keeps it as text
+/// ([`Metadata`]); loops, blocks and the rest have it parsed here.
+pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
+    shape: NodeShape<'a, M>,
     index: usize,
     vars: &mut VarTable,
     path: &Path,
@@ -295,13 +329,28 @@ pub(super) fn convert_node(
     let Some(op) = shape.op_type.map(Cow::into_owned) else {
         return Err(node_error(path, &id, "has no `op_type` (e.g. \"mul\", \"neighbor_agg\", \"iter_loop\")".into()));
     };
-    let mut metadata = shape.metadata.unwrap_or_default();
     let domain = match &shape.domain {
         Some(d) => Domain::parse(d),
         None => default_domain(&op),
     };
     let mut inputs: Vec<_> = shape.inputs.unwrap_or_default().iter().map(|v| vars.intern(v)).collect();
     let mut output = shape.output.as_deref().map(|v| vars.intern(v));
+    let ordinary = shape.body.is_none() && op != "iter_loop" && op != "loop" && !op.starts_with("block_");
+    match shape.metadata.as_ref().map(|m| m.text()) {
+        None if ordinary => {
+            let metadata = Metadata::default();
+            return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None });
+        }
+        Some(Some(text)) if ordinary && LoaderKeys::none_in(text) => {
+            let metadata = Metadata::from_validated(text);
+            return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None });
+        }
+        _ => {}
+    }
+    let mut metadata = match shape.metadata {
+        None => Map::new(),
+        Some(m) => m.into_map().map_err(|e| node_error(path, &id, format!("`metadata` is not an object: {e}")))?,
+    };
     let shape_target = shape.target.map(Cow::into_owned);
 
     let steps = shape.body.or_else(|| take_steps(&mut metadata, "body"));
@@ -348,7 +397,7 @@ pub(super) fn convert_node(
         };
         let mut body = Builder::new(path, format!("{id} body"), None);
         for (i, item) in body_nodes.iter().enumerate() {
-            let shape = NodeShape::deserialize(item).map_err(|e| {
+            let shape = NodeShape::<Map<String, Value>>::deserialize(item).map_err(|e| {
                 node_error(
                     path,
                     &format!("{id}/body_nodes[{i}]"),
@@ -374,9 +423,10 @@ pub(super) fn convert_node(
     if op == "map_nodes" && inputs.is_empty() {
         // The seed's minimal form: the variables are only named in map_inputs.
         inputs = implicit_reads.iter().map(|r| r.var).collect();
+        let metadata = Metadata::from(metadata);
         return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body });
     }
-    Ok(Node { id, domain, op, inputs, output, implicit_reads, metadata, body })
+    Ok(Node { id, domain, op, inputs, output, implicit_reads, metadata: Metadata::from(metadata), body })
 }
 
 /// Body steps stored in metadata (the form groggy's sequential plan writes).

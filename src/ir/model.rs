@@ -5,7 +5,7 @@
 
 use std::hash::BuildHasher;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Index of a node in [`Ir::nodes`]; program order is index order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -210,8 +210,8 @@ pub struct Node {
     pub output: Option<VarId>,
     /// Operands the executor reads although `inputs` does not list them.
     pub implicit_reads: Vec<ImplicitRead>,
-    /// Operation parameters (`value`, `agg`, `op`, `epsilon` ...).
-    pub metadata: Map<String, Value>,
+    /// Operation parameters (`value`, `agg`, `op`, `epsilon` ...), parsed when first read.
+    pub metadata: super::Metadata,
     /// The nested program of a loop or execution block.
     pub body: Option<Body>,
 }

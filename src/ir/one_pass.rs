@@ -16,9 +16,12 @@ use std::sync::mpsc;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::format::{FileKey, NodeShape};
+use super::format::{FileKey, NodeShape, RawMetadata};
 use super::load::{Builder, convert_node};
 use super::model::Ir;
+
+/// A node as the one pass reads it: its metadata kept as checked text.
+type Shape<'a> = NodeShape<'a, RawMetadata<'a>>;
 
 /// Files at least this big are parsed on one thread and converted on another (a million
 /// ops: 119 MB, half the time parsing and half converting).
@@ -34,7 +37,7 @@ pub(super) fn one_pass(bytes: &[u8], path: &Path) -> Option<Ir> {
     // list once instead of through doubling copies. A count that is off only costs a copy.
     builder.reserve(memchr::memmem::find_iter(bytes, b"\"op_type\"").count());
     let (top, mut builder) = if bytes.len() < PIPELINE_BYTES {
-        let mut keep = |shape: NodeShape<'_>| {
+        let mut keep = |shape: Shape<'_>| {
             let node = convert_node(shape, builder.ir.nodes.len(), &mut builder.ir.vars, path);
             node.and_then(|node| builder.push(node)).is_ok()
         };
@@ -52,8 +55,8 @@ pub(super) fn one_pass(bytes: &[u8], path: &Path) -> Option<Ir> {
 fn parse_and_convert_in_parallel<'p>(bytes: &[u8], mut builder: Builder<'p>) -> Option<(TopLevel, Builder<'p>)> {
     std::thread::scope(|scope| {
         // Two batches in flight at most: the parser waits rather than filling memory.
-        let (full, to_convert) = mpsc::sync_channel::<Vec<NodeShape<'_>>>(2);
-        let (emptied, to_refill) = mpsc::channel::<Vec<NodeShape<'_>>>();
+        let (full, to_convert) = mpsc::sync_channel::<Vec<Shape<'_>>>(2);
+        let (emptied, to_refill) = mpsc::channel::<Vec<Shape<'_>>>();
         let converter = scope.spawn(move || {
             for mut batch in to_convert {
                 for shape in batch.drain(..) {
@@ -90,7 +93,7 @@ struct TopLevel {
 }
 
 /// Walks the file, giving each node to `keep` (which says whether to go on).
-fn parse<'de>(bytes: &'de [u8], keep: &mut dyn FnMut(NodeShape<'de>) -> bool) -> Option<TopLevel> {
+fn parse<'de>(bytes: &'de [u8], keep: &mut dyn FnMut(Shape<'de>) -> bool) -> Option<TopLevel> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let top = de.deserialize_map(FileVisitor { keep }).ok()?;
     de.end().ok()?;
@@ -99,7 +102,7 @@ fn parse<'de>(bytes: &'de [u8], keep: &mut dyn FnMut(NodeShape<'de>) -> bool) ->
 
 /// The top-level object, read key by key; its `nodes` go to [`NodesVisitor`].
 struct FileVisitor<'k, 'de> {
-    keep: &'k mut dyn FnMut(NodeShape<'de>) -> bool,
+    keep: &'k mut dyn FnMut(Shape<'de>) -> bool,
 }
 
 impl<'de> Visitor<'de> for FileVisitor<'_, 'de> {
@@ -134,7 +137,7 @@ impl<'de> Visitor<'de> for FileVisitor<'_, 'de> {
 
 /// The `nodes` list: each node goes to `keep` as soon as it is parsed.
 struct NodesVisitor<'k, 'de> {
-    keep: &'k mut dyn FnMut(NodeShape<'de>) -> bool,
+    keep: &'k mut dyn FnMut(Shape<'de>) -> bool,
 }
 
 impl<'de> DeserializeSeed<'de> for NodesVisitor<'_, 'de> {
@@ -153,7 +156,7 @@ impl<'de> Visitor<'de> for NodesVisitor<'_, 'de> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(shape) = seq.next_element::<NodeShape<'de>>()? {
+        while let Some(shape) = seq.next_element::<Shape<'de>>()? {
             if !(self.keep)(shape) {
                 return Err(A::Error::custom("not a valid node"));
             }

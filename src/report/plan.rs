@@ -329,7 +329,7 @@ impl Serialize for OperationJson<'_> {
 /// A loop's metadata with its iterations, loop variables and body size, which its node
 /// keeps outside metadata.
 fn loop_metadata(ir: &Ir, node: &Node) -> Map<String, Value> {
-    let mut metadata = node.metadata.clone();
+    let mut metadata = node.metadata.map().clone();
     if let Some(Body::Loop(l)) = &node.body {
         metadata.insert("iterations".into(), l.iterations.into());
         metadata.insert(
