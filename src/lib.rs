@@ -25,6 +25,8 @@ pub mod exec;
 pub mod generate;
 pub mod ir;
 pub mod limits;
+pub mod pipeline;
 pub mod predict;
 pub mod report;
 pub mod tui;
+pub mod units;

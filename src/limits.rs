@@ -150,6 +150,7 @@ fn step_work(step: &crate::exec::program::Step, v: f64, e: f64) -> f64 {
             CostClass::Edges => v + e,
             CostClass::Nodes | CostClass::Unknown | CostClass::Nested => v.max(1.0),
         },
+        StepKind::Fused(f) => f.members.iter().map(|m| step_work(m, v, e)).sum(),
     }
 }
 

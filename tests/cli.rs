@@ -293,7 +293,17 @@ fn the_large_sample_runs() {
 /// its last reader in program order; node_107 reads it at level 2).
 #[test]
 fn the_large_sample_benchmarks_in_every_mode() {
-    let out = success(&["bench", "samples/large_layered_10k.json", "--rmat", "6", "--reps", "1", "--json"]);
+    let out = success(&[
+        "bench",
+        "samples/large_layered_10k.json",
+        "--rmat",
+        "6",
+        "--reps",
+        "1",
+        "--budget",
+        "3600",
+        "--json",
+    ]);
     let report: Value = serde_json::from_str(&out).unwrap();
     assert!(report.to_string().contains("levels+data"), "{report}");
 }
@@ -303,7 +313,18 @@ fn the_large_sample_benchmarks_in_every_mode() {
 /// and what the probe measured between repetitions.
 #[test]
 fn the_bench_table_shows_every_prediction() {
-    let out = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2"]);
+    let out = success(&[
+        "bench",
+        "samples/diamond.json",
+        "--rmat",
+        "12",
+        "--reps",
+        "2",
+        "--threads",
+        "2",
+        "--budget",
+        "3600",
+    ]);
     let header = out.lines().nth(1).unwrap_or_default();
     for column in ["speedup", "groggy", "static", "calibrated"] {
         assert!(header.split_whitespace().any(|w| w == column), "no {column} column: {out}");
@@ -313,25 +334,64 @@ fn the_bench_table_shows_every_prediction() {
     let speedups = levels.split_whitespace().filter(|w| w.ends_with('x') && w[..w.len() - 1].parse::<f64>().is_ok());
     assert_eq!(speedups.count(), 4, "{levels}");
     assert!(out.contains("+ probe (2 samples)"), "{out}");
-    // On 4096 nodes every op takes microseconds: the table says not to trust the predictions.
-    assert!(out.contains("too short to predict"), "{out}");
+    // Each parallel mode's predicted band and its verdict stand beside the measurement.
+    let band =
+        levels.split_whitespace().find(|w| w.contains('-') && w.ends_with('x')).unwrap_or_else(|| panic!("{levels}"));
+    let ends: Vec<f64> = band.trim_end_matches('x').split('-').map(|v| v.parse().expect("a number")).collect();
+    assert!(ends[0] <= ends[1], "{levels}");
+    assert!(["pays", "marginal", "loses"].iter().any(|v| levels.split_whitespace().any(|w| w == *v)), "{levels}");
+    assert!(out.lines().any(|l| l.starts_with("auto ")), "no auto row: {out}");
+    assert!(out.contains("auto on 2 threads chose:"), "{out}");
 
-    let json = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2", "--json"]);
+    let json = success(&[
+        "bench",
+        "samples/diamond.json",
+        "--rmat",
+        "12",
+        "--reps",
+        "2",
+        "--threads",
+        "2",
+        "--budget",
+        "3600",
+        "--json",
+    ]);
     let report: Value = serde_json::from_str(&json).unwrap();
     for mode in report["modes"].as_array().expect("modes") {
         assert_eq!(mode["times_s"].as_array().map(Vec::len), Some(2), "{mode}");
     }
     assert_eq!(report["probe"]["samples"].as_u64(), Some(2), "{report}");
     assert!(report["probe"]["stream"]["contention"].is_number(), "{report}");
-    assert!(report["note"].as_str().is_some_and(|n| n.starts_with("ops take")), "{report}");
+    for mode in report["modes"].as_array().expect("modes") {
+        let p = &mode["predicted"];
+        let [lo, hi] = [p["band"][0].as_f64().expect("band"), p["band"][1].as_f64().expect("band")];
+        let point = p["calibrated"].as_f64().or(p["static"].as_f64()).expect("a point");
+        assert!(lo <= point + 1e-12 && point <= hi + 1e-12, "{mode}");
+        assert!(p["groggy"].is_number() && p["verdict"].is_string(), "{mode}");
+    }
+    assert!(report["auto"]["lines"].as_array().is_some_and(|l| !l.is_empty()), "{report}");
 }
 
-/// Where ops take milliseconds there is no warning about the predictions.
+/// On a graph where each op is long enough to share, `auto` says which op it splits and why.
 #[test]
-fn the_bench_table_trusts_millisecond_ops() {
-    let out = success(&["bench", "samples/chain.json", "--rmat", "21", "--edge-factor", "1", "--reps", "1"]);
+fn auto_says_which_ops_it_splits() {
+    let out = success(&[
+        "bench",
+        "samples/chain.json",
+        "--rmat",
+        "18",
+        "--edge-factor",
+        "1",
+        "--reps",
+        "1",
+        "--threads",
+        "2",
+        "--budget",
+        "3600",
+    ]);
     assert!(out.contains("predictions: "), "{out}");
-    assert!(!out.contains("too short"), "{out}");
+    let split = out.lines().find(|l| l.contains(" runs split: ")).unwrap_or_else(|| panic!("{out}"));
+    assert!(split.contains("above its") && split.contains("grain"), "{split}");
 }
 
 #[test]

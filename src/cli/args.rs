@@ -11,6 +11,18 @@ use crate::generate::Shape;
 use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, Limits};
 use crate::report::plan_fields::Fields;
 
+/// A benchmark's time budget when none is given, in seconds.
+pub const DEFAULT_BUDGET_S: f64 = 10.0;
+
+/// The budget `--budget SECONDS` gives, or why it is unusable.
+pub fn budget(seconds: f64) -> Result<std::time::Duration, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0 {
+        Ok(std::time::Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!("--budget {seconds}: give a number of seconds above 0 and at most 86400 (a day)"))
+    }
+}
+
 /// irtop: see how parallel a groggy dataflow IR is.
 ///
 /// The limit flags (`--max-file-mb`, `--max-work`, `--max-graph-gb`) go before or after the
@@ -32,6 +44,10 @@ pub struct Cli {
     /// The graph the TUI's benchmarks run on (default: R-MAT scale 18, edge factor 16).
     #[command(flatten)]
     pub graph: GraphArgs,
+    /// Seconds a benchmark in the terminal UI may take (`b`); a synthetic graph too big for
+    /// it is scaled down.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_BUDGET_S)]
+    pub budget: f64,
     /// Limits on the file and the work (for every subcommand).
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -98,7 +114,8 @@ pub enum Command {
         /// The graph.
         #[command(flatten)]
         graph: GraphArgs,
-        /// Scheduling mode: seq, levels, dataflow, data, levels+data, dataflow+data.
+        /// Scheduling mode: seq, levels, dataflow, data, levels+data, dataflow+data, or auto (the
+        /// cost model picks, per loop body and per op).
         #[arg(long, default_value = "seq")]
         mode: Mode,
         /// Worker threads (default: all cores).
@@ -110,35 +127,54 @@ pub enum Command {
         /// Write to this file: `.csv` for CSV, anything else JSON (default: JSON on stdout).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Run each op as its own pass over the nodes instead of fusing element-wise chains
+        /// (the results are the same bits).
+        #[arg(long)]
+        no_fuse: bool,
     },
     /// Time the IR in seq and every parallel mode; print medians, speedups and groggy's prediction.
     Bench {
         /// The IR file (not with --all).
         #[arg(required_unless_present = "all")]
         file: Option<PathBuf>,
-        /// Benchmark every `*.json` IR in DIR, each on an R-MAT graph big enough that a seq
-        /// run takes 50 ms and a typical op 2 ms (scale 16 to 24), and print the prediction
+        /// Benchmark every `*.json` IR in DIR at each of --scales and print the prediction
         /// accuracy table.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "trace"])]
         all: Option<PathBuf>,
+        /// With --all: the R-MAT scales (edge factor 16).
+        #[arg(long, value_name = "S,S,...", value_delimiter = ',', requires = "all", default_values_t = crate::predict::accuracy::DEFAULT_SCALES)]
+        scales: Vec<u32>,
+        /// With --all: measure each row twice, to show the run-to-run spread.
+        #[arg(long, requires = "all")]
+        twice: bool,
         /// The graph (default: R-MAT scale 18, edge factor 16).
         #[command(flatten)]
         graph: GraphArgs,
         /// Worker threads of the parallel modes (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Timed repetitions per mode, after one warm-up.
-        #[arg(long, default_value_t = 5)]
-        reps: usize,
+        /// Timed rounds (each runs every mode once), after a warm-up round. Default: at
+        /// least 5, then more until every speedup's 95% interval is within ±2.5% or the
+        /// budget is spent.
+        #[arg(long, value_name = "N")]
+        reps: Option<usize>,
+        /// Seconds the benchmark may take, warm-up included. A synthetic graph too big for it
+        /// is scaled down (the report says so); an edge-list file is refused.
+        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_BUDGET_S)]
+        budget: f64,
         /// Only these modes (repeatable; seq always runs as the baseline).
         #[arg(long = "mode", value_name = "MODE")]
         modes: Vec<Mode>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// Write the last repetition of each mode as Chrome trace-event JSON.
+        /// Write the last round of each mode as Chrome trace-event JSON.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
+        /// Run each op as its own pass over the nodes instead of fusing element-wise chains
+        /// (the results are the same bits), to see what fusion buys.
+        #[arg(long)]
+        no_fuse: bool,
     },
     /// Measure this machine's per-op costs and parallel overheads (a few seconds) and cache
     /// them for the predictions.

@@ -1,15 +1,18 @@
-//! `irtop bench FILE`: timed runs in seq and each parallel mode, written as a table or JSON
-//! (and optionally a Chrome trace). `irtop bench --all` is [`crate::predict::commands`].
+//! `irtop bench FILE`: a benchmark of seq and each parallel mode through the pipeline,
+//! written as a table or JSON (and optionally a Chrome trace). `irtop bench --all` is
+//! [`crate::predict::commands`].
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use super::CliError;
-use super::prelude::load_program;
+use super::progress::ProgressLine;
 use crate::exec::Mode;
-use crate::exec::bench::{BenchOptions, run_bench_to_end};
+use crate::exec::bench::{MAX_ROUNDS, Rounds};
 use crate::exec::graph_spec::GraphArgs;
 use crate::limits::Limits;
+use crate::pipeline::{BenchSettings, Compiled, GraphSource, bench as run_pipeline, default_threads};
 use crate::report;
 
 /// What `irtop bench FILE` was asked for, besides the file and the graph.
@@ -17,14 +20,30 @@ use crate::report;
 pub struct BenchRequest<'a> {
     /// Worker threads of the parallel modes (default: all cores).
     pub threads: Option<usize>,
-    /// Timed repetitions per mode (at least 1 is run).
-    pub reps: usize,
+    /// Timed rounds (`None`: adaptive).
+    pub reps: Option<usize>,
+    /// Seconds the benchmark may take.
+    pub budget: f64,
     /// The modes besides seq (default: all).
     pub modes: Vec<Mode>,
+    /// Fuse element-wise chains.
+    pub fuse: bool,
     /// JSON instead of a table.
     pub json: bool,
     /// Where to write the Chrome trace, if anywhere.
     pub trace: Option<&'a Path>,
+}
+
+/// The rounds `--reps` asks for, or why the number is unusable.
+pub fn rounds(reps: Option<usize>) -> Result<Rounds, CliError> {
+    match reps {
+        None => Ok(Rounds::Adaptive),
+        Some(0) => Err(CliError::Usage("--reps 0: a benchmark times at least 1 round".into())),
+        Some(n) if n > MAX_ROUNDS => Err(CliError::Usage(format!(
+            "--reps {n}: at most {MAX_ROUNDS} rounds; leave --reps out to stop when the numbers are steady"
+        ))),
+        Some(n) => Ok(Rounds::Fixed(n)),
+    }
 }
 
 /// Benchmarks `file` on the graph `graph` describes and writes the report to `out`.
@@ -35,13 +54,26 @@ pub fn bench(
     out: &mut dyn Write,
     limits: &Limits,
 ) -> Result<(), CliError> {
-    let (_, analysis, program) = load_program(file, limits)?;
-    let g = graph.build()?;
-    limits.check_work(&program, g.node_count(), g.edge_count())?;
-    let threads = request.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let modes = if request.modes.is_empty() { Mode::ALL.to_vec() } else { request.modes };
-    let options = BenchOptions { threads, reps: request.reps.max(1), modes, probe: true };
-    let report = run_bench_to_end(&program, &g, analysis.estimated_speedup, &options)?;
+    let settings = BenchSettings {
+        threads: request.threads.unwrap_or_else(default_threads),
+        modes: request.modes,
+        rounds: rounds(request.reps)?,
+        budget: super::args::budget(request.budget).map_err(CliError::Usage)?,
+        fuse: request.fuse,
+    };
+    let compiled = Compiled::load(file, limits)?;
+    let line = ProgressLine::new();
+    let report = run_pipeline(
+        &compiled.program,
+        compiled.analysis.estimated_speedup,
+        &GraphSource::new(graph.clone()),
+        &settings,
+        limits,
+        &AtomicBool::new(false),
+        &|stage| line.show(stage),
+    );
+    line.done();
+    let report = report?;
     if let Some(path) = request.trace {
         std::fs::write(path, serde_json::to_vec(&report::trace::to_trace(&report)).map_err(std::io::Error::from)?)?;
     }
@@ -49,7 +81,7 @@ pub fn bench(
         serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
     } else {
-        out.write_all(report::bench_text::render(&report, options.reps).as_bytes())?;
+        out.write_all(report::bench_text::render(&report).as_bytes())?;
     }
     Ok(())
 }

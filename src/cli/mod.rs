@@ -7,7 +7,7 @@ pub mod analyse;
 pub mod args;
 pub mod bench;
 pub mod error;
-pub mod prelude;
+pub mod progress;
 pub mod run;
 pub mod sample;
 
@@ -16,7 +16,6 @@ use std::io::Write;
 pub use analyse::MAX_WARNINGS_PER_CODE;
 pub use args::{Cli, Command, LimitArgs};
 pub use error::CliError;
-pub use prelude::thread_pool;
 pub use sample::sample_path;
 
 use analyse::{Format, emit};
@@ -31,17 +30,34 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Report { file }) => emit(&file, out, Format::Report, &limits),
         Some(Command::Plan { file, fields, pretty }) => emit(&file, out, Format::Plan { fields, pretty }, &limits),
         Some(Command::Dot { file, full }) => emit(&file, out, Format::Dot { full }, &limits),
-        Some(Command::Run { file, graph, mode, threads, vars, out: path }) => {
+        Some(Command::Run { file, graph, mode, threads, vars, out: path, no_fuse }) => {
             let limits = cli.limits.limits(&graph);
-            let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref() };
+            let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };
             run::run_once(&file, &graph, &request, out, &limits)
         }
-        Some(Command::Bench { file, all, graph, threads, reps, modes, json, trace }) => {
+        Some(Command::Bench {
+            file,
+            all,
+            scales,
+            twice,
+            graph,
+            threads,
+            reps,
+            budget,
+            modes,
+            json,
+            trace,
+            no_fuse,
+        }) => {
             let limits = cli.limits.limits(&graph);
             match (all, file) {
-                (Some(dir), _) => crate::predict::commands::bench_all(&dir, threads, reps, json, out, &limits),
+                (Some(dir), _) => {
+                    let request = crate::predict::commands::AllRequest { threads, reps, budget, scales, twice, json };
+                    crate::predict::commands::bench_all(&dir, &request, out, &limits)
+                }
                 (None, Some(file)) => {
-                    let request = BenchRequest { threads, reps, modes, json, trace: trace.as_deref() };
+                    let request =
+                        BenchRequest { threads, reps, budget, modes, json, trace: trace.as_deref(), fuse: !no_fuse };
                     bench::bench(&file, &graph, request, out, &limits)
                 }
                 (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),

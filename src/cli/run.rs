@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::Path;
 
 use super::CliError;
-use super::prelude::{load_program, thread_pool};
 use crate::exec::graph_spec::GraphArgs;
 use crate::exec::{Executor, Mode, Retain, RunOptions, Scheduler};
 use crate::ir::VarId;
 use crate::limits::Limits;
+use crate::pipeline::{Compiled, default_threads};
 use crate::report;
 
 /// What `irtop run` was asked for, besides the file and the graph.
@@ -22,6 +22,8 @@ pub struct RunRequest<'a> {
     pub vars: &'a [String],
     /// The file to write (`.csv` for CSV, else JSON); stdout when `None`.
     pub path: Option<&'a Path>,
+    /// Fuse element-wise chains.
+    pub fuse: bool,
 }
 
 /// Runs `file` once on the graph `graph` describes and writes the values to `request.path`
@@ -33,7 +35,7 @@ pub fn run_once(
     out: &mut dyn Write,
     limits: &Limits,
 ) -> Result<(), CliError> {
-    let (ir, _, program) = load_program(file, limits)?;
+    let Compiled { ir, program, .. } = Compiled::load(file, limits)?;
     let wanted: Vec<VarId> = request
         .vars
         .iter()
@@ -46,9 +48,18 @@ pub fn run_once(
     let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
     let g = graph.build()?;
     limits.check_work(&program, g.node_count(), g.edge_count())?;
-    let pool = thread_pool(if request.mode == Mode::SEQ { Some(1) } else { request.threads })?;
-    let outcome =
-        pool.install(|| Scheduler(request.mode).run(&program, &g, &RunOptions { retain, trace: false, cancel: None }))?;
+    let threads = request.threads.unwrap_or_else(default_threads);
+    let scheduler = if request.mode == Mode::AUTO {
+        // The plan from the cost model (calibrated constants when there are): no run has
+        // measured this IR's ops yet.
+        let (model, _) = crate::predict::calibrate::active();
+        let plan = crate::pipeline::auto_plan(&program, &g, request.fuse, threads, model, &[]);
+        let team = crate::exec::Team::new(threads).map_err(CliError::Usage)?;
+        Scheduler::planned(std::sync::Arc::new(plan.plan), std::sync::Arc::new(team))
+    } else {
+        Scheduler::new(request.mode, threads)?
+    };
+    let outcome = scheduler.run(&program, &g, &RunOptions { fuse: request.fuse, ..RunOptions::keeping(retain) })?;
     let ids: Vec<VarId> = if wanted.is_empty() { (0..ir.vars.len() as u32).map(VarId).collect() } else { wanted };
     let columns: report::results::Columns =
         ids.iter().filter_map(|&v| Some((ir.var(v), outcome.values[v.index()].as_ref()?))).collect();
