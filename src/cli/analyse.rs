@@ -9,16 +9,25 @@ use crate::analysis::analyze;
 use crate::ir::{Diagnostic, Severity, load_file_with};
 use crate::limits::Limits;
 use crate::report;
+use crate::report::plan_fields::Fields;
 
 /// What `report`, `plan` and `dot` write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// The text report.
     Report,
-    /// The plan as JSON.
-    Plan,
-    /// Graphviz DOT.
-    Dot,
+    /// The plan as JSON, with these sections, indented or not.
+    Plan {
+        /// The sections (`--fields`).
+        fields: Fields,
+        /// Indented (`--pretty`).
+        pretty: bool,
+    },
+    /// Graphviz DOT; `full` draws every op of a large IR too.
+    Dot {
+        /// `--full`.
+        full: bool,
+    },
 }
 
 /// Loads and analyses `file` and writes it to `out` as `format`. The report lists the
@@ -27,13 +36,14 @@ pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     match format {
-        Format::Report => out.write_all(report::text::render(&ir, &analysis).as_bytes())?,
-        Format::Plan => {
-            serde_json::to_writer_pretty(&mut *out, &report::plan::PlanDocument::new(&ir, &analysis))
-                .map_err(std::io::Error::from)?;
-            out.write_all(b"\n")?;
+        Format::Report => report::text::write(out, &ir, &analysis)?,
+        Format::Plan { fields, pretty } => report::plan::write(out, &ir, &analysis, fields, pretty)?,
+        Format::Dot { full } => {
+            let drawn = report::dot::write(out, &ir, &analysis, full)?;
+            if let Some(note) = drawn.collapsed_note() {
+                eprintln!("{}: {note}", file.display());
+            }
         }
-        Format::Dot => out.write_all(report::dot::render(&ir, &analysis).as_bytes())?,
     }
     if format != Format::Report {
         write_warnings(file, &analysis.diagnostics);

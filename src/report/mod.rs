@@ -5,6 +5,7 @@ pub mod bench_report;
 pub mod bench_text;
 pub mod dot;
 pub mod plan;
+pub mod plan_fields;
 pub mod results;
 pub mod text;
 pub mod trace;
