@@ -391,7 +391,8 @@ fn auto_says_which_ops_it_splits() {
     ]);
     assert!(out.contains("predictions: "), "{out}");
     let split = out.lines().find(|l| l.contains(" runs split: ")).unwrap_or_else(|| panic!("{out}"));
-    assert!(split.contains("above its") && split.contains("grain"), "{split}");
+    // Why: against its grain (above it, or under it with the helper awake and the split's cost).
+    assert!(split.contains(" grain"), "{split}");
 }
 
 #[test]
