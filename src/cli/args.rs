@@ -82,16 +82,25 @@ pub enum Command {
     Report {
         /// The IR file.
         file: PathBuf,
+        /// `--deny`.
+        #[command(flatten)]
+        lint: super::lint::LintArgs,
     },
     /// Print the plan as JSON (groggy's ParallelExecutionPlan fields plus irtop's).
     Plan {
         /// The IR file.
         file: PathBuf,
+        /// `--deny`.
+        #[command(flatten)]
+        lint: super::lint::LintArgs,
     },
     /// Print Graphviz DOT: one rank per level, the critical path bold.
     Dot {
         /// The IR file.
         file: PathBuf,
+        /// `--deny`.
+        #[command(flatten)]
+        lint: super::lint::LintArgs,
     },
     /// Run the IR once on a graph and write its values (every node-map variable, or --var ones).
     Run {
