@@ -32,6 +32,13 @@ const GLOBAL: &[(&str, &str)] =
 impl Widget for &Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.view.theme;
+        // The search line while a query is typed; after that, a status message goes first.
+        if let Some(spans) = super::search_bar::spans(self.app)
+            && (self.app.view.search.typing || self.app.view.status.is_none())
+        {
+            put_line(buf, area.x, area.y, spans, area.width);
+            return;
+        }
         if let Some(status) = &self.app.view.status {
             put_line(buf, area.x, area.y, vec![Span::styled(status.clone(), t.status())], area.width);
             return;

@@ -46,10 +46,12 @@ fn op_text(op: &OpItem<'_>) -> String {
 }
 
 /// The first op to draw so that op `sel` fits in `width` cells (with `… ` before it when ops
-/// are skipped).
+/// are skipped, and the `  +N` count of the ops after it).
 fn first_visible(widths: &[usize], sel: usize, width: usize) -> usize {
     let mut start = 0;
-    let need = |s: usize| widths[s..=sel].iter().sum::<usize>() + 2 * (sel - s) + if s > 0 { 2 } else { 0 };
+    let rest = widths.len() - sel - 1;
+    let more = if rest > 0 { format!("  +{rest}").len() } else { 0 };
+    let need = |s: usize| widths[s..=sel].iter().sum::<usize>() + 2 * (sel - s) + if s > 0 { 2 } else { 0 } + more;
     while start < sel && need(start) > width {
         start += 1;
     }
@@ -133,6 +135,9 @@ impl Widget for &LevelsPane<'_> {
                 let mut style = t.domain(op.domain);
                 if op.critical {
                     style = style.patch(t.critical());
+                }
+                if app.view.search.is_match(op.id) {
+                    style = style.patch(t.search_match());
                 }
                 let sel_style = row_style(app, Pane::Levels, sel_here == Some(k));
                 if op.critical {
