@@ -202,3 +202,21 @@ fn a_reload_in_flight_when_freezing_is_held_too() {
     assert_eq!(app.model.snapshot.analysis.levels.len(), 3, "the frozen screen keeps its version");
     assert!(matches!(update(&mut app, ch('f')), Some(Effect::Reload { .. })));
 }
+
+#[test]
+fn the_readme_conventions_table_lists_every_key_of_the_help() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme.split("**Keys and where they come from.**").nth(1).expect("the conventions table");
+    let mut keys = std::collections::HashSet::new();
+    for row in table.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')).skip(2) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert_eq!(cells.len(), 3, "a row has key, what and where: {row}");
+        assert!(!cells[2].trim_end_matches(" |").trim().is_empty(), "no tool named: {row}");
+        keys.extend(cells[0].trim_start_matches("| ").replace(['`', ','], " ").split_whitespace().map(str::to_owned));
+    }
+    for &(_, help_keys, what) in irtop::tui::panes::help::KEYS {
+        for k in help_keys.split_whitespace() {
+            assert!(keys.contains(k), "`{k}` ({what}) is missing from README's key table");
+        }
+    }
+}
