@@ -220,3 +220,31 @@ fn the_readme_conventions_table_lists_every_key_of_the_help() {
         }
     }
 }
+
+#[test]
+fn popups_stop_scrolling_at_their_end_and_the_footer_shows_their_keys() {
+    let mut app = app("pagerank_loop", 80, 24);
+    update(&mut app, ch('?'));
+    assert!(footer(&app).contains("Esc close"), "{}", footer(&app));
+    assert!(!footer(&app).contains("Tab pane"), "the pane's keys do not work under a window: {}", footer(&app));
+    for _ in 0..30 {
+        update(&mut app, key(KeyCode::PageDown));
+    }
+    let s = screen(&app);
+    // The help's last line sits on the box's last row, with no empty rows under it.
+    let lines: Vec<&str> = s.lines().collect();
+    let last = lines.iter().position(|l| l.contains("STALE: the file does not load")).unwrap_or_else(|| panic!("{s}"));
+    assert!(lines[last + 1].contains("? or Esc closes"), "empty rows after the end:\n{s}");
+    // The details of the loop (the longest text) end the same way.
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, key(KeyCode::End));
+    update(&mut app, key(KeyCode::Enter));
+    for _ in 0..100 {
+        update(&mut app, key(KeyCode::Down));
+    }
+    let s = screen(&app);
+    let bottom = s.lines().position(|l| l.contains("Esc/Enter close")).unwrap_or_else(|| panic!("{s}"));
+    let above = s.lines().nth(bottom - 1).unwrap();
+    assert!(above.chars().filter(|c| c.is_alphanumeric()).count() > 0, "the box ends in an empty row:\n{s}");
+    insta::assert_snapshot!("details_scrolled_to_the_end_80x24", s);
+}

@@ -43,6 +43,15 @@ impl Widget for &Footer<'_> {
             put_line(buf, area.x, area.y, vec![Span::styled(status.clone(), t.status())], area.width);
             return;
         }
+        // A window is open: only its keys work.
+        if self.app.view.overlay.is_some() {
+            let keys = [("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("q", "close")];
+            let spans = keys
+                .iter()
+                .flat_map(|(k, w)| [Span::styled(format!(" {k}"), t.key()), Span::styled(format!(" {w} "), t.dim())]);
+            put_line(buf, area.x, area.y, spans.collect(), area.width);
+            return;
+        }
         let pane = hints(self.app.view.focus);
         let mut keys: Vec<(&str, &str)> = pane.to_vec();
         // Global keys the pane does not already list, dropped from the middle (help and quit

@@ -77,7 +77,9 @@ impl Widget for &Help<'_> {
             .border_style(t.border(true))
             .title(Span::styled(" Keys ", t.title(true)))
             .title_bottom(Span::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()));
-        let scroll = self.app.view.overlay_scroll.min(text.len().saturating_sub(1)) as u16;
+        // Stop when the last line is at the bottom, not with the text scrolled out of the box.
+        let last = text.len().saturating_sub(popup.height.saturating_sub(2) as usize);
+        let scroll = self.app.view.overlay_scroll.min(last) as u16;
         Paragraph::new(text).block(block).scroll((scroll, 0)).render(popup, buf);
     }
 }
