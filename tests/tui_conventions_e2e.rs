@@ -93,3 +93,31 @@ fn f_freezes_reloads_until_pressed_again() {
     tmux.wait_for("the latest version", 10, |s| s.contains("│ 6 levels │") && !s.contains("FROZEN"));
     quit(&tmux);
 }
+
+#[test]
+fn at_80x24_lists_end_in_an_ellipsis_and_the_help_ends_at_its_last_line() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let file = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pagerank_loop.json"));
+    let tmux = Tmux::new("small");
+    tmux.start(&command_line(file));
+    tmux.run(&["resize-window", "-t", "main", "-x", "80", "-y", "24"]);
+    tmux.wait_for("the 80x24 layout", 10, |s| s.contains(" 1 Levels │ 2 Critical path"));
+    tmux.keys("3");
+    let screen = tmux.wait_for("the groups table", 10, |s| s.contains("shared inputs"));
+    assert!(screen.contains("5: n_0, nodes_2, …"), "a cut list ends in …:\n{screen}");
+    assert!(!screen.contains("deg┃") && !screen.contains("comp "), "a name cut mid-word:\n{screen}");
+    tmux.keys("?");
+    tmux.wait_for("the help", 10, |s| s.contains("Esc close"));
+    for _ in 0..10 {
+        tmux.keys("PageDown");
+    }
+    let screen = tmux.wait_for("the help's last line", 10, |s| s.contains("STALE: the file does not load"));
+    let lines: Vec<&str> = screen.lines().collect();
+    let last = lines.iter().position(|l| l.contains("STALE: the file does not load")).unwrap();
+    assert!(lines[last + 1].contains("? or Esc closes"), "the help scrolled past its end:\n{screen}");
+    tmux.keys("Escape");
+    quit(&tmux);
+}
