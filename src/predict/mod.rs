@@ -250,6 +250,7 @@ pub fn overheads(model: &CostModel) -> Overheads {
     Overheads {
         recruit_s: model.recruit_ns * 1e-9,
         wake_s: model.wake_ns * 1e-9,
+        split_s: model.split_ns * 1e-9,
         spin_s: crate::exec::engine::SPIN.as_secs_f64(),
     }
 }
@@ -257,8 +258,12 @@ pub fn overheads(model: &CostModel) -> Overheads {
 /// A band's ends: contention and overheads at the optimistic and the pessimistic end.
 fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overheads); 2] {
     let ov = overheads(model);
-    let scaled =
-        |m: CostModel, k: f64| Overheads { recruit_s: ov.recruit_s * k, wake_s: ov.wake_s * k, ..overheads(&m) };
+    let scaled = |m: CostModel, k: f64| Overheads {
+        recruit_s: ov.recruit_s * k,
+        wake_s: ov.wake_s * k,
+        split_s: ov.split_s * k,
+        ..overheads(&m)
+    };
     let (low, high) = match probe {
         Some(p) => (p.at(model, probe::Quartile::Low), p.at(model, probe::Quartile::High)),
         None => (
