@@ -73,8 +73,11 @@ fn hot_grain_s(cost: &StepCost, threads: usize, ov: &Overheads) -> f64 {
     if saved <= 0.0 { f64::INFINITY } else { ov.split_s / saved }
 }
 
+/// Whether a step of this cost splits.
+type SplitRule<'a> = dyn Fn(&StepCost) -> bool + 'a;
+
 /// Which steps of a region split, by a rule on their cost.
-fn splits(table: &CostTable, r: usize, len: usize, rule: &dyn Fn(&StepCost) -> bool) -> Vec<bool> {
+fn splits(table: &CostTable, r: usize, len: usize, rule: &SplitRule<'_>) -> Vec<bool> {
     (0..len)
         .map(|i| {
             let c = table.cost(r, i);
@@ -86,7 +89,7 @@ fn splits(table: &CostTable, r: usize, len: usize, rule: &dyn Fn(&StepCost) -> b
 /// The plan for `program` (as fused for the run) with costs `table` on `threads` threads.
 pub fn choose(program: &Program, table: &CostTable, threads: usize, ov: &Overheads) -> AutoPlan {
     let rs = regions(program);
-    let rules: [(&str, &dyn Fn(&StepCost) -> bool); 4] = [
+    let rules: [(&str, &SplitRule<'_>); 4] = [
         ("above its grain", &|c| c.seconds >= grain_s(c, threads, ov)),
         ("above its grain with the helper awake", &|c| c.seconds >= hot_grain_s(c, threads, ov)),
         ("never split", &|_| false),

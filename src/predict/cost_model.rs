@@ -291,6 +291,11 @@ impl CostModel {
     }
 }
 
+/// The default split cost (see [`CostModel::default`]).
+fn default_split_ns() -> f64 {
+    3_000.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,9 +324,4 @@ mod tests {
         assert_eq!(model.with_seconds(&add, 1.0, 2, 1025).contention, 0.9);
         assert_eq!(model.with_seconds(&add, 1.0, 1, 1025).contention, 0.1, "one input: 16 bytes per node fit");
     }
-}
-
-/// The default split cost (see [`CostModel::default`]).
-fn default_split_ns() -> f64 {
-    3_000.0
 }
