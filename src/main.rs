@@ -5,8 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
-use irtop::cli::{Cli, run, sample_path};
+use irtop::cli::{run, sample_path};
 use irtop::tui::{self, Theme, TuiError};
 
 /// Kernels allocate a fresh node map per op; mimalloc keeps freed maps for reuse instead
@@ -18,7 +17,7 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("irtop: cannot install the error reporter: {e}");
     }
-    let cli = Cli::parse();
+    let cli = irtop::cli::suggest::try_parse_from(std::env::args_os().collect()).unwrap_or_else(|e| e.exit());
     if cli.command.is_none() && std::io::stdout().is_terminal() {
         let limits = cli.limits.limits(&cli.graph);
         let budget = match irtop::cli::args::budget(cli.budget) {

@@ -31,8 +31,15 @@ pub enum Format {
 }
 
 /// Loads and analyses `file` and writes it to `out` as `format`. The report lists the
-/// diagnostics itself; the plan and DOT leave them to stderr.
-pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -> Result<(), CliError> {
+/// diagnostics itself; the plan and DOT leave them to stderr. With `deny`, findings at that
+/// level fail the command after the output is written.
+pub fn emit(
+    file: &Path,
+    out: &mut dyn Write,
+    format: Format,
+    limits: &Limits,
+    deny: Option<super::lint::DenyLevel>,
+) -> Result<(), CliError> {
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     match format {
@@ -48,7 +55,7 @@ pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -
     if format != Format::Report {
         write_warnings(file, &analysis.diagnostics);
     }
-    Ok(())
+    super::lint::check(file, &analysis.diagnostics, deny)
 }
 
 /// Warnings listed per diagnostic code on stderr; the rest are counted (a file with a

@@ -83,6 +83,9 @@ pub enum Command {
     Report {
         /// The IR file.
         file: PathBuf,
+        /// `--deny`.
+        #[command(flatten)]
+        lint: super::lint::LintArgs,
     },
     /// Print the plan as JSON (groggy's ParallelExecutionPlan fields plus irtop's).
     Plan {
@@ -96,6 +99,9 @@ pub enum Command {
         /// Indent the JSON (about twice the size).
         #[arg(long)]
         pretty: bool,
+        /// `--deny`.
+        #[command(flatten)]
+        lint: super::lint::LintArgs,
     },
     /// Print Graphviz DOT: one rank per level, the critical path bold. When graphviz would
     /// take minutes (about 1,000 layered or 400 random ops), each level is one box with its op
@@ -106,6 +112,9 @@ pub enum Command {
         /// Draw every op, however large the IR.
         #[arg(long)]
         full: bool,
+        /// `--deny`.
+        #[command(flatten)]
+        lint: super::lint::LintArgs,
     },
     /// Run the IR once on a graph and write its values (every node-map variable, or --var ones).
     Run {

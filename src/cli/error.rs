@@ -24,6 +24,9 @@ pub enum CliError {
     /// A flag's value is not usable.
     #[error("{0}")]
     Usage(String),
+    /// `--deny` found diagnostics at the level it denies (exit 3).
+    #[error("{0}")]
+    Denied(String),
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -48,6 +51,7 @@ impl CliError {
         match self {
             CliError::Input(_) | CliError::Graph(_) | CliError::Limit(_) | CliError::Exec(_) | CliError::Usage(_) => 2,
             CliError::Output(_) => 1,
+            CliError::Denied(_) => 3,
         }
     }
 }

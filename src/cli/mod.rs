@@ -7,9 +7,11 @@ pub mod analyse;
 pub mod args;
 pub mod bench;
 pub mod error;
+pub mod lint;
 pub mod progress;
 pub mod run;
 pub mod sample;
+pub mod suggest;
 
 use std::io::Write;
 
@@ -27,9 +29,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     refuse_misplaced(&cli)?;
     let limits = cli.limits.limits(&cli.graph);
     match cli.command {
-        Some(Command::Report { file }) => emit(&file, out, Format::Report, &limits),
-        Some(Command::Plan { file, fields, pretty }) => emit(&file, out, Format::Plan { fields, pretty }, &limits),
-        Some(Command::Dot { file, full }) => emit(&file, out, Format::Dot { full }, &limits),
+        Some(Command::Report { file, lint }) => emit(&file, out, Format::Report, &limits, lint.deny),
+        Some(Command::Plan { file, fields, pretty, lint }) => {
+            emit(&file, out, Format::Plan { fields, pretty }, &limits, lint.deny)
+        }
+        Some(Command::Dot { file, full, lint }) => emit(&file, out, Format::Dot { full }, &limits, lint.deny),
         Some(Command::Run { file, graph, mode, threads, vars, out: path, no_fuse }) => {
             let limits = cli.limits.limits(&graph);
             let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };
@@ -69,7 +73,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             out.write_all(b"\n")?;
             Ok(())
         }
-        None => emit(&cli.file.unwrap_or_else(sample_path), out, Format::Report, &limits),
+        None => emit(&cli.file.unwrap_or_else(sample_path), out, Format::Report, &limits, None),
     }
 }
 

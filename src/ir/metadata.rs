@@ -22,6 +22,13 @@ pub struct Metadata {
     parsed: OnceLock<Box<Map<String, Value>>>,
 }
 
+/// Two ops have the same parameters when their maps are equal, however the files wrote them.
+impl PartialEq for Metadata {
+    fn eq(&self, other: &Metadata) -> bool {
+        self.map() == other.map()
+    }
+}
+
 /// The map of an op without parameters.
 static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
 

@@ -42,6 +42,8 @@ impl App {
             reload: JobState::default(),
             watch_error: None,
             bench: BenchState::new(threads),
+            saves: Default::default(),
+            freeze: Default::default(),
         };
         let mut app = App { model, view: ViewState::new(theme) };
         app.keep_place();
@@ -164,6 +166,22 @@ impl App {
         self.view.group_offset = visible_offset(self.view.group_offset, at, height, order.len());
     }
 
+    /// Selects op `id` in the levels pane, opening the loops and blocks around it, and
+    /// focuses the pane (search uses this).
+    pub(crate) fn select_op(&mut self, id: &str) {
+        let parents: Vec<String> = {
+            let s = &self.model.snapshot;
+            match locate(&s.ir, &s.analysis, id) {
+                Some(found) => found.parents.iter().map(|&(p, _)| p.to_owned()).collect(),
+                None => return,
+            }
+        };
+        self.view.expanded.extend(parents);
+        self.view.levels.id = Some(id.to_owned());
+        self.view.focus = Pane::Levels;
+        self.levels_move(|_, r, c, _| (r, c));
+    }
+
     fn open_details(&mut self, id: String) {
         self.view.overlay = Some(Overlay::Details(id));
         self.view.overlay_scroll = 0;
@@ -180,6 +198,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             app.keep_place();
             None
         }
+        Msg::FileChanged if super::freeze::hold(app) => None,
         Msg::FileChanged => Some(Effect::Reload { generation: app.model.reload.start() }),
         Msg::WatchFailed(why) => {
             app.model.watch_error = Some(why);
@@ -190,14 +209,19 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                 return None;
             }
             app.model.reload.pending = false;
+            if super::freeze::hold(app) {
+                return None;
+            }
             match outcome {
                 Ok(mut snapshot) => {
+                    app.model.saves.saved(&app.model.snapshot, &snapshot);
                     // The old snapshot goes first, then the delivery token: the reload
                     // worker waits for the token before it builds the next analysis.
                     let delivered = snapshot.delivery.take();
                     app.model.snapshot = snapshot;
                     drop(delivered);
                     app.model.problem = None;
+                    super::search::after_reload(app);
                     app.keep_place();
                 }
                 Err(problem) => app.model.problem = Some(problem),
@@ -295,6 +319,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         }
         return None;
     }
+    if super::search::on_key(app, key) || super::save_diff::on_key(app, key) {
+        return None;
+    }
     app.view.status = None;
     let page = list_height(app, app.view.focus).saturating_sub(1).max(1);
     match key.code {
@@ -307,6 +334,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         KeyCode::BackTab => app.view.focus = app.view.focus.prev(),
         KeyCode::Char(c @ '1'..='5') => app.view.focus = Pane::ALL[c as usize - '1' as usize],
         KeyCode::Char('e') => return Some(Effect::OpenEditor),
+        KeyCode::Char('f') => return super::freeze::toggle(app),
+        KeyCode::Char('r') if app.model.freeze.on => {
+            app.view.status = Some("frozen: f unfreezes and loads the latest version".into());
+        }
         KeyCode::Char('r') => return Some(Effect::Reload { generation: app.model.reload.start() }),
         KeyCode::Char('b') => return start_bench(app),
         KeyCode::Esc => return cancel_bench(app),

@@ -195,6 +195,10 @@ pub struct Model {
     pub watch_error: Option<String>,
     /// Benchmarks.
     pub bench: BenchState,
+    /// What each save changed, and the pinned baseline.
+    pub saves: super::save_diff::SaveLog,
+    /// `f`: reloads held while the screen is frozen.
+    pub freeze: super::freeze::Freeze,
 }
 
 impl Model {

@@ -202,6 +202,12 @@ impl Theme {
         self.fg(Color::Yellow)
     }
 
+    /// An op that matches the `/` search (underlined in both themes, so it shows under
+    /// `NO_COLOR` too).
+    pub fn search_match(&self) -> Style {
+        self.fg(Color::LightYellow).add_modifier(Modifier::UNDERLINED)
+    }
+
     /// A parallel mode's line in the speedup curve and its entry in the legend (monochrome:
     /// the legend's order and values tell them apart).
     pub fn mode(&self, mode: &str) -> Style {

@@ -202,6 +202,8 @@ pub struct ViewState {
     pub spinner: usize,
     /// A one-line message in the footer until the next key press.
     pub status: Option<String>,
+    /// The `/` search: its query and matches.
+    pub search: super::search::Search,
     /// Colours.
     pub theme: Theme,
 }
@@ -224,6 +226,7 @@ impl ViewState {
             size: (80, 24),
             spinner: 0,
             status: None,
+            search: Default::default(),
             theme,
         }
     }

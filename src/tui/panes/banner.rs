@@ -36,6 +36,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         let text = format!("! live reload is off: {why} (press r to reload by hand)");
         out.extend(wrap(&text, width, 2).into_iter().map(|l| Line::from(Span::styled(l, t.banner_warning()))));
     }
+    out.extend(super::save_line::lines(app, width));
     out
 }
 

@@ -163,9 +163,9 @@ impl Widget for &Details<'_> {
         let t = &self.app.view.theme;
         let text = lines(self.app, self.id);
         let w = (area.width * 4 / 5).max(60.min(area.width));
-        // Rows once wrapped (word wrapping may need a few more; the text scrolls).
-        let inner_w = (w as usize).saturating_sub(2).max(1);
-        let rows: usize = text.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+        // Rows once word-wrapped, exactly as the paragraph will wrap them.
+        let inner_w = w.saturating_sub(2).max(1);
+        let rows = Paragraph::new(text.clone()).wrap(Wrap { trim: false }).line_count(inner_w);
         let h = (rows as u16 + 2).min(area.height.saturating_sub(2)).max(5.min(area.height));
         let popup = centered(area, w, h);
         Clear.render(popup, buf);
@@ -177,7 +177,9 @@ impl Widget for &Details<'_> {
             .border_style(t.border(true))
             .title(Span::styled(title, t.title(true)))
             .title_bottom(Span::styled(" Esc/Enter close · ↑↓ scroll ", t.dim()));
-        let scroll = self.app.view.overlay_scroll.min(text.len().saturating_sub(1)) as u16;
+        // Stop when the last row is at the bottom, not with the text scrolled out of the box.
+        let last = rows.saturating_sub(h.saturating_sub(2) as usize);
+        let scroll = self.app.view.overlay_scroll.min(last) as u16;
         Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)).render(popup, buf);
     }
 }

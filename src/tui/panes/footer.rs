@@ -32,8 +32,24 @@ const GLOBAL: &[(&str, &str)] =
 impl Widget for &Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.view.theme;
+        // The search line while a query is typed; after that, a status message goes first.
+        if let Some(spans) = super::search_bar::spans(self.app)
+            && (self.app.view.search.typing || self.app.view.status.is_none())
+        {
+            put_line(buf, area.x, area.y, spans, area.width);
+            return;
+        }
         if let Some(status) = &self.app.view.status {
             put_line(buf, area.x, area.y, vec![Span::styled(status.clone(), t.status())], area.width);
+            return;
+        }
+        // A window is open: only its keys work.
+        if self.app.view.overlay.is_some() {
+            let keys = [("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("q", "close")];
+            let spans = keys
+                .iter()
+                .flat_map(|(k, w)| [Span::styled(format!(" {k}"), t.key()), Span::styled(format!(" {w} "), t.dim())]);
+            put_line(buf, area.x, area.y, spans.collect(), area.width);
             return;
         }
         let pane = hints(self.app.view.focus);

@@ -2,13 +2,14 @@
 //! factor, shared inputs, outputs, and the groups each depends on.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState, Widget};
 
 use crate::ir::{Ir, VarId};
 
 use super::super::app::App;
+use super::super::format::truncate;
 use super::super::view::{GroupKey, Pane, visible_offset};
 use super::pane_block;
 
@@ -18,13 +19,28 @@ pub struct GroupsPane<'a> {
     pub app: &'a App,
 }
 
-/// `3: a, b, c` (count, then names in variable order).
-fn names(ir: &Ir, vars: &[VarId]) -> String {
+/// `3: a, b, c` (count, then names in variable order) in at most `width` cells: whole names
+/// only, then `…` for the ones left out (a single name too long for the column is cut with `…`).
+fn names(ir: &Ir, vars: &[VarId], width: usize) -> String {
     if vars.is_empty() {
         return "-".into();
     }
-    let list: Vec<&str> = vars.iter().take(40).map(|&v| ir.var(v)).collect();
-    format!("{}: {}", vars.len(), list.join(", "))
+    let mut out = format!("{}: ", vars.len());
+    for (i, &v) in vars.iter().enumerate() {
+        let name = ir.var(v);
+        let sep = if i > 0 { ", " } else { "" };
+        let more = if i + 1 < vars.len() { ", …".chars().count() } else { 0 };
+        if out.chars().count() + sep.len() + name.chars().count() + more > width {
+            if i == 0 {
+                return truncate(&format!("{out}{name}"), width);
+            }
+            out.push_str(", …");
+            return out;
+        }
+        out.push_str(sep);
+        out.push_str(name);
+    }
+    out
 }
 
 impl Widget for &GroupsPane<'_> {
@@ -55,6 +71,18 @@ impl Widget for &GroupsPane<'_> {
             Cell::from(arrow(GroupKey::Outputs, "outputs")),
         ])
         .style(t.table_header());
+        let widths = [
+            Constraint::Length(4),
+            Constraint::Length(5),
+            Constraint::Length(7),
+            Constraint::Length(8),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ];
+        // The columns' widths, fixed here so that long lists are cut at a name, with `…`.
+        let columns = Layout::horizontal(widths).spacing(1).split(inner);
+        let widths: Vec<Constraint> = columns.iter().map(|c| Constraint::Length(c.width)).collect();
+        let cell_w = |i: usize| columns[i].width as usize;
         let order = app.sorted_groups();
         let height = inner.height.saturating_sub(1) as usize;
         let at = order.iter().position(|&g| g == app.view.group).unwrap_or(0);
@@ -70,20 +98,12 @@ impl Widget for &GroupsPane<'_> {
                     Cell::from(k.to_string()),
                     Cell::from(g.nodes.len().to_string()),
                     Cell::from(Span::styled(format!("{:.3}", g.parallelism_factor), t.factor_bar())),
-                    Cell::from(if deps.is_empty() { "-".to_owned() } else { deps }),
-                    Cell::from(names(ir, &g.shared_inputs)),
-                    Cell::from(names(ir, &g.outputs)),
+                    Cell::from(if deps.is_empty() { "-".to_owned() } else { truncate(&deps, cell_w(3)) }),
+                    Cell::from(names(ir, &g.shared_inputs, cell_w(4))),
+                    Cell::from(names(ir, &g.outputs, cell_w(5))),
                 ])
             })
             .collect();
-        let widths = [
-            Constraint::Length(4),
-            Constraint::Length(5),
-            Constraint::Length(7),
-            Constraint::Length(8),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-        ];
         let highlight = if app.view.focus == Pane::Groups { t.selected() } else { t.selected_unfocused() };
         let table = Table::new(rows, widths).header(header).column_spacing(1).row_highlight_style(highlight);
         let mut state = TableState::default().with_selected(Some(at - offset));

@@ -40,6 +40,10 @@ fn items(app: &App, compact: bool) -> Vec<Vec<Span<'static>>> {
     if m.is_stale() {
         file.push(Span::styled(" STALE", t.stale()));
     }
+    if m.freeze.on {
+        let what = if m.freeze.missed { " FROZEN, changed on disk" } else { " FROZEN" };
+        file.push(Span::styled(what, t.stale()));
+    }
     items.push(file);
     let name = if ir.name.is_empty() { "(unnamed)".to_owned() } else { ir.name.clone() };
     items.push(if compact { vec![value(name)] } else { vec![label("algorithm "), value(name)] });

@@ -18,8 +18,13 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Anywhere", "PageUp PageDown", "move a page"),
     ("Anywhere", "g G  Home End", "first / last"),
     ("Anywhere", "mouse", "wheel scrolls the pane under it; click focuses"),
+    ("Anywhere", "/", "search ops by id, op name or variable"),
+    ("Anywhere", "n N", "next / previous match (after /)"),
+    ("Anywhere", "Esc", "clear the search (else: cancel the benchmark)"),
     ("Anywhere", "e", "edit the file in $VISUAL / $EDITOR (else vi)"),
     ("Anywhere", "r", "reload now (saves reload by themselves)"),
+    ("Anywhere", "f", "freeze: hold reloads; again: show the latest"),
+    ("Anywhere", "p P", "pin the version on screen as baseline / unpin"),
     ("Levels", "h l  ← →", "previous / next op in the level"),
     ("Levels", "Enter", "op details: inputs, outputs, metadata, deps, cost"),
     ("Levels", "Space", "open / close a loop's body levels (ops with ▸)"),
@@ -72,7 +77,9 @@ impl Widget for &Help<'_> {
             .border_style(t.border(true))
             .title(Span::styled(" Keys ", t.title(true)))
             .title_bottom(Span::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()));
-        let scroll = self.app.view.overlay_scroll.min(text.len().saturating_sub(1)) as u16;
+        // Stop when the last line is at the bottom, not with the text scrolled out of the box.
+        let last = text.len().saturating_sub(popup.height.saturating_sub(2) as usize);
+        let scroll = self.app.view.overlay_scroll.min(last) as u16;
         Paragraph::new(text).block(block).scroll((scroll, 0)).render(popup, buf);
     }
 }

@@ -46,14 +46,17 @@ fn op_text(op: &OpItem<'_>) -> String {
 }
 
 /// The first op to draw so that op `sel` of `row` fits in `width` cells (with `… ` before
-/// it when ops are skipped), looking only at the ops that fit.
+/// it when ops are skipped, and the `  +N` count of the ops after it), looking only at the
+/// ops that fit.
 fn first_visible(row: &LevelRow<'_>, sel: usize, width: usize) -> usize {
+    let rest = row.len() - sel - 1;
+    let more = if rest > 0 { format!("  +{rest}").len() } else { 0 };
     let mut start = sel;
     let mut widths = op_text(&row.op(sel)).chars().count();
     while start > 0 {
         let s = start - 1;
         let with = widths + op_text(&row.op(s)).chars().count();
-        let need = with + 2 * (sel - s) + if s > 0 { 2 } else { 0 };
+        let need = with + 2 * (sel - s) + if s > 0 { 2 } else { 0 } + more;
         if need > width {
             break;
         }
@@ -144,6 +147,9 @@ impl Widget for &LevelsPane<'_> {
                 let mut style = t.domain(op.domain);
                 if op.critical {
                     style = style.patch(t.critical());
+                }
+                if app.view.search.is_match(op.id) {
+                    style = style.patch(t.search_match());
                 }
                 let sel_style = row_style(app, Pane::Levels, sel_here == Some(k));
                 if op.critical {

@@ -12,6 +12,8 @@ pub mod groups;
 pub mod header;
 pub mod help;
 pub mod levels;
+pub mod save_line;
+pub mod search_bar;
 pub mod tabs;
 
 use ratatui::buffer::Buffer;

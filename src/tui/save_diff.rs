@@ -1,0 +1,177 @@
+//! What each save changed: after a reload brings a new version of the file, a one-line diff
+//! against the previous version (ops added, removed and changed by id, levels, critical path,
+//! work/span, groggy's estimate), and against a baseline the user pins with `p` (`P` unpins).
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::ir::{Body, Ir, Node};
+
+use super::app::App;
+use super::clock::WallTime;
+use super::model::Snapshot;
+
+/// The numbers of one version of the file that the diff line compares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VersionSummary {
+    /// When it was loaded.
+    pub at: WallTime,
+    /// Top-level ops.
+    pub ops: usize,
+    /// Execution levels.
+    pub levels: usize,
+    /// Ops on the critical path.
+    pub critical_ops: usize,
+    /// The critical path's static cost.
+    pub critical_cost: f64,
+    /// Work / span.
+    pub parallelism: f64,
+    /// groggy's estimated speedup.
+    pub estimated_speedup: f64,
+}
+
+impl VersionSummary {
+    /// The summary of `s`.
+    pub fn of(s: &Snapshot) -> VersionSummary {
+        let a = &s.analysis;
+        VersionSummary {
+            at: s.loaded_at,
+            ops: s.ir.len(),
+            levels: a.levels.len(),
+            critical_ops: a.critical_path.ops(),
+            critical_cost: a.critical_path.cost,
+            parallelism: a.parallelism(),
+            estimated_speedup: a.estimated_speedup,
+        }
+    }
+}
+
+/// What changed from one version to another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VersionDiff {
+    /// Ops (by id, top level) only in the newer version.
+    pub added: usize,
+    /// Ops only in the older version.
+    pub removed: usize,
+    /// Ops in both whose op, domain, inputs, output, metadata or body differ.
+    pub changed: usize,
+    /// The older version.
+    pub before: VersionSummary,
+    /// The newer version.
+    pub after: VersionSummary,
+}
+
+impl VersionDiff {
+    /// Compares `old` with `new`.
+    ///
+    /// # Complexity
+    /// O(V) expected (a hash map of the old ids), plus the size of the bodies compared.
+    pub fn between(old: &Snapshot, new: &Snapshot) -> VersionDiff {
+        let old_ids: HashMap<&str, &Node> = old.ir.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+        let mut seen = 0;
+        let (mut added, mut changed) = (0, 0);
+        for node in &new.ir.nodes {
+            match old_ids.get(node.id.as_str()) {
+                Some(before) => {
+                    seen += 1;
+                    if !same_node(&old.ir, before, &new.ir, node) {
+                        changed += 1;
+                    }
+                }
+                None => added += 1,
+            }
+        }
+        VersionDiff {
+            added,
+            removed: old_ids.len() - seen.min(old_ids.len()),
+            changed,
+            before: VersionSummary::of(old),
+            after: VersionSummary::of(new),
+        }
+    }
+
+    /// True when the ops are the same.
+    pub fn is_unchanged(&self) -> bool {
+        self.added == 0 && self.removed == 0 && self.changed == 0
+    }
+}
+
+/// True when `a` (of `ai`) and `b` (of `bi`) are the same op: variables are compared by name,
+/// since each version interns its own.
+fn same_node(ai: &Ir, a: &Node, bi: &Ir, b: &Node) -> bool {
+    let names = |ir: &Ir, n: &Node| -> Vec<String> {
+        n.inputs.iter().chain(n.output.iter()).map(|&v| ir.var(v).to_owned()).collect()
+    };
+    a.op == b.op
+        && a.domain == b.domain
+        && a.inputs.len() == b.inputs.len()
+        && names(ai, a) == names(bi, b)
+        && a.metadata == b.metadata
+        && same_body(a.body.as_ref(), b.body.as_ref())
+}
+
+fn same_body(a: Option<&Body>, b: Option<&Body>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let (ai, bi) = (a.ir(), b.ir());
+            a.iterations() == b.iterations()
+                && ai.nodes.len() == bi.nodes.len()
+                && ai.nodes.iter().zip(&bi.nodes).all(|(x, y)| x.id == y.id && same_node(ai, x, bi, y))
+        }
+        _ => false,
+    }
+}
+
+/// The saves seen this session: the last one's diff, and the pinned baseline with the
+/// current version's diff against it.
+#[derive(Debug, Clone, Default)]
+pub struct SaveLog {
+    /// The latest reload's diff against the version before it.
+    pub last: Option<VersionDiff>,
+    /// Every version loaded since start, oldest first (the start included).
+    pub history: Vec<VersionSummary>,
+    /// The pinned version (`p`).
+    pub baseline: Option<Snapshot>,
+    /// The current version against the baseline (`None` right after pinning).
+    pub vs_baseline: Option<VersionDiff>,
+}
+
+impl SaveLog {
+    /// Records that `new` replaced `old`.
+    pub fn saved(&mut self, old: &Snapshot, new: &Snapshot) {
+        if self.history.is_empty() {
+            self.history.push(VersionSummary::of(old));
+        }
+        self.history.push(VersionSummary::of(new));
+        self.last = Some(VersionDiff::between(old, new));
+        self.vs_baseline = self.baseline.as_ref().map(|b| VersionDiff::between(b, new));
+    }
+}
+
+/// `p` pins the version on screen as the baseline; `P` unpins. Returns false for other keys.
+pub(crate) fn on_key(app: &mut App, key: KeyEvent) -> bool {
+    if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+        return false;
+    }
+    let saves = &mut app.model.saves;
+    match key.code {
+        KeyCode::Char('p') => {
+            let snapshot = app.model.snapshot.clone();
+            let at = snapshot.loaded_at.hms_utc();
+            saves.baseline = Some(snapshot);
+            saves.vs_baseline = None;
+            app.view.status = Some(format!("pinned the version loaded at {at} as the baseline; P unpins"));
+            true
+        }
+        KeyCode::Char('P') => {
+            let had = saves.baseline.take().is_some();
+            saves.vs_baseline = None;
+            app.view.status =
+                Some(if had { "baseline unpinned".into() } else { "no baseline is pinned (p pins)".into() });
+            true
+        }
+        _ => false,
+    }
+}
