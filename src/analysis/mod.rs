@@ -81,7 +81,8 @@ fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
     let spans: Vec<f64> = costs.iter().map(|c| c.span).collect();
     let critical_path = CriticalPath::heaviest(&deps, &spans);
     let longest_chain = CriticalPath::heaviest(&deps, &vec![1.0; ir.nodes.len()]);
-    let work = costs.iter().map(|c| c.work).sum();
+    // `+ 0.0`: a float sum of no terms is -0.0, which an empty IR would show as `Work: -0`.
+    let work = costs.iter().map(|c| c.work).sum::<f64>() + 0.0;
     let span = critical_path.cost;
 
     let groups = groups::parallel_groups(ir, &effects, &deps, &levels);

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::escape::escape_control;
 use crate::analysis::{Analysis, DepKind};
 use crate::ir::{Domain, Ir};
 
@@ -18,8 +19,14 @@ fn fill(domain: &Domain) -> &'static str {
     }
 }
 
+/// `s` inside a DOT string: control characters escaped (as visible text), backslashes and
+/// quotes escaped.
+fn inner(s: &str) -> String {
+    escape_control(s).replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", inner(s))
 }
 
 /// Renders `ir` as a DOT digraph.
@@ -40,16 +47,17 @@ pub fn render(ir: &Ir, a: &Analysis) -> String {
         let _ = writeln!(out, "  subgraph level_{k} {{\n    rank=same;");
         for &n in level {
             let node = ir.node(n);
+            // `\n` is DOT's line break, between the escaped id and op.
             let label = match &node.body {
-                Some(b) => format!("{}\\n{} x {} ops", node.id, node.op, b.iterations()),
-                None => format!("{}\\n{}", node.id, node.op),
+                Some(b) => format!("\"{}\\n{} x {} ops\"", inner(&node.id), inner(&node.op), b.iterations()),
+                None => format!("\"{}\\n{}\"", inner(&node.id), inner(&node.op)),
             };
             let bold = if on_path(n) { ", penwidth=3, fontname=\"Helvetica-Bold\"" } else { "" };
             let _ = writeln!(
                 out,
                 "    {} [label={}, fillcolor=\"{}\", tooltip=\"level {k}\"{bold}];",
                 quote(&node.id),
-                quote(&label).replace("\\\\n", "\\n"),
+                label,
                 fill(&node.domain)
             );
         }

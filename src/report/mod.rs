@@ -3,6 +3,7 @@
 pub mod accuracy_text;
 pub mod bench_text;
 pub mod dot;
+pub mod escape;
 pub mod plan;
 pub mod results;
 pub mod text;
