@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use irtop::cli::{Cli, run, sample_path};
+use irtop::report::escape::escape_control_keep_lines;
 use irtop::tui::{self, Theme, TuiError};
 
 /// Kernels allocate a fresh node map per op; mimalloc keeps freed maps for reuse instead
@@ -18,9 +19,18 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("irtop: cannot install the error reporter: {e}");
     }
+    // A file-size limit (`ulimit -f`) makes a write fail with an error, which irtop reports
+    // with the file's name, instead of killing the process mid-write.
+    // SAFETY: setting a signal's disposition to SIG_IGN runs no code of ours.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let cli = Cli::parse();
     if cli.command.is_none() && std::io::stdout().is_terminal() {
-        let limits = cli.limits.limits(&cli.graph);
+        if let Err(e) = cli.limits.check(&cli.graph) {
+            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
+            return ExitCode::from(2);
+        }
+        // The TUI reads files only: a pipe would block its reload and benchmark threads.
+        let limits = irtop::limits::Limits { regular_files_only: true, ..cli.limits.limits(&cli.graph) };
         return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.clone(), limits);
     }
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
@@ -30,7 +40,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.exit_code() == 1 && is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("irtop: error: {e}");
+            // Node ids and names in messages are the file's text: no control characters
+            // reach the terminal.
+            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -47,7 +59,7 @@ fn run_tui(path: PathBuf, graph: irtop::exec::graph_spec::GraphArgs, limits: irt
     match tui::run(&path, options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(TuiError::Load(e)) => {
-            eprintln!("irtop: error: {e}");
+            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
             ExitCode::from(2)
         }
         Err(TuiError::Signal(signal)) => {

@@ -7,8 +7,9 @@ use std::path::Path;
 use super::CliError;
 use crate::analysis::analyze;
 use crate::ir::{Diagnostic, Severity, load_file_with};
-use crate::limits::Limits;
+use crate::limits::{Limits, PLAN_BYTES_PER_FILE_BYTE};
 use crate::report;
+use crate::report::escape::escape_control;
 
 /// What `report`, `plan` and `dot` write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,13 +25,20 @@ pub enum Format {
 /// Loads and analyses `file` and writes it to `out` as `format`. The report lists the
 /// diagnostics itself; the plan and DOT leave them to stderr.
 pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -> Result<(), CliError> {
+    if format == Format::Plan
+        && let Ok(meta) = std::fs::metadata(file)
+        && meta.is_file()
+    {
+        // The plan holds the analysis and the whole JSON document: twice what a report needs.
+        let doing = "writing its plan (`irtop report` needs half as much)";
+        limits.check_ir_memory(file, meta.len(), PLAN_BYTES_PER_FILE_BYTE, doing)?;
+    }
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     match format {
         Format::Report => out.write_all(report::text::render(&ir, &analysis).as_bytes())?,
         Format::Plan => {
-            serde_json::to_writer_pretty(&mut *out, &report::plan::PlanDocument::new(&ir, &analysis))
-                .map_err(std::io::Error::from)?;
+            report::escape::to_writer_pretty(&mut *out, &report::plan::PlanDocument::new(&ir, &analysis))?;
             out.write_all(b"\n")?;
         }
         Format::Dot => out.write_all(report::dot::render(&ir, &analysis).as_bytes())?,
@@ -54,7 +62,7 @@ fn write_warnings(file: &Path, diagnostics: &[Diagnostic]) {
         let n = counts.entry(d.code).or_default();
         *n += 1;
         if *n <= MAX_WARNINGS_PER_CODE {
-            text.push_str(&format!("{}: {d}\n", file.display()));
+            text.push_str(&format!("{}: {}\n", file.display(), escape_control(&d.to_string())));
         }
     }
     for (code, n) in counts.into_iter().filter(|&(_, n)| n > MAX_WARNINGS_PER_CODE) {

@@ -16,7 +16,7 @@ use std::io::Write;
 pub use analyse::MAX_WARNINGS_PER_CODE;
 pub use args::{Cli, Command, LimitArgs};
 pub use error::CliError;
-pub use prelude::thread_pool;
+pub use prelude::{thread_pool, threads};
 pub use sample::sample_path;
 
 use analyse::{Format, emit};
@@ -26,6 +26,11 @@ use run::RunRequest;
 /// Runs the parsed command line, writing data to `out` and findings to stderr.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     refuse_misplaced(&cli)?;
+    let graph_flags = match &cli.command {
+        Some(Command::Run { graph, .. } | Command::Bench { graph, .. }) => graph,
+        _ => &cli.graph,
+    };
+    cli.limits.check(graph_flags)?;
     let limits = cli.limits.limits(&cli.graph);
     match cli.command {
         Some(Command::Report { file }) => emit(&file, out, Format::Report, &limits),
@@ -39,7 +44,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Bench { file, all, graph, threads, reps, modes, json, trace }) => {
             let limits = cli.limits.limits(&graph);
             match (all, file) {
-                (Some(dir), _) => crate::predict::commands::bench_all(&dir, threads, reps, json, out, &limits),
+                (Some(dir), _) => {
+                    let (threads, reps) = (prelude::threads(threads)?, bench::check_reps(reps)?);
+                    crate::predict::commands::bench_all(&dir, Some(threads), reps, json, out, &limits)
+                }
                 (None, Some(file)) => {
                     let request = BenchRequest { threads, reps, modes, json, trace: trace.as_deref() };
                     bench::bench(&file, &graph, request, out, &limits)
@@ -47,8 +55,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),
             }
         }
-        Some(Command::Calibrate { threads }) => crate::predict::commands::calibrate(threads, out),
+        Some(Command::Calibrate { threads }) => {
+            let threads = prelude::threads(threads)?;
+            limits.check_memory(
+                &format!("calibrating on {threads} threads (a few copies of a 64 MB map per thread)"),
+                crate::limits::calibration_bytes(threads),
+                "start",
+                "Pass a smaller --threads",
+            )?;
+            crate::predict::commands::calibrate(Some(threads), out)
+        }
         Some(Command::Gen { ops, shape, width, seed }) => {
+            crate::generate::check_ops(ops, &limits)?;
             out.write_all(&crate::generate::generate(shape, ops, width, seed))?;
             out.write_all(b"\n")?;
             Ok(())

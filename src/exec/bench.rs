@@ -46,11 +46,10 @@ pub fn run_bench(
     let mut runners = Vec::with_capacity(modes.len());
     for &mode in &modes {
         let threads = if mode == Mode::SEQ { 1 } else { options.threads.max(1) };
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| ExecError::Failed {
-            node: String::new(),
-            op: String::new(),
-            message: e.to_string(),
-        })?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| ExecError::Threads { threads, why: e.to_string() })?;
         runners.push((mode, threads, pool, executor(mode, threads)));
     }
     // Repetitions go round the modes (seq, levels, ..., seq, levels, ...) rather than all of

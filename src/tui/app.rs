@@ -17,8 +17,8 @@ use super::rows::{LevelRow, find_op, level_rows, locate};
 use super::theme::Theme;
 use super::view::{BenchChart, GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
 
-/// Most threads the `+` key goes to.
-pub const MAX_THREADS: usize = 512;
+/// Most threads the `+` key goes to: [`crate::limits::MAX_THREADS`], as `--threads`.
+pub const MAX_THREADS: usize = crate::limits::MAX_THREADS;
 
 /// The whole TUI state.
 #[derive(Debug, Clone)]

@@ -115,7 +115,10 @@ pub fn executor_runner(graph: crate::exec::graph_spec::GraphArgs, limits: crate:
     use crate::exec::{Mode, Program, Scheduler};
     let built: Arc<std::sync::OnceLock<Result<crate::exec::Graph, String>>> = Arc::new(std::sync::OnceLock::new());
     Arc::new(move |request: &BenchRequest, cancel: &AtomicBool, progress: &dyn Fn(f32)| {
-        let g = built.get_or_init(|| graph.build().map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)?;
+        let g = built
+            .get_or_init(|| graph.build_with(&limits).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)?;
         let program = Program::compile(&request.ir, &request.analysis).map_err(|e| e.to_string())?;
         limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
         let modes = match request.mode.as_str() {

@@ -60,7 +60,19 @@ impl FileProblem {
                     *limit as f64 / 1048576.0
                 ))
             }
-            LoadError::Limit(other) => FileProblem::Unreadable(other.to_string()),
+            LoadError::Limit(other) => {
+                // The banner names the file itself; the message starts with its path.
+                let text = other.to_string();
+                let path = match other {
+                    crate::limits::LimitError::NotAFile { path, .. } => Some(path.display().to_string()),
+                    crate::limits::LimitError::TooMuchMemory { what, .. } => {
+                        what.split_once(": ").map(|(p, _)| p.into())
+                    }
+                    _ => None,
+                };
+                let why = path.and_then(|p| text.strip_prefix(&format!("{p}: ")).map(str::to_owned));
+                FileProblem::Unreadable(why.unwrap_or(text))
+            }
             LoadError::Json { line, column, message, .. } => {
                 FileProblem::Invalid { location: format!("{line}:{column}"), message: message.clone() }
             }
