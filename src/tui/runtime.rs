@@ -29,7 +29,7 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
     let snapshot = load_snapshot_with(path, WallTime::now(), &options.limits)?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = App::new(path.to_owned(), snapshot, options.threads, options.theme);
-    let _watcher = match watch(path, tx.clone(), DEBOUNCE) {
+    let watcher = match watch(path, tx.clone(), DEBOUNCE) {
         Ok(w) => Some(w),
         Err(e) => {
             update(&mut app, Msg::WatchFailed(e.to_string()));
@@ -78,7 +78,13 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                     drop(guard);
                     return ending;
                 }
-                Effect::Reload { generation } => reloader.request(generation),
+                Effect::Reload { generation } => {
+                    reloader.request(generation);
+                    // `r` (and every reload) also checks that the directory is still watched.
+                    if let Some(w) = &watcher {
+                        w.recheck();
+                    }
+                }
                 Effect::StartBench { generation, threads, mode } => {
                     let s = &app.model.snapshot;
                     let request = BenchRequest {
