@@ -17,6 +17,10 @@ use super::rows::{LevelRow, find_op, level_rows, locate};
 use super::theme::Theme;
 use super::view::{BenchChart, GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
 
+/// The status line while a benchmark runs on the last good analysis of a broken file; it
+/// clears when the file loads again.
+const BENCH_ON_STALE: &str = "the file on disk does not load: benchmarking the last good analysis";
+
 /// Most threads the `+` key goes to: [`crate::limits::MAX_THREADS`], as `--threads`.
 pub const MAX_THREADS: usize = crate::limits::MAX_THREADS;
 
@@ -40,6 +44,7 @@ impl App {
             snapshot,
             problem: None,
             reload: JobState::default(),
+            version: 0,
             watch_error: None,
             bench: BenchState::new(threads),
         };
@@ -193,7 +198,11 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             match outcome {
                 Ok(snapshot) => {
                     app.model.snapshot = snapshot;
+                    app.model.version += 1;
                     app.model.problem = None;
+                    if app.view.status.as_deref() == Some(BENCH_ON_STALE) {
+                        app.view.status = None;
+                    }
                     app.keep_place();
                 }
                 Err(problem) => app.model.problem = Some(problem),
@@ -211,10 +220,11 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             if bench.running.as_ref().is_none_or(|r| r.generation != generation) {
                 return None;
             }
-            bench.running = None;
+            let run = bench.running.take().expect("checked above");
             bench.job.pending = false;
             match outcome {
                 Ok(report) => {
+                    bench.last_version = run.version;
                     let best = report.best_parallel();
                     bench.history.push(BenchRecord {
                         best_speedup: best.map_or(1.0, |m| m.speedup),
@@ -490,10 +500,11 @@ fn start_bench(app: &mut App) -> Option<Effect> {
     let bench = &mut app.model.bench;
     let generation = bench.job.start();
     let (threads, mode) = (bench.threads, bench.mode().to_owned());
-    bench.running = Some(BenchRun { generation, progress: 0.0, threads, mode: mode.clone() });
+    let version = app.model.version;
+    bench.running = Some(BenchRun { generation, progress: 0.0, threads, mode: mode.clone(), version });
     bench.error = None;
     if app.model.problem.is_some() {
-        app.view.status = Some("the file on disk does not load: benchmarking the last good analysis".into());
+        app.view.status = Some(BENCH_ON_STALE.into());
     }
     Some(Effect::StartBench { generation, threads, mode })
 }

@@ -131,6 +131,8 @@ pub struct BenchRun {
     pub threads: usize,
     /// Mode requested (`all` or one mode).
     pub mode: String,
+    /// The [`Model::version`] of the snapshot it runs on.
+    pub version: u64,
 }
 
 /// One finished benchmark, for the history.
@@ -163,6 +165,8 @@ pub struct BenchState {
     pub history: Vec<BenchRecord>,
     /// The last run's failure, until the next run starts.
     pub error: Option<String>,
+    /// The [`Model::version`] the latest report was measured on.
+    pub last_version: u64,
 }
 
 impl BenchState {
@@ -176,6 +180,7 @@ impl BenchState {
             last: None,
             history: Vec::new(),
             error: None,
+            last_version: 0,
         }
     }
 
@@ -198,6 +203,9 @@ pub struct Model {
     pub problem: Option<FileProblem>,
     /// The reload job.
     pub reload: JobState,
+    /// How many times the snapshot was replaced since start: a benchmark remembers the
+    /// version it ran on, so results of an earlier version of the file are marked.
+    pub version: u64,
     /// Why live reload is off, if the watcher failed.
     pub watch_error: Option<String>,
     /// Benchmarks.
@@ -208,5 +216,11 @@ impl Model {
     /// True when the analysis on screen no longer matches the file.
     pub fn is_stale(&self) -> bool {
         self.problem.is_some()
+    }
+
+    /// True when the latest benchmark report was measured on an earlier version of the file
+    /// than the analysis on screen.
+    pub fn bench_is_stale(&self) -> bool {
+        self.bench.last.is_some() && self.bench.last_version != self.version
     }
 }

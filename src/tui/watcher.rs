@@ -115,8 +115,7 @@ impl Route {
     /// directory itself (deleted, moved).
     fn concerns(&self, event: &Event) -> bool {
         event.need_rescan()
-            || (changes_content(&event.kind)
-                && event.paths.iter().any(|p| self.files.contains(p) || self.is_dir(p)))
+            || (changes_content(&event.kind) && event.paths.iter().any(|p| self.files.contains(p) || self.is_dir(p)))
     }
 
     fn is_dir(&self, p: &Path) -> bool {

@@ -250,14 +250,22 @@ impl BenchPane<'_> {
         } else if let Some(why) = &b.error {
             vec![Span::styled("last run failed: ", t.bad()), Span::styled(why.clone(), t.text())]
         } else if let Some(r) = &b.last {
-            let mut spans = vec![
+            let mut spans = Vec::new();
+            if self.app.model.bench_is_stale() {
+                let file = &self.app.model.file_name;
+                spans.push(Span::styled(
+                    format!("STALE: measured on an earlier version of {file}; b reruns · "),
+                    t.stale(),
+                ));
+            }
+            spans.extend([
                 Span::styled("last run on ", t.dim()),
                 Span::styled(r.graph.source.clone(), t.text()),
                 Span::styled(
                     format!(" ({} nodes, {} edges), {}", r.graph.nodes, r.graph.edges, plural(r.threads, "thread")),
                     t.dim(),
                 ),
-            ];
+            ]);
             if let Some(note) = &r.note {
                 spans.push(Span::styled(format!(" · {note}"), t.severity(crate::ir::Severity::Warning)));
             }
