@@ -258,6 +258,8 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             Some(Effect::Reload { generation: app.model.reload.start() })
         }
         Msg::Signal(_) => Some(Effect::Quit),
+        Msg::Suspend => Some(Effect::Suspend),
+        Msg::Continued => Some(Effect::Resume),
         Msg::InputFailed(why) => {
             app.view.status = Some(format!("cannot read the terminal: {why}"));
             Some(Effect::Quit)
@@ -284,6 +286,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
         return Some(Effect::Quit);
+    }
+    if ctrl && key.code == KeyCode::Char('z') {
+        // In raw mode the terminal sends Ctrl-Z as a key, not as SIGTSTP.
+        return Some(Effect::Suspend);
     }
     if let Some(overlay) = &app.view.overlay {
         let page = (app.view.size.1 as usize / 2).max(1);

@@ -97,6 +97,15 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                     bench.start(generation, request);
                 }
                 Effect::CancelBench { generation } => bench.cancel(generation),
+                Effect::Suspend | Effect::Resume => {
+                    // Stopped, the window may have changed size: take it as it is now.
+                    input.pause();
+                    let resumed = if effect == Effect::Suspend { guard.stop_process() } else { guard.retake() };
+                    input.resume();
+                    resumed?;
+                    let size = guard.terminal.size()?;
+                    update(&mut app, Msg::Resize(size.width, size.height));
+                }
                 Effect::OpenEditor => {
                     let result = edit(&mut guard, &input, path);
                     let _ = tx.send(Msg::EditorClosed(result));
@@ -129,7 +138,11 @@ fn edit(guard: &mut TerminalGuard, input: &Input, path: &Path) -> Result<(), Str
     let program = words.next().unwrap_or("vi");
     input.pause();
     guard.suspend();
-    let status = Command::new(program).args(words).arg(path).status();
+    // While it runs, quit signals go to the editor first (see `signals`).
+    let status = Command::new(program).args(words).arg(path).spawn().and_then(|mut child| {
+        let _foreground = signals::ForegroundChild::new(child.id());
+        child.wait()
+    });
     let resumed = guard.resume();
     input.resume();
     resumed.map_err(|e| format!("cannot take the terminal back: {e}"))?;
