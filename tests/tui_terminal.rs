@@ -260,3 +260,55 @@ fn a_watched_directory_deleted_and_recreated_is_followed() {
     tmux.keys("q");
     tmux.wait_for("irtop to exit", exited);
 }
+
+/// The address space process `pid` has mapped, in KiB.
+fn vm_size_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find_map(|l| l.strip_prefix("VmSize:")).expect("VmSize");
+    line.trim().trim_end_matches("kB").trim().parse().expect("a number of kB")
+}
+
+#[test]
+fn a_reload_too_big_for_the_memory_left_is_a_banner_not_an_abort() {
+    if skip() {
+        return;
+    }
+    let dir = TempDir::new("reload-memory");
+    let file = dir.0.join("ir.json");
+    let pid_file = dir.0.join("pid");
+    std::fs::write(&file, chain("small", 3)).unwrap();
+    let big =
+        std::process::Command::new(env!("CARGO_BIN_EXE_irtop")).args(["gen", "--ops", "200000"]).output().unwrap();
+    assert!(big.status.success());
+    // What the TUI maps as it starts under an address-space limit (allocator arenas, thread
+    // stacks: about 0.5 GB), measured on this machine.
+    let start_under = |tmux: &Tmux, kib: u64| {
+        let _ = std::fs::remove_file(&pid_file);
+        tmux.start(&format!("ulimit -v {kib}; {}", command_line(&file, &pid_file, "")));
+        let pid = read_pid(&pid_file);
+        tmux.wait_for("the TUI", |s| shows(s, "small", 3));
+        pid
+    };
+    let baseline = {
+        let tmux = Tmux::new("reload-memory-baseline");
+        let kib = vm_size_kib(start_under(&tmux, 1_000_000));
+        tmux.keys("q");
+        tmux.wait_for("irtop to exit", exited);
+        kib
+    };
+    // 170 MB more: loading the 23.5 MB IR takes about 250 MB more (this used to abort, exit
+    // 134, with the terminal left in the alternate screen).
+    let tmux = Tmux::new("reload-memory");
+    let pid = start_under(&tmux, baseline + 170_000);
+    tmux_support::save_by_rename(&file, std::str::from_utf8(&big.stdout).unwrap());
+    let screen = tmux.wait_for("the memory banner", |s| s.contains("that RLIMIT_AS leaves"));
+    assert!(screen.contains("the file is 22.4 MiB; loading and analysing it needs about 0.282 GB"), "{screen}");
+    assert!(screen.contains("STALE") && screen.contains("│ 3 levels │"), "{screen}");
+    assert!(alive(pid));
+    // A file that fits loads again.
+    tmux_support::save_by_rename(&file, &chain("fits", 4));
+    tmux.wait_for("the file that fits", |s| shows(s, "fits", 4));
+    tmux.keys("q");
+    let screen = tmux.wait_for("irtop to exit", exited);
+    assert!(screen.contains("irtop-exit=0"), "{screen}");
+}
