@@ -32,7 +32,7 @@ impl From<LimitError> for ReadError {
 pub(crate) struct InputKind {
     /// `an IR file (groggy's IRs are kilobytes)`, `an edge list`.
     pub kind: &'static str,
-    /// What irtop does with it, for a memory refusal: `loading and analysing`.
+    /// What irtop does with it, for a memory refusal: `loading and analysing it`.
     pub doing: &'static str,
     /// Peak bytes of memory per byte of file.
     pub memory_per_byte: u64,
@@ -125,6 +125,6 @@ fn memory_error(path: &Path, size: u64, limits: &Limits) -> ReadError {
 impl Limits {
     /// [`Limits::check_ir_memory`] for any input kind.
     fn check_ir_like(&self, path: &Path, bytes: u64, what: InputKind) -> Result<(), LimitError> {
-        self.check_ir_memory(path, bytes, what.memory_per_byte, what.doing)
+        self.check_ir_memory(path, bytes, what.memory_per_byte, what.doing, "")
     }
 }

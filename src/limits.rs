@@ -86,7 +86,7 @@ impl Default for Limits {
 impl Limits {
     /// The memory one step may use and where that comes from, as a message says it:
     /// `--max-memory-gb (8.0 GB)`, `the memory available (24.7 GB)`, `the 2.8 GB that
-    /// RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB in use)`.
+    /// RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB mapped)`.
     pub fn memory_limit(&self) -> (u64, String) {
         match self.max_memory_bytes {
             Some(b) => (b, format!("--max-memory-gb ({} GB)", gb(b))),
@@ -124,13 +124,21 @@ impl Limits {
         })
     }
 
-    /// Refuses an IR file of `bytes` bytes at `path` when loading it (and, for the plan,
-    /// writing it: `per_byte` is [`LOAD_BYTES_PER_FILE_BYTE`] or [`PLAN_BYTES_PER_FILE_BYTE`])
-    /// would need more memory than [`Limits::memory_limit`].
-    pub fn check_ir_memory(&self, path: &Path, bytes: u64, per_byte: u64, doing: &str) -> Result<(), LimitError> {
+    /// Refuses an input file of `bytes` bytes at `path` when `doing` it (`loading and
+    /// analysing it`; `per_byte` bytes of memory per byte of file: [`LOAD_BYTES_PER_FILE_BYTE`],
+    /// [`PLAN_BYTES_PER_FILE_BYTE`]) would need more memory than [`Limits::memory_limit`];
+    /// `hint` goes before the flag in the message.
+    pub fn check_ir_memory(
+        &self,
+        path: &Path,
+        bytes: u64,
+        per_byte: u64,
+        doing: &str,
+        hint: &str,
+    ) -> Result<(), LimitError> {
         let need = bytes.saturating_mul(per_byte);
-        let what = format!("{}: the file is {} MiB; {doing} it", path.display(), mib(bytes));
-        self.check_memory(&what, need, "read it", &raise_memory(need))
+        let what = format!("{}: the file is {} MiB; {doing}", path.display(), mib(bytes));
+        self.check_memory(&what, need, "read it", &format!("{hint}{}", raise_memory(need)))
     }
 
     /// Refuses a graph of `nodes` nodes and `edges` edges (with weights or not) that would

@@ -15,7 +15,7 @@ pub struct Budget {
     /// Bytes.
     pub bytes: u64,
     /// The limit that binds and what it leaves, for messages: `the memory available
-    /// (24.7 GB)`, `the 2.8 GB that RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB in use)`, ...
+    /// (24.7 GB)`, `the 2.8 GB that RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB mapped)`, ...
     pub source: String,
 }
 
@@ -30,7 +30,7 @@ pub fn budget() -> Option<Budget> {
         [(libc::RLIMIT_AS, "RLIMIT_AS (ulimit -v", "VmSize:"), (libc::RLIMIT_DATA, "RLIMIT_DATA (ulimit -d", "VmData:")]
     {
         if let Some(limit) = rlimit(resource) {
-            candidates.push(left_under(name, limit, kib_field(&status, field).unwrap_or(0), ""));
+            candidates.push(left_under(name, limit, kib_field(&status, field).unwrap_or(0), "mapped", ""));
         }
     }
     let cgroups = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
@@ -43,13 +43,14 @@ fn least(candidates: Vec<Budget>) -> Option<Budget> {
     candidates.into_iter().min_by_key(|b| b.bytes)
 }
 
-/// What a limit of `limit` bytes leaves with `used` in use: `the 2.8 GB that {name} 4.0 GB,
-/// 1.2 GB in use{place})` (`name` names the limit and opens the parenthesis).
-fn left_under(name: &str, limit: u64, used: u64, place: &str) -> Budget {
+/// What a limit of `limit` bytes leaves with `used` taken: `the 2.8 GB that {name} 4.0 GB,
+/// 1.2 GB {taken}{place})` (`name` names the limit and opens the parenthesis; `taken` says
+/// how: `mapped` address space counts against an rlimit, memory `in use` against a cgroup).
+fn left_under(name: &str, limit: u64, used: u64, taken: &str, place: &str) -> Budget {
     let (limit_name, detail) = name.split_once(" (").unwrap_or((name, ""));
     let bytes = limit.saturating_sub(used);
     let source =
-        format!("the {} that {limit_name} leaves ({detail} {}, {} in use{place})", gb(bytes), gb(limit), gb(used));
+        format!("the {} that {limit_name} leaves ({detail} {}, {} {taken}{place})", gb(bytes), gb(limit), gb(used));
     Budget { bytes, source }
 }
 
@@ -104,7 +105,7 @@ fn cgroup_limits(cgroups: &str, root: &Path) -> Vec<Budget> {
                 && max < 1 << 60
             {
                 let place = format!(", {}", cgroup.display());
-                out.push(left_under(&format!("the cgroup's memory limit ({max_file}"), max, used, &place));
+                out.push(left_under(&format!("the cgroup's memory limit ({max_file}"), max, used, "in use", &place));
             }
         }
     }
@@ -140,13 +141,13 @@ mod tests {
     fn the_tightest_limit_binds_and_says_which_it_is() {
         let b = least(vec![
             Budget { bytes: 20_000_000_000, source: "the memory available".into() },
-            left_under("RLIMIT_AS (ulimit -v", 4_000_000_000, 1_200_000_000, ""),
+            left_under("RLIMIT_AS (ulimit -v", 4_000_000_000, 1_200_000_000, "mapped", ""),
         ])
         .unwrap();
-        let source = "the 2.8 GB that RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB in use)";
+        let source = "the 2.8 GB that RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB mapped)";
         assert_eq!(b, Budget { bytes: 2_800_000_000, source: source.into() });
         // Over the limit already: nothing left, no underflow.
-        assert_eq!(left_under("x", 10, 20, "").bytes, 0);
+        assert_eq!(left_under("x", 10, 20, "mapped", "").bytes, 0);
     }
 
     #[test]

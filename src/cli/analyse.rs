@@ -30,8 +30,8 @@ pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -
         && meta.is_file()
     {
         // The plan holds the analysis and the whole JSON document: twice what a report needs.
-        let doing = "writing its plan (`irtop report` needs half as much)";
-        limits.check_ir_memory(file, meta.len(), PLAN_BYTES_PER_FILE_BYTE, doing)?;
+        let hint = "`irtop report` needs half as much. ";
+        limits.check_ir_memory(file, meta.len(), PLAN_BYTES_PER_FILE_BYTE, "writing its plan", hint)?;
     }
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);

@@ -154,7 +154,7 @@ pub fn load_edge_list(path: &Path) -> Result<Graph, EdgeListError> {
 /// [`Limits::regular_files_only`]).
 pub fn load_edge_list_with(path: &Path, limits: &Limits) -> Result<Graph, EdgeListError> {
     let file = path.display().to_string();
-    let what = InputKind { kind: "an edge list", doing: "parsing", memory_per_byte: EDGE_LIST_BYTES_PER_FILE_BYTE };
+    let what = InputKind { kind: "an edge list", doing: "parsing it", memory_per_byte: EDGE_LIST_BYTES_PER_FILE_BYTE };
     let bytes = read_input(path, limits, what).map_err(|e| match e {
         ReadError::Io(source) => EdgeListError::Io { file: file.clone(), source },
         ReadError::Limit(e) => EdgeListError::Limit(e),

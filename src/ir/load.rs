@@ -29,7 +29,7 @@ pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
 pub fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
     let what = InputKind {
         kind: "an IR file (groggy's IRs are kilobytes)",
-        doing: "loading and analysing",
+        doing: "loading and analysing it",
         memory_per_byte: LOAD_BYTES_PER_FILE_BYTE,
     };
     let bytes = read_input(path, limits, what).map_err(|e| match e {
