@@ -87,7 +87,7 @@ fn create_temp(target: &Path) -> io::Result<(PathBuf, File)> {
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.irtop-{}-{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).mode(0o644).open(&tmp) {
+        match OpenOptions::new().write(true).create_new(true).mode(0o666).open(&tmp) {
             Ok(f) => return Ok((tmp, f)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
