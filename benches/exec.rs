@@ -12,8 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 #[path = "common/pagerank.rs"]
 mod pagerank;
-use irtop::exec::kernel::{Agg, Par};
-use irtop::exec::kernels::neighbor::neighbor_agg;
+use irtop::exec::kernel::{Agg, Kernel};
 use irtop::exec::synthetic::rmat;
 use irtop::exec::{Executor, Graph, Mode, Program, Retain, RunOptions, Scheduler, Value};
 use pagerank::{fused_pagerank, pagerank_program};
@@ -31,33 +30,30 @@ fn pull_sum(g: &Graph, x: &[f64]) -> Vec<f64> {
     (0..g.node_count()).map(|v| g.in_neighbors(v).iter().map(|&u| x[u as usize]).sum()).collect()
 }
 
-fn run(program: &Program, g: &Graph, mode: Mode) -> Vec<Option<std::sync::Arc<Value>>> {
-    Scheduler(mode)
-        .run(program, g, &RunOptions { retain: Retain::Sinks, trace: false, cancel: None })
-        .expect("runs")
-        .values
+fn run(scheduler: &Scheduler, program: &Program, g: &Graph) -> Vec<Option<std::sync::Arc<Value>>> {
+    scheduler.run(program, g, &RunOptions::keeping(Retain::Sinks)).expect("runs").values
 }
 
 fn benches(c: &mut Criterion) {
     let g = rmat(scale(), 16, 1);
     let x: Vec<f64> = (0..g.node_count()).map(|v| (v % 7) as f64).collect();
-    let xv = Value::float_map(x.clone());
+    let xv = [std::sync::Arc::new(Value::float_map(x.clone()))];
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+    let gather = Kernel::NeighborAgg(Agg::Sum, false);
 
     let mut group = c.benchmark_group(format!("neighbor_sum_rmat{}", scale()));
     group.sample_size(10).measurement_time(Duration::from_secs(10));
     group.bench_function("hand_written_pull", |b| b.iter(|| black_box(pull_sum(&g, &x))));
-    group.bench_function("irtop_kernel", |b| {
-        b.iter(|| black_box(neighbor_agg(Agg::Sum, false, &xv, &g, Par::Seq).expect("kernel")))
-    });
+    group.bench_function("irtop_kernel", |b| b.iter(|| black_box(gather.apply(&xv, &g).expect("kernel"))));
     group.finish();
 
     let program = pagerank_program();
     let mut group = c.benchmark_group(format!("pagerank20_rmat{}", scale()));
     group.sample_size(10).measurement_time(Duration::from_secs(30));
     group.bench_function("hand_written_fused_seq", |b| b.iter(|| black_box(fused_pagerank(&g, 20, false))));
-    group.bench_function("irtop_ir_seq", |b| b.iter(|| one.install(|| black_box(run(&program, &g, Mode::SEQ)))));
+    let seq = Scheduler::new(Mode::SEQ, 1).expect("seq");
+    group.bench_function("irtop_ir_seq", |b| b.iter(|| black_box(run(&seq, &program, &g))));
     group.bench_function("hand_written_rayon_1_thread", |b| {
         b.iter(|| one.install(|| black_box(fused_pagerank(&g, 20, true))))
     });
@@ -65,8 +61,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| two.install(|| black_box(fused_pagerank(&g, 20, true))))
     });
     for mode in [Mode::ALL[3], Mode::ALL[4], Mode::ALL[5]] {
+        let s = Scheduler::new(mode, 2).expect("team");
         group.bench_function(format!("irtop_ir_{}_2_threads", mode.name()), |b| {
-            b.iter(|| two.install(|| black_box(run(&program, &g, mode))))
+            b.iter(|| black_box(run(&s, &program, &g)))
         });
     }
     group.finish();

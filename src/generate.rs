@@ -395,8 +395,8 @@ mod tests {
         let ir = load_bytes(&generate(shape, ops, width, seed), Path::new("generated.json")).expect("loads");
         let analysis = analyze(&ir);
         let program = Program::compile(&ir, &analysis).map_err(|e| e.to_string())?;
-        let options = RunOptions { retain: Retain::All, trace: false, cancel: None };
-        Scheduler(Mode::SEQ).run(&program, graph, &options).map(|_| ()).map_err(|e| e.to_string())
+        let seq = Scheduler::new(Mode::SEQ, 1).map_err(|e| e.to_string())?;
+        seq.run(&program, graph, &RunOptions::keeping(Retain::All)).map(|_| ()).map_err(|e| e.to_string())
     }
 
     #[test]

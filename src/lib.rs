@@ -28,6 +28,8 @@ pub mod ir;
 pub mod limits;
 pub mod memory;
 mod output_file;
+pub mod pipeline;
 pub mod predict;
 pub mod report;
 pub mod tui;
+pub mod units;

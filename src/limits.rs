@@ -60,10 +60,6 @@ pub const PLAN_BYTES_PER_FILE_BYTE: u64 = 26;
 /// irtop runs on has cores, and far fewer than the thread limits of a user session.
 pub const MAX_THREADS: usize = 256;
 
-/// Most timed repetitions per mode (`--reps`): every seq repetition keeps a span per op for
-/// the calibrated prediction, so a million-op IR at the limit holds 10^9 spans already.
-pub const MAX_REPS: usize = 1000;
-
 /// Most ops `irtop gen` writes: 10 million ops make a 1.2 GB file, far over what irtop
 /// reads by default (`--max-file-mb`).
 pub const MAX_GEN_OPS: usize = 10_000_000;
@@ -261,6 +257,7 @@ fn step_work(step: &crate::exec::program::Step, v: f64, e: f64) -> f64 {
             CostClass::Edges => v + e,
             CostClass::Nodes | CostClass::Unknown | CostClass::Nested => v.max(1.0),
         },
+        StepKind::Fused(f) => f.members.iter().map(|m| step_work(m, v, e)).sum(),
     }
 }
 

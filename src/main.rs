@@ -31,7 +31,14 @@ fn main() -> ExitCode {
         }
         // The TUI reads files only: a pipe would block its reload and benchmark threads.
         let limits = irtop::limits::Limits { regular_files_only: true, ..cli.limits.limits(&cli.graph) };
-        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.clone(), limits);
+        let budget = match irtop::cli::args::budget(cli.budget) {
+            Ok(b) => b,
+            Err(why) => {
+                eprintln!("irtop: error: {why}");
+                return ExitCode::from(2);
+            }
+        };
+        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.clone(), limits, budget);
     }
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -49,9 +56,14 @@ fn main() -> ExitCode {
 }
 
 /// The terminal UI on `path`; a file that does not load exits 2 like the subcommands.
-fn run_tui(path: PathBuf, graph: irtop::exec::graph_spec::GraphArgs, limits: irtop::limits::Limits) -> ExitCode {
+fn run_tui(
+    path: PathBuf,
+    graph: irtop::exec::graph_spec::GraphArgs,
+    limits: irtop::limits::Limits,
+    budget: std::time::Duration,
+) -> ExitCode {
     let options = tui::Options {
-        bench: tui::bench_job::executor_runner(graph, limits),
+        bench: tui::bench_job::executor_runner(graph, limits, budget),
         limits,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         theme: Theme::from_env(),

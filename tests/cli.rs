@@ -293,7 +293,17 @@ fn the_large_sample_runs() {
 /// its last reader in program order; node_107 reads it at level 2).
 #[test]
 fn the_large_sample_benchmarks_in_every_mode() {
-    let out = success(&["bench", "samples/large_layered_10k.json", "--rmat", "6", "--reps", "1", "--json"]);
+    let out = success(&[
+        "bench",
+        "samples/large_layered_10k.json",
+        "--rmat",
+        "6",
+        "--reps",
+        "1",
+        "--budget",
+        "3600",
+        "--json",
+    ]);
     let report: Value = serde_json::from_str(&out).unwrap();
     assert!(report.to_string().contains("levels+data"), "{report}");
 }
@@ -303,7 +313,18 @@ fn the_large_sample_benchmarks_in_every_mode() {
 /// and what the probe measured between repetitions.
 #[test]
 fn the_bench_table_shows_every_prediction() {
-    let out = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2"]);
+    let out = success(&[
+        "bench",
+        "samples/diamond.json",
+        "--rmat",
+        "12",
+        "--reps",
+        "2",
+        "--threads",
+        "2",
+        "--budget",
+        "3600",
+    ]);
     let header = out.lines().nth(1).unwrap_or_default();
     for column in ["speedup", "groggy", "static", "calibrated"] {
         assert!(header.split_whitespace().any(|w| w == column), "no {column} column: {out}");
@@ -316,7 +337,19 @@ fn the_bench_table_shows_every_prediction() {
     // On 4096 nodes every op takes microseconds: the table says not to trust the predictions.
     assert!(out.contains("too short to predict"), "{out}");
 
-    let json = success(&["bench", "samples/diamond.json", "--rmat", "12", "--reps", "2", "--threads", "2", "--json"]);
+    let json = success(&[
+        "bench",
+        "samples/diamond.json",
+        "--rmat",
+        "12",
+        "--reps",
+        "2",
+        "--threads",
+        "2",
+        "--budget",
+        "3600",
+        "--json",
+    ]);
     let report: Value = serde_json::from_str(&json).unwrap();
     for mode in report["modes"].as_array().expect("modes") {
         assert_eq!(mode["times_s"].as_array().map(Vec::len), Some(2), "{mode}");
@@ -329,7 +362,18 @@ fn the_bench_table_shows_every_prediction() {
 /// Where ops take milliseconds there is no warning about the predictions.
 #[test]
 fn the_bench_table_trusts_millisecond_ops() {
-    let out = success(&["bench", "samples/chain.json", "--rmat", "21", "--edge-factor", "1", "--reps", "1"]);
+    let out = success(&[
+        "bench",
+        "samples/chain.json",
+        "--rmat",
+        "21",
+        "--edge-factor",
+        "1",
+        "--reps",
+        "1",
+        "--budget",
+        "3600",
+    ]);
     assert!(out.contains("predictions: "), "{out}");
     assert!(!out.contains("too short"), "{out}");
 }

@@ -7,21 +7,22 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use irtop::analysis::analyze;
-use irtop::exec::bench::{BenchOptions, run_bench};
-use irtop::exec::mock::MockExecutor;
+use irtop::exec::bench::measurement::Stopped;
+use irtop::exec::bench::mock::MockExecutor;
+use irtop::exec::bench::{BenchError, BenchOptions, Hooks, Rounds, run_bench};
 use irtop::exec::synthetic::{rmat, uniform};
 use irtop::exec::{Executor, Graph, Mode, Program, Retain, RunOptions, Scheduler, Value};
 use irtop::generate::{Shape, generate};
 use irtop::ir::load_bytes;
 use proptest::prelude::*;
 
-fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool")
+/// `mode` on `threads` threads.
+fn on(mode: Mode, threads: usize) -> Scheduler {
+    Scheduler::new(mode, threads).expect("threads start")
 }
 
-fn run(program: &Program, graph: &Graph, mode: Mode, pool: &rayon::ThreadPool) -> Result<Vec<Option<Value>>, String> {
-    let opts = RunOptions { retain: Retain::All, trace: false, cancel: None };
-    let out = pool.install(|| Scheduler(mode).run(program, graph, &opts)).map_err(|e| e.to_string())?;
+fn run(program: &Program, graph: &Graph, mode: Mode, threads: usize) -> Result<Vec<Option<Value>>, String> {
+    let out = on(mode, threads).run(program, graph, &RunOptions::keeping(Retain::All)).map_err(|e| e.to_string())?;
     Ok(out.values.into_iter().map(|v| v.map(|a| (*a).clone())).collect())
 }
 
@@ -49,10 +50,9 @@ proptest! {
         let a = analyze(&ir);
         let program = Program::compile(&ir, &a).expect("generated ops all have kernels");
         let graph = uniform(nodes, nodes * degree, graph_seed);
-        let two = pool(2);
-        let seq = run(&program, &graph, Mode::SEQ, &pool(1));
+        let seq = run(&program, &graph, Mode::SEQ, 1);
         for mode in Mode::ALL {
-            let got = run(&program, &graph, mode, &two);
+            let got = run(&program, &graph, mode, 2);
             match (&seq, &got) {
                 (Ok(s), Ok(g)) => {
                     for (v, (x, y)) in s.iter().zip(g).enumerate() {
@@ -98,7 +98,7 @@ fn pagerank_ir_is_pagerank() {
     let expected = power_iteration(&graph, 20);
     let ranks = ir.vars.get("ranks").expect("ranks");
     for mode in Mode::ALL {
-        let values = run(&program, &graph, mode, &pool(2)).expect("runs");
+        let values = run(&program, &graph, mode, 2).expect("runs");
         let Some(Value::Map(m)) = &values[ranks.index()] else { panic!("ranks is a node map") };
         let sum: f64 = m.values.iter().sum();
         assert!((sum - 1.0).abs() < 1e-9, "{mode}: sum {sum}");
@@ -125,9 +125,9 @@ fn a_value_lives_until_its_deepest_reader_not_its_last_in_file_order() {
     let a = analyze(&ir);
     let program = Program::compile(&ir, &a).expect("compiles");
     let graph = rmat(6, 4, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: None };
+    let opts = RunOptions::keeping(Retain::Sinks);
     for mode in Mode::ALL {
-        let out = pool(2).install(|| Scheduler(mode).run(&program, &graph, &opts));
+        let out = on(mode, 2).run(&program, &graph, &opts);
         let out = out.unwrap_or_else(|e| panic!("{mode}: {e}"));
         assert!(out.values[ir.vars.get("z").expect("z").index()].is_some(), "{mode}: z computed");
     }
@@ -151,13 +151,13 @@ fn a_cancelled_run_stops_within_an_op() {
     let graph = rmat(4, 2, 1);
     for mode in Mode::ALL {
         let cancel = std::sync::atomic::AtomicBool::new(false);
-        let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: Some(&cancel) };
+        let opts = RunOptions { cancel: Some(&cancel), ..RunOptions::keeping(Retain::Sinks) };
         let outcome = std::thread::scope(|s| {
             s.spawn(|| {
                 std::thread::sleep(std::time::Duration::from_millis(50));
                 cancel.store(true, std::sync::atomic::Ordering::Relaxed);
             });
-            pool(2).install(|| Scheduler(mode).run(&program, &graph, &opts))
+            on(mode, 2).run(&program, &graph, &opts)
         });
         // Ten million iterations take tens of seconds: a run that returns Cancelled stopped
         // early, however loaded the machine (no clock is read).
@@ -177,12 +177,12 @@ fn recycled_buffers_never_leak_into_results() {
         let ir = irtop::ir::load_file(&path).expect("sample loads");
         let a = analyze(&ir);
         let program = Program::compile(&ir, &a).expect("compiles");
-        let fresh = run(&program, &graph, Mode::SEQ, &pool(1)).expect("runs");
+        let fresh = run(&program, &graph, Mode::SEQ, 1).expect("runs");
         for mode in Mode::ALL {
             for _ in 0..8 {
                 irtop::exec::buffers::give(vec![12345.0; n]);
             }
-            let got = run(&program, &graph, mode, &pool(2)).expect("runs");
+            let got = run(&program, &graph, mode, 2).expect("runs");
             for (v, (x, y)) in fresh.iter().zip(&got).enumerate() {
                 if let (Some(x), Some(y)) = (x, y) {
                     assert!(same_bits(x, y), "{sample} {mode}: {} differs", ir.var(irtop::ir::VarId(v as u32)));
@@ -211,9 +211,8 @@ fn a_level_starts_its_heaviest_op_first() {
     let level: Vec<&str> = program.levels[1].iter().map(|&i| program.steps[i].id.as_str()).collect();
     assert_eq!(level, ["c", "a", "b"]);
     let g = rmat(14, 16, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: true, cancel: None };
-    let outcome =
-        pool(2).install(|| Scheduler("levels".parse().expect("mode")).run(&program, &g, &opts)).expect("runs");
+    let opts = RunOptions { trace: true, fuse: false, ..RunOptions::keeping(Retain::Sinks) };
+    let outcome = on("levels".parse().expect("mode"), 2).run(&program, &g, &opts).expect("runs");
     let start = |id: &str| outcome.spans.iter().find(|s| s.node == id).map(|s| s.start_s).expect("a span");
     assert!(start("c") <= start("a") && start("c") <= start("b"), "{:?}", outcome.spans);
 }
@@ -231,7 +230,7 @@ fn ops_on_an_empty_graph() {
     .expect("loads");
     let a = analyze(&ir);
     let program = Program::compile(&ir, &a).expect("compiles");
-    let values = run(&program, &uniform(0, 0, 1), Mode::SEQ, &pool(1)).expect("runs");
+    let values = run(&program, &uniform(0, 0, 1), Mode::SEQ, 1).expect("runs");
     assert_eq!(
         values[ir.vars.get("deg").expect("deg").index()],
         Some(Value::Map(irtop::exec::value::NodeMap { values: vec![], int: true }))
@@ -244,8 +243,7 @@ fn values_are_freed_after_their_last_use() {
     let (ir, a) = common::analysed("pagerank_loop");
     let program = Program::compile(&ir, &a).expect("compiles");
     let graph = rmat(12, 8, 1);
-    let opts = RunOptions { retain: Retain::Sinks, trace: false, cancel: None };
-    let out = pool(1).install(|| Scheduler(Mode::SEQ).run(&program, &graph, &opts)).expect("runs");
+    let out = on(Mode::SEQ, 1).run(&program, &graph, &RunOptions::keeping(Retain::Sinks)).expect("runs");
     let alive = out.values.iter().filter(|v| v.is_some()).count();
     assert!(alive < ir.vars.len() / 2, "{alive} of {} variables still alive", ir.vars.len());
     assert!(out.values[ir.vars.get("ranks").expect("ranks").index()].is_some(), "the result survives");
@@ -257,53 +255,89 @@ fn one_ms(_: &irtop::exec::program::Step) -> f64 {
     0.001
 }
 
+/// A benchmark of `program` on the mock executor (every op `cost` seconds of virtual time).
+fn mock_bench(
+    program: &Program,
+    rounds: Rounds,
+    budget_s: f64,
+    cost: fn(&irtop::exec::program::Step) -> f64,
+    cancel: bool,
+) -> Result<irtop::exec::bench::measurement::Measurement, BenchError> {
+    let options = BenchOptions {
+        threads: 2,
+        modes: Mode::ALL.to_vec(),
+        rounds,
+        budget: std::time::Duration::from_secs_f64(budget_s),
+        // The schedules on the IR's own ops (fusion is tested in tests/fusion.rs).
+        fuse: false,
+    };
+    let cancel = AtomicBool::new(cancel);
+    run_bench(
+        program,
+        &uniform(10, 10, 1),
+        &options,
+        &|mode| Box::new(MockExecutor { mode, threads: if mode.is_seq() { 1 } else { 2 }, cost }),
+        Hooks { cancel: &cancel, progress: &|_| {}, between_rounds: &mut |_| {} },
+    )
+}
+
 #[test]
 fn bench_statistics_on_the_mock_executor() {
     let (ir, a) = common::analysed("seed_full_plan");
     let program = Program::compile(&ir, &a).expect("compiles");
-    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec(), probe: false };
-    let report = run_bench(
-        &program,
-        &uniform(10, 10, 1),
-        a.estimated_speedup,
-        &options,
-        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
-        &AtomicBool::new(false),
-        &|_| {},
-    )
-    .expect("mock bench");
-    let by = |m: &str| report.modes.iter().find(|r| r.mode == m).expect("mode");
+    let m = mock_bench(&program, Rounds::Fixed(3), 60.0, one_ms, false).expect("mock bench");
+    let by = |name: &str| m.mode(name.parse().expect("mode")).expect("mode");
     // 9 ops of 1 ms: seq 9 ms; levels of 4, 3, 1, 1 ops on 2 workers: 2 + 2 + 1 + 1 ms.
     assert!((by("seq").median_s - 0.009).abs() < 1e-12);
     assert!((by("levels").median_s - 0.006).abs() < 1e-12);
     assert!((by("levels").speedup - 1.5).abs() < 1e-9);
     assert!((by("data").speedup - 2.0).abs() < 1e-9);
-    assert_eq!(report.predicted.groggy, a.estimated_speedup);
-    assert_eq!(report.modes.len(), 6);
-    assert!(report.timeline("levels").is_some_and(|t| t.len() == 9 && t.iter().all(|s| s.worker < 2)));
-    let json = serde_json::to_value(&report).expect("serialises");
-    for key in ["graph", "threads", "modes", "predicted"] {
+    assert_eq!((m.rounds, m.stopped), (3, Stopped::Fixed));
+    assert_eq!(m.modes.len(), 6);
+    assert!(m.timeline("levels".parse().unwrap()).is_some_and(|t| t.len() == 9 && t.iter().all(|s| s.worker < 2)));
+    let json = serde_json::to_value(&m).expect("serialises");
+    for key in ["graph", "threads", "modes", "rounds", "stopped", "budget_s"] {
         assert!(json.get(key).is_some(), "{key}");
     }
-    for key in ["mode", "threads", "median_s", "min_s", "max_s", "speedup", "max_abs_diff"] {
+    for key in ["mode", "threads", "median_s", "min_s", "max_s", "speedup", "speedup_interval", "noise", "max_abs_diff"]
+    {
         assert!(json["modes"][0].get(key).is_some(), "{key}");
     }
+}
+
+/// Steady timings need no more than the fewest rounds: the intervals are narrow at once.
+#[test]
+fn an_adaptive_bench_stops_when_the_intervals_are_narrow() {
+    let (ir, a) = common::analysed("seed_full_plan");
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let m = mock_bench(&program, Rounds::Adaptive, 60.0, one_ms, false).expect("mock bench");
+    assert_eq!((m.rounds, m.stopped), (irtop::exec::bench::MIN_ROUNDS, Stopped::Converged));
+    for mode in &m.modes {
+        assert_eq!(mode.speedup_interval, [mode.speedup, mode.speedup], "{}", mode.mode);
+    }
+}
+
+fn one_second(_: &irtop::exec::program::Step) -> f64 {
+    1.0
+}
+
+/// Runs too long for the budget are refused after the warm-up round, saying how long they
+/// would take (the pipeline then scales a synthetic graph down).
+#[test]
+fn a_bench_longer_than_its_budget_is_refused_after_the_warm_up() {
+    let (ir, a) = common::analysed("seed_full_plan");
+    let program = Program::compile(&ir, &a).expect("compiles");
+    let err = mock_bench(&program, Rounds::Adaptive, 20.0, one_second, false).unwrap_err();
+    let BenchError::OverBudget { needed_s, budget_s, rounds, modes, .. } = &err else { panic!("{err}") };
+    assert_eq!((*budget_s, *rounds, *modes), (20.0, irtop::exec::bench::MIN_ROUNDS, 6));
+    assert!(*needed_s > 20.0, "{err}");
+    assert!(err.to_string().contains("one round of every mode took"), "{err}");
 }
 
 #[test]
 fn cancelling_stops_the_bench() {
     let (ir, a) = common::analysed("seed_diamond");
     let program = Program::compile(&ir, &a).expect("compiles");
-    let options = BenchOptions { threads: 2, reps: 3, modes: Mode::ALL.to_vec(), probe: false };
-    let err = run_bench(
-        &program,
-        &uniform(10, 10, 1),
-        1.0,
-        &options,
-        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
-        &AtomicBool::new(true),
-        &|_| {},
-    )
-    .unwrap_err();
-    assert_eq!(err, irtop::exec::ExecError::Cancelled);
+    let err = mock_bench(&program, Rounds::Fixed(3), 60.0, one_ms, true).unwrap_err();
+    assert_eq!(err, BenchError::Exec(irtop::exec::ExecError::Cancelled));
 }

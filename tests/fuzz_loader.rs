@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use fuzz_support::{Outcome, exercise, tiny_graph};
+use fuzz_support::{Outcome, Runners, exercise, tiny_graph};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::strategy::ValueTree;
@@ -470,9 +470,10 @@ impl Harness {
             .stack_size(64 << 20)
             .spawn(move || {
                 let graph = tiny_graph();
-                let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+                let runners = Runners::new();
                 while let Ok(bytes) = inputs.recv() {
-                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| exercise(&bytes, &graph, &pool)));
+                    let r =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| exercise(&bytes, &graph, &runners)));
                     let r = r.map_err(|p| {
                         p.downcast_ref::<String>()
                             .cloned()

@@ -220,17 +220,17 @@ fn nan_is_data_written_as_null() {
 }
 
 /// The TUI's benchmark runner, on a small graph, with the given work limit.
-fn run_bench(text: &str, max_work: f64) -> Result<irtop::exec::report::BenchReport, String> {
+fn run_bench(text: &str, max_work: f64) -> Result<irtop::report::bench_report::BenchReport, String> {
     let ir = load_bytes(text.as_bytes(), Path::new("t.json")).expect("loads");
     let analysis = analyze(&ir);
     let graph = GraphArgs { uniform: Some(50), seed: 1, edge_factor: 4, ..GraphArgs::default() };
-    let runner = executor_runner(graph, Limits { max_work, ..Limits::default() });
+    let runner = executor_runner(graph, Limits { max_work, ..Limits::default() }, std::time::Duration::from_secs(3600));
     let request = BenchRequest {
         path: PathBuf::from("t.json"),
         ir: Arc::new(ir),
         analysis: Arc::new(analysis),
         threads: 2,
-        mode: "all".into(),
+        mode: irtop::tui::bench_job::ModeChoice::All,
     };
     runner(&request, &AtomicBool::new(false), &|_| {})
 }

@@ -140,7 +140,7 @@ fn repetitions_threads_and_ops_have_upper_bounds() {
         irtop_under(2_000_000, &["bench", &chain, "--uniform", "10", "--reps", "1000000000"]),
         "--reps 1000000000",
     );
-    assert!(err.contains("--reps 1000000000: at most 1000 repetitions per mode"), "{err}");
+    assert!(err.contains("--reps 1000000000: at most 1000 rounds"), "{err}");
     let err = refused(irtop(&["bench", &chain, "--uniform", "10", "--threads", "512"]), "--threads 512");
     assert!(err.contains("--threads 512: at most 256 worker threads; pass a smaller --threads"), "{err}");
     assert!(!err.contains("node  ()"), "{err}");

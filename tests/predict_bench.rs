@@ -6,31 +6,39 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use irtop::analysis::analyze;
-use irtop::exec::bench::{BenchOptions, run_bench};
-use irtop::exec::mock::MockExecutor;
-use irtop::exec::report::BenchReport;
+use irtop::exec::bench::mock::MockExecutor;
+use irtop::exec::bench::{BenchOptions, Hooks, Rounds, run_bench};
 use irtop::exec::synthetic::uniform;
 use irtop::exec::{Graph, Mode, Program};
 use irtop::predict::calibrate::{CALIBRATION_VERSION, Calibration, CostSource};
 use irtop::predict::cost_model::CostModel;
-use irtop::predict::{annotate, static_dag};
+use irtop::predict::{predict, static_dag};
+use irtop::report::bench_report::BenchReport;
 
 fn one_ms(_: &irtop::exec::program::Step) -> f64 {
     0.001
 }
 
-/// A benchmark of `program` on the mock executor (every op 1 ms), predictions included.
-fn mock_bench(program: &Program, graph: &Graph, groggy: f64, options: &BenchOptions) -> BenchReport {
-    run_bench(
+/// A benchmark of `program` on the mock executor (every op 1 ms) in `modes`, one round,
+/// predicted with `model`.
+fn mock_bench(program: &Program, graph: &Graph, groggy: f64, modes: Vec<Mode>, model: &CostModel) -> BenchReport {
+    let options = BenchOptions {
+        threads: 2,
+        modes,
+        rounds: Rounds::Fixed(1),
+        budget: std::time::Duration::from_secs(60),
+        fuse: true,
+    };
+    let measured = run_bench(
         program,
         graph,
-        groggy,
-        options,
-        &|mode, threads| Box::new(MockExecutor { mode, threads, cost: one_ms }),
-        &AtomicBool::new(false),
-        &|_| {},
+        &options,
+        &|mode| Box::new(MockExecutor { mode, threads: if mode.is_seq() { 1 } else { 2 }, cost: one_ms }),
+        Hooks { cancel: &AtomicBool::new(false), progress: &|_| {}, between_rounds: &mut |_| {} },
     )
-    .expect("mock bench")
+    .expect("mock bench");
+    let predicted = predict(&measured, program, true, groggy, model, "test", None);
+    BenchReport { measured, predicted }
 }
 
 fn program(sample: &str) -> (Program, f64) {
@@ -43,8 +51,7 @@ fn program(sample: &str) -> (Program, f64) {
 #[test]
 fn bench_json_has_the_prediction_fields() {
     let (program, groggy) = program("eight_wide.json");
-    let options = BenchOptions { threads: 2, reps: 2, modes: Mode::ALL.to_vec(), probe: false };
-    let report = mock_bench(&program, &uniform(1000, 4000, 1), groggy, &options);
+    let report = mock_bench(&program, &uniform(1000, 4000, 1), groggy, Mode::ALL.to_vec(), &CostModel::default());
     let json = serde_json::to_value(&report).expect("serialises");
     for mode in json["modes"].as_array().expect("modes") {
         for key in ["groggy", "static", "calibrated"] {
@@ -64,9 +71,6 @@ fn calibrated_predictions_reproduce_the_mock() {
     // The mock runs every op in 1 ms with the same schedules and no overheads; with
     // overheads and contention zeroed, the calibrated simulation must match it.
     let (program, groggy) = program("eight_wide.json");
-    let options =
-        BenchOptions { threads: 2, reps: 1, modes: vec![Mode::SEQ, "levels".parse().expect("mode")], probe: false };
-    let mut report = mock_bench(&program, &uniform(10, 10, 1), groggy, &options);
     let exact = CostModel {
         spawn_ns: 0.0,
         barrier_ns: 0.0,
@@ -76,11 +80,12 @@ fn calibrated_predictions_reproduce_the_mock() {
         contention_gather: 0.0,
         ..CostModel::default()
     };
-    annotate(&mut report, &program, &exact, "test");
-    let levels = &report.modes[1];
-    let calibrated = levels.predicted.as_ref().and_then(|p| p.calibrated).expect("calibrated");
+    let modes = vec![Mode::SEQ, "levels".parse().expect("mode")];
+    let report = mock_bench(&program, &uniform(10, 10, 1), groggy, modes, &exact);
+    let (levels, p) = report.rows().nth(1).expect("levels");
+    let calibrated = p.and_then(|p| p.calibrated).expect("calibrated");
     assert!((calibrated - levels.speedup).abs() < 1e-9, "{calibrated} vs {}", levels.speedup);
-    assert_eq!(report.costs, "test");
+    assert_eq!(report.predicted.costs, "test");
 }
 
 #[test]

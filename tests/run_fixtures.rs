@@ -21,13 +21,13 @@ fn close(got: f64, want: Option<f64>) -> bool {
     }
 }
 
-fn check_case(name: &str, case: &serde_json::Value, mode: Mode, pool: &rayon::ThreadPool) -> Result<(), String> {
+fn check_case(name: &str, case: &serde_json::Value, mode: Mode, threads: usize) -> Result<(), String> {
     let ir = load_file(&run_dir().join(case["ir"].as_str().expect("ir path"))).map_err(|e| e.to_string())?;
     let a = analyze(&ir);
     let program = Program::compile(&ir, &a).map_err(|e| e.to_string())?;
     let graph = load_edge_list(&run_dir().join("graphs/tiny.edges")).map_err(|e| e.to_string())?;
-    let opts = RunOptions { retain: Retain::All, trace: false, cancel: None };
-    let outcome = pool.install(|| Scheduler(mode).run(&program, &graph, &opts)).map_err(|e| e.to_string())?;
+    let scheduler = Scheduler::new(mode, threads).map_err(|e| e.to_string())?;
+    let outcome = scheduler.run(&program, &graph, &RunOptions::keeping(Retain::All)).map_err(|e| e.to_string())?;
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run_dir().join(format!("values/{name}.tiny.values.json")))
             .map_err(|e| e.to_string())?,
@@ -58,11 +58,10 @@ fn cases() -> serde_json::Map<String, serde_json::Value> {
 fn every_groggy_value_set_is_reproduced_in_every_mode() {
     let cases = cases();
     assert_eq!(cases.len(), 28);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
     let mut failures = Vec::new();
     for mode in Mode::ALL {
         for (name, case) in &cases {
-            if let Err(e) = check_case(name, case, mode, &pool) {
+            if let Err(e) = check_case(name, case, mode, 2) {
                 failures.push(e);
             }
         }

@@ -4,7 +4,8 @@
 
 mod tui_support;
 
-use irtop::tui::bench_job::MODES;
+use irtop::exec::Mode;
+use irtop::tui::bench_job::{MODE_CHOICES, ModeChoice};
 use irtop::tui::model::FileProblem;
 use irtop::tui::view::{BenchChart, GroupKey, Overlay, Pane};
 use irtop::tui::{Effect, Msg, update};
@@ -79,10 +80,13 @@ fn reload_invalid_save_fix_bench_resize() {
     // A benchmark: start, progress, result, history.
     assert_eq!(
         update(&mut app, ch('b')),
-        Some(Effect::StartBench { generation: 1, threads: THREADS, mode: "all".into() })
+        Some(Effect::StartBench { generation: 1, threads: THREADS, mode: ModeChoice::All })
     );
     assert!(app.is_animating());
-    update(&mut app, Msg::BenchProgress { generation: 1, fraction: 0.5 });
+    update(
+        &mut app,
+        Msg::BenchProgress { generation: 1, fraction: 0.5, label: "round 2 of ~5, levels · ETA 1.20 s".into() },
+    );
     assert_eq!(app.model.bench.running.as_ref().map(|r| r.progress), Some(0.5));
     update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     assert!(app.model.bench.running.is_none());
@@ -159,7 +163,7 @@ fn esc_cancels_a_benchmark_and_its_late_result_is_ignored() {
     assert!(app.model.bench.running.is_none());
     assert!(!app.is_animating());
     assert_eq!(app.view.status.as_deref(), Some("benchmark cancelled"));
-    update(&mut app, Msg::BenchProgress { generation: 1, fraction: 0.9 });
+    update(&mut app, Msg::BenchProgress { generation: 1, fraction: 0.9, label: String::new() });
     update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     assert!(app.model.bench.last.is_none());
     assert!(app.model.bench.history.is_empty());
@@ -199,12 +203,12 @@ fn threads_and_mode_keys() {
     }
     assert_eq!(app.model.bench.threads, 1);
     update(&mut app, ch('m'));
-    assert_eq!(app.model.bench.mode(), MODES[1]);
+    assert_eq!(app.model.bench.mode(), MODE_CHOICES[1]);
     update(&mut app, ch('M'));
     update(&mut app, ch('M'));
-    assert_eq!(app.model.bench.mode(), MODES[MODES.len() - 1]);
+    assert_eq!(app.model.bench.mode(), MODE_CHOICES[MODE_CHOICES.len() - 1]);
     let Some(Effect::StartBench { threads: 1, mode, .. }) = update(&mut app, ch('b')) else { panic!() };
-    assert_eq!(mode, MODES[MODES.len() - 1]);
+    assert_eq!(mode, MODE_CHOICES[MODE_CHOICES.len() - 1]);
 }
 
 #[test]
@@ -338,16 +342,16 @@ fn a_finished_benchmark_is_announced_when_its_pane_is_hidden() {
 }
 
 /// The hand-built report with a speedup curve (each mode levels off at its own height).
-fn report_with_curve() -> irtop::exec::report::BenchReport {
+fn report_with_curve() -> irtop::report::bench_report::BenchReport {
     use irtop::predict::curve::CurvePoint;
     let mut r = bench_report();
-    r.curve = (1..=64usize)
+    r.predicted.curve = (1..=64usize)
         .map(|p| CurvePoint {
             threads: p,
-            speedup: MODES[1..]
+            speedup: Mode::ALL[1..]
                 .iter()
                 .enumerate()
-                .map(|(i, m)| ((*m).to_owned(), (p as f64).min(i as f64 + 1.5)))
+                .map(|(i, m)| (m.name().to_owned(), (p as f64).min(i as f64 + 1.5)))
                 .collect(),
         })
         .collect();
@@ -405,8 +409,8 @@ fn the_benchmark_pane_draws_its_curve_at_every_size() {
     update(&mut app, ch('b'));
     let mut report = report_with_curve();
     // A run on more threads than the curve has, and a mode the curve does not know.
-    report.modes[2].threads = 128;
-    report.curve[3].speedup.insert("mystery".into(), f64::NAN);
+    report.measured.modes[2].threads = 128;
+    report.predicted.curve[3].speedup.insert("mystery".into(), f64::NAN);
     update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(report)) });
     update(&mut app, ch('4'));
     for chart in [BenchChart::Timeline, BenchChart::Curve] {

@@ -9,9 +9,17 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use irtop::tui::bench_job::{BenchFn, BenchJobs, BenchRequest};
+use irtop::exec::Mode;
+use irtop::exec::bench::{Phase, Progress};
+use irtop::pipeline::Stage;
+use irtop::tui::bench_job::{BenchFn, BenchJobs, BenchRequest, ModeChoice};
 use irtop::tui::{Msg, update};
 use tui_support::{app, bench_report, ch};
+
+/// A benchmark stage `fraction` of the way.
+fn at(fraction: f32) -> Stage {
+    Stage::Bench(Progress { phase: Phase::Round { round: 1, planned: 5, mode: Mode::SEQ }, fraction, eta: None })
+}
 
 fn request() -> BenchRequest {
     let app = app("diamond", 80, 24);
@@ -21,7 +29,7 @@ fn request() -> BenchRequest {
         ir: s.ir.clone(),
         analysis: s.analysis.clone(),
         threads: 2,
-        mode: "all".into(),
+        mode: ModeChoice::All,
     }
 }
 
@@ -43,7 +51,7 @@ fn until_finished(rx: &Receiver<Msg>) -> Vec<Msg> {
 fn progress_is_throttled_and_the_result_lands_in_the_app() {
     let runner: BenchFn = Arc::new(|_, _, progress| {
         for i in 0..=1000 {
-            progress(i as f32 / 1000.0);
+            progress(&at(i as f32 / 1000.0));
         }
         Ok(bench_report())
     });
@@ -65,11 +73,11 @@ fn progress_is_throttled_and_the_result_lands_in_the_app() {
 /// A runner that waits for its cancel flag, recording that it saw it.
 fn waits_for_cancel(seen: Arc<Mutex<Vec<String>>>) -> BenchFn {
     Arc::new(move |req, cancel, progress| {
-        progress(0.1);
+        progress(&at(0.1));
         while !cancel.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(2));
         }
-        seen.lock().unwrap().push(req.mode.clone());
+        seen.lock().unwrap().push(req.mode.name().to_owned());
         Err("cancelled".into())
     })
 }
@@ -91,14 +99,14 @@ fn a_new_run_cancels_the_one_in_flight() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = mpsc::channel();
     let jobs = BenchJobs::new(waits_for_cancel(seen.clone()), tx);
-    jobs.start(1, BenchRequest { mode: "first".into(), ..request() });
-    jobs.start(2, BenchRequest { mode: "second".into(), ..request() });
+    jobs.start(1, BenchRequest { mode: ModeChoice::Only(Mode::ALL[1]), ..request() });
+    jobs.start(2, BenchRequest { mode: ModeChoice::Only(Mode::ALL[2]), ..request() });
     let msgs = until_finished(&rx);
     assert!(matches!(msgs.last(), Some(Msg::BenchFinished { generation: 1, .. })), "the first run stops");
-    assert_eq!(*seen.lock().unwrap(), ["first"]);
+    assert_eq!(*seen.lock().unwrap(), ["levels"]);
     drop(jobs); // Dropping the jobs cancels the second run too.
     until_finished(&rx);
-    assert_eq!(*seen.lock().unwrap(), ["first", "second"]);
+    assert_eq!(*seen.lock().unwrap(), ["levels", "dataflow"]);
 }
 
 #[test]

@@ -4,8 +4,8 @@
 
 mod tui_support;
 
-use irtop::exec::report::BenchReport;
 use irtop::predict::curve::CurvePoint;
+use irtop::report::bench_report::BenchReport;
 use irtop::tui::model::FileProblem;
 use irtop::tui::panes::bench::BenchPane;
 use irtop::tui::panes::critical_path::CriticalPathPane;
@@ -76,7 +76,7 @@ fn benched(w: u16, h: u16) -> irtop::tui::App {
     update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(bench_report())) });
     update(&mut app, ch('b'));
     let mut second = bench_report();
-    second.modes[1].speedup = 1.8;
+    second.measured.modes[1].speedup = 1.8;
     update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(Box::new(second)) });
     app
 }
@@ -85,7 +85,7 @@ fn benched(w: u16, h: u16) -> irtop::tui::App {
 /// 5% overhead, so each mode flattens out at its own height.
 fn with_curve(mut report: BenchReport) -> BenchReport {
     let serial = [("levels", 0.45), ("dataflow", 0.35), ("data", 0.6), ("levels+data", 0.2), ("dataflow+data", 0.12)];
-    report.curve = (1..=64usize)
+    report.predicted.curve = (1..=64usize)
         .map(|p| CurvePoint {
             threads: p,
             speedup: serial.iter().map(|&(m, f)| (m.to_owned(), 0.95 / (f + (1.0 - f) / p as f64))).collect(),
@@ -101,7 +101,7 @@ fn benched_with_curve(w: u16, h: u16) -> irtop::tui::App {
     update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(with_curve(bench_report()))) });
     update(&mut app, ch('b'));
     let mut second = with_curve(bench_report());
-    second.modes[1].speedup = 1.8;
+    second.measured.modes[1].speedup = 1.8;
     update(&mut app, Msg::BenchFinished { generation: 2, outcome: Ok(Box::new(second)) });
     app
 }
@@ -168,7 +168,10 @@ fn bench_pane_narrow_with_timeline() {
 fn bench_pane_running() {
     let mut app = app("pagerank_loop", 160, 48);
     update(&mut app, ch('b'));
-    update(&mut app, Msg::BenchProgress { generation: 1, fraction: 0.42 });
+    update(
+        &mut app,
+        Msg::BenchProgress { generation: 1, fraction: 0.42, label: "round 3 of ~7, dataflow · ETA 2.41 s".into() },
+    );
     insta::assert_snapshot!(widget(100, 5, &BenchPane { app: &app }));
 }
 

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::effects::EffectTable;
+use super::effects::{EffectTable, NodeEffects};
 use crate::ir::{Diagnostic, Ir, NodeId, Severity, VarId};
 
 /// Why one node must run after another.
@@ -100,22 +100,25 @@ struct VarState {
 /// End of a reader list.
 const NO_READER: u32 = u32::MAX;
 
-/// Builds the graph for `ir` from each node's effects. With `top_level`, reads with no
-/// earlier writer become diagnostics; in a loop body they are the loop's own inputs.
-pub fn build(ir: &Ir, effects: &EffectTable, top_level: bool, diagnostics: &mut Vec<Diagnostic>) -> DependencyGraph {
-    let n = ir.nodes.len();
+/// The edges of nodes with these effects under program order, grouped by the later node
+/// (`pred_start[i]..pred_start[i + 1]`), and what each variable's last state was.
+fn walk<'e>(
+    effects: impl Iterator<Item = NodeEffects<'e>>,
+    n: usize,
+    var_count: usize,
+) -> (Vec<Dependency>, Vec<u32>, Vec<VarState>) {
     let mut vars =
         vec![
             VarState { last_writer: None, readers: NO_READER, first_external_reader: None, late_writer: None };
-            ir.vars.len()
+            var_count
         ];
     // Readers since each variable's last write, as linked lists in one pool: (reader, next).
-    let mut pool: Vec<(NodeId, u32)> = Vec::with_capacity(effects.len() * 2);
+    let mut pool: Vec<(NodeId, u32)> = Vec::with_capacity(n * 2);
     let mut edges = Vec::new();
     let mut pred_start = Vec::with_capacity(n + 1);
     let mut last_side_effect: Option<NodeId> = None;
 
-    for (i, fx) in effects.iter().enumerate() {
+    for (i, fx) in effects.enumerate() {
         let me = NodeId(i as u32);
         pred_start.push(edges.len() as u32);
         for &v in fx.reads {
@@ -166,7 +169,37 @@ pub fn build(ir: &Ir, effects: &EffectTable, top_level: bool, diagnostics: &mut 
         }
     }
     pred_start.push(edges.len() as u32);
+    (edges, pred_start, vars)
+}
 
+/// For steps with these effects (reads, writes, side effect), in program order: the
+/// indices of the earlier steps each one depends on, ascending, by the same rule as the
+/// analysis (read-after-write, write-after-write, write-after-read, side-effect order).
+///
+/// # Complexity
+/// O(steps + total operands).
+pub fn program_order_predecessors<'e>(
+    effects: impl Iterator<Item = NodeEffects<'e>>,
+    n: usize,
+    var_count: usize,
+) -> Vec<Vec<usize>> {
+    let (edges, pred_start, _) = walk(effects, n, var_count);
+    (0..n)
+        .map(|i| {
+            let mut p: Vec<usize> =
+                edges[pred_start[i] as usize..pred_start[i + 1] as usize].iter().map(|d| d.from.index()).collect();
+            p.sort_unstable();
+            p.dedup();
+            p
+        })
+        .collect()
+}
+
+/// Builds the graph for `ir` from each node's effects. With `top_level`, reads with no
+/// earlier writer become diagnostics; in a loop body they are the loop's own inputs.
+pub fn build(ir: &Ir, effects: &EffectTable, top_level: bool, diagnostics: &mut Vec<Diagnostic>) -> DependencyGraph {
+    let n = ir.nodes.len();
+    let (edges, pred_start, vars) = walk(effects.iter(), n, ir.vars.len());
     if top_level {
         report_external_reads(ir, &vars, diagnostics);
     }

@@ -10,6 +10,18 @@ use crate::exec::graph_spec::GraphArgs;
 use crate::generate::Shape;
 use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, LimitError, Limits};
 
+/// A benchmark's time budget when none is given, in seconds.
+pub const DEFAULT_BUDGET_S: f64 = 10.0;
+
+/// The budget `--budget SECONDS` gives, or why it is unusable.
+pub fn budget(seconds: f64) -> Result<std::time::Duration, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0 {
+        Ok(std::time::Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!("--budget {seconds}: give a number of seconds above 0 and at most 86400 (a day)"))
+    }
+}
+
 /// irtop: see how parallel a groggy dataflow IR is.
 ///
 /// The limit flags (`--max-file-mb`, `--max-work`, `--max-graph-gb`, `--max-memory-gb`) go before or after the
@@ -31,6 +43,10 @@ pub struct Cli {
     /// The graph the TUI's benchmarks run on (default: R-MAT scale 18, edge factor 16).
     #[command(flatten)]
     pub graph: GraphArgs,
+    /// Seconds a benchmark in the terminal UI may take (`b`); a synthetic graph too big for
+    /// it is scaled down.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_BUDGET_S)]
+    pub budget: f64,
     /// Limits on the file and the work (for every subcommand).
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -126,6 +142,10 @@ pub enum Command {
         /// Write to this file: `.csv` for CSV, anything else JSON (default: JSON on stdout).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Run each op as its own pass over the nodes instead of fusing element-wise chains
+        /// (the results are the same bits).
+        #[arg(long)]
+        no_fuse: bool,
     },
     /// Time the IR in seq and every parallel mode; print medians, speedups and groggy's prediction.
     Bench {
@@ -143,18 +163,28 @@ pub enum Command {
         /// Worker threads of the parallel modes (default: one per core; at most 256).
         #[arg(long)]
         threads: Option<usize>,
-        /// Timed repetitions per mode, after one warm-up (at most 1000).
-        #[arg(long, default_value_t = 5)]
-        reps: usize,
+        /// Timed rounds (each runs every mode once), after a warm-up round. Default: at
+        /// least 5, then more until every speedup's 95% interval is within ±2.5% or the
+        /// budget is spent.
+        #[arg(long, value_name = "N")]
+        reps: Option<usize>,
+        /// Seconds the benchmark may take, warm-up included. A synthetic graph too big for it
+        /// is scaled down (the report says so); an edge-list file is refused.
+        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_BUDGET_S)]
+        budget: f64,
         /// Only these modes (repeatable; seq always runs as the baseline).
         #[arg(long = "mode", value_name = "MODE")]
         modes: Vec<Mode>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// Write the last repetition of each mode as Chrome trace-event JSON.
+        /// Write the last round of each mode as Chrome trace-event JSON.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
+        /// Run each op as its own pass over the nodes instead of fusing element-wise chains
+        /// (the results are the same bits), to see what fusion buys.
+        #[arg(long)]
+        no_fuse: bool,
     },
     /// Measure this machine's per-op costs and parallel overheads (a few seconds) and cache
     /// them for the predictions.

@@ -1,16 +1,20 @@
-//! `irtop bench FILE`: timed runs in seq and each parallel mode, written as a table or JSON
-//! (and optionally a Chrome trace). `irtop bench --all` is [`crate::predict::commands`].
+//! `irtop bench FILE`: a benchmark of seq and each parallel mode through the pipeline,
+//! written as a table or JSON (and optionally a Chrome trace). `irtop bench --all` is
+//! [`crate::predict::commands`].
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use super::CliError;
-use super::prelude::{load_program, refuse_output_onto_input, threads};
+use super::prelude::{refuse_output_onto_input, threads};
+use super::progress::ProgressLine;
 use crate::exec::Mode;
-use crate::exec::bench::{BenchOptions, run_bench_to_end};
+use crate::exec::bench::{MAX_ROUNDS, Rounds};
 use crate::exec::graph_spec::GraphArgs;
-use crate::limits::{Limits, MAX_REPS};
+use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
+use crate::pipeline::{BenchSettings, Compiled, GraphSource, bench as run_pipeline};
 use crate::report;
 
 /// What `irtop bench FILE` was asked for, besides the file and the graph.
@@ -18,24 +22,30 @@ use crate::report;
 pub struct BenchRequest<'a> {
     /// Worker threads of the parallel modes (default: one per core).
     pub threads: Option<usize>,
-    /// Timed repetitions per mode (at least 1 is run, at most [`MAX_REPS`]).
-    pub reps: usize,
+    /// Timed rounds (`None`: adaptive).
+    pub reps: Option<usize>,
+    /// Seconds the benchmark may take.
+    pub budget: f64,
     /// The modes besides seq (default: all).
     pub modes: Vec<Mode>,
+    /// Fuse element-wise chains.
+    pub fuse: bool,
     /// JSON instead of a table.
     pub json: bool,
     /// Where to write the Chrome trace, if anywhere (replaced whole, never in place).
     pub trace: Option<&'a Path>,
 }
 
-/// Refuses `--reps` above [`MAX_REPS`].
-pub fn check_reps(reps: usize) -> Result<usize, CliError> {
-    if reps > MAX_REPS {
-        return Err(CliError::Usage(format!(
-            "--reps {reps}: at most {MAX_REPS} repetitions per mode (each keeps seq's op times); pass a smaller --reps"
-        )));
+/// The rounds `--reps` asks for, or why the number is unusable.
+pub fn rounds(reps: Option<usize>) -> Result<Rounds, CliError> {
+    match reps {
+        None => Ok(Rounds::Adaptive),
+        Some(0) => Err(CliError::Usage("--reps 0: a benchmark times at least 1 round".into())),
+        Some(n) if n > MAX_ROUNDS => Err(CliError::Usage(format!(
+            "--reps {n}: at most {MAX_ROUNDS} rounds; leave --reps out to stop when the numbers are steady"
+        ))),
+        Some(n) => Ok(Rounds::Fixed(n)),
     }
-    Ok(reps.max(1))
 }
 
 /// Benchmarks `file` on the graph `graph` describes and writes the report to `out`.
@@ -46,17 +56,29 @@ pub fn bench(
     out: &mut dyn Write,
     limits: &Limits,
 ) -> Result<(), CliError> {
-    let threads = threads(request.threads)?;
-    let reps = check_reps(request.reps)?;
+    let settings = BenchSettings {
+        threads: threads(request.threads)?,
+        modes: request.modes,
+        rounds: rounds(request.reps)?,
+        budget: super::args::budget(request.budget).map_err(CliError::Usage)?,
+        fuse: request.fuse,
+    };
     if let Some(path) = request.trace {
         refuse_output_onto_input(path, "--trace", file, graph)?;
     }
-    let (_, analysis, program) = load_program(file, limits)?;
-    let g = graph.build_with(limits)?;
-    limits.check_work(&program, g.node_count(), g.edge_count())?;
-    let modes = if request.modes.is_empty() { Mode::ALL.to_vec() } else { request.modes };
-    let options = BenchOptions { threads, reps, modes, probe: true };
-    let report = run_bench_to_end(&program, &g, analysis.estimated_speedup, &options)?;
+    let compiled = Compiled::load(file, limits)?;
+    let line = ProgressLine::new();
+    let report = run_pipeline(
+        &compiled.program,
+        compiled.analysis.estimated_speedup,
+        &GraphSource::new(graph.clone()),
+        &settings,
+        limits,
+        &AtomicBool::new(false),
+        &|stage| line.show(stage),
+    );
+    line.done();
+    let report = report?;
     if let Some(path) = request.trace {
         let trace = report::trace::to_trace(&report);
         write_atomically(path, Special::WriteInto, |w| report::escape::to_writer(w, &trace))
@@ -66,7 +88,7 @@ pub fn bench(
         report::escape::to_writer_pretty(&mut *out, &report)?;
         out.write_all(b"\n")?;
     } else {
-        out.write_all(report::bench_text::render(&report, options.reps).as_bytes())?;
+        out.write_all(report::bench_text::render(&report).as_bytes())?;
     }
     Ok(())
 }

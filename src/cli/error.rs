@@ -42,6 +42,19 @@ pub enum CliError {
     Output(#[from] std::io::Error),
 }
 
+impl From<crate::pipeline::PipelineError> for CliError {
+    fn from(e: crate::pipeline::PipelineError) -> CliError {
+        use crate::pipeline::PipelineError as P;
+        match e {
+            P::Load(e) => CliError::Input(e),
+            P::Graph(e) => CliError::Graph(e),
+            P::Limit(e) => CliError::Limit(e),
+            P::Exec(e) => CliError::Exec(e),
+            P::Budget(why) => CliError::Usage(why),
+        }
+    }
+}
+
 impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {

@@ -8,6 +8,7 @@ pub mod args;
 pub mod bench;
 pub mod error;
 pub mod prelude;
+pub mod progress;
 pub mod run;
 pub mod sample;
 
@@ -16,7 +17,7 @@ use std::io::Write;
 pub use analyse::MAX_WARNINGS_PER_CODE;
 pub use args::{Cli, Command, LimitArgs};
 pub use error::CliError;
-pub use prelude::{thread_pool, threads};
+pub use prelude::threads;
 pub use sample::sample_path;
 
 use analyse::{Format, emit};
@@ -36,20 +37,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Report { file }) => emit(&file, out, Format::Report, &limits),
         Some(Command::Plan { file }) => emit(&file, out, Format::Plan, &limits),
         Some(Command::Dot { file }) => emit(&file, out, Format::Dot, &limits),
-        Some(Command::Run { file, graph, mode, threads, vars, out: path }) => {
+        Some(Command::Run { file, graph, mode, threads, vars, out: path, no_fuse }) => {
             let limits = cli.limits.limits(&graph);
-            let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref() };
+            let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };
             run::run_once(&file, &graph, &request, out, &limits)
         }
-        Some(Command::Bench { file, all, graph, threads, reps, modes, json, trace }) => {
+        Some(Command::Bench { file, all, graph, threads, reps, budget, modes, json, trace, no_fuse }) => {
             let limits = cli.limits.limits(&graph);
             match (all, file) {
                 (Some(dir), _) => {
-                    let (threads, reps) = (prelude::threads(threads)?, bench::check_reps(reps)?);
+                    bench::rounds(reps)?;
+                    let threads = prelude::threads(threads)?;
                     crate::predict::commands::bench_all(&dir, Some(threads), reps, json, out, &limits)
                 }
                 (None, Some(file)) => {
-                    let request = BenchRequest { threads, reps, modes, json, trace: trace.as_deref() };
+                    let request =
+                        BenchRequest { threads, reps, budget, modes, json, trace: trace.as_deref(), fuse: !no_fuse };
                     bench::bench(&file, &graph, request, out, &limits)
                 }
                 (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),

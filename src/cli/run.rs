@@ -4,12 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 use super::CliError;
-use super::prelude::{load_program, refuse_output_onto_input, thread_pool, threads};
+use super::prelude::{refuse_output_onto_input, threads};
 use crate::exec::graph_spec::GraphArgs;
 use crate::exec::{Executor, Mode, Retain, RunOptions, Scheduler};
 use crate::ir::VarId;
 use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
+use crate::pipeline::Compiled;
 use crate::report::escape::escape_control;
 use crate::report::results::{self, Format};
 
@@ -25,6 +26,8 @@ pub struct RunRequest<'a> {
     /// The file to write (`.csv` for CSV, else JSON); stdout when `None`. It is replaced
     /// whole once the run is done (a temporary file renamed over it), never rewritten in place.
     pub path: Option<&'a Path>,
+    /// Fuse element-wise chains.
+    pub fuse: bool,
 }
 
 /// Runs `file` once on the graph `graph` describes and writes the values to `request.path`
@@ -41,7 +44,7 @@ pub fn run_once(
     if let Some(path) = request.path {
         refuse_output_onto_input(path, "--out", file, graph)?;
     }
-    let (ir, _, program) = load_program(file, limits)?;
+    let Compiled { ir, program, .. } = Compiled::load(file, limits)?;
     let wanted: Vec<VarId> = request
         .vars
         .iter()
@@ -58,9 +61,8 @@ pub fn run_once(
     let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
     let g = graph.build_with(limits)?;
     limits.check_work(&program, g.node_count(), g.edge_count())?;
-    let pool = thread_pool(threads)?;
-    let outcome =
-        pool.install(|| Scheduler(request.mode).run(&program, &g, &RunOptions { retain, trace: false, cancel: None }))?;
+    let scheduler = Scheduler::new(request.mode, threads)?;
+    let outcome = scheduler.run(&program, &g, &RunOptions { fuse: request.fuse, ..RunOptions::keeping(retain) })?;
     let requested = !wanted.is_empty();
     let ids: Vec<VarId> = if requested { wanted } else { (0..ir.vars.len() as u32).map(VarId).collect() };
     let columns: results::Columns =

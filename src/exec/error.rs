@@ -26,13 +26,13 @@ pub enum ExecError {
     /// The worker threads could not be started (the system's limit on threads or
     /// processes, or memory for their stacks).
     #[error(
-        "cannot start {threads} worker threads: {why}; the system limits the threads a user may run \
-         (ulimit -u, or the cgroup's pids.max): pass a smaller --threads"
+        "{why}; the system limits the threads a user may run (ulimit -u, or the cgroup's pids.max): \
+         pass a smaller --threads than {threads}"
     )]
     Threads {
         /// Threads asked for.
         threads: usize,
-        /// What the OS said.
+        /// What went wrong (`cannot start 511 worker threads: ...`).
         why: String,
     },
     /// The user cancelled the run.

@@ -111,6 +111,31 @@ impl GraphArgs {
             .map_err(|_| out_of_memory(&self.describe(), 1 << scale, edges, limits))
     }
 
+    /// The flags of a graph `by` times halved: R-MAT `by` scales down, a uniform graph with
+    /// `2^by` times fewer nodes and edges; `None` for an edge-list file.
+    pub fn scaled_down(&self, by: u32) -> Option<GraphArgs> {
+        if self.graph.is_some() {
+            return None;
+        }
+        let mut smaller = self.clone();
+        if let Some(n) = self.uniform {
+            smaller.uniform = Some(n >> by.min(63));
+            smaller.edges = Some(self.edges.unwrap_or(n.saturating_mul(self.edge_factor as usize)) >> by.min(63));
+        } else {
+            smaller.rmat = Some(self.rmat.unwrap_or(DEFAULT_RMAT_SCALE).checked_sub(by)?);
+        }
+        Some(smaller)
+    }
+
+    /// Nodes of the synthetic graph the flags describe (`None` for an edge-list file).
+    pub fn nodes(&self) -> Option<usize> {
+        match (&self.graph, self.uniform) {
+            (Some(_), _) => None,
+            (None, Some(n)) => Some(n),
+            (None, None) => 1usize.checked_shl(self.rmat.unwrap_or(DEFAULT_RMAT_SCALE)),
+        }
+    }
+
     /// Nodes and edges the flags would produce, when known without building (for limits).
     pub fn describe(&self) -> String {
         match (&self.graph, self.rmat, self.uniform) {

@@ -4,19 +4,15 @@
 
 use serde_json::Value as Json;
 
+use std::sync::Arc;
+
 use super::graph::Graph;
-use super::kernels::{elementwise as ew, neighbor, reduce};
+use super::kernels::eval::{Instr, Loc, NodeOp, NodeProgram, Src};
+use super::kernels::reduce::NormalizePass;
+use super::kernels::work::{KernelError, NodePass, Work};
+use super::kernels::{elementwise as ew, neighbor};
 use super::value::{Scalar, Value};
 use crate::ir::Node;
-
-/// Whether a kernel may split its work over the rayon pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Par {
-    /// One thread.
-    Seq,
-    /// Chunks of nodes on the current rayon pool.
-    Data,
-}
 
 /// Element-wise binary arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,41 +282,93 @@ impl Kernel {
         })
     }
 
-    /// Runs the kernel on its input values. `Ok(None)` for ops without a result (attach).
-    pub fn apply(&self, inputs: &[&Value], graph: &Graph, par: Par) -> Result<Option<Value>, String> {
+    /// The per-node program of an element-wise, gather or reduction op (`None` for the
+    /// others: scalar ops, copies, lists, normalisations and in-place sweeps).
+    pub fn node_program(&self) -> Option<NodeProgram> {
         use Kernel as K;
-        let n = graph.node_count();
-        let arg = |i: usize| -> Result<&Value, String> {
-            inputs.get(i).copied().ok_or_else(|| format!("expects at least {} inputs, got {}", i + 1, inputs.len()))
+        Some(match self {
+            K::InitNodes(s) => NodeProgram {
+                instrs: vec![Instr {
+                    op: NodeOp::Fill,
+                    args: vec![Src::Imm { value: s.value, int: s.int }],
+                    dst: Loc::Out(0),
+                    member: 0,
+                }],
+                ..NodeProgram::single(NodeOp::Fill, 0)
+            },
+            K::InitIndex => NodeProgram::single(NodeOp::Index, 0),
+            K::Degree => NodeProgram::single(NodeOp::Degree, 0),
+            K::LoadAttr(name) => NodeProgram::single(NodeOp::Attr(ew::attr_seed(name)), 0),
+            K::Binary(op) => NodeProgram::single(NodeOp::Bin(*op), 2),
+            K::Unary(op) => NodeProgram::single(NodeOp::Un(*op), 1),
+            K::Recip(eps) => NodeProgram::single(NodeOp::Recip(*eps), 1),
+            K::Clip(lo, hi) => NodeProgram::single(NodeOp::Clip(*lo, *hi), 1),
+            K::Compare(op) => NodeProgram::single(NodeOp::Cmp(*op), 2),
+            K::Where => NodeProgram::single(NodeOp::Select, 3),
+            K::Broadcast => NodeProgram::single(NodeOp::Fill, 2),
+            K::FusedAxpy => NodeProgram::single(NodeOp::Axpy, 4),
+            K::FusedMadd => NodeProgram::single(NodeOp::Madd, 3),
+            K::NeighborAgg(agg, weighted) => NodeProgram::single(NodeOp::Gather(*agg, *weighted), 1),
+            K::FusedNeighborMulAgg => NodeProgram::single(NodeOp::GatherMul, 2),
+            K::MapNodes(agg, false) => NodeProgram::single(NodeOp::MapNodes(*agg), 1),
+            K::Reduce(agg) => NodeProgram::reduce(*agg),
+            K::Constant(_)
+            | K::NodeCount
+            | K::EdgeCount
+            | K::Normalize(_)
+            | K::Copy
+            | K::Attach(_)
+            | K::MapNodes(_, true)
+            | K::CollectNeighbors(_)
+            | K::ModeList(_) => return None,
+        })
+    }
+
+    /// Binds the kernel to its input values on `graph`: its result at once, or the passes
+    /// over node chunks that compute it. Errors name what is wrong with an input.
+    pub fn bind<'a>(&self, inputs: Vec<Arc<Value>>, graph: &'a Graph) -> Result<Work<'a>, KernelError> {
+        use Kernel as K;
+        let arg = |i: usize| -> Result<Arc<Value>, KernelError> {
+            inputs
+                .get(i)
+                .cloned()
+                .ok_or_else(|| format!("expects at least {} inputs, got {}", i + 1, inputs.len()).into())
         };
-        let v = match self {
-            K::Constant(s) => Value::Scalar(*s),
-            K::InitNodes(s) => ew::fill(n, *s, par),
-            K::InitIndex => ew::index_map(n, par),
-            K::NodeCount => Value::Scalar(Scalar { value: n as f64, int: true }),
-            K::EdgeCount => Value::Scalar(Scalar { value: graph.edge_count() as f64, int: true }),
-            K::Degree => neighbor::degree(graph, par),
-            K::Binary(op) => ew::binary(*op, arg(0)?, arg(1)?, par)?,
-            K::Unary(op) => ew::unary(*op, arg(0)?, par)?,
-            K::Recip(eps) => ew::recip(arg(0)?, *eps, par)?,
-            K::Clip(lo, hi) => ew::clip(arg(0)?, *lo, *hi, par)?,
-            K::Compare(op) => ew::compare(*op, arg(0)?, arg(1)?, par)?,
-            K::Where => ew::select(arg(0)?, arg(1)?, arg(2)?, par)?,
-            K::Reduce(a) => reduce::reduce(*a, arg(0)?, par)?,
-            K::Broadcast => ew::broadcast(arg(0)?, arg(1)?, par)?,
-            K::Normalize(m) => reduce::normalize(*m, arg(0)?, par)?,
-            K::Copy => arg(0)?.clone(),
-            K::NeighborAgg(a, weighted) => neighbor::neighbor_agg(*a, *weighted, arg(0)?, graph, par)?,
-            K::LoadAttr(name) => ew::synthetic_attr(name, n, par),
-            K::Attach(_) => return Ok(None),
-            K::FusedAxpy => ew::axpy(arg(0)?, arg(1)?, arg(2)?, arg(3)?, par)?,
-            K::FusedMadd => ew::madd(arg(0)?, arg(1)?, arg(2)?, par)?,
-            K::FusedNeighborMulAgg => neighbor::neighbor_mul_sum(arg(0)?, arg(1)?, graph, par)?,
-            K::MapNodes(a, asynchronous) => neighbor::map_nodes(*a, *asynchronous, arg(0)?, graph, par)?,
-            K::CollectNeighbors(include_self) => neighbor::collect(*include_self, arg(0)?, graph, par)?,
-            K::ModeList(tie) => neighbor::mode_list(*tie, arg(0)?, par)?,
-        };
-        Ok(Some(v))
+        let done = |v: Value| Ok(Work::Done(vec![Some(v)]));
+        let chunks = |pass: Result<Box<dyn NodePass + 'a>, String>| pass.map(Work::Chunks).map_err(KernelError::from);
+        match self {
+            K::Constant(s) => done(Value::Scalar(*s)),
+            K::NodeCount => done(Value::Scalar(Scalar { value: graph.node_count() as f64, int: true })),
+            K::EdgeCount => done(Value::Scalar(Scalar { value: graph.edge_count() as f64, int: true })),
+            K::Copy => done((*arg(0)?).clone()),
+            K::Attach(_) => Ok(Work::Done(Vec::new())),
+            K::Normalize(m) => chunks(NormalizePass::new(*m, arg(0)?).map(|p| Box::new(p) as _)),
+            K::MapNodes(agg, true) => {
+                chunks(neighbor::AsyncMapPass::new(*agg, arg(0)?, graph).map(|p| Box::new(p) as _))
+            }
+            K::CollectNeighbors(own) => {
+                chunks(neighbor::CollectPass::new(*own, arg(0)?, graph).map(|p| Box::new(p) as _))
+            }
+            K::ModeList(tie) => chunks(neighbor::ModeListPass::new(*tie, arg(0)?).map(|p| Box::new(p) as _)),
+            _ => {
+                let program = Arc::new(self.node_program().expect("every other kernel has a node program"));
+                let arity =
+                    program.instrs.iter().flat_map(|i| &i.args).chain(program.reductions.iter().map(|r| &r.src));
+                if let Some(k) =
+                    arity.filter_map(|s| if let Src::In(k) = s { Some(usize::from(*k)) } else { None }).max()
+                {
+                    arg(k)?;
+                }
+                program.bind(inputs, graph)
+            }
+        }
+    }
+
+    /// Runs the kernel on one thread to the end: its first result (`None` for ops without
+    /// one, such as attach). For tests, calibration and probes.
+    pub fn apply(&self, inputs: &[Arc<Value>], graph: &Graph) -> Result<Option<Value>, String> {
+        let work = self.bind(inputs.to_vec(), graph).map_err(|e| e.message)?;
+        Ok(work.run_to_end().map_err(|e| e.message)?.into_iter().next().flatten())
     }
 
     /// True when one run of the kernel must visit nodes in order on one thread

@@ -1,20 +1,22 @@
-//! Running an IR for real: the graph, values, kernels, schedulers and timing.
+//! Running an IR for real: the graph, values, kernels, fusion, the scheduler and its
+//! threads, and timing.
 
 pub mod bench;
 pub mod buffers;
 pub mod edge_list;
+pub mod engine;
 pub mod env;
 pub mod error;
 pub mod executor;
+pub mod fuse;
 pub mod graph;
 pub mod graph_spec;
 pub mod kernel;
 pub mod kernels;
-pub mod mock;
 pub mod program;
-pub mod report;
-pub mod stats;
+pub mod span;
 pub mod synthetic;
+pub mod team;
 pub mod value;
 
 pub use env::Retain;
@@ -22,4 +24,5 @@ pub use error::ExecError;
 pub use executor::{Executor, Mode, RunOptions, RunOutcome, Schedule, Scheduler};
 pub use graph::Graph;
 pub use program::Program;
+pub use team::Team;
 pub use value::Value;

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::analysis::analyze;
-use crate::exec::bench::{BenchOptions, run_bench_to_end};
-use crate::exec::report::BenchReport;
+use crate::exec::bench::Rounds;
+use crate::exec::graph_spec::GraphArgs;
 use crate::exec::synthetic::rmat;
-use crate::exec::{Executor, Mode, Program, Retain, RunOptions, Scheduler};
-use crate::ir::load_file_with;
+use crate::exec::{Executor, Mode, Retain, RunOptions, Scheduler};
 use crate::limits::Limits;
+use crate::pipeline::{BenchSettings, Compiled, GraphSource};
+use crate::report::bench_report::BenchReport;
 
 /// Smallest R-MAT scale tried.
 pub const MIN_SCALE: u32 = 16;
@@ -33,6 +33,9 @@ pub const TARGET_SEQ_S: f64 = 0.05;
 pub const TARGET_OP_S: f64 = 0.002;
 /// ... unless a sequential run would then take longer than this (an IR of thousands of ops).
 pub const MAX_SEQ_S: f64 = 3.0;
+
+/// Time each sample's benchmark may take: accuracy runs want steady numbers.
+pub const ACCURACY_BUDGET: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// One sample's benchmark, or why it could not run.
 #[derive(Debug, Clone, Serialize)]
@@ -66,24 +69,23 @@ pub fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn bench_sample(
     file: &Path,
     threads: usize,
-    reps: usize,
+    rounds: Rounds,
     limits: &Limits,
     progress: &dyn Fn(&str),
 ) -> SampleResult {
     let mut result =
         SampleResult { file: file.to_owned(), scale: MIN_SCALE, edge_factor: 16, report: None, error: None };
     let run = || -> Result<(u32, BenchReport), String> {
-        let ir = load_file_with(file, limits).map_err(|e| e.to_string())?;
-        let analysis = analyze(&ir);
-        let program = Program::compile(&ir, &analysis).map_err(|e| e.to_string())?;
-        let graph_ops = super::graph_op_ids(&program);
+        let compiled = Compiled::load(file, limits).map_err(|e| e.to_string())?;
+        let program = &compiled.program;
+        let graph_ops = super::graph_op_ids(program);
         let mut scale = MIN_SCALE;
         let g = loop {
             let g = rmat(scale, edge_factor_at(scale), 1);
-            limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
-            let opts = RunOptions { retain: Retain::Sinks, trace: true, cancel: None };
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|e| e.to_string())?;
-            let once = || pool.install(|| Scheduler(Mode::SEQ).run(&program, &g, &opts)).map_err(|e| e.to_string());
+            limits.check_work(program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
+            let opts = RunOptions { trace: true, ..RunOptions::keeping(Retain::Sinks) };
+            let seq = Scheduler::new(Mode::SEQ, 1).map_err(|e| e.to_string())?;
+            let once = || seq.run(program, &g, &opts).map_err(|e| e.to_string());
             once()?;
             let outcome = once()?;
             let t = outcome.elapsed.as_secs_f64();
@@ -104,8 +106,19 @@ pub fn bench_sample(
             }
             scale = (scale + steps).min(MAX_SCALE);
         };
-        let options = BenchOptions { threads, reps, modes: Mode::ALL.to_vec(), probe: true };
-        let report = run_bench_to_end(&program, &g, analysis.estimated_speedup, &options).map_err(|e| e.to_string())?;
+        drop(g);
+        let graphs = GraphSource::new(GraphArgs {
+            rmat: Some(scale),
+            edge_factor: edge_factor_at(scale),
+            seed: 1,
+            ..GraphArgs::default()
+        });
+        let settings =
+            BenchSettings { threads, modes: Mode::ALL.to_vec(), rounds, budget: ACCURACY_BUDGET, fuse: true };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let groggy = compiled.analysis.estimated_speedup;
+        let report = crate::pipeline::bench(program, groggy, &graphs, &settings, limits, &cancel, &|_| {})
+            .map_err(|e| e.to_string())?;
         Ok((scale, report))
     };
     match run() {

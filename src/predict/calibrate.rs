@@ -7,14 +7,17 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::cost_model::CostModel;
 use super::probe::ParallelFit;
 use crate::exec::graph::Graph;
-use crate::exec::kernel::{Agg, BinOp, Kernel, Par};
+use crate::exec::kernel::{Agg, BinOp, Kernel};
 use crate::exec::synthetic::rmat;
 use crate::exec::value::Value;
+use crate::exec::{Mode, Schedule, Scheduler};
 
 /// Version of the cache file's format and of the benchmarks behind it.
 pub const CALIBRATION_VERSION: u32 = 5;
@@ -269,23 +272,24 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         ..CostModel::default()
     };
     let reps = 7;
-    let map =
-        |len: usize, salt: usize| Value::float_map((0..len).map(|i| ((i + salt) % 97) as f64 * 0.5 + 1.0).collect());
+    let map = |len: usize, salt: usize| {
+        Arc::new(Value::float_map((0..len).map(|i| ((i + salt) % 97) as f64 * 0.5 + 1.0).collect()))
+    };
     // One input set per thread, so that concurrent copies do not share cache lines.
-    let xs: Vec<Value> = (0..threads).map(|t| map(g.node_count(), t)).collect();
-    let labels = Value::float_map((0..g.node_count()).map(|i| (i % 50) as f64).collect());
-    let run = |k: &Kernel, inputs: &[&Value], g: &Graph, par: Par| {
+    let xs: Vec<Arc<Value>> = (0..threads).map(|t| map(g.node_count(), t)).collect();
+    let labels = Arc::new(Value::float_map((0..g.node_count()).map(|i| (i % 50) as f64).collect()));
+    let run = |k: &Kernel, inputs: &[Arc<Value>], g: &Graph| {
         // Outputs go back to the buffer pool, as the executor's do after their last use.
-        k.apply(inputs, g, par).map(|v| {
+        k.apply(inputs, g).map(|v| {
             if let Some(Value::Map(m)) = std::hint::black_box(v) {
                 crate::exec::buffers::give(m.values);
             }
         })
     };
-    let seq = |k: &Kernel, inputs: &[&Value], g: &Graph| -> Result<f64, String> {
+    let seq = |k: &Kernel, inputs: &[Arc<Value>], g: &Graph| -> Result<f64, String> {
         let mut err = Ok(());
         let t = time(reps, || {
-            if let Err(e) = run(k, inputs, g, Par::Seq) {
+            if let Err(e) = run(k, inputs, g) {
                 err = Err(e);
             }
         });
@@ -296,29 +300,30 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let scalar_reps = 20_000;
     let t_scalar = time(reps, || {
         for _ in 0..scalar_reps {
-            let _ = run(&Kernel::NodeCount, &[], &g, Par::Seq);
+            let _ = run(&Kernel::NodeCount, &[], &g);
         }
     }) / scalar_reps as f64;
     // The executor's per-op bookkeeping (input lookups, an Arc, a span) dominates a scalar op.
     model.scalar_ns = (t_scalar * 1e9).max(1.0) + 200.0;
     model.attr_ns = seq(&Kernel::LoadAttr("w".into()), &[], &g)? * 1e9 / n;
-    model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), &[&xs[0]], &g)? * 1e9 / n;
-    model.mode_ns = seq(&Kernel::MapNodes(Agg::Mode, false), &[&labels], &g)? * 1e9 / m;
+    model.reduce_ns = seq(&Kernel::Reduce(Agg::Sum), std::slice::from_ref(&xs[0]), &g)? * 1e9 / n;
+    model.mode_ns = seq(&Kernel::MapNodes(Agg::Mode, false), &[labels], &g)? * 1e9 / m;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let split =
+        Scheduler::new(Mode { schedule: Schedule::Sequential, data: true }, threads).map_err(|e| e.to_string())?;
     // (seq time, parallel fit) of `k` on `inputs[t]` for thread t.
-    let parallel = |k: &Kernel, inputs: &[Vec<&Value>], g: &Graph| -> Result<(f64, Option<ParallelFit>), String> {
+    let parallel = |k: &Kernel, inputs: &[Vec<Arc<Value>>], g: &Graph| -> Result<(f64, Option<ParallelFit>), String> {
         let t_seq = seq(k, &inputs[0], g)?;
         if threads == 1 {
             return Ok((t_seq, None));
         }
         // The probe's samples: copies at once, the kernel split (see `probe::ratios`).
-        let samples: Vec<_> = (0..15).map(|_| super::probe::ratios(k, inputs, g, &pool)).collect();
+        let samples: Vec<_> = (0..15).map(|_| super::probe::ratios(k, inputs, g, &pool, &split)).collect();
         Ok((t_seq, Some(ParallelFit::of_samples(&samples, threads))))
     };
     for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {
         let len = 1usize << scale;
-        let data: Vec<(Value, Value)> = (0..threads).map(|t| (map(len, t), map(len, t + 7))).collect();
-        let inputs: Vec<Vec<&Value>> = data.iter().map(|(a, b)| vec![a, b]).collect();
+        let inputs: Vec<Vec<Arc<Value>>> = (0..threads).map(|t| vec![map(len, t), map(len, t + 7)]).collect();
         let (t, fit) = parallel(&mul, &inputs, &g)?;
         let m = &mut model;
         let fields = if cached {
@@ -337,9 +342,9 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     // Gathers: values that fit in the cache (the calibration graph) and values that do not
     // (2^GATHER_SCALE nodes, a few random reads per node).
     let big = rmat(GATHER_SCALE, 2, 7);
-    let big_xs: Vec<Value> = (0..threads).map(|t| map(big.node_count(), t)).collect();
+    let big_xs: Vec<Arc<Value>> = (0..threads).map(|t| map(big.node_count(), t)).collect();
     for (graph, xs, cached) in [(&g, &xs, true), (&big, &big_xs, false)] {
-        let inputs: Vec<Vec<&Value>> = xs.iter().map(|x| vec![x]).collect();
+        let inputs: Vec<Vec<Arc<Value>>> = xs.iter().map(|x| vec![Arc::clone(x)]).collect();
         let (t_gather, fit) = parallel(&gather, &inputs, graph)?;
         let (gn, gm) = (graph.node_count() as f64, graph.edge_count() as f64);
         let stream = if model.cached(1, graph.node_count()) { model.stream_cached_ns } else { model.stream_ns };

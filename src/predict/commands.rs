@@ -51,7 +51,7 @@ pub fn print_and_save(c: &Calibration, path: Option<&Path>, out: &mut dyn Write)
 pub fn bench_all(
     dir: &Path,
     threads: Option<usize>,
-    reps: usize,
+    reps: Option<usize>,
     json: bool,
     out: &mut dyn Write,
     limits: &Limits,
@@ -61,16 +61,16 @@ pub fn bench_all(
         return Err(CliError::Usage(format!("--all {}: no *.json files there", dir.display())));
     }
     let threads = threads.unwrap_or_else(cores).max(1);
-    let results: Vec<_> = files
-        .iter()
-        .map(|f| bench_sample(f, threads, reps.max(1), limits, &|line| eprintln!("irtop: {line}")))
-        .collect();
+    let rounds = crate::cli::bench::rounds(reps)?;
+    let results: Vec<_> =
+        files.iter().map(|f| bench_sample(f, threads, rounds, limits, &|line| eprintln!("irtop: {line}"))).collect();
     if json {
         serde_json::to_writer_pretty(&mut *out, &results).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         let (_, source) = super::calibrate::active();
-        writeln!(out, "{threads} threads, {} repetitions per mode, {}\n", reps.max(1), source.label())?;
+        let rounds = reps.map_or_else(|| "rounds until steady".to_owned(), |n| format!("{n} rounds"));
+        writeln!(out, "{threads} threads, {rounds}, {}\n", source.label())?;
         out.write_all(crate::report::accuracy_text::render(&results).as_bytes())?;
     }
     Ok(())

@@ -9,18 +9,19 @@
 //! Contention measured by `irtop calibrate` an hour before cannot know that; measured
 //! beside the repetitions it moves with them. The calibrated prediction uses it.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
 
 use super::cost_model::{CostModel, OpClass};
+use crate::exec::bench::stats::median;
 use crate::exec::graph::Graph;
-use crate::exec::kernel::{Agg, BinOp, Kernel, Par};
+use crate::exec::kernel::{Agg, BinOp, Kernel};
 use crate::exec::program::{Program, StepKind};
-use crate::exec::stats::median;
 use crate::exec::value::{Scalar, Value};
+use crate::exec::{Mode, Schedule, Scheduler, Team};
 
 /// Each probe call repeats its kernel for about this long, so that waking a worker (tens
 /// of microseconds) does not dominate a small graph's sample.
@@ -108,9 +109,13 @@ pub struct Probe<'g> {
     threads: usize,
     /// Per thread, the stream's operands (two maps, or a map and a number), when the
     /// program streams.
-    stream_inputs: Option<Vec<(Value, Value)>>,
+    stream_inputs: Option<Vec<Vec<Arc<Value>>>>,
     /// Per thread, the gather's map, when the program gathers.
-    gather_inputs: Option<Vec<Value>>,
+    gather_inputs: Option<Vec<Vec<Arc<Value>>>>,
+    /// Copies at once run on this pool, one per thread.
+    pool: rayon::ThreadPool,
+    /// The kernel split over the threads runs on this.
+    split: Scheduler,
     stream: Vec<Ratios>,
     gather: Vec<Ratios>,
 }
@@ -150,25 +155,29 @@ impl<'g> Probe<'g> {
         let map = |salt: usize| Value::float_map((0..n).map(|i| ((i + salt) % 97) as f64 * 0.5 + 1.0).collect());
         let one = one_map > more_maps;
         let operand = |salt: usize| if one { Value::Scalar(Scalar { value: 1.5, int: false }) } else { map(salt) };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()?;
+        let team = Arc::new(Team::new(threads).ok()?);
+        let split = Scheduler::with_team(Mode { schedule: Schedule::Sequential, data: true }, team);
         Some(Probe {
             graph,
             threads,
-            stream_inputs: streams.then(|| (0..threads).map(|t| (map(t), operand(t + 7))).collect()),
-            gather_inputs: gathers.then(|| (0..threads).map(map).collect()),
+            stream_inputs: streams
+                .then(|| (0..threads).map(|t| vec![Arc::new(map(t)), Arc::new(operand(t + 7))]).collect()),
+            gather_inputs: gathers.then(|| (0..threads).map(|t| vec![Arc::new(map(t))]).collect()),
+            pool,
+            split,
             stream: Vec::new(),
             gather: Vec::new(),
         })
     }
 
-    /// Takes one sample of each family on `pool` (which has the probe's thread count).
-    pub fn sample(&mut self, pool: &rayon::ThreadPool) {
-        if let Some(inputs) = &self.stream_inputs {
-            let sets: Vec<Vec<&Value>> = inputs.iter().map(|(a, b)| vec![a, b]).collect();
-            self.stream.push(ratios(&Kernel::Binary(BinOp::Mul), &sets, self.graph, pool));
+    /// Takes one sample of each family.
+    pub fn sample(&mut self) {
+        if let Some(sets) = &self.stream_inputs {
+            self.stream.push(ratios(&Kernel::Binary(BinOp::Mul), sets, self.graph, &self.pool, &self.split));
         }
-        if let Some(inputs) = &self.gather_inputs {
-            let sets: Vec<Vec<&Value>> = inputs.iter().map(|x| vec![x]).collect();
-            self.gather.push(ratios(&Kernel::NeighborAgg(Agg::Sum, false), &sets, self.graph, pool));
+        if let Some(sets) = &self.gather_inputs {
+            self.gather.push(ratios(&Kernel::NeighborAgg(Agg::Sum, false), sets, self.graph, &self.pool, &self.split));
         }
     }
 
@@ -185,9 +194,26 @@ impl<'g> Probe<'g> {
 /// copies start together
 /// (each waits until all have been picked up by a worker) and each times itself, so a
 /// worker that wakes late does not count as contention.
-pub(crate) fn ratios(k: &Kernel, sets: &[Vec<&Value>], graph: &Graph, pool: &rayon::ThreadPool) -> Ratios {
-    let run = |inputs: &[&Value], par: Par| {
-        if let Ok(Some(Value::Map(m))) = k.apply(inputs, graph, par) {
+/// How a timed kernel call runs: on one thread, or split over the team.
+#[derive(Clone, Copy)]
+enum Par {
+    Seq,
+    Split,
+}
+
+pub(crate) fn ratios(
+    k: &Kernel,
+    sets: &[Vec<Arc<Value>>],
+    graph: &Graph,
+    pool: &rayon::ThreadPool,
+    split: &Scheduler,
+) -> Ratios {
+    let run = |inputs: &[Arc<Value>], par: Par| {
+        let out = match par {
+            Par::Seq => k.apply(inputs, graph),
+            Par::Split => split.run_kernel(k, inputs, graph).map_err(|e| e.to_string()),
+        };
+        if let Ok(Some(Value::Map(m))) = out {
             crate::exec::buffers::give(std::hint::black_box(m).values);
         }
     };
@@ -196,7 +222,7 @@ pub(crate) fn ratios(k: &Kernel, sets: &[Vec<&Value>], graph: &Graph, pool: &ray
         f();
         t0.elapsed().as_secs_f64()
     };
-    let calls = |set: &[&Value], count: usize, par: Par| (0..count).for_each(|_| run(set, par));
+    let calls = |set: &[Arc<Value>], count: usize, par: Par| (0..count).for_each(|_| run(set, par));
     let first = seconds(&|| calls(&sets[0], 1, Par::Seq));
     let inner = (SAMPLE_SECONDS / first.max(1e-9)).ceil().clamp(1.0, 1000.0) as usize;
     let one = seconds(&|| calls(&sets[0], inner, Par::Seq));
@@ -217,7 +243,7 @@ pub(crate) fn ratios(k: &Kernel, sets: &[Vec<&Value>], graph: &Graph, pool: &ray
         })
     });
     let together = times.iter().map(|t| *t.lock().unwrap_or_else(|e| e.into_inner())).fold(0.0, f64::max);
-    let split = seconds(&|| pool.install(|| calls(&sets[0], inner, Par::Data)));
+    let split = seconds(&|| calls(&sets[0], inner, Par::Split));
     let one = one.max(1e-12);
     Ratios { together: together / one, split: split / one }
 }

@@ -126,7 +126,7 @@ impl Dag {
                     .filter(|&v| !scalar.get(v).copied().unwrap_or(false))
                     .collect(),
                 cost: match &s.kind {
-                    StepKind::Kernel(_) => TaskCost::Kernel(cost(s)),
+                    StepKind::Kernel(_) | StepKind::Fused(_) => TaskCost::Kernel(cost(s)),
                     StepKind::Loop(lp) => TaskCost::Loop {
                         iterations: lp.iterations,
                         body: Box::new(Dag::from_steps(&lp.body, scalar, cost)),

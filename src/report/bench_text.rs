@@ -1,53 +1,80 @@
-//! The text table `irtop bench` prints.
+//! The text table `irtop bench` prints: per mode its times, its measured speedup with the
+//! 95% interval, and the predictions beside it; then how many rounds ran and why they
+//! stopped, and anything the numbers should be read with.
 
 use std::fmt::Write;
 
-use crate::exec::report::BenchReport;
+use crate::report::bench_report::BenchReport;
+use crate::units::duration;
 
-/// Renders `report` as a table: one row per mode with its timings, measured speedup,
-/// the predicted speedups (groggy's estimate, irtop's static and calibrated predictions;
-/// `-` where there is none) and the largest difference from seq's results, then where
-/// the predictions' constants come from.
-pub fn render(report: &BenchReport, reps: usize) -> String {
+/// Renders `report` as a table.
+pub fn render(report: &BenchReport) -> String {
     let mut out = String::new();
-    let g = &report.graph;
+    let m = &report.measured;
+    let g = &m.graph;
     let _ = writeln!(
         out,
-        "graph {} ({} nodes, {} edges), {} threads, {} repetitions after a warm-up",
-        g.source, g.nodes, g.edges, report.threads, reps
+        "graph {} ({} nodes, {} edges), {} threads, {} round{} ({}) in {}",
+        g.source,
+        g.nodes,
+        g.edges,
+        m.threads,
+        m.rounds,
+        if m.rounds == 1 { "" } else { "s" },
+        m.stopped.describe(),
+        duration(m.elapsed_s)
     );
+    if let Some(why) = &m.scaled {
+        let _ = writeln!(out, "note: {why}");
+    }
     let _ = writeln!(
         out,
-        "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8} {:>10} {:>10}",
-        "mode", "threads", "median", "min", "max", "speedup", "groggy", "static", "calibrated", "max|diff|"
+        "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8} {:>8} {:>10} {:>10}",
+        "mode",
+        "threads",
+        "median",
+        "min",
+        "max",
+        "speedup",
+        "95% interval",
+        "groggy",
+        "static",
+        "calibrated",
+        "max|diff|"
     );
     let x = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}x"));
-    for m in &report.modes {
-        let p = m.predicted.as_ref();
+    for (row, p) in report.rows() {
+        let speedup = format!("{:.2}x{}", row.speedup, if row.noise { "?" } else { "" });
+        let [lo, hi] = row.speedup_interval;
         let _ = writeln!(
             out,
-            "{:<14} {:>7} {:>10} {:>10} {:>10} {:>7.2}x {:>8} {:>8} {:>10} {:>10.3e}",
-            m.mode,
-            m.threads,
-            seconds(m.median_s),
-            seconds(m.min_s),
-            seconds(m.max_s),
-            m.speedup,
+            "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8} {:>8} {:>10} {:>10.3e}",
+            row.mode.name(),
+            row.threads,
+            duration(row.median_s),
+            duration(row.min_s),
+            duration(row.max_s),
+            speedup,
+            format!("{lo:.2}-{hi:.2}x"),
             x(Some(p.map_or(report.predicted.groggy, |p| p.groggy))),
             x(p.map(|p| p.static_model)),
             x(p.and_then(|p| p.calibrated)),
-            m.max_abs_diff
+            row.max_abs_diff
         );
     }
-    if !report.costs.is_empty() {
-        let _ = writeln!(out, "predictions: {}", report.costs);
+    for row in m.modes.iter().filter(|r| r.noise) {
+        let _ = writeln!(
+            out,
+            "note: {} measured {:.2}x on {} threads, more than the threads can give: the machine's speed changed \
+             during the benchmark; run it again",
+            row.mode, row.speedup, row.threads
+        );
     }
-    if let Some(note) = &report.note {
+    if !report.predicted.costs.is_empty() {
+        let _ = writeln!(out, "predictions: {}", report.predicted.costs);
+    }
+    if let Some(note) = &report.predicted.note {
         let _ = writeln!(out, "note: {note}");
     }
     out
-}
-
-fn seconds(s: f64) -> String {
-    if s >= 1.0 { format!("{s:.3} s") } else { format!("{:.2} ms", s * 1e3) }
 }

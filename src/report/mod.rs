@@ -1,6 +1,7 @@
 //! Writers that present an analysis: text report, plan JSON, Graphviz DOT.
 
 pub mod accuracy_text;
+pub mod bench_report;
 pub mod bench_text;
 pub mod dot;
 pub mod escape;

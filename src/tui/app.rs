@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::bench_job::MODES;
+use super::bench_job::MODE_CHOICES;
 use super::effect::Effect;
 use super::layout::{areas, list_height};
 use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
@@ -209,9 +209,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             }
             None
         }
-        Msg::BenchProgress { generation, fraction } => {
+        Msg::BenchProgress { generation, fraction, label } => {
             if let Some(run) = app.model.bench.running.as_mut().filter(|r| r.generation == generation) {
                 run.progress = fraction.clamp(0.0, 1.0);
+                run.label = label;
             }
             None
         }
@@ -228,9 +229,9 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                     let best = report.best_parallel();
                     bench.history.push(BenchRecord {
                         best_speedup: best.map_or(1.0, |m| m.speedup),
-                        best_mode: best.map_or_else(|| "seq".to_owned(), |m| m.mode.clone()),
+                        best_mode: best.map_or_else(|| "seq".to_owned(), |m| m.mode.name().to_owned()),
                         predicted: report.predicted.groggy,
-                        threads: report.threads,
+                        threads: report.measured.threads,
                     });
                     bench.last = Some(*report);
                     bench.error = None;
@@ -331,11 +332,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         }
         KeyCode::Char('m') => {
             let b = &mut app.model.bench;
-            b.mode_index = (b.mode_index + 1) % MODES.len();
+            b.mode_index = (b.mode_index + 1) % MODE_CHOICES.len();
         }
         KeyCode::Char('M') => {
             let b = &mut app.model.bench;
-            b.mode_index = (b.mode_index + MODES.len() - 1) % MODES.len();
+            b.mode_index = (b.mode_index + MODE_CHOICES.len() - 1) % MODE_CHOICES.len();
         }
         KeyCode::Char('c') => toggle_chart(app),
         KeyCode::Char('s') if app.view.focus == Pane::Groups => {
@@ -505,9 +506,9 @@ fn toggle_body(app: &mut App) {
 fn start_bench(app: &mut App) -> Option<Effect> {
     let bench = &mut app.model.bench;
     let generation = bench.job.start();
-    let (threads, mode) = (bench.threads, bench.mode().to_owned());
+    let (threads, mode) = (bench.threads, bench.mode());
     let version = app.model.version;
-    bench.running = Some(BenchRun { generation, progress: 0.0, threads, mode: mode.clone(), version });
+    bench.running = Some(BenchRun { generation, progress: 0.0, label: String::new(), threads, mode, version });
     bench.error = None;
     if app.model.problem.is_some() {
         app.view.status = Some(BENCH_ON_STALE.into());

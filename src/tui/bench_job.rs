@@ -11,15 +11,50 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
 use crate::analysis::Analysis;
-use crate::exec::report::BenchReport;
+use crate::exec::Mode;
 use crate::ir::Ir;
+use crate::pipeline::Stage;
+use crate::report::bench_report::BenchReport;
 
 use super::msg::Msg;
 use super::panic_message;
 
-/// The scheduling modes a run can be limited to; `all` runs every mode (seq always runs as
-/// the baseline).
-pub const MODES: &[&str] = &["all", "levels", "dataflow", "data", "levels+data", "dataflow+data"];
+/// Which modes a benchmark runs besides seq (always the baseline): all, or one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeChoice {
+    /// Every parallel mode.
+    All,
+    /// Just this one.
+    Only(Mode),
+}
+
+/// The choices `m` cycles through, in order.
+pub const MODE_CHOICES: [ModeChoice; 6] = [
+    ModeChoice::All,
+    ModeChoice::Only(Mode::ALL[1]),
+    ModeChoice::Only(Mode::ALL[2]),
+    ModeChoice::Only(Mode::ALL[3]),
+    ModeChoice::Only(Mode::ALL[4]),
+    ModeChoice::Only(Mode::ALL[5]),
+];
+
+impl ModeChoice {
+    /// `all`, or the mode's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModeChoice::All => "all",
+            ModeChoice::Only(m) => m.name(),
+        }
+    }
+
+    /// The modes to run besides seq.
+    pub fn modes(self) -> Vec<Mode> {
+        match self {
+            ModeChoice::All => Mode::ALL.to_vec(),
+            ModeChoice::Only(m) => vec![m],
+        }
+    }
+}
 
 /// What to benchmark.
 #[derive(Debug, Clone)]
@@ -32,14 +67,15 @@ pub struct BenchRequest {
     pub analysis: Arc<Analysis>,
     /// Worker threads.
     pub threads: usize,
-    /// `all`, or one of [`MODES`].
-    pub mode: String,
+    /// The modes to run.
+    pub mode: ModeChoice,
 }
 
 /// Runs a benchmark: `(request, cancel, progress)`. It should return soon after `cancel`
-/// becomes true, call `progress` with 0..=1 as it goes, and return the report or a
+/// becomes true, call `progress` with each stage as it goes, and return the report or a
 /// one-line reason it could not run.
-pub type BenchFn = Arc<dyn Fn(&BenchRequest, &AtomicBool, &dyn Fn(f32)) -> Result<BenchReport, String> + Send + Sync>;
+pub type BenchFn =
+    Arc<dyn Fn(&BenchRequest, &AtomicBool, &dyn Fn(&Stage)) -> Result<BenchReport, String> + Send + Sync>;
 
 /// Starts benchmarks on their own threads and cancels the one in flight when a new one
 /// starts or the user presses Esc. Progress and results arrive as [`Msg`]s tagged with the
@@ -67,13 +103,18 @@ impl BenchJobs {
         let runner = self.runner.clone();
         let tx = self.tx.clone();
         let spawned = std::thread::Builder::new().name("irtop-bench".into()).spawn(move || {
-            let last = Cell::new(-1.0f32);
-            let progress = |f: f32| {
-                let f = f.clamp(0.0, 1.0);
-                // At most one message per percent, so a chatty runner cannot flood the UI.
-                if f - last.get() >= 0.01 || (f >= 1.0 && last.get() < 1.0) {
-                    last.set(f);
-                    let _ = tx.send(Msg::BenchProgress { generation, fraction: f });
+            let last = Cell::new((-1.0f32, std::time::Instant::now()));
+            let progress = |stage: &Stage| {
+                let f = match stage {
+                    Stage::Bench(p) => p.fraction.clamp(0.0, 1.0),
+                    _ => 0.0,
+                };
+                // At most one message per percent or per tenth of a second, so a chatty
+                // runner cannot flood the UI.
+                let (before, at) = last.get();
+                if (f - before).abs() >= 0.01 || at.elapsed().as_millis() >= 100 || !matches!(stage, Stage::Bench(_)) {
+                    last.set((f, std::time::Instant::now()));
+                    let _ = tx.send(Msg::BenchProgress { generation, fraction: f, label: stage.to_string() });
                 }
             };
             let outcome =
@@ -107,31 +148,33 @@ impl Drop for BenchJobs {
     }
 }
 
-/// The runner the binary plugs in: irtop's executor on the graph `graph` describes (built
-/// once, on the first benchmark), three timed repetitions per mode after a warm-up. A run
-/// over `limits.max_work` is refused before it starts, with the estimate.
-pub fn executor_runner(graph: crate::exec::graph_spec::GraphArgs, limits: crate::limits::Limits) -> BenchFn {
-    use crate::exec::bench::{BenchOptions, run_bench};
-    use crate::exec::{Mode, Program, Scheduler};
-    let built: Arc<std::sync::OnceLock<Result<crate::exec::Graph, String>>> = Arc::new(std::sync::OnceLock::new());
-    Arc::new(move |request: &BenchRequest, cancel: &AtomicBool, progress: &dyn Fn(f32)| {
-        let g = built
-            .get_or_init(|| graph.build_with(&limits).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(Clone::clone)?;
+/// The runner the binary plugs in: the pipeline's benchmark on the graph `graph` describes
+/// (each size built once, on first use), within `budget` (a synthetic graph too big for it
+/// is scaled down) and `limits` (a run over `limits.max_work` is refused before it starts).
+pub fn executor_runner(
+    graph: crate::exec::graph_spec::GraphArgs,
+    limits: crate::limits::Limits,
+    budget: std::time::Duration,
+) -> BenchFn {
+    use crate::exec::Program;
+    use crate::exec::bench::Rounds;
+    use crate::pipeline::{BenchSettings, GraphSource};
+    let graphs = Arc::new(GraphSource::new(graph));
+    Arc::new(move |request: &BenchRequest, cancel: &AtomicBool, progress: &dyn Fn(&Stage)| {
         let program = Program::compile(&request.ir, &request.analysis).map_err(|e| e.to_string())?;
-        limits.check_work(&program, g.node_count(), g.edge_count()).map_err(|e| e.to_string())?;
-        let modes = match request.mode.as_str() {
-            "all" => Mode::ALL.to_vec(),
-            one => vec![one.parse::<Mode>()?],
+        let settings = BenchSettings {
+            threads: request.threads,
+            modes: request.mode.modes(),
+            rounds: Rounds::Adaptive,
+            budget,
+            fuse: true,
         };
-        let options = BenchOptions { threads: request.threads, reps: 3, modes, probe: true };
-        run_bench(
+        crate::pipeline::bench(
             &program,
-            g,
             request.analysis.estimated_speedup,
-            &options,
-            &|mode, _| Box::new(Scheduler(mode)),
+            &graphs,
+            &settings,
+            &limits,
             cancel,
             progress,
         )

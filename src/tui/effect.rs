@@ -16,8 +16,8 @@ pub enum Effect {
         generation: u64,
         /// Worker threads.
         threads: usize,
-        /// `all` or one mode.
-        mode: String,
+        /// The modes to run.
+        mode: super::bench_job::ModeChoice,
     },
     /// Cancel benchmark `generation`.
     CancelBench {

@@ -10,17 +10,7 @@ pub fn times(x: f64) -> String {
     format!("{x:.2}x")
 }
 
-/// A duration in seconds, with a unit that keeps three significant digits.
-pub fn duration(s: f64) -> String {
-    let a = s.abs();
-    if a >= 1.0 {
-        format!("{s:.2} s")
-    } else if a >= 1e-3 {
-        format!("{:.2} ms", s * 1e3)
-    } else {
-        format!("{:.1} µs", s * 1e6)
-    }
-}
+pub use crate::units::duration;
 
 /// `1 op`, `2 ops`.
 pub fn plural(n: usize, word: &str) -> String {

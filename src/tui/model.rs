@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::analysis::Analysis;
-use crate::exec::report::BenchReport;
 use crate::ir::{Ir, LoadError};
+use crate::report::bench_report::BenchReport;
 
-use super::bench_job::MODES;
+use super::bench_job::{MODE_CHOICES, ModeChoice};
 use super::clock::WallTime;
 
 /// A loaded and analysed file: immutable, cheap to clone and to send to a worker.
@@ -127,10 +127,12 @@ pub struct BenchRun {
     pub generation: u64,
     /// Progress, 0 to 1.
     pub progress: f32,
+    /// Where it is (the round and mode running, the time left).
+    pub label: String,
     /// Threads requested.
     pub threads: usize,
-    /// Mode requested (`all` or one mode).
-    pub mode: String,
+    /// Modes requested.
+    pub mode: ModeChoice,
     /// The [`Model::version`] of the snapshot it runs on.
     pub version: u64,
 }
@@ -153,7 +155,7 @@ pub struct BenchRecord {
 pub struct BenchState {
     /// Threads for the next run.
     pub threads: usize,
-    /// Index into [`MODES`] of the mode for the next run.
+    /// Index into [`MODE_CHOICES`] of the modes of the next run.
     pub mode_index: usize,
     /// Generation counter of bench requests.
     pub job: JobState,
@@ -184,9 +186,9 @@ impl BenchState {
         }
     }
 
-    /// The mode the next run uses.
-    pub fn mode(&self) -> &'static str {
-        MODES[self.mode_index % MODES.len()]
+    /// The modes the next run uses.
+    pub fn mode(&self) -> ModeChoice {
+        MODE_CHOICES[self.mode_index % MODE_CHOICES.len()]
     }
 }
 

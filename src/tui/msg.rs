@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent};
 
-use crate::exec::report::BenchReport;
+use crate::report::bench_report::BenchReport;
 
 use super::model::{FileProblem, Snapshot};
 
@@ -33,6 +33,8 @@ pub enum Msg {
         generation: u64,
         /// 0 to 1.
         fraction: f32,
+        /// Where it is: the graph being built, the round and mode running, the time left.
+        label: String,
     },
     /// A benchmark finished (or failed).
     BenchFinished {

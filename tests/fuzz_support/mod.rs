@@ -90,8 +90,19 @@ pub fn tiny_graph() -> Graph {
 /// Most estimated work of a fuzzed run on [`tiny_graph`]: keeps each input fast.
 pub const FUZZ_MAX_WORK: f64 = 2e5;
 
+/// The modes a fuzzed IR runs in, on two threads (built once per fuzzing thread).
+pub struct Runners(Vec<(Mode, Scheduler)>);
+
+impl Runners {
+    /// `seq`, `levels` and `dataflow+data`.
+    pub fn new() -> Runners {
+        let modes = [Mode::SEQ, "levels".parse().unwrap(), "dataflow+data".parse().unwrap()];
+        Runners(modes.into_iter().map(|m| (m, Scheduler::new(m, 2).expect("threads start"))).collect())
+    }
+}
+
 /// Runs `bytes` through irtop; panics on misbehaviour (see the module docs).
-pub fn exercise(bytes: &[u8], graph: &Graph, pool: &rayon::ThreadPool) -> Outcome {
+pub fn exercise(bytes: &[u8], graph: &Graph, runners: &Runners) -> Outcome {
     let trace = std::env::var_os("IRTOP_FUZZ_TRACE").is_some();
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
@@ -140,13 +151,11 @@ pub fn exercise(bytes: &[u8], graph: &Graph, pool: &rayon::ThreadPool) -> Outcom
     if let Err(e) = limits.check_work(&program, graph.node_count(), graph.edge_count()) {
         return Outcome::Refused(e.to_string());
     }
-    let modes = [Mode::SEQ, "levels".parse().unwrap(), "dataflow+data".parse().unwrap()];
-    let runs: Vec<Result<Vec<Option<Arc<Value>>>, ExecError>> = modes
+    let modes: Vec<Mode> = runners.0.iter().map(|(m, _)| *m).collect();
+    let runs: Vec<Result<Vec<Option<Arc<Value>>>, ExecError>> = runners
+        .0
         .iter()
-        .map(|&m| {
-            let options = RunOptions { retain: Retain::All, trace: false, cancel: None };
-            pool.install(|| Scheduler(m).run(&program, graph, &options)).map(|o| o.values)
-        })
+        .map(|(_, s)| s.run(&program, graph, &RunOptions::keeping(Retain::All)).map(|o| o.values))
         .collect();
     for (mode, run) in modes.iter().zip(&runs).skip(1) {
         match (&runs[0], run) {

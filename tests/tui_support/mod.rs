@@ -6,8 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use irtop::analysis::analyze;
-use irtop::exec::report::{BenchReport, GraphInfo, ModePredicted, ModeResult, OpSpan, Predicted};
+use irtop::exec::Mode;
+use irtop::exec::bench::measurement::{GraphInfo, Measurement, ModeMeasurement, Stopped};
+use irtop::exec::span::OpSpan;
 use irtop::ir::{load_bytes, load_file};
+use irtop::predict::{ModePredicted, Predictions};
+use irtop::report::bench_report::BenchReport;
 use irtop::tui::clock::WallTime;
 use irtop::tui::model::{FileProblem, Snapshot};
 use irtop::tui::{App, Msg, Theme, ui};
@@ -86,32 +90,35 @@ pub fn bench_report() -> BenchReport {
         "levels" => (1.55, Some(1.62)),
         _ => (1.7, None),
     };
-    let mode = |mode: &str, median_ms: f64, speedup: f64| ModeResult {
-        mode: mode.into(),
+    let mode = |name: &str, median_ms: f64, speedup: f64| ModeMeasurement {
+        mode: name.parse().expect("a mode"),
         threads: 2,
         median_s: median_ms / 1e3,
         min_s: median_ms * 0.95 / 1e3,
         max_s: median_ms * 1.1 / 1e3,
         times_s: vec![median_ms / 1e3],
         speedup,
-        max_abs_diff: if mode == "seq" { 0.0 } else { 1.2e-15 },
-        predicted: Some(ModePredicted {
-            groggy: if mode == "seq" { 1.0 } else { 2.875 },
-            static_model: model(mode).0,
-            calibrated: model(mode).1,
-        }),
+        speedup_interval: [speedup * 0.97, speedup * 1.03],
+        noise: false,
+        max_abs_diff: if name == "seq" { 0.0 } else { 1.2e-15 },
     };
-    BenchReport {
+    let predicted = |name: &str| ModePredicted {
+        groggy: if name == "seq" { 1.0 } else { 2.875 },
+        static_model: model(name).0,
+        calibrated: model(name).1,
+    };
+    let levels: Mode = "levels".parse().expect("mode");
+    let measured = Measurement {
         graph: GraphInfo { nodes: 10_000, edges: 100_000, source: "rmat:13:10:seed=1".into() },
         threads: 2,
+        rounds: 7,
+        stopped: Stopped::Converged,
+        budget_s: 10.0,
+        elapsed_s: 1.5,
         modes: vec![mode("seq", 12.0, 1.0), mode("levels", 7.5, 1.6), mode("dataflow", 6.9, 1.74)],
-        predicted: Predicted { groggy: 2.875 },
-        curve: Vec::new(),
-        costs: "default costs".into(),
-        probe: None,
-        note: None,
+        scaled: None,
         timelines: vec![(
-            "levels".into(),
+            levels,
             vec![
                 span("node_0", "graph_node_count", 0, 0, 0.0, 0.1),
                 span("node_2", "init_nodes", 0, 1, 0.0, 0.4),
@@ -128,5 +135,14 @@ pub fn bench_report() -> BenchReport {
             ],
         )],
         seq_spans: Vec::new(),
-    }
+    };
+    let predicted = Predictions {
+        groggy: 2.875,
+        modes: measured.modes.iter().map(|m| (m.mode, predicted(m.mode.name()))).collect(),
+        curve: Vec::new(),
+        costs: "default costs".into(),
+        probe: None,
+        note: None,
+    };
+    BenchReport { measured, predicted }
 }

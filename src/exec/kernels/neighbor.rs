@@ -1,113 +1,88 @@
-//! Kernels that read the graph: degree, aggregation over in-neighbours, `map_nodes` over
-//! distinct out-neighbours (synchronous or as one in-place sweep), neighbour lists and
-//! their modes. Directions and empty-neighbourhood results follow groggy 0.5.2.
+//! Kernels that read the graph, as per-node functions the per-node program calls
+//! (aggregation over in-neighbours, `map_nodes` over distinct out-neighbours), and the
+//! passes that are not one number per node (neighbour lists, their modes, the in-place
+//! `map_nodes` sweep). Directions and empty-neighbourhood results follow groggy 0.5.2.
 //!
 //! # Complexity
 //! O(V + E) work each (a sort of each node's out-neighbours for `map_nodes`).
 
-use super::{tabulate, tabulate_values};
+use super::work::{ChunkedMap, KernelError, NodePass, PerChunk, chunk_count, chunk_range};
 use crate::exec::graph::Graph;
-use crate::exec::kernel::{Agg, Par, TieBreak};
+use crate::exec::kernel::{Agg, TieBreak};
 use crate::exec::value::{NodeLists, NodeMap, Value};
 
-fn node_map<'a>(v: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
+/// The map a graph kernel reads, or the error an unfused run gives.
+pub fn node_map<'a>(v: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
     match v {
         Value::Map(m) => Ok(m),
         other => Err(format!("{what} needs a node map, got {}", other.kind())),
     }
 }
 
-fn check_len(m: &NodeMap, g: &Graph) -> Result<(), String> {
-    if m.values.len() == g.node_count() {
+/// Refuses a map whose length is not the graph's node count.
+pub fn check_len(len: usize, g: &Graph) -> Result<(), String> {
+    if len == g.node_count() {
         Ok(())
     } else {
-        Err(format!("the map has {} nodes but the graph has {}", m.values.len(), g.node_count()))
+        Err(format!("the map has {len} nodes but the graph has {}", g.node_count()))
     }
 }
 
-/// Out-degree, counting each edge (a self loop once).
-pub fn degree(g: &Graph, par: Par) -> Value {
-    Value::Map(NodeMap { values: tabulate_values(g.node_count(), par, |v| g.out_neighbors(v).len() as f64), int: true })
+/// Out-degree of `v`, counting each edge (a self loop once).
+#[inline]
+pub fn degree_at(g: &Graph, v: usize) -> f64 {
+    g.out_neighbors(v).len() as f64
 }
 
-/// `neighbor_agg`: over the in-neighbour terms of each node (one per edge), NaN terms
-/// skipped. Sum of no terms is -0.0, mean 0.0, min/max/mode none (NaN).
-pub fn neighbor_agg(agg: Agg, weighted: bool, x: &Value, g: &Graph, par: Par) -> Result<Value, String> {
-    let m = node_map(x, "neighbor_agg")?;
-    check_len(m, g)?;
-    let x = &m.values;
-    let term = |v: usize, k: usize, u: u32| -> f64 {
+/// Unweighted sum over the in-neighbour terms of `v`, as tight as a hand-written pull loop:
+/// a NaN sum means a NaN term, and only then are the terms summed again skipping NaNs. No
+/// terms give -0.0.
+#[inline]
+pub fn in_sum_at(x: &[f64], g: &Graph, v: usize) -> f64 {
+    let s = g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x[u as usize]);
+    if !s.is_nan() {
+        return s;
+    }
+    g.in_neighbors(v).iter().map(|&u| x[u as usize]).filter(|t| !t.is_nan()).fold(-0.0, |a, t| a + t)
+}
+
+/// `neighbor_agg` at node `v`: over its in-neighbour terms (one per edge, times the edge's
+/// weight when `weighted`), NaN terms skipped. Sum of no terms is -0.0, mean 0.0,
+/// min/max/mode none (NaN).
+pub fn in_agg_at(agg: Agg, weighted: bool, x: &[f64], int: bool, g: &Graph, v: usize) -> f64 {
+    let weights = if weighted { g.in_weights(v) } else { None };
+    let term = |k: usize, u: u32| -> f64 {
         let value = x[u as usize];
-        match (weighted, g.in_weights(v)) {
-            (true, Some(w)) => value * w[k],
-            _ => value,
+        match weights {
+            Some(w) => value * w[k],
+            None => value,
         }
     };
-    let values = match agg {
-        // The common case, as tight as a hand-written pull loop: a NaN sum means a NaN
-        // term, and only then are the terms summed again skipping NaNs.
-        Agg::Sum if !weighted => tabulate_values(g.node_count(), par, |v| {
-            let s = g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x[u as usize]);
-            if !s.is_nan() {
-                return s;
-            }
-            g.in_neighbors(v).iter().map(|&u| x[u as usize]).filter(|t| !t.is_nan()).fold(-0.0, |a, t| a + t)
-        }),
-        Agg::Sum => tabulate_values(g.node_count(), par, |v| {
-            let mut acc = -0.0;
-            for (k, &u) in g.in_neighbors(v).iter().enumerate() {
-                let t = term(v, k, u);
-                if !t.is_nan() {
-                    acc += t;
-                }
-            }
-            acc
-        }),
-        Agg::Mean => tabulate_values(g.node_count(), par, |v| {
-            let (mut acc, mut count) = (0.0, 0usize);
-            for (k, &u) in g.in_neighbors(v).iter().enumerate() {
-                let t = term(v, k, u);
-                if !t.is_nan() {
-                    acc += t;
-                    count += 1;
-                }
-            }
+    let terms = g.in_neighbors(v).iter().enumerate().map(|(k, &u)| term(k, u)).filter(|t| !t.is_nan());
+    match agg {
+        Agg::Sum if !weighted => in_sum_at(x, g, v),
+        Agg::Sum => terms.fold(-0.0, |acc, t| acc + t),
+        Agg::Mean => {
+            let (acc, count) = terms.fold((0.0, 0usize), |(a, c), t| (a + t, c + 1));
             if count == 0 { 0.0 } else { acc / count as f64 }
+        }
+        Agg::Min | Agg::Max => terms.fold(f64::NAN, |best, t| {
+            if best.is_nan() || (agg == Agg::Min && t < best) || (agg == Agg::Max && t > best) { t } else { best }
         }),
-        Agg::Min | Agg::Max => tabulate_values(g.node_count(), par, |v| {
-            let mut best = f64::NAN;
-            for (k, &u) in g.in_neighbors(v).iter().enumerate() {
-                let t = term(v, k, u);
-                if !t.is_nan() && (best.is_nan() || (agg == Agg::Min && t < best) || (agg == Agg::Max && t > best)) {
-                    best = t;
-                }
-            }
-            best
-        }),
-        Agg::Mode => tabulate_values(g.node_count(), par, |v| {
-            let terms: Vec<f64> =
-                g.in_neighbors(v).iter().enumerate().map(|(k, &u)| term(v, k, u)).filter(|t| !t.is_nan()).collect();
-            mode_of(&terms, m.int).unwrap_or(f64::NAN)
-        }),
-    };
-    let int = agg == Agg::Mode && m.int;
-    Ok(Value::Map(NodeMap { values, int }))
+        Agg::Mode => mode_of(&terms.collect::<Vec<f64>>(), int).unwrap_or(f64::NAN),
+    }
 }
 
-/// `fused_neighbor_mul_agg`: for each node, the sum over in-neighbour terms u of
-/// `values[u] * scalars[u]` (groggy ignores `metadata.agg` here).
-pub fn neighbor_mul_sum(values: &Value, scalars: &Value, g: &Graph, par: Par) -> Result<Value, String> {
-    let x = node_map(values, "fused_neighbor_mul_agg")?;
-    check_len(x, g)?;
-    let s: Vec<f64> = match scalars {
-        Value::Scalar(s) => vec![s.value; g.node_count()],
-        Value::Map(m) => m.values.clone(),
-        Value::Lists(_) => return Err("fused_neighbor_mul_agg's scalars must be numbers".into()),
-    };
-    let out = tabulate_values(g.node_count(), par, |v| {
-        g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x.values[u as usize] * s[u as usize])
-    });
-    Ok(Value::float_map(out))
+/// True when `neighbor_agg`'s result of an Int map is an Int (only the mode is).
+pub fn in_agg_keeps_int(agg: Agg) -> bool {
+    agg == Agg::Mode
+}
+
+/// `fused_neighbor_mul_agg` at node `v`: the sum over in-neighbour terms u of
+/// `x[u] * s(u)` (groggy ignores `metadata.agg` here).
+#[inline]
+pub fn in_mul_sum_at(x: &[f64], s: impl Fn(usize) -> f64, g: &Graph, v: usize) -> f64 {
+    g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x[u as usize] * s(u as usize))
 }
 
 /// Distinct out-neighbours of `v`, ascending.
@@ -118,8 +93,9 @@ fn distinct_out(g: &Graph, v: usize, scratch: &mut Vec<u32>) {
     scratch.dedup();
 }
 
-/// `AGG(x[neighbors(node)])` for one node over the current values `x`.
-fn map_one(agg: Agg, x: &[f64], int: bool, g: &Graph, v: usize, scratch: &mut Vec<u32>) -> f64 {
+/// `map_nodes`' `AGG(x[neighbors(node)])` at node `v` over the values `x`; 0 without
+/// out-neighbours.
+pub fn map_at(agg: Agg, x: &[f64], int: bool, g: &Graph, v: usize, scratch: &mut Vec<u32>) -> f64 {
     distinct_out(g, v, scratch);
     if scratch.is_empty() {
         return 0.0;
@@ -134,49 +110,145 @@ fn map_one(agg: Agg, x: &[f64], int: bool, g: &Graph, v: usize, scratch: &mut Ve
     }
 }
 
-/// `map_nodes`: each node's aggregate over its distinct out-neighbours. Synchronous: all
-/// from the old values. Asynchronous: nodes in ascending order, each result written back
-/// at once so later nodes read it (one thread, whatever the mode).
-pub fn map_nodes(agg: Agg, asynchronous: bool, x: &Value, g: &Graph, par: Par) -> Result<Value, String> {
-    let m = node_map(x, "map_nodes")?;
-    check_len(m, g)?;
-    let int = m.int && agg != Agg::Mean;
-    let values = if asynchronous {
-        let mut cur = m.values.clone();
+/// True when `map_nodes`' result of an Int map is an Int.
+pub fn map_keeps_int(agg: Agg) -> bool {
+    agg != Agg::Mean
+}
+
+/// The asynchronous `map_nodes` sweep: nodes in ascending order, each result written back
+/// at once so later nodes read it. One chunk: the sweep is sequential by definition.
+pub struct AsyncMapPass<'a> {
+    agg: Agg,
+    x: std::sync::Arc<Value>,
+    graph: &'a Graph,
+    out: std::sync::Mutex<Option<Value>>,
+}
+
+impl<'a> AsyncMapPass<'a> {
+    /// The sweep of `agg` over `x` (checked: a node map of the graph's size).
+    pub fn new(agg: Agg, x: std::sync::Arc<Value>, graph: &'a Graph) -> Result<AsyncMapPass<'a>, String> {
+        check_len(node_map(&x, "map_nodes")?.values.len(), graph)?;
+        Ok(AsyncMapPass { agg, x, graph, out: std::sync::Mutex::new(None) })
+    }
+}
+
+impl NodePass for AsyncMapPass<'_> {
+    fn chunks(&self) -> usize {
+        1
+    }
+
+    fn run(&self, _pass: usize, _chunk: usize) -> Result<(), KernelError> {
+        let m = node_map(&self.x, "map_nodes")?;
+        let mut cur = crate::exec::buffers::take(m.values.len());
+        cur.copy_from_slice(&m.values);
         let mut scratch = Vec::new();
-        for v in 0..g.node_count() {
-            cur[v] = map_one(agg, &cur, m.int, g, v, &mut scratch);
+        for v in 0..self.graph.node_count() {
+            cur[v] = map_at(self.agg, &cur, m.int, self.graph, v, &mut scratch);
         }
-        cur
-    } else {
-        tabulate_values(g.node_count(), par, |v| map_one(agg, &m.values, m.int, g, v, &mut Vec::new()))
-    };
-    Ok(Value::Map(NodeMap { values, int }))
+        let int = m.int && map_keeps_int(self.agg);
+        *self.out.lock().unwrap_or_else(|e| e.into_inner()) = Some(Value::Map(NodeMap { values: cur, int }));
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<Vec<Option<Value>>, KernelError> {
+        Ok(vec![self.out.lock().unwrap_or_else(|e| e.into_inner()).take()])
+    }
 }
 
-/// `collect_neighbor_values`: own value first when `include_self`, then the value at the
-/// target of each out-edge.
-pub fn collect(include_self: bool, x: &Value, g: &Graph, par: Par) -> Result<Value, String> {
-    let m = node_map(x, "collect_neighbor_values")?;
-    check_len(m, g)?;
-    let lists = tabulate(g.node_count(), par, |v| {
-        let mut l = Vec::with_capacity(g.out_neighbors(v).len() + 1);
-        if include_self {
-            l.push(m.values[v]);
-        }
-        l.extend(g.out_neighbors(v).iter().map(|&w| m.values[w as usize]));
-        l
-    });
-    Ok(Value::Lists(NodeLists { lists, int: m.int }))
+/// `collect_neighbor_values`: per node, its own value first when `include_self`, then the
+/// value at the target of each out-edge.
+pub struct CollectPass<'a> {
+    include_self: bool,
+    x: std::sync::Arc<Value>,
+    graph: &'a Graph,
+    lists: std::sync::Mutex<PerChunk<Vec<Vec<f64>>>>,
+    int: bool,
 }
 
-/// `mode_list`: the most frequent value of each list; none for an empty list.
-pub fn mode_list(tie: TieBreak, lists: &Value, par: Par) -> Result<Value, String> {
-    let Value::Lists(l) = lists else {
-        return Err(format!("mode_list needs a map of lists, got {}", lists.kind()));
-    };
-    let values = tabulate_values(l.lists.len(), par, |v| mode_with(&l.lists[v], tie).unwrap_or(f64::NAN));
-    Ok(Value::Map(NodeMap { values, int: l.int }))
+impl<'a> CollectPass<'a> {
+    /// Lists of `x`'s values (checked: a node map of the graph's size).
+    pub fn new(include_self: bool, x: std::sync::Arc<Value>, graph: &'a Graph) -> Result<CollectPass<'a>, String> {
+        let m = node_map(&x, "collect_neighbor_values")?;
+        check_len(m.values.len(), graph)?;
+        let int = m.int;
+        let chunks = chunk_count(graph.node_count());
+        Ok(CollectPass { include_self, x, graph, lists: std::sync::Mutex::new(PerChunk::new(chunks)), int })
+    }
+}
+
+impl NodePass for CollectPass<'_> {
+    fn chunks(&self) -> usize {
+        chunk_count(self.graph.node_count())
+    }
+
+    fn run(&self, _pass: usize, chunk: usize) -> Result<(), KernelError> {
+        let m = node_map(&self.x, "collect_neighbor_values")?;
+        let lists: Vec<Vec<f64>> = chunk_range(self.graph.node_count(), chunk)
+            .map(|v| {
+                let mut l = Vec::with_capacity(self.graph.out_neighbors(v).len() + 1);
+                if self.include_self {
+                    l.push(m.values[v]);
+                }
+                l.extend(self.graph.out_neighbors(v).iter().map(|&w| m.values[w as usize]));
+                l
+            })
+            .collect();
+        self.lists.lock().unwrap_or_else(|e| e.into_inner()).set(chunk, lists);
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<Vec<Option<Value>>, KernelError> {
+        let parts = self.lists.lock().unwrap_or_else(|e| e.into_inner()).take_all();
+        let lists: Vec<Vec<f64>> = parts.into_iter().flatten().flatten().collect();
+        Ok(vec![Some(Value::Lists(NodeLists { lists, int: self.int }))])
+    }
+}
+
+/// `mode_list`: the most frequent value of each list; none (NaN) for an empty list.
+pub struct ModeListPass {
+    tie: TieBreak,
+    lists: std::sync::Arc<Value>,
+    out: ChunkedMap,
+    int: bool,
+}
+
+impl ModeListPass {
+    /// The modes of `lists` (checked: a map of lists).
+    pub fn new(tie: TieBreak, lists: std::sync::Arc<Value>) -> Result<ModeListPass, String> {
+        let Value::Lists(l) = &*lists else {
+            return Err(format!("mode_list needs a map of lists, got {}", lists.kind()));
+        };
+        let (n, int) = (l.lists.len(), l.int);
+        Ok(ModeListPass { tie, lists, out: ChunkedMap::new(n), int })
+    }
+
+    fn len(&self) -> usize {
+        match &*self.lists {
+            Value::Lists(l) => l.lists.len(),
+            _ => 0,
+        }
+    }
+}
+
+impl NodePass for ModeListPass {
+    fn chunks(&self) -> usize {
+        chunk_count(self.len())
+    }
+
+    fn run(&self, _pass: usize, chunk: usize) -> Result<(), KernelError> {
+        let Value::Lists(l) = &*self.lists else { return Ok(()) };
+        let first = chunk_range(self.len(), chunk).start;
+        // SAFETY: the scheduler hands each chunk to one caller, once.
+        let out = unsafe { self.out.chunk_mut(chunk) };
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = mode_with(&l.lists[first + i], self.tie).unwrap_or(f64::NAN);
+        }
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<Vec<Option<Value>>, KernelError> {
+        Ok(vec![Some(Value::Map(NodeMap { values: self.out.take(), int: self.int }))])
+    }
 }
 
 /// groggy's `map_nodes` mode: Int ties go to the smallest value; Float ties to the value
@@ -223,101 +295,4 @@ fn most_frequent_first(sorted: &[f64]) -> Option<f64> {
         }
     }
     best.map(|(x, _)| x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// 0->1, 0->2, 1->2, 3->3
-    fn tiny() -> Graph {
-        Graph::from_edges(4, &[(0, 1), (0, 2), (1, 2), (3, 3)], None, "tiny".into())
-    }
-
-    fn values(v: Value) -> Vec<f64> {
-        match v {
-            Value::Map(m) => m.values,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn degree_counts_out_edges() {
-        assert_eq!(values(degree(&tiny(), Par::Seq)), [2.0, 1.0, 0.0, 1.0]);
-    }
-
-    #[test]
-    fn neighbor_agg_reads_in_neighbours() {
-        let x = Value::float_map(vec![1.0, 10.0, 100.0, 1000.0]);
-        let sum = values(neighbor_agg(Agg::Sum, false, &x, &tiny(), Par::Seq).unwrap());
-        assert_eq!(sum, [-0.0, 1.0, 11.0, 1000.0]);
-        assert!(sum[0].is_sign_negative(), "no terms give -0.0");
-        let mean = values(neighbor_agg(Agg::Mean, false, &x, &tiny(), Par::Data).unwrap());
-        assert_eq!(mean, [0.0, 1.0, 5.5, 1000.0]);
-        let min = values(neighbor_agg(Agg::Min, false, &x, &tiny(), Par::Seq).unwrap());
-        assert!(min[0].is_nan());
-        assert_eq!(&min[1..], [1.0, 1.0, 1000.0]);
-    }
-
-    #[test]
-    fn isolated_nodes_get_the_empty_results() {
-        // tiny plus node 4 with no edges at all.
-        let g = Graph::from_edges(5, &[(0, 1), (0, 2), (1, 2), (3, 3)], None, String::new());
-        let x = Value::Map(NodeMap { values: vec![1.0, 2.0, 3.0, 4.0, 5.0], int: true });
-        assert_eq!(values(degree(&g, Par::Seq))[4], 0.0);
-        assert!(values(neighbor_agg(Agg::Sum, false, &x, &g, Par::Seq).unwrap())[4].is_sign_negative());
-        assert_eq!(values(neighbor_agg(Agg::Mean, false, &x, &g, Par::Seq).unwrap())[4], 0.0);
-        assert!(values(neighbor_agg(Agg::Max, false, &x, &g, Par::Seq).unwrap())[4].is_nan());
-        assert_eq!(
-            values(map_nodes(Agg::Mode, false, &x, &g, Par::Seq).unwrap())[4],
-            0.0,
-            "no out-neighbours: label 0"
-        );
-        let Value::Lists(l) = collect(false, &x, &g, Par::Seq).unwrap() else { panic!() };
-        assert!(l.lists[4].is_empty());
-        assert!(values(mode_list(TieBreak::Lowest, &Value::Lists(l), Par::Seq).unwrap())[4].is_nan());
-    }
-
-    #[test]
-    fn weighted_sum_uses_edge_weights() {
-        let g = Graph::from_edges(2, &[(0, 1), (1, 1)], Some(&[2.0, 0.5]), String::new());
-        let x = Value::float_map(vec![3.0, 4.0]);
-        assert_eq!(values(neighbor_agg(Agg::Sum, true, &x, &g, Par::Seq).unwrap())[1], 8.0);
-    }
-
-    #[test]
-    fn async_lpa_sweeps_in_node_order() {
-        let labels = Value::Map(NodeMap { values: vec![0.0, 1.0, 2.0, 3.0], int: true });
-        let g = tiny();
-        let s1 = map_nodes(Agg::Mode, true, &labels, &g, Par::Data).unwrap();
-        assert_eq!(values(s1.clone()), [1.0, 2.0, 0.0, 3.0]);
-        assert_eq!(values(map_nodes(Agg::Mode, true, &s1, &g, Par::Seq).unwrap()), [0.0, 0.0, 0.0, 3.0]);
-    }
-
-    #[test]
-    fn sync_map_nodes_reads_old_values_of_distinct_out_neighbours() {
-        let g = Graph::from_edges(3, &[(0, 1), (0, 1), (0, 2)], None, String::new());
-        let x = Value::Map(NodeMap { values: vec![0.0, 2.0, 4.0], int: true });
-        assert_eq!(values(map_nodes(Agg::Sum, false, &x, &g, Par::Seq).unwrap()), [6.0, 0.0, 0.0]);
-        assert_eq!(values(map_nodes(Agg::Mean, false, &x, &g, Par::Seq).unwrap()), [3.0, 0.0, 0.0]);
-    }
-
-    #[test]
-    fn collect_and_mode_list() {
-        let labels = Value::Map(NodeMap { values: vec![5.0, 6.0, 7.0, 8.0], int: true });
-        let l = collect(true, &labels, &tiny(), Par::Seq).unwrap();
-        let Value::Lists(lists) = &l else { panic!() };
-        assert_eq!(lists.lists, vec![vec![5.0, 6.0, 7.0], vec![6.0, 7.0], vec![7.0], vec![8.0, 8.0]]);
-        assert_eq!(values(mode_list(TieBreak::Lowest, &l, Par::Seq).unwrap()), [5.0, 6.0, 7.0, 8.0]);
-        assert_eq!(values(mode_list(TieBreak::Highest, &l, Par::Seq).unwrap()), [7.0, 7.0, 7.0, 8.0]);
-        assert_eq!(mode_with(&[3.0, 1.0, 1.0, 3.0], TieBreak::Keep), Some(3.0));
-        assert_eq!(mode_with(&[], TieBreak::Keep), None);
-    }
-
-    #[test]
-    fn float_mode_ties_follow_bit_patterns() {
-        assert_eq!(mode_of(&[2.0, 1.0], false), Some(1.0));
-        assert_eq!(mode_of(&[0.5, -0.0, -1.0], false).map(f64::to_bits), Some((-0.0f64).to_bits()));
-        assert_eq!(mode_of(&[-2.0, -1.0], false), Some(-1.0));
-    }
 }

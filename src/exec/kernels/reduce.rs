@@ -1,93 +1,173 @@
 //! Reductions over all nodes and the normalisations built on them.
 //!
-//! Sums run over fixed chunks of [`CHUNK`] nodes whose partial results are combined in
-//! order, on one thread or many: every mode gets the same bits.
+//! Sums run over fixed chunks of [`CHUNK`](super::CHUNK) nodes whose partial results are
+//! combined in chunk order, on one thread or many: every mode gets the same bits.
 //!
 //! # Complexity
-//! O(V) work, O(V / threads + V / CHUNK) time data-parallel.
+//! O(V) work, O(V / threads + V / CHUNK) time split over threads.
 
-use rayon::prelude::*;
+use std::sync::{Arc, Mutex};
 
-use super::CHUNK;
-use crate::exec::kernel::{Agg, Norm, Par};
+use super::work::{ChunkedMap, KernelError, NodePass, PerChunk, chunk_count, chunk_range};
+use crate::exec::kernel::{Agg, Norm};
 use crate::exec::value::{NodeMap, Value};
 
-/// Partial results of one chunk: (sum, min, max).
-fn partial(chunk: &[f64]) -> (f64, f64, f64) {
-    chunk.iter().fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(s, lo, hi), &x| (s + x, lo.min(x), hi.max(x)))
+/// A chunk's partial results: (sum, min, max).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Partial {
+    /// Sum of the values, added in node order from 0.0.
+    pub sum: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
 }
 
-/// (sum, min, max) of `values` with fixed chunking.
-pub fn summarise(values: &[f64], par: Par) -> (f64, f64, f64) {
-    let parts: Vec<(f64, f64, f64)> = match par {
-        Par::Seq => values.chunks(CHUNK).map(partial).collect(),
-        Par::Data => values.par_chunks(CHUNK).map(partial).collect(),
-    };
-    parts
-        .into_iter()
-        .fold((0.0, f64::INFINITY, f64::NEG_INFINITY), |(s, lo, hi), (ps, plo, phi)| (s + ps, lo.min(plo), hi.max(phi)))
-}
+impl Partial {
+    /// Nothing summed yet.
+    pub const EMPTY: Partial = Partial { sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY };
 
-/// `reduce_scalar`: a Float over all nodes; 0.0 for no nodes; a scalar passes through.
-pub fn reduce(agg: Agg, x: &Value, par: Par) -> Result<Value, String> {
-    let m = match x {
-        Value::Scalar(_) => return Ok(x.clone()),
-        Value::Map(m) => &m.values,
-        Value::Lists(_) => return Err("cannot reduce a map of lists".into()),
-    };
-    if m.is_empty() {
-        return Ok(Value::float(0.0));
+    /// Adds `values`, in order.
+    #[inline]
+    pub fn add_all(self, values: &[f64]) -> Partial {
+        values.iter().fold(self, |p, &x| Partial { sum: p.sum + x, min: p.min.min(x), max: p.max.max(x) })
     }
-    let (sum, lo, hi) = summarise(m, par);
-    Ok(Value::float(match agg {
-        Agg::Sum => sum,
-        Agg::Mean => sum / m.len() as f64,
-        Agg::Min => lo,
-        Agg::Max => hi,
-        Agg::Mode => return Err("reduce_scalar has no mode".into()),
-    }))
+
+    /// Adds `x` `count` times, as [`Partial::add_all`] of that many copies would.
+    pub fn add_repeated(self, x: f64, count: usize) -> Partial {
+        (0..count).fold(self, |p, _| Partial { sum: p.sum + x, min: p.min.min(x), max: p.max.max(x) })
+    }
+
+    /// Chunk partials combined in chunk order.
+    pub fn combine(parts: impl Iterator<Item = Partial>) -> Partial {
+        parts.fold(Partial::EMPTY, |a, p| Partial { sum: a.sum + p.sum, min: a.min.min(p.min), max: a.max.max(p.max) })
+    }
+
+    /// `reduce_scalar`'s result over `n` nodes: 0.0 for no nodes.
+    pub fn result(self, agg: Agg, n: usize) -> Result<f64, String> {
+        if n == 0 {
+            return Ok(0.0);
+        }
+        Ok(match agg {
+            Agg::Sum => self.sum,
+            Agg::Mean => self.sum / n as f64,
+            Agg::Min => self.min,
+            Agg::Max => self.max,
+            Agg::Mode => return Err("reduce_scalar has no mode".into()),
+        })
+    }
 }
 
 /// `normalize_sum` / `normalize`: x / sum, x / max, or (x - min) / (max - min); fails when
-/// the divisor's magnitude is at most 1e-9.
-pub fn normalize(method: Norm, x: &Value, par: Par) -> Result<Value, String> {
-    let Value::Map(NodeMap { values, .. }) = x else {
-        return Err(format!("normalize needs a node map, got {}", x.kind()));
-    };
-    let (sum, lo, hi) = summarise(values, par);
-    let (offset, scale, what) = match method {
-        Norm::Sum => (0.0, sum, "sum"),
-        Norm::Max => (0.0, hi, "maximum"),
-        Norm::MinMax => (lo, hi - lo, "range"),
-    };
-    if values.is_empty() || scale.abs() <= 1e-9 {
-        return Err(format!("cannot normalize: the {what} is {scale}"));
+/// the divisor's magnitude is at most 1e-9. Two passes: the chunk partials, then the
+/// division.
+pub struct NormalizePass {
+    method: Norm,
+    x: Arc<Value>,
+    partials: Mutex<PerChunk<Partial>>,
+    scale: Mutex<(f64, f64)>,
+    out: ChunkedMap,
+}
+
+impl NormalizePass {
+    /// The normalisation of `x` (checked: a node map).
+    pub fn new(method: Norm, x: Arc<Value>) -> Result<NormalizePass, String> {
+        let Value::Map(m) = &*x else {
+            return Err(format!("normalize needs a node map, got {}", x.kind()));
+        };
+        let n = m.values.len();
+        Ok(NormalizePass {
+            method,
+            partials: Mutex::new(PerChunk::new(chunk_count(n))),
+            scale: Mutex::new((0.0, 1.0)),
+            out: ChunkedMap::new(n),
+            x,
+        })
     }
-    Ok(Value::float_map(super::tabulate_values(values.len(), par, |i| (values[i] - offset) / scale)))
+
+    fn values(&self) -> &[f64] {
+        match &*self.x {
+            Value::Map(m) => &m.values,
+            _ => &[],
+        }
+    }
+}
+
+impl NodePass for NormalizePass {
+    fn passes(&self) -> usize {
+        2
+    }
+
+    fn chunks(&self) -> usize {
+        chunk_count(self.values().len())
+    }
+
+    fn run(&self, pass: usize, chunk: usize) -> Result<(), KernelError> {
+        let values = self.values();
+        let r = chunk_range(values.len(), chunk);
+        if pass == 0 {
+            let p = Partial::EMPTY.add_all(&values[r]);
+            self.partials.lock().unwrap_or_else(|e| e.into_inner()).set(chunk, p);
+        } else {
+            let (offset, scale) = *self.scale.lock().unwrap_or_else(|e| e.into_inner());
+            // SAFETY: the scheduler hands each chunk to one caller, once per pass.
+            let out = unsafe { self.out.chunk_mut(chunk) };
+            out.iter_mut().zip(&values[r]).for_each(|(o, &x)| *o = (x - offset) / scale);
+        }
+        Ok(())
+    }
+
+    fn between(&self, pass: usize) -> Result<(), KernelError> {
+        if pass != 0 {
+            return Ok(());
+        }
+        let parts = self.partials.lock().unwrap_or_else(|e| e.into_inner()).take_all();
+        let p = Partial::combine(parts.into_iter().flatten());
+        let (offset, scale, what) = match self.method {
+            Norm::Sum => (0.0, p.sum, "sum"),
+            Norm::Max => (0.0, p.max, "maximum"),
+            Norm::MinMax => (p.min, p.max - p.min, "range"),
+        };
+        if self.values().is_empty() || scale.abs() <= 1e-9 {
+            return Err(format!("cannot normalize: the {what} is {scale}").into());
+        }
+        *self.scale.lock().unwrap_or_else(|e| e.into_inner()) = (offset, scale);
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<Vec<Option<Value>>, KernelError> {
+        Ok(vec![Some(Value::float_map(self.out.take()))])
+    }
+}
+
+/// A map's values, or the errors an unfused normalisation or reduction gives.
+pub fn map_values<'a>(x: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
+    match x {
+        Value::Map(m) => Ok(m),
+        other => Err(format!("{what} needs a node map, got {}", other.kind())),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::kernels::CHUNK;
 
     #[test]
-    fn chunked_sums_are_identical_on_one_thread_or_many() {
-        let v: Vec<f64> = (0..100_000).map(|i| ((i * 7919) % 1000) as f64 / 7.0).collect();
-        let m = Value::float_map(v);
-        assert_eq!(reduce(Agg::Sum, &m, Par::Seq).unwrap(), reduce(Agg::Sum, &m, Par::Data).unwrap());
+    fn partials_add_in_node_order_and_combine_in_chunk_order() {
+        let v: Vec<f64> = (0..3 * CHUNK + 5).map(|i| ((i * 7919) % 1000) as f64 / 7.0).collect();
+        let whole = Partial::combine(v.chunks(CHUNK).map(|c| Partial::EMPTY.add_all(c)));
+        let by_halves = Partial::combine(v.chunks(CHUNK).map(|c| {
+            let (a, b) = c.split_at(c.len() / 2);
+            Partial::EMPTY.add_all(a).add_all(b)
+        }));
+        assert_eq!(whole, by_halves);
+        assert_eq!(Partial::EMPTY.add_repeated(0.1, 3), Partial::EMPTY.add_all(&[0.1, 0.1, 0.1]));
     }
 
     #[test]
-    fn empty_and_scalar_inputs() {
-        assert_eq!(reduce(Agg::Mean, &Value::float_map(vec![]), Par::Seq).unwrap(), Value::float(0.0));
-        assert_eq!(reduce(Agg::Max, &Value::float(3.0), Par::Seq).unwrap(), Value::float(3.0));
-    }
-
-    #[test]
-    fn normalizations() {
-        let m = Value::float_map(vec![1.0, 3.0]);
-        assert_eq!(normalize(Norm::Sum, &m, Par::Seq).unwrap(), Value::float_map(vec![0.25, 0.75]));
-        assert_eq!(normalize(Norm::MinMax, &m, Par::Seq).unwrap(), Value::float_map(vec![0.0, 1.0]));
-        assert!(normalize(Norm::Sum, &Value::float_map(vec![0.0, 0.0]), Par::Seq).is_err());
+    fn results_of_no_nodes_are_zero() {
+        assert_eq!(Partial::EMPTY.result(Agg::Mean, 0), Ok(0.0));
+        assert!(Partial::EMPTY.result(Agg::Mode, 3).is_err());
     }
 }

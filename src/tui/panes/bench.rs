@@ -9,7 +9,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Sparkline, Table, Widget, Wrap};
 
-use crate::exec::report::{BenchReport, OpSpan};
+use crate::exec::Mode;
+use crate::exec::span::OpSpan;
+use crate::report::bench_report::BenchReport;
+use crate::tui::bench_job::ModeChoice;
 
 use super::super::app::App;
 use super::super::format::{bar, duration, plural, times, truncate};
@@ -26,11 +29,16 @@ pub struct BenchPane<'a> {
 
 /// The timeline to draw: the selected mode's if it has one, else the best parallel mode's,
 /// else any parallel one.
-pub fn chosen_timeline<'r>(report: &'r BenchReport, mode: &str) -> Option<(&'r str, &'r [OpSpan])> {
-    let named = |m: &str| report.timelines.iter().find(|(name, _)| name == m).map(|(n, t)| (n.as_str(), t.as_slice()));
-    named(mode)
-        .or_else(|| report.best_parallel().and_then(|b| named(&b.mode)))
-        .or_else(|| report.timelines.iter().find(|(m, _)| m != "seq").map(|(n, t)| (n.as_str(), t.as_slice())))
+pub fn chosen_timeline(report: &BenchReport, choice: ModeChoice) -> Option<(Mode, &[OpSpan])> {
+    let timelines = &report.measured.timelines;
+    let named = |m: Mode| timelines.iter().find(|(n, _)| *n == m).map(|(n, t)| (*n, t.as_slice()));
+    let asked = match choice {
+        ModeChoice::Only(m) => named(m),
+        ModeChoice::All => None,
+    };
+    asked
+        .or_else(|| report.best_parallel().and_then(|b| named(b.mode)))
+        .or_else(|| timelines.iter().find(|(m, _)| !m.is_seq()).map(|(n, t)| (*n, t.as_slice())))
 }
 
 /// Number of worker rows in a timeline.
@@ -118,7 +126,7 @@ fn columns(body: Rect, three: bool) -> (Rect, Rect, Rect) {
 }
 
 fn parts(app: &App, r: &BenchReport, body: Rect) -> Parts {
-    let table_h = r.modes.len() as u16 + 2;
+    let table_h = r.measured.modes.len() as u16 + 2;
     let one = |area: Rect| match picked(app, r) {
         Shown::Curve => (None, Some(area)),
         _ => (Some(area), None),
@@ -172,7 +180,7 @@ pub fn shown(app: &App, pane: Rect) -> Option<Shown> {
 pub fn wanted_height(app: &App, width: u16) -> u16 {
     let Some(r) = &app.model.bench.last else { return 5 };
     let t = &app.view.theme;
-    let table = r.modes.len() as u16 + 2;
+    let table = r.measured.modes.len() as u16 + 2;
     let timeline = timeline_rows(app, r);
     let body_w = width.saturating_sub(2);
     let inner = if body_w >= TWO_COLUMNS {
@@ -199,7 +207,7 @@ impl Widget for &BenchPane<'_> {
         let app = self.app;
         let t = &app.view.theme;
         let b = &app.model.bench;
-        let block = pane_block(app, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode()));
+        let block = pane_block(app, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode().name()));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width < 20 {
@@ -240,16 +248,24 @@ impl BenchPane<'_> {
             let filled = bar(run.progress as f64, 1.0, w);
             let pad = w.saturating_sub(filled.chars().count());
             vec![
-                Span::styled(format!("{} running ", SPINNER[self.app.view.spinner % SPINNER.len()]), t.stale()),
-                Span::styled(format!("{} on {} ", run.mode, plural(run.threads, "thread")), t.value()),
+                Span::styled(format!("{} ", SPINNER[self.app.view.spinner % SPINNER.len()]), t.stale()),
                 Span::styled(filled, t.gauge()),
                 Span::styled("·".repeat(pad), t.dim()),
-                Span::styled(format!(" {:>3.0}%", run.progress * 100.0), t.value()),
-                Span::styled("  Esc cancels", t.dim()),
+                Span::styled(format!(" {:>3.0}% ", run.progress * 100.0), t.value()),
+                Span::styled(
+                    if run.label.is_empty() {
+                        format!("{} on {}", run.mode.name(), plural(run.threads, "thread"))
+                    } else {
+                        run.label.clone()
+                    },
+                    t.value(),
+                ),
+                Span::styled(" · Esc cancels", t.dim()),
             ]
         } else if let Some(why) = &b.error {
             vec![Span::styled("last run failed: ", t.bad()), Span::styled(why.clone(), t.text())]
         } else if let Some(r) = &b.last {
+            let m = &r.measured;
             let mut spans = Vec::new();
             if self.app.model.bench_is_stale() {
                 let file = &self.app.model.file_name;
@@ -260,14 +276,25 @@ impl BenchPane<'_> {
             }
             spans.extend([
                 Span::styled("last run on ", t.dim()),
-                Span::styled(r.graph.source.clone(), t.text()),
+                Span::styled(m.graph.source.clone(), t.text()),
                 Span::styled(
-                    format!(" ({} nodes, {} edges), {}", r.graph.nodes, r.graph.edges, plural(r.threads, "thread")),
+                    format!(
+                        " ({} nodes, {} edges), {}, {} ({})",
+                        m.graph.nodes,
+                        m.graph.edges,
+                        plural(m.threads, "thread"),
+                        plural(m.rounds, "round"),
+                        m.stopped.describe()
+                    ),
                     t.dim(),
                 ),
             ]);
-            if let Some(note) = &r.note {
-                spans.push(Span::styled(format!(" · {note}"), t.severity(crate::ir::Severity::Warning)));
+            let warn = t.severity(crate::ir::Severity::Warning);
+            if m.scaled.is_some() {
+                spans.push(Span::styled(" · scaled down to fit the budget", warn));
+            }
+            if let Some(note) = &r.predicted.note {
+                spans.push(Span::styled(format!(" · {note}"), warn));
             }
             spans
         } else {
@@ -282,23 +309,31 @@ impl BenchPane<'_> {
     fn table(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
         let t = &self.app.view.theme;
         let full = area.width >= 90;
-        let max = r.modes.iter().map(|m| m.speedup).fold(r.predicted.groggy, f64::max).max(1.0);
+        let max = r.measured.modes.iter().map(|m| m.speedup).fold(r.predicted.groggy, f64::max).max(1.0);
         let mut head = vec!["mode", "thr", "median"];
         if full {
             head.extend(["min", "max"]);
         }
-        head.extend(["max|Δ|", "model", "speedup", ""]);
+        // The speedup's 95% interval: its bounds when there is room, else its half width.
+        head.extend(["max|Δ|", "model", "speedup", if full { "95%" } else { "±" }, ""]);
         let header = Row::new(head.into_iter().map(Cell::from)).style(t.table_header());
         let mut widths = vec![Constraint::Length(14), Constraint::Length(3), Constraint::Length(9)];
         if full {
             widths.extend([Constraint::Length(9), Constraint::Length(9)]);
         }
-        widths.extend([Constraint::Length(7), Constraint::Length(6), Constraint::Length(7), Constraint::Fill(1)]);
+        let interval_w: u16 = if full { 9 } else { 3 };
+        widths.extend([
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(7),
+            Constraint::Length(interval_w),
+            Constraint::Fill(1),
+        ]);
         let bar_w = {
-            let fixed: u16 = if full { 14 + 3 + 9 * 3 + 7 + 6 + 7 + 8 } else { 14 + 3 + 9 + 7 + 6 + 7 + 6 };
-            area.width.saturating_sub(fixed) as usize
+            let fixed: u16 = if full { 14 + 3 + 9 * 3 + 7 + 6 + 7 + 9 } else { 14 + 3 + 9 + 7 + 6 + 7 + 7 };
+            area.width.saturating_sub(fixed + interval_w) as usize
         };
-        let mut rows = Vec::with_capacity(r.modes.len() + 1);
+        let mut rows = Vec::with_capacity(r.measured.modes.len() + 1);
         let mut predicted = vec![Cell::from(Span::styled("groggy est.", t.dim())), Cell::from(""), Cell::from("")];
         if full {
             predicted.extend([Cell::from(""), Cell::from("")]);
@@ -307,24 +342,41 @@ impl BenchPane<'_> {
             Cell::from(""),
             Cell::from(""),
             Cell::from(Span::styled(times(r.predicted.groggy), t.value())),
+            Cell::from(""),
             Cell::from(Span::styled(bar(r.predicted.groggy, max, bar_w), t.predicted_bar())),
         ]);
         rows.push(Row::new(predicted));
-        for m in &r.modes {
-            let speed_style = if m.speedup >= 1.0 { t.good() } else { t.bad() };
+        for (m, p) in r.rows() {
+            let speed_style = if m.noise {
+                t.severity(crate::ir::Severity::Warning)
+            } else if m.speedup >= 1.0 {
+                t.good()
+            } else {
+                t.bad()
+            };
             let mut cells = vec![
-                Cell::from(truncate(&m.mode, 14)),
+                Cell::from(truncate(m.mode.name(), 14)),
                 Cell::from(m.threads.to_string()),
                 Cell::from(duration(m.median_s)),
             ];
             if full {
                 cells.extend([Cell::from(duration(m.min_s)), Cell::from(duration(m.max_s))]);
             }
-            let model = m.predicted.as_ref().map(|p| p.calibrated.unwrap_or(p.static_model));
+            let model = p.map(|p| p.calibrated.unwrap_or(p.static_model));
+            let [lo, hi] = m.speedup_interval;
+            let interval = if m.mode.is_seq() {
+                String::new()
+            } else if full {
+                format!("{lo:.2}-{hi:.2}")
+            } else {
+                format!("{:.0}%", 100.0 * (hi - lo) / (2.0 * m.speedup.max(1e-9)))
+            };
+            let speedup = if m.noise { format!("{}?", times(m.speedup)) } else { times(m.speedup) };
             cells.extend([
                 Cell::from(if m.max_abs_diff == 0.0 { "0".to_owned() } else { format!("{:.1e}", m.max_abs_diff) }),
                 Cell::from(Span::styled(model.map_or_else(|| "-".to_owned(), times), t.dim())),
-                Cell::from(Span::styled(times(m.speedup), speed_style.patch(t.value()))),
+                Cell::from(Span::styled(speedup, speed_style.patch(t.value()))),
+                Cell::from(Span::styled(interval, t.dim())),
                 Cell::from(Span::styled(bar(m.speedup, max, bar_w), t.measured_bar())),
             ]);
             rows.push(Row::new(cells));

@@ -8,9 +8,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
-use crate::exec::report::BenchReport;
+use crate::exec::Mode;
+use crate::report::bench_report::BenchReport;
 
-use super::super::bench_job::MODES;
 use super::super::format::{plural, times};
 use super::super::theme::Theme;
 use super::{key_hint, put_line};
@@ -42,19 +42,19 @@ struct Series<'r> {
 
 /// True when `report` has a curve to draw.
 pub fn has_curve(report: &BenchReport) -> bool {
-    !report.curve.is_empty()
+    !report.predicted.curve.is_empty()
 }
 
 /// Most threads on the curve (64 for irtop's reports).
 fn max_threads(r: &BenchReport) -> usize {
-    r.curve.iter().map(|p| p.threads).max().unwrap_or(1).max(2)
+    r.predicted.curve.iter().map(|p| p.threads).max().unwrap_or(1).max(2)
 }
 
 /// The modes of `r`'s curve in the benchmark's mode order (names irtop does not know last).
 fn series(r: &BenchReport) -> Vec<Series<'_>> {
     let max_p = max_threads(r);
-    let mut modes: Vec<&str> = r.curve.iter().flat_map(|p| p.speedup.keys().map(String::as_str)).collect();
-    modes.sort_by_key(|&m| (MODES.iter().position(|&k| k == m).unwrap_or(MODES.len()), m));
+    let mut modes: Vec<&str> = r.predicted.curve.iter().flat_map(|p| p.speedup.keys().map(String::as_str)).collect();
+    modes.sort_by_key(|&m| (Mode::ALL.iter().position(|k| k.name() == m).unwrap_or(Mode::ALL.len()), m));
     modes.dedup();
     modes
         .into_iter()
@@ -64,11 +64,12 @@ fn series(r: &BenchReport) -> Vec<Series<'_>> {
             };
             Series {
                 mode,
-                curve: r.curve.iter().filter_map(|p| point(p.threads, p.of(mode)?)).collect(),
+                curve: r.predicted.curve.iter().filter_map(|p| point(p.threads, p.of(mode)?)).collect(),
                 measured: r
+                    .measured
                     .modes
                     .iter()
-                    .filter(|m| m.mode == mode)
+                    .filter(|m| m.mode.name() == mode && !m.noise)
                     .filter_map(|m| point(m.threads, m.speedup))
                     .collect(),
             }
@@ -123,7 +124,9 @@ fn legend(r: &BenchReport, all: &[Series<'_>], theme: &Theme, width: u16) -> Vec
             vec![Span::styled(s.mode.to_owned(), theme.mode(s.mode)), Span::styled(format!(" {last}"), theme.text())]
         })
         .collect();
-    if let Some(m) = r.modes.iter().find(|m| all.iter().any(|s| s.mode == m.mode && !s.measured.is_empty())) {
+    if let Some(m) =
+        r.measured.modes.iter().find(|m| all.iter().any(|s| s.mode == m.mode.name() && !s.measured.is_empty()))
+    {
         entries.push(vec![
             Span::styled("•", theme.value()),
             Span::styled(format!(" measured ({})", plural(m.threads, "thread")), theme.text()),
@@ -164,7 +167,7 @@ impl Widget for &SpeedupCurve<'_> {
         }
         let max_p = max_threads(r);
         let hint_w = self.hint.map_or(0, |h| h.chars().count() + 2);
-        let title = format!(" predicted for 1-{max_p} threads ({})", r.costs);
+        let title = format!(" predicted for 1-{max_p} threads ({})", r.predicted.costs);
         let title = if 13 + title.chars().count() + hint_w <= area.width as usize {
             title
         } else {

@@ -67,9 +67,9 @@ fn items(app: &App, compact: bool) -> Vec<Vec<Span<'static>>> {
         label(if compact { " parallel " } else { " use_parallel " }),
         Span::styled(if a.use_parallel { "yes" } else { "no" }, if a.use_parallel { t.good() } else { t.bad() }),
     ]);
-    if let Some(r) = m.bench.last.as_ref().filter(|r| !r.costs.is_empty()) {
+    if let Some(r) = m.bench.last.as_ref().filter(|r| !r.predicted.costs.is_empty()) {
         // Where the predictions' cost constants come from: `irtop calibrate` or the defaults.
-        items.push(vec![label("predicted with "), value(r.costs.clone())]);
+        items.push(vec![label("predicted with "), value(r.predicted.costs.clone())]);
     }
     items.push(vec![label("threads "), value(m.bench.threads.to_string())]);
     items.push(vec![label("reloaded "), value(m.snapshot.loaded_at.hms_utc())]);

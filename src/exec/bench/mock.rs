@@ -4,14 +4,15 @@
 
 use std::time::Duration;
 
-use super::error::ExecError;
-use super::executor::{Executor, Mode, RunOptions, RunOutcome, Schedule};
-use super::graph::Graph;
-use super::program::{Program, Step, StepKind};
-use super::report::OpSpan;
+use crate::exec::error::ExecError;
+use crate::exec::executor::{Executor, Mode, RunOptions, RunOutcome, Schedule};
+use crate::exec::graph::Graph;
+use crate::exec::program::{Program, Step, StepKind};
+use crate::exec::span::OpSpan;
 
-/// Simulates `mode` on `threads` workers; an op's cost in seconds is `cost(step)`
-/// (a loop costs its iterations times its body's sequential cost).
+/// Simulates `mode` on `threads` workers, on the program fused as the real executor would
+/// fuse it; an op's cost in seconds is `cost(step)` (a fused step costs its ops' sum, a loop
+/// its iterations times its body's sequential cost).
 pub struct MockExecutor {
     /// The simulated mode.
     pub mode: Mode,
@@ -28,17 +29,29 @@ impl MockExecutor {
                 let c = (self.cost)(step);
                 if self.mode.data && !k.is_sequential() { c / self.threads as f64 } else { c }
             }
+            // A fused step costs what its ops cost.
+            StepKind::Fused(f) => {
+                let c: f64 = f.members.iter().map(|m| (self.cost)(m)).sum();
+                if self.mode.data { c / self.threads as f64 } else { c }
+            }
             StepKind::Loop(lp) => lp.iterations as f64 * lp.body.steps.iter().map(|s| self.step_cost(s)).sum::<f64>(),
         }
     }
 }
 
 impl Executor for MockExecutor {
-    fn name(&self) -> String {
-        format!("mock {}", self.mode)
-    }
-
     fn run(&self, program: &Program, _graph: &Graph, options: &RunOptions) -> Result<RunOutcome, ExecError> {
+        if options.cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Err(ExecError::Cancelled);
+        }
+        // The plan the real executor would run.
+        let fused;
+        let program = if options.fuse {
+            fused = program.fused(&crate::exec::executor::keep_mask(program, &options.retain));
+            &*fused
+        } else {
+            program
+        };
         let threads = self.threads.max(1);
         let costs: Vec<f64> = program.steps.iter().map(|s| self.step_cost(s)).collect();
         let mut spans = Vec::with_capacity(costs.len());
