@@ -364,6 +364,8 @@ fn fuse_region(p: &Program, facts: &Facts, entry: &[Kind], defined: &[bool], in_
         .iter()
         .zip(&kinds.operands)
         .map(|(s, ks)| match &s.kind {
+            // An op that writes nothing (an IR node without an output) is not fused.
+            StepKind::Kernel(_) if s.outputs.is_empty() => None,
             StepKind::Kernel(k) => role(k, ks),
             _ => None,
         })
