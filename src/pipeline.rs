@@ -128,6 +128,8 @@ pub struct BenchSettings {
 pub enum Stage {
     /// Building (or loading) the graph.
     Graph(String),
+    /// Timing one seq run: does the benchmark fit its budget on this graph?
+    Sizing,
     /// Benchmarking.
     Bench(Progress),
     /// The benchmark did not fit; trying a smaller graph.
@@ -138,10 +140,82 @@ impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Stage::Graph(what) => write!(f, "building the graph {what}"),
+            Stage::Sizing => f.write_str("timing one seq run"),
             Stage::Bench(p) => write!(f, "{p}"),
             Stage::ScaledDown(why) => f.write_str(why),
         }
     }
+}
+
+/// What one seq run said about the benchmark's size.
+enum Sizing {
+    /// It fits: the run's spans.
+    Fits(Vec<crate::exec::span::OpSpan>),
+    /// One run takes this long (`exact`), or longer than this (stopped at its deadline).
+    TooLong { seconds: f64, exact: bool },
+    /// The run failed.
+    Failed(ExecError),
+}
+
+/// Times one traced seq run of `program` on `g`, stopping it once it takes more than
+/// `share` of the budget.
+fn size_up(program: &Program, g: &Graph, fuse: bool, cancel: &AtomicBool, share: Duration) -> Sizing {
+    let seq = match Scheduler::new(Mode::SEQ, 1) {
+        Ok(s) => s,
+        Err(e) => return Sizing::Failed(e),
+    };
+    let started = std::time::Instant::now();
+    let options = crate::exec::RunOptions {
+        trace: true,
+        cancel: Some(cancel),
+        deadline: Some(started + share),
+        fuse,
+        ..crate::exec::RunOptions::keeping(crate::exec::Retain::Sinks)
+    };
+    use crate::exec::Executor;
+    let outcome = seq.run(program, g, &options);
+    let took = started.elapsed().as_secs_f64();
+    match outcome {
+        Ok(o) => {
+            let spans = o.spans;
+            o.values.into_iter().for_each(crate::exec::env::recycle);
+            if took > share.as_secs_f64() {
+                Sizing::TooLong { seconds: took, exact: true }
+            } else {
+                Sizing::Fits(spans)
+            }
+        }
+        Err(ExecError::Cancelled) if !cancel.load(std::sync::atomic::Ordering::Relaxed) => {
+            Sizing::TooLong { seconds: took, exact: false }
+        }
+        Err(e) => Sizing::Failed(e),
+    }
+}
+
+/// `auto`'s plan for `program` on `g` from one seq run's `spans` (its op times) and `model`.
+pub fn auto_plan(
+    program: &Program,
+    g: &Graph,
+    fuse: bool,
+    threads: usize,
+    model: &crate::predict::cost_model::CostModel,
+    spans: &[crate::exec::span::OpSpan],
+) -> crate::predict::auto::AutoPlan {
+    let keep = crate::exec::executor::keep_mask(program, &crate::exec::Retain::Sinks);
+    let fused;
+    let plan_program = if fuse {
+        fused = program.fused(&keep);
+        &*fused
+    } else {
+        program
+    };
+    let (n, e) = (g.node_count(), g.edge_count());
+    let table = if spans.is_empty() {
+        crate::predict::static_table(plan_program, model, n, e)
+    } else {
+        crate::predict::calibrated_table(plan_program, spans, model, n, e)
+    };
+    crate::predict::auto::choose(plan_program, &table, threads, &crate::predict::overheads(model))
 }
 
 /// Rounds during which the probe samples the machine (more cost time and add little).
@@ -163,21 +237,74 @@ pub fn bench(
     let threads = settings.threads.max(1);
     let team = Arc::new(Team::new(threads).map_err(|why| ExecError::Threads { threads, why })?);
     let modes = if settings.modes.is_empty() { Mode::ALL.to_vec() } else { settings.modes.clone() };
-    let options =
-        BenchOptions { threads, modes, rounds: settings.rounds, budget: settings.budget, fuse: settings.fuse };
+    let options = BenchOptions {
+        threads,
+        modes: modes.clone(),
+        rounds: settings.rounds,
+        budget: settings.budget,
+        fuse: settings.fuse,
+    };
+    let (model, source) = crate::predict::calibrate::active();
+    let rounds = match settings.rounds {
+        Rounds::Fixed(n) => n,
+        Rounds::Adaptive => crate::exec::bench::MIN_ROUNDS,
+    };
+    // A warm-up, the timed rounds, and this sizing run, each of every mode.
+    let runs = ((rounds + 2) * (modes.len() + 1)) as f64;
+    let budget = settings.budget.as_secs_f64();
     let mut down = 0u32;
-    let mut scaled: Option<String> = None;
     loop {
         let asked = graphs.args.describe();
         stage(&Stage::Graph(graphs.flags(down).map_or_else(|| asked.clone(), |a| a.describe())));
         let g = graphs.graph(down, limits)?;
         limits.check_work(program, g.node_count(), g.edge_count())?;
+        // One traced seq run: whether the benchmark fits the budget on this graph (a run of
+        // each mode takes about as long, or less), and each op's time for auto's plan.
+        stage(&Stage::Sizing);
+        let share = settings.budget.div_f64(runs);
+        let sized = size_up(program, &g, settings.fuse, cancel, share);
+        let next = match sized {
+            Sizing::Fits(_) => None,
+            Sizing::TooLong { seconds, exact } => {
+                // Work halves with each halving of the graph: skip to where it fits, or,
+                // knowing only that the run was too long, go four times smaller.
+                let steps = if exact { (seconds * runs / budget).log2().ceil().max(1.0) as u32 } else { 2 };
+                let next = (1..=steps).rev().map(|k| down + k).find(|&d| graphs.flags(d).is_some());
+                if next.is_none() {
+                    let on = graphs.flags(down).map(|a| a.describe()).unwrap_or(asked);
+                    return Err(PipelineError::Budget(format!(
+                        "on {on} one seq run takes {} {}: the warm-up and {rounds} rounds of {} modes would not fit \
+                         the budget of {}. Pass a larger --budget, fewer --reps, or a smaller graph",
+                        if exact { "about" } else { "more than" },
+                        crate::units::duration(seconds),
+                        modes.len() + 1,
+                        crate::units::duration(budget),
+                    )));
+                }
+                next
+            }
+            Sizing::Failed(e) => return Err(e.into()),
+        };
+        if let Some(next) = next {
+            stage(&Stage::ScaledDown(format!(
+                "{asked} does not fit the budget of {}; trying {}",
+                crate::units::duration(budget),
+                graphs.flags(next).map(|a| a.describe()).unwrap_or_default()
+            )));
+            down = next;
+            continue;
+        }
+        let Sizing::Fits(spans) = sized else { unreachable!("sized runs that do not fit continue above") };
+        let auto = modes.contains(&Mode::AUTO).then(|| auto_plan(program, &g, settings.fuse, threads, model, &spans));
         let mut probe = Probe::new(program, &g, threads);
         let outcome = run_bench(
             program,
             &g,
             &options,
-            &|mode| Box::new(Scheduler::with_team(mode, Arc::clone(&team))),
+            &|mode| match (&auto, mode == Mode::AUTO) {
+                (Some(a), true) => Box::new(Scheduler::planned(Arc::new(a.plan.clone()), Arc::clone(&team))),
+                _ => Box::new(Scheduler::with_team(mode, Arc::clone(&team))),
+            },
             Hooks {
                 cancel,
                 progress: &|p| stage(&Stage::Bench(*p)),
@@ -192,43 +319,45 @@ pub fn bench(
         );
         match outcome {
             Ok(mut measured) => {
-                measured.scaled = scaled;
-                let (model, source) = crate::predict::calibrate::active();
+                if down > 0 {
+                    // The graph asked for is about 2^down times the work.
+                    let estimate = measured.elapsed_s * f64::from(1u32 << down.min(30));
+                    measured.scaled = Some(format!(
+                        "scaled down from {asked} to {}: on {asked} the benchmark would take about {}, over the \
+                         budget of {}; pass --budget {:.0} to run on it",
+                        g.source,
+                        crate::units::duration(estimate),
+                        crate::units::duration(settings.budget.as_secs_f64()),
+                        estimate.ceil()
+                    ));
+                }
                 let fit = probe.as_ref().and_then(Probe::fit);
-                let predicted =
-                    crate::predict::predict(&measured, program, settings.fuse, groggy, model, &source.label(), fit);
+                let predicted = crate::predict::predict(
+                    &measured,
+                    program,
+                    settings.fuse,
+                    groggy,
+                    crate::predict::Basis { model, source: &source.label(), probe: fit },
+                    auto.as_ref(),
+                );
                 return Ok(BenchReport { measured, predicted });
             }
-            Err(BenchError::OverBudget { needed_s, budget_s, .. }) if graphs.flags(down + 1).is_some() => {
-                // Work halves with each halving of the graph: skip to where it fits.
-                let steps = (needed_s / budget_s).log2().ceil().max(1.0) as u32;
+            Err(BenchError::OverBudget { needed_s, budget_s, exact, .. }) if graphs.flags(down + 1).is_some() => {
+                // Work halves with each halving of the graph: skip to where it fits, or,
+                // knowing only that a run was too long, go four times smaller.
+                let steps = if exact { (needed_s / budget_s).log2().ceil().max(1.0) as u32 } else { 2 };
                 let next = (1..=steps).rev().map(|k| down + k).find(|&d| graphs.flags(d).is_some()).unwrap_or(down + 1);
-                let to = graphs.flags(next).map(|a| a.describe()).unwrap_or_default();
-                let why = format!(
-                    "scaled down from {asked} to {to}: on {asked} the benchmark would take about {}, over the \
-                     budget of {}; pass --budget {:.0} to run on {asked}",
-                    crate::units::duration(needed_s),
+                stage(&Stage::ScaledDown(format!(
+                    "{asked} does not fit the budget of {}; trying {}",
                     crate::units::duration(budget_s),
-                    needed_s.ceil() + 1.0
-                );
-                stage(&Stage::ScaledDown(why.clone()));
-                scaled = Some(why);
+                    graphs.flags(next).map(|a| a.describe()).unwrap_or_default()
+                )));
                 down = next;
             }
-            Err(BenchError::OverBudget { .. }) if down > 0 => {
+            Err(e @ BenchError::OverBudget { .. }) => {
+                let on = graphs.flags(down).map(|a| a.describe()).unwrap_or_default();
                 return Err(PipelineError::Budget(format!(
-                    "even on {} the benchmark does not fit the budget of {}; pass a larger --budget",
-                    graphs.flags(down).map(|a| a.describe()).unwrap_or_default(),
-                    crate::units::duration(settings.budget.as_secs_f64())
-                )));
-            }
-            Err(BenchError::OverBudget { what, needed_s, budget_s, rounds, modes }) => {
-                return Err(PipelineError::Budget(format!(
-                    "{what}; the warm-up and {rounds} timed rounds of {modes} modes would take about {}, over the \
-                     budget of {}. Pass --budget {:.0}, fewer --reps, or a smaller graph",
-                    crate::units::duration(needed_s),
-                    crate::units::duration(budget_s),
-                    needed_s.ceil() + 1.0
+                    "on {on}: {e}. Pass a larger --budget, fewer --reps, or a smaller graph"
                 )));
             }
             Err(BenchError::Exec(e)) => return Err(e.into()),

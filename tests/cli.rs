@@ -338,8 +338,14 @@ fn the_bench_table_shows_every_prediction() {
         .filter(|w| w.ends_with('x') && w[..w.len() - 1].parse::<f64>().is_ok());
     assert_eq!(speedups.count(), 4, "{levels}");
     assert!(out.contains("+ probe (2 samples)"), "{out}");
-    // On 4096 nodes every op takes microseconds: the table says not to trust the predictions.
-    assert!(out.contains("too short to predict"), "{out}");
+    // Each parallel mode's predicted band and its verdict stand beside the measurement.
+    let band =
+        levels.split_whitespace().find(|w| w.contains('-') && w.ends_with('x')).unwrap_or_else(|| panic!("{levels}"));
+    let ends: Vec<f64> = band.trim_end_matches('x').split('-').map(|v| v.parse().expect("a number")).collect();
+    assert!(ends[0] <= ends[1], "{levels}");
+    assert!(["pays", "marginal", "loses"].iter().any(|v| levels.split_whitespace().any(|w| w == *v)), "{levels}");
+    assert!(out.lines().any(|l| l.starts_with("auto ")), "no auto row: {out}");
+    assert!(out.contains("auto on 2 threads chose:"), "{out}");
 
     let json = success(&[
         "bench",
@@ -360,26 +366,36 @@ fn the_bench_table_shows_every_prediction() {
     }
     assert_eq!(report["probe"]["samples"].as_u64(), Some(2), "{report}");
     assert!(report["probe"]["stream"]["contention"].is_number(), "{report}");
-    assert!(report["note"].as_str().is_some_and(|n| n.starts_with("ops take")), "{report}");
+    for mode in report["modes"].as_array().expect("modes") {
+        let p = &mode["predicted"];
+        let [lo, hi] = [p["band"][0].as_f64().expect("band"), p["band"][1].as_f64().expect("band")];
+        let point = p["calibrated"].as_f64().or(p["static"].as_f64()).expect("a point");
+        assert!(lo <= point + 1e-12 && point <= hi + 1e-12, "{mode}");
+        assert!(p["groggy"].is_number() && p["verdict"].is_string(), "{mode}");
+    }
+    assert!(report["auto"]["lines"].as_array().is_some_and(|l| !l.is_empty()), "{report}");
 }
 
-/// Where ops take milliseconds there is no warning about the predictions.
+/// On a graph where each op is long enough to share, `auto` says which op it splits and why.
 #[test]
-fn the_bench_table_trusts_millisecond_ops() {
+fn auto_says_which_ops_it_splits() {
     let out = success(&[
         "bench",
         "samples/chain.json",
         "--rmat",
-        "21",
+        "18",
         "--edge-factor",
         "1",
         "--reps",
         "1",
+        "--threads",
+        "2",
         "--budget",
         "3600",
     ]);
     assert!(out.contains("predictions: "), "{out}");
-    assert!(!out.contains("too short"), "{out}");
+    let split = out.lines().find(|l| l.contains(" runs split: ")).unwrap_or_else(|| panic!("{out}"));
+    assert!(split.contains("above its") && split.contains("grain"), "{split}");
 }
 
 #[test]

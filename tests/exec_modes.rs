@@ -293,7 +293,7 @@ fn bench_statistics_on_the_mock_executor() {
     assert!((by("levels").speedup - 1.5).abs() < 1e-9);
     assert!((by("data").speedup - 2.0).abs() < 1e-9);
     assert_eq!((m.rounds, m.stopped), (3, Stopped::Fixed));
-    assert_eq!(m.modes.len(), 6);
+    assert_eq!(m.modes.len(), 7);
     assert!(m.timeline("levels".parse().unwrap()).is_some_and(|t| t.len() == 9 && t.iter().all(|s| s.worker < 2)));
     let json = serde_json::to_value(&m).expect("serialises");
     for key in ["graph", "threads", "modes", "rounds", "stopped", "budget_s"] {
@@ -329,7 +329,7 @@ fn a_bench_longer_than_its_budget_is_refused_after_the_warm_up() {
     let program = Program::compile(&ir, &a).expect("compiles");
     let err = mock_bench(&program, Rounds::Adaptive, 20.0, one_second, false).unwrap_err();
     let BenchError::OverBudget { needed_s, budget_s, rounds, modes, .. } = &err else { panic!("{err}") };
-    assert_eq!((*budget_s, *rounds, *modes), (20.0, irtop::exec::bench::MIN_ROUNDS, 6));
+    assert_eq!((*budget_s, *rounds, *modes), (20.0, irtop::exec::bench::MIN_ROUNDS, 7));
     assert!(*needed_s > 20.0, "{err}");
     assert!(err.to_string().contains("one round of every mode took"), "{err}");
 }

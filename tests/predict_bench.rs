@@ -12,7 +12,7 @@ use irtop::exec::synthetic::uniform;
 use irtop::exec::{Graph, Mode, Program};
 use irtop::predict::calibrate::{CALIBRATION_VERSION, Calibration, CostSource};
 use irtop::predict::cost_model::CostModel;
-use irtop::predict::{predict, static_dag};
+use irtop::predict::{Basis, predict, static_table};
 use irtop::report::bench_report::BenchReport;
 
 fn one_ms(_: &irtop::exec::program::Step) -> f64 {
@@ -37,7 +37,7 @@ fn mock_bench(program: &Program, graph: &Graph, groggy: f64, modes: Vec<Mode>, m
         Hooks { cancel: &AtomicBool::new(false), progress: &|_| {}, between_rounds: &mut |_| {} },
     )
     .expect("mock bench");
-    let predicted = predict(&measured, program, true, groggy, model, "test", None);
+    let predicted = predict(&measured, program, true, groggy, Basis { model, source: "test", probe: None }, None);
     BenchReport { measured, predicted }
 }
 
@@ -72,9 +72,8 @@ fn calibrated_predictions_reproduce_the_mock() {
     // overheads and contention zeroed, the calibrated simulation must match it.
     let (program, groggy) = program("eight_wide.json");
     let exact = CostModel {
-        spawn_ns: 0.0,
-        barrier_ns: 0.0,
-        chunk_ns: 0.0,
+        recruit_ns: 0.0,
+        wake_ns: 0.0,
         contention_stream: 0.0,
         contention_stream_cached: 0.0,
         contention_gather: 0.0,
@@ -92,8 +91,8 @@ fn calibrated_predictions_reproduce_the_mock() {
 fn static_costs_grow_with_the_graph() {
     let (program, _) = program("pagerank_loop.json");
     let model = CostModel::default();
-    let small = static_dag(&program, &model, 1 << 10, 1 << 14).work();
-    let big = static_dag(&program, &model, 1 << 20, 1 << 24).work();
+    let small = static_table(&program, &model, 1 << 10, 1 << 14).work(&program);
+    let big = static_table(&program, &model, 1 << 20, 1 << 24).work(&program);
     assert!(big > 500.0 * small, "{small} -> {big}");
 }
 

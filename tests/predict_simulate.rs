@@ -1,10 +1,19 @@
-//! The simulator on hand-built cost tables with known makespans, Brent's bounds on random
-//! DAGs, and monotonicity in P.
+//! The virtual clock behind the predictions, on hand-built programs with known makespans:
+//! the engine's schedules, split steps, contention, loops and the overheads of recruiting and
+//! waking threads; Brent's bounds on random programs; the band around each prediction; and
+//! the curve, monotone in P and the same for the same inputs.
+
+use std::sync::Arc;
 
 use irtop::exec::Mode;
-use irtop::predict::cost_model::{CostModel, KernelCost};
+use irtop::exec::kernel::Kernel;
+use irtop::exec::program::{LoopProgram, Program, Step, StepKind};
+use irtop::exec::simulated_run::{Overheads, StepCost};
+use irtop::exec::value::Scalar;
+use irtop::ir::VarId;
+use irtop::predict::auto::{choose, grain_s};
 use irtop::predict::curve::curve;
-use irtop::predict::simulate::{Dag, Overheads, Task, TaskCost, brent_bounds, makespan, speedup};
+use irtop::predict::simulate::{CostTable, brent_bounds, makespan, speedup};
 use proptest::prelude::*;
 
 const NONE: Overheads = Overheads::NONE;
@@ -13,207 +22,239 @@ fn m(name: &str) -> Mode {
     name.parse().expect("a mode")
 }
 
-fn task(seconds: f64, deps: &[usize]) -> Task {
-    Task { reads: Vec::new(), deps: deps.to_vec(), cost: TaskCost::Kernel(KernelCost::fixed(seconds)) }
-}
-
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
+/// A step `i` writing `v{i}` and reading its dependencies' outputs (so they become its
+/// dependencies), costing `seconds` of static work (a level hands out heaviest first).
+fn step(i: usize, deps: &[usize], seconds: f64) -> Step {
+    let reads: Vec<VarId> = deps.iter().map(|&d| VarId(d as u32)).collect();
+    Step {
+        id: format!("s{i}"),
+        op: "op".into(),
+        level: 0,
+        kind: StepKind::Kernel(Kernel::Constant(Scalar { value: 0.0, int: false })),
+        inputs: reads.clone(),
+        reads,
+        outputs: vec![VarId(i as u32)],
+        side_effect: false,
+        work: seconds,
+        deps: Vec::new(),
+    }
+}
+
+/// A program of steps `(deps, seconds)`, and its cost table with `cost` for each.
+fn program(spec: &[(&[usize], f64)], cost: impl Fn(f64) -> StepCost) -> (Program, CostTable) {
+    let steps: Vec<Step> = spec.iter().enumerate().map(|(i, (deps, s))| step(i, deps, *s)).collect();
+    let names: Arc<[String]> = (0..64).map(|i| format!("v{i}")).collect();
+    let p = Program::assemble(steps, 64, names);
+    let t = CostTable::of(&p, &mut |s| cost(s.work));
+    (p, t)
+}
+
+fn fixed(spec: &[(&[usize], f64)]) -> (Program, CostTable) {
+    program(spec, StepCost::fixed)
+}
+
 #[test]
-fn independent_tasks_are_scheduled_longest_first() {
-    // LPT on 2 workers: {3, 2} and {3, 2}: 5; seq: 10.
-    let dag = Dag::new(vec![task(3.0, &[]), task(2.0, &[]), task(3.0, &[]), task(2.0, &[])]);
-    assert!(close(makespan(&dag, Mode::SEQ, 2, &NONE), 10.0));
-    assert!(close(makespan(&dag, m("levels"), 2, &NONE), 5.0));
-    assert!(close(makespan(&dag, m("dataflow"), 2, &NONE), 5.0));
-    assert!(close(makespan(&dag, m("levels"), 4, &NONE), 3.0));
-    assert!(close(speedup(&dag, m("levels"), 2, &NONE), 2.0));
+fn independent_steps_are_handed_out_heaviest_first() {
+    // Two workers: {3, 2} and {3, 2}: 5; seq: 10.
+    let (p, t) = fixed(&[(&[], 3.0), (&[], 2.0), (&[], 3.0), (&[], 2.0)]);
+    assert!(close(makespan(&p, &t, Mode::SEQ, 2, &NONE, None), 10.0));
+    assert!(close(makespan(&p, &t, m("levels"), 2, &NONE, None), 5.0));
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &NONE, None), 5.0));
+    assert!(close(makespan(&p, &t, m("levels"), 4, &NONE, None), 3.0));
+    assert!(close(speedup(&p, &t, m("levels"), 2, &NONE, None), 2.0));
 }
 
 #[test]
 fn a_chain_gains_nothing_and_a_diamond_its_width() {
-    let chain = Dag::new(vec![task(1.0, &[]), task(2.0, &[0]), task(3.0, &[1])]);
+    let (chain, t) = fixed(&[(&[], 1.0), (&[0], 2.0), (&[1], 3.0)]);
     for mode in ["levels", "dataflow"] {
-        assert!(close(makespan(&chain, m(mode), 8, &NONE), 6.0), "{mode}");
+        assert!(close(makespan(&chain, &t, m(mode), 8, &NONE, None), 6.0), "{mode}");
     }
-    // a(1) -> b(2), c(1) -> d(1): levels 1 + 2 + 1; dataflow the same.
-    let diamond = Dag::new(vec![task(1.0, &[]), task(2.0, &[0]), task(1.0, &[0]), task(1.0, &[1, 2])]);
-    assert!(close(makespan(&diamond, m("levels"), 2, &NONE), 4.0));
-    assert!(close(makespan(&diamond, m("dataflow"), 2, &NONE), 4.0));
-    assert!(close(makespan(&diamond, Mode::SEQ, 2, &NONE), 5.0));
+    // a(1) -> b(2), c(1) -> d(1).
+    let (diamond, t) = fixed(&[(&[], 1.0), (&[0], 2.0), (&[0], 1.0), (&[1, 2], 1.0)]);
+    assert!(close(makespan(&diamond, &t, m("levels"), 2, &NONE, None), 4.0));
+    assert!(close(makespan(&diamond, &t, m("dataflow"), 2, &NONE, None), 4.0));
+    assert!(close(makespan(&diamond, &t, Mode::SEQ, 2, &NONE, None), 5.0));
 }
 
 #[test]
 fn dataflow_does_not_wait_for_barriers() {
     // 0(4) -> 2(1); 1(1) -> 3(4): levels {4,1} then {1,4} = 8; dataflow 5.
-    let dag = Dag::new(vec![task(4.0, &[]), task(1.0, &[]), task(1.0, &[0]), task(4.0, &[1])]);
-    assert!(close(makespan(&dag, m("levels"), 2, &NONE), 8.0));
-    assert!(close(makespan(&dag, m("dataflow"), 2, &NONE), 5.0));
+    let (p, t) = fixed(&[(&[], 4.0), (&[], 1.0), (&[0], 1.0), (&[1], 4.0)]);
+    assert!(close(makespan(&p, &t, m("levels"), 2, &NONE, None), 8.0));
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &NONE, None), 5.0));
 }
 
 #[test]
-fn data_parallel_kernels_follow_amdahl() {
-    let k =
-        KernelCost { seconds: 1.0, serial: 0.2, splittable: true, chunks: 100, contention: 0.0, split_contention: 0.0 };
-    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) }]);
-    assert!(close(makespan(&dag, m("data"), 4, &NONE), 0.2 + 0.8 / 4.0));
+fn a_split_step_is_shared_by_the_threads_while_chunks_are_left() {
+    let split = |chunks: usize| move |s: f64| StepCost { chunks, ..StepCost::fixed(s) };
+    let (p, t) = program(&[(&[], 1.0)], split(100));
+    assert!(close(makespan(&p, &t, m("data"), 4, &NONE, None), 0.25));
     // No more threads help than there are chunks.
-    let two_chunks = KernelCost { chunks: 2, ..k };
-    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(two_chunks) }]);
-    assert!(close(makespan(&dag, m("data"), 8, &NONE), 0.2 + 0.8 / 2.0));
-    // A sequential kernel stays on one thread.
-    let sweep = KernelCost { splittable: false, ..k };
-    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(sweep) }]);
-    assert!(close(makespan(&dag, m("data"), 8, &NONE), 1.0));
+    let (p, t) = program(&[(&[], 1.0)], split(2));
+    assert!(close(makespan(&p, &t, m("data"), 8, &NONE, None), 0.5));
+    // A step that cannot split stays on one thread, and levels never split.
+    let (p, t) = fixed(&[(&[], 1.0)]);
+    assert!(close(makespan(&p, &t, m("data"), 8, &NONE, None), 1.0));
+    let (p, t) = program(&[(&[], 1.0)], split(100));
+    assert!(close(makespan(&p, &t, m("levels"), 8, &NONE, None), 1.0));
 }
 
 #[test]
-fn contention_slows_concurrent_tasks() {
-    let k = KernelCost { contention: 1.0, ..KernelCost::fixed(1.0) };
-    let t = || Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) };
-    let dag = Dag::new(vec![t(), t()]);
-    // Both run at half speed: no gain.
-    assert!(close(makespan(&dag, m("levels"), 2, &NONE), 2.0));
-}
-
-#[test]
-fn concurrent_tasks_reading_the_same_map_slow_each_other_down_less() {
-    // Two 1 s tasks with contention 1 (no gain from a second thread on separate data).
-    // Reading the same map, they have 3 distinct streams of 4 (one read, two writes):
-    // each runs at 1 / (1 + 3/4) and both finish at 1.75 s instead of 2.
-    let k = KernelCost { contention: 1.0, ..KernelCost::fixed(1.0) };
-    let reading = |v: usize| Task { reads: vec![v], deps: vec![], cost: TaskCost::Kernel(k) };
-    let shared = Dag::new(vec![reading(7), reading(7)]);
-    assert!(close(makespan(&shared, m("levels"), 2, &NONE), 1.75));
-    let separate = Dag::new(vec![reading(7), reading(8)]);
-    assert!(close(makespan(&separate, m("levels"), 2, &NONE), 2.0));
-}
-
-#[test]
-fn a_split_kernel_uses_its_split_contention() {
-    // Copies at once would get nothing from a second thread (contention 1); split, each
-    // half runs at 1 / 1.2 of full speed: 0.5 x 1.2 = 0.6 s.
-    let k =
-        KernelCost { seconds: 1.0, serial: 0.0, splittable: true, chunks: 100, contention: 1.0, split_contention: 0.2 };
-    let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) }]);
-    assert!(close(makespan(&dag, m("data"), 2, &NONE), 0.6));
-    let two = Dag::new(vec![
-        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
-        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
-    ]);
-    assert!(close(makespan(&two, m("levels"), 2, &NONE), 2.0));
+fn busy_threads_slow_each_other_down() {
+    // Two 1 s steps that gain nothing from a second thread (contention 1): 2 s together.
+    let (p, t) = program(&[(&[], 1.0), (&[], 1.0)], |s| StepCost { contention: 1.0, ..StepCost::fixed(s) });
+    assert!(close(makespan(&p, &t, m("levels"), 2, &NONE, None), 2.0));
+    // Split, each half runs at 1 / 1.2 of full speed: 0.5 x 1.2 = 0.6 s.
+    let (p, t) =
+        program(&[(&[], 1.0)], |s| StepCost { chunks: 100, contention: 1.0, split_contention: 0.2, seconds: s });
+    assert!(close(makespan(&p, &t, m("data"), 2, &NONE, None), 0.6));
 }
 
 #[test]
 fn loops_run_their_body_in_the_same_mode() {
-    let body = Dag::new(vec![task(1.0, &[]), task(1.0, &[])]);
-    let dag = Dag::new(vec![
-        task(1.0, &[]),
-        Task { reads: Vec::new(), deps: vec![0], cost: TaskCost::Loop { iterations: 3, body: Box::new(body) } },
-    ]);
-    assert!(close(makespan(&dag, Mode::SEQ, 2, &NONE), 7.0));
-    assert!(close(makespan(&dag, m("levels"), 2, &NONE), 4.0));
-    assert!(close(makespan(&dag, m("dataflow"), 2, &NONE), 4.0));
-    assert!(close(dag.span(), 4.0));
+    let body = Program::assemble(
+        vec![step(1, &[], 1.0), step(2, &[], 1.0)],
+        64,
+        (0..64).map(|i| format!("v{i}")).collect::<Arc<[String]>>(),
+    );
+    let lp = Step {
+        kind: StepKind::Loop(Box::new(LoopProgram { iterations: 3, init: Vec::new(), body })),
+        outputs: vec![VarId(1), VarId(2)],
+        reads: vec![VarId(0)],
+        inputs: vec![VarId(0)],
+        ..step(3, &[0], 0.0)
+    };
+    let p = Program::assemble(vec![step(0, &[], 1.0), lp], 64, (0..64).map(|i| format!("v{i}")).collect());
+    let t = CostTable::of(&p, &mut |s| StepCost::fixed(s.work));
+    assert!(close(makespan(&p, &t, Mode::SEQ, 2, &NONE, None), 7.0));
+    assert!(close(makespan(&p, &t, m("levels"), 2, &NONE, None), 4.0));
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &NONE, None), 4.0));
+    assert!(close(t.span(&p), 4.0));
+    assert!(close(t.work(&p), 7.0));
 }
 
 #[test]
-fn overheads_are_paid() {
-    let ov = Overheads { spawn_s: 0.1, barrier_s: 0.5, chunk_s: 0.0 };
-    let dag = Dag::new(vec![task(1.0, &[]), task(1.0, &[])]);
-    // Each task pays a spawn, the level a barrier.
-    assert!(close(makespan(&dag, m("levels"), 2, &ov), 1.6));
-    assert!(close(makespan(&dag, Mode::SEQ, 2, &ov), 2.0));
+fn threads_arrive_late_when_recruited_and_when_woken() {
+    let ov = Overheads { recruit_s: 0.5, wake_s: 0.3, spin_s: 0.1 };
+    // Two 1 s steps: the second thread is recruited at once and starts half a second late.
+    let (p, t) = fixed(&[(&[], 1.0), (&[], 1.0)]);
+    assert!(close(makespan(&p, &t, m("levels"), 2, &ov, None), 1.5));
+    assert!(close(makespan(&p, &t, Mode::SEQ, 2, &ov, None), 2.0));
+    // a(1) -> {b(1), c(1)} -> d(1) -> {e(1), f(1)}: the helper, recruited at 1, runs c from
+    // 1.5 to 2.5; then idle for 1.5 s, it parks and is woken at 3.5 for f, which ends at 4.8.
+    let (p, t) = fixed(&[(&[], 1.0), (&[0], 1.0), (&[0], 1.0), (&[1, 2], 1.0), (&[3], 1.0), (&[3], 1.0)]);
+    assert!(
+        close(makespan(&p, &t, m("dataflow"), 2, &ov, None), 4.8),
+        "{}",
+        makespan(&p, &t, m("dataflow"), 2, &ov, None)
+    );
 }
 
-/// A random DAG: each task depends on up to 3 earlier ones; costs, contention and a loop.
-fn arb_dag() -> impl Strategy<Value = Dag> {
-    prop::collection::vec(
-        (1e-4..1e-2f64, 0.0..1.5f64, prop::collection::vec(any::<prop::sample::Index>(), 0..3), 0..10u8),
-        1..30,
+/// `auto` splits a step above its grain and is never predicted slower than the best fixed
+/// mode; when a fixed mode is predicted fastest (here `data`, which recruits the helper one
+/// short step earlier), it says so and follows that mode.
+#[test]
+fn auto_splits_long_steps_and_is_never_worse_than_a_fixed_mode() {
+    let ov = Overheads { recruit_s: 1e-5, wake_s: 2e-5, spin_s: 1e-4 };
+    let split = |s: f64| StepCost { chunks: 64, ..StepCost::fixed(s) };
+    let (p, t) = program(&[(&[], 5e-6), (&[0], 1e-3), (&[1], 3e-6)], split);
+    let a = choose(&p, &t, 2, &ov);
+    assert!(a.plan.regions[0].split[1], "{:?}", a.choices.lines);
+    let best_fixed = Mode::FIXED.iter().map(|&m| makespan(&p, &t, m, 2, &ov, None)).fold(f64::INFINITY, f64::min);
+    assert!(a.choices.predicted_s <= best_fixed * (1.0 + 1e-9));
+    assert!(a.choices.lines.iter().any(|l| l.contains("s1 runs split")), "{:?}", a.choices.lines);
+    if let Some(mode) = a.choices.same_as {
+        assert!(a.choices.lines[0].starts_with(&format!("runs as {mode}")), "{:?}", a.choices.lines);
+    }
+}
+
+/// The grain is the wake-up over the share splitting saves: 40 us for a step that contends
+/// with nothing on 2 threads; a step that gains nothing from a split (fully bandwidth-bound)
+/// or a single thread has no grain.
+#[test]
+fn the_grain_is_the_wake_up_over_the_saving() {
+    let ov = Overheads { recruit_s: 1e-5, wake_s: 2e-5, spin_s: 1e-4 };
+    let whole = StepCost { chunks: 64, ..StepCost::fixed(1e-3) };
+    assert!(close(grain_s(&whole, 2, &ov), 4e-5));
+    assert!(close(grain_s(&whole, 4, &ov), 2e-5 / 0.75));
+    assert!(close(grain_s(&StepCost { split_contention: 0.5, ..whole }, 2, &ov), 8e-5));
+    assert_eq!(grain_s(&StepCost { split_contention: 1.0, ..whole }, 2, &ov), f64::INFINITY);
+    assert_eq!(grain_s(&whole, 1, &ov), f64::INFINITY);
+}
+
+/// A random program: each step depends on up to 3 earlier ones; costs, chunks, contention.
+fn arb_program() -> impl Strategy<Value = (Vec<(Vec<usize>, f64)>, f64, usize)> {
+    (
+        prop::collection::vec((prop::collection::vec(any::<prop::sample::Index>(), 0..3), 1e-4..1e-2f64), 1..30),
+        0.0..1.5f64,
+        prop::sample::select(vec![1usize, 4, 64]),
     )
-    .prop_map(|spec| {
-        let tasks = spec
-            .into_iter()
-            .enumerate()
-            .map(|(i, (seconds, contention, deps, kind))| {
-                let mut deps: Vec<usize> = if i == 0 { vec![] } else { deps.iter().map(|d| d.index(i)).collect() };
-                deps.sort_unstable();
-                deps.dedup();
-                let k = KernelCost {
-                    seconds,
-                    serial: 0.1,
-                    splittable: true,
-                    chunks: 64,
-                    contention,
-                    split_contention: contention,
-                };
-                let cost = if kind == 0 {
-                    let body = Dag::new(vec![
-                        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
-                        Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) },
-                        Task { reads: Vec::new(), deps: vec![0], cost: TaskCost::Kernel(k) },
-                    ]);
-                    TaskCost::Loop { iterations: 3, body: Box::new(body) }
-                } else {
-                    TaskCost::Kernel(k)
-                };
-                // Each task reads its dependencies' outputs: tasks with a common dependency
-                // share a stream.
-                Task { reads: deps.clone(), deps, cost }
-            })
-            .collect();
-        Dag::new(tasks)
-    })
+        .prop_map(|(spec, c, chunks)| {
+            let steps = spec
+                .into_iter()
+                .enumerate()
+                .map(|(i, (deps, s))| {
+                    let mut deps: Vec<usize> = if i == 0 { vec![] } else { deps.iter().map(|d| d.index(i)).collect() };
+                    deps.sort_unstable();
+                    deps.dedup();
+                    (deps, s)
+                })
+                .collect();
+            (steps, c, chunks)
+        })
+}
+
+fn build(spec: &[(Vec<usize>, f64)], c: f64, chunks: usize) -> (Program, CostTable) {
+    let spec: Vec<(&[usize], f64)> = spec.iter().map(|(d, s)| (d.as_slice(), *s)).collect();
+    program(&spec, |s| StepCost { seconds: s, chunks, contention: c, split_contention: c })
 }
 
 proptest! {
     #[test]
-    fn predictions_respect_brent(dag in arb_dag(), p in 1usize..17) {
-        let ov = Overheads::of(&CostModel::default());
-        let (w, s) = (dag.work(), dag.span());
+    fn predictions_respect_brent((spec, c, chunks) in arb_program(), p in 1usize..17) {
+        let (prog, t) = build(&spec, c, chunks);
+        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4 };
+        let (w, s) = (t.work(&prog), t.span(&prog));
         for mode in ["levels", "dataflow"] {
-            let sp = speedup(&dag, m(mode), p, &ov);
+            let sp = speedup(&prog, &t, m(mode), p, &ov, None);
             prop_assert!(sp <= (p as f64).min(w / s) * (1.0 + 1e-9), "{mode}: {sp} > min({p}, {})", w / s);
-            let (lower, _) = brent_bounds(&dag, p);
-            prop_assert!(makespan(&dag, m(mode), p, &ov) >= lower * (1.0 - 1e-9));
+            let (lower, _) = brent_bounds(&prog, &t, p);
+            prop_assert!(makespan(&prog, &t, m(mode), p, &ov, None) >= lower * (1.0 - 1e-9));
         }
     }
 
     #[test]
-    fn greedy_schedules_meet_brents_upper_bound(dag in arb_dag(), p in 1usize..17) {
-        // Without contention or overheads, list scheduling is within W/P + S.
-        let no_contention = Dag::new(dag.tasks.iter().map(|t| match &t.cost {
-            TaskCost::Kernel(k) => Task { reads: Vec::new(), deps: t.deps.clone(), cost: TaskCost::Kernel(KernelCost { contention: 0.0, ..*k }) },
-            TaskCost::Loop { .. } => Task { reads: Vec::new(), deps: t.deps.clone(), cost: TaskCost::Kernel(KernelCost::fixed(t_work(t))) },
-        }).collect());
-        let (_, upper) = brent_bounds(&no_contention, p);
-        prop_assert!(makespan(&no_contention, m("dataflow"), p, &NONE) <= upper * (1.0 + 1e-9));
+    fn greedy_schedules_meet_brents_upper_bound((spec, _c, _chunks) in arb_program(), p in 1usize..17) {
+        // Without contention or overheads, dataflow is a greedy schedule: within W/P + S.
+        let (prog, t) = build(&spec, 0.0, 1);
+        let (_, upper) = brent_bounds(&prog, &t, p);
+        prop_assert!(makespan(&prog, &t, m("dataflow"), p, &NONE, None) <= upper * (1.0 + 1e-9));
     }
 
     #[test]
-    fn the_curve_is_monotone_in_p(dag in arb_dag()) {
-        let points = curve(&dag, &Overheads::of(&CostModel::default()));
+    fn the_curve_is_monotone_in_p_and_the_same_for_the_same_inputs((spec, c, chunks) in arb_program()) {
+        let (prog, t) = build(&spec, c, chunks);
+        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4 };
+        let points = curve(&prog, &t, &ov);
         for pair in points.windows(2) {
             for (mode, s) in &pair[0].speedup {
                 prop_assert!(pair[1].speedup[mode] >= *s);
             }
         }
+        prop_assert_eq!(points, curve(&prog, &t, &ov));
     }
 
     #[test]
-    fn data_parallel_time_falls_with_p_below_full_contention(seconds in 1e-3..1.0f64, serial in 0.0..1.0f64, c in 0.0..0.99f64) {
-        let k = KernelCost { seconds, serial, splittable: true, chunks: 1 << 20, contention: 0.0, split_contention: c };
-        let dag = Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: TaskCost::Kernel(k) }]);
-        let times: Vec<f64> = (1..=64).map(|p| makespan(&dag, m("data"), p, &NONE)).collect();
+    fn a_split_step_gets_no_slower_with_more_threads(seconds in 1e-3..1.0f64, c in 0.0..0.99f64) {
+        let (prog, t) = program(&[(&[], seconds)], |s| StepCost { seconds: s, chunks: 1 << 20, contention: 0.0, split_contention: c });
+        let times: Vec<f64> = (1..=64).map(|p| makespan(&prog, &t, m("data"), p, &NONE, None)).collect();
         for w in times.windows(2) {
             prop_assert!(w[1] <= w[0] * (1.0 + 1e-12));
         }
     }
-}
-
-fn t_work(t: &Task) -> f64 {
-    Dag::new(vec![Task { reads: Vec::new(), deps: vec![], cost: t.cost.clone() }]).work()
 }

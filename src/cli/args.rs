@@ -130,7 +130,8 @@ pub enum Command {
         /// The graph.
         #[command(flatten)]
         graph: GraphArgs,
-        /// Scheduling mode: seq, levels, dataflow, data, levels+data, dataflow+data.
+        /// Scheduling mode: seq, levels, dataflow, data, levels+data, dataflow+data, or auto (the
+        /// cost model picks, per loop body and per op).
         #[arg(long, default_value = "seq")]
         mode: Mode,
         /// Worker threads (default: one per core; at most 256).
@@ -152,11 +153,16 @@ pub enum Command {
         /// The IR file (not with --all).
         #[arg(required_unless_present = "all")]
         file: Option<PathBuf>,
-        /// Benchmark every `*.json` IR in DIR, each on an R-MAT graph big enough that a seq
-        /// run takes 50 ms and a typical op 2 ms (scale 16 to 24), and print the prediction
+        /// Benchmark every `*.json` IR in DIR at each of --scales and print the prediction
         /// accuracy table.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "trace"])]
         all: Option<PathBuf>,
+        /// With --all: the R-MAT scales (edge factor 16).
+        #[arg(long, value_name = "S,S,...", value_delimiter = ',', requires = "all", default_values_t = crate::predict::accuracy::DEFAULT_SCALES)]
+        scales: Vec<u32>,
+        /// With --all: measure each row twice, to show the run-to-run spread.
+        #[arg(long, requires = "all")]
+        twice: bool,
         /// The graph (default: R-MAT scale 18, edge factor 16).
         #[command(flatten)]
         graph: GraphArgs,

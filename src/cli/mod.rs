@@ -42,13 +42,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };
             run::run_once(&file, &graph, &request, out, &limits)
         }
-        Some(Command::Bench { file, all, graph, threads, reps, budget, modes, json, trace, no_fuse }) => {
+        Some(Command::Bench {
+            file,
+            all,
+            scales,
+            twice,
+            graph,
+            threads,
+            reps,
+            budget,
+            modes,
+            json,
+            trace,
+            no_fuse,
+        }) => {
             let limits = cli.limits.limits(&graph);
             match (all, file) {
                 (Some(dir), _) => {
-                    bench::rounds(reps)?;
-                    let threads = prelude::threads(threads)?;
-                    crate::predict::commands::bench_all(&dir, Some(threads), reps, json, out, &limits)
+                    let threads = Some(prelude::threads(threads)?);
+                    let request = crate::predict::commands::AllRequest { threads, reps, budget, scales, twice, json };
+                    crate::predict::commands::bench_all(&dir, &request, out, &limits)
                 }
                 (None, Some(file)) => {
                     let request =

@@ -61,7 +61,16 @@ pub fn run_once(
     let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
     let g = graph.build_with(limits)?;
     limits.check_work(&program, g.node_count(), g.edge_count())?;
-    let scheduler = Scheduler::new(request.mode, threads)?;
+    let scheduler = if request.mode == Mode::AUTO {
+        // The plan from the cost model (calibrated constants when there are): no run has
+        // measured this IR's ops yet.
+        let (model, _) = crate::predict::calibrate::active();
+        let plan = crate::pipeline::auto_plan(&program, &g, request.fuse, threads, model, &[]);
+        let team = crate::exec::Team::new(threads).map_err(|why| crate::exec::ExecError::Threads { threads, why })?;
+        Scheduler::planned(std::sync::Arc::new(plan.plan), std::sync::Arc::new(team))
+    } else {
+        Scheduler::new(request.mode, threads)?
+    };
     let outcome = scheduler.run(&program, &g, &RunOptions { fuse: request.fuse, ..RunOptions::keeping(retain) })?;
     let requested = !wanted.is_empty();
     let ids: Vec<VarId> = if requested { wanted } else { (0..ir.vars.len() as u32).map(VarId).collect() };

@@ -22,10 +22,11 @@ use std::time::{Duration, Instant};
 
 use super::env::Env;
 use super::error::ExecError;
-use super::executor::{Mode, Schedule};
+use super::executor::Schedule;
 use super::graph::Graph;
 use super::kernel::Kernel;
 use super::kernels::work::{KernelError, NodePass, Work};
+use super::plan::RunPlan;
 use super::program::{FusedStep, LoopProgram, Program, Step, StepKind};
 use super::span::OpSpan;
 use super::team::{Crew, Team};
@@ -46,6 +47,10 @@ struct Item {
 /// The program or a loop body, with the counters of its current iteration.
 struct Region<'a> {
     program: &'a Program,
+    /// How its steps are ordered across threads.
+    schedule: Schedule,
+    /// Per step: split over the threads.
+    split: Vec<bool>,
     /// The loop step that runs this body: (region, step).
     parent: Option<(usize, usize)>,
     /// The top-level level its spans carry (a loop body's: its loop's).
@@ -114,12 +119,79 @@ impl Idle {
     }
 }
 
+/// Median seconds from offering work to a parked member (as the engine parks them) until it
+/// runs, over `samples` tries: what calibration prices a wake-up at.
+pub fn measure_wake(samples: usize) -> f64 {
+    let idle = std::sync::Arc::new(Idle { sleepers: AtomicUsize::new(0), lock: Mutex::new(()), cv: Condvar::new() });
+    let offered = std::sync::Arc::new(AtomicU64::new(0));
+    let (tx, rx) = std::sync::mpsc::channel::<f64>();
+    let epoch = Instant::now();
+    let (i2, o2) = (std::sync::Arc::clone(&idle), std::sync::Arc::clone(&offered));
+    let waiter = std::thread::spawn(move || {
+        for _ in 0..samples {
+            // Park as an idle member does, until an offer arrives.
+            loop {
+                i2.wait(|| o2.load(Ordering::Acquire) != 0);
+                if o2.load(Ordering::Acquire) != 0 {
+                    break;
+                }
+            }
+            let at = o2.swap(0, Ordering::AcqRel);
+            let now = epoch.elapsed().as_nanos() as u64;
+            if tx.send(now.saturating_sub(at) as f64 * 1e-9).is_err() {
+                return;
+            }
+        }
+    });
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        // Longer than the spin: the member has parked.
+        std::thread::sleep(SPIN * 3);
+        offered.store((epoch.elapsed().as_nanos() as u64).max(1), Ordering::Release);
+        idle.wake();
+        match rx.recv_timeout(Duration::from_secs(1)) {
+            Ok(t) => times.push(t),
+            Err(_) => break,
+        }
+    }
+    let _ = waiter.join();
+    crate::exec::bench::stats::median(times)
+}
+
+/// Median seconds from recruiting a member into a run to its first work, when the pool's
+/// threads have been asleep, over `samples` tries; `None` on one thread.
+pub fn measure_recruit(team: &Team, samples: usize) -> Option<f64> {
+    if team.size() < 2 {
+        return None;
+    }
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        std::thread::sleep(Duration::from_millis(2));
+        let joined = AtomicU64::new(0);
+        let t0 = Instant::now();
+        team.run(&|k, crew| {
+            if k == 0 {
+                crew.recruit(1);
+                let give_up = Instant::now() + Duration::from_secs(1);
+                while joined.load(Ordering::Acquire) == 0 && Instant::now() < give_up {
+                    std::hint::spin_loop();
+                }
+            } else if joined.load(Ordering::Acquire) == 0 {
+                joined.store((t0.elapsed().as_nanos() as u64).max(1), Ordering::Release);
+            }
+        });
+        let at = joined.load(Ordering::Acquire);
+        if at > 0 {
+            times.push(at as f64 * 1e-9);
+        }
+    }
+    Some(crate::exec::bench::stats::median(times))
+}
+
 /// One run.
 pub(crate) struct Engine<'a> {
     graph: &'a Graph,
     env: &'a Env,
-    schedule: Schedule,
-    split: bool,
     members: usize,
     regions: Vec<Region<'a>>,
     queue: Mutex<VecDeque<Item>>,
@@ -127,7 +199,8 @@ pub(crate) struct Engine<'a> {
     finished: AtomicBool,
     error: Mutex<Option<ExecError>>,
     idle: Idle,
-    spans: Option<Mutex<Vec<OpSpan>>>,
+    /// Spans recorded, one list per member (no lock is shared between threads).
+    spans: Option<Vec<Mutex<Vec<OpSpan>>>>,
     start: Instant,
     cancel: Option<&'a AtomicBool>,
     deadline: Option<Instant>,
@@ -139,7 +212,7 @@ pub(crate) struct Engine<'a> {
 pub(crate) struct RunSetup<'a> {
     pub graph: &'a Graph,
     pub env: &'a Env,
-    pub mode: Mode,
+    pub plan: &'a RunPlan,
     pub members: usize,
     pub trace: bool,
     pub cancel: Option<&'a AtomicBool>,
@@ -151,6 +224,10 @@ impl<'a> Engine<'a> {
     pub(crate) fn new(program: &'a Program, setup: RunSetup<'a>) -> Engine<'a> {
         let mut regions = Vec::new();
         add_region(&mut regions, program, None, None, 1);
+        for (region, plan) in regions.iter_mut().zip(&setup.plan.regions) {
+            region.schedule = plan.schedule;
+            region.split.clone_from(&plan.split);
+        }
         let users = (0..program.var_count).map(|_| AtomicUsize::new(0)).collect::<Vec<_>>();
         for t in &program.touches {
             for v in t {
@@ -160,8 +237,6 @@ impl<'a> Engine<'a> {
         Engine {
             graph: setup.graph,
             env: setup.env,
-            schedule: setup.mode.schedule,
-            split: setup.mode.data,
             members: setup.members.max(1),
             regions,
             queue: Mutex::new(VecDeque::new()),
@@ -169,7 +244,7 @@ impl<'a> Engine<'a> {
             finished: AtomicBool::new(false),
             error: Mutex::new(None),
             idle: Idle { sleepers: AtomicUsize::new(0), lock: Mutex::new(()), cv: Condvar::new() },
-            spans: setup.trace.then(|| Mutex::new(Vec::new())),
+            spans: setup.trace.then(|| (0..setup.members.max(1)).map(|_| Mutex::new(Vec::new())).collect()),
             start: Instant::now(),
             cancel: setup.cancel,
             deadline: setup.deadline,
@@ -187,7 +262,10 @@ impl<'a> Engine<'a> {
         if let Some(e) = self.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
             return Err(e);
         }
-        Ok(self.spans.map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default())
+        let mut spans: Vec<OpSpan> =
+            self.spans.into_iter().flatten().flat_map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner())).collect();
+        spans.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        Ok(spans)
     }
 
     /// When the run started.
@@ -317,7 +395,9 @@ impl<'a> Engine<'a> {
                 start_s: (t0 - self.start).as_secs_f64(),
                 end_s: self.start.elapsed().as_secs_f64(),
             };
-            spans.lock().unwrap_or_else(|e| e.into_inner()).push(span);
+            if let Some(list) = spans.get(member) {
+                list.lock().unwrap_or_else(|e| e.into_inner()).push(span);
+            }
         }
     }
 
@@ -402,7 +482,7 @@ impl<'a> Engine<'a> {
                 if chunks == 0 {
                     return self.finish_empty(&active, item, member, t0, next, crew);
                 }
-                if self.split && chunks > 1 && self.members > 1 {
+                if region.split[i] && chunks > 1 && self.members > 1 {
                     *region.active[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&active));
                     self.offer_help(item, chunks, crew);
                 }
@@ -466,7 +546,7 @@ impl<'a> Engine<'a> {
                 }
                 a.done.store(0, Ordering::Release);
                 a.next.store((pass + 1) << 32, Ordering::Release);
-                if self.split && self.members > 1 {
+                if self.regions[item.region as usize].split[item.step as usize] && self.members > 1 {
                     self.offer_help(item, a.chunks, crew);
                 }
                 continue;
@@ -567,10 +647,10 @@ impl<'a> Engine<'a> {
 
     fn release_roots(&self, r: usize, next: &mut Option<Item>, crew: Option<&Crew>) {
         let p = self.regions[r].program;
-        match self.schedule {
+        match self.regions[r].schedule {
             Schedule::Sequential => self.ready([Self::item(r, 0)], next, crew),
             Schedule::Levels => self.ready(p.levels[0].iter().map(|&i| Self::item(r, i)), next, crew),
-            Schedule::Dataflow => self.ready(
+            Schedule::Dataflow | Schedule::Auto => self.ready(
                 p.steps.iter().enumerate().filter(|(_, s)| s.deps.is_empty()).map(|(i, _)| Self::item(r, i)),
                 next,
                 crew,
@@ -591,7 +671,7 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        match self.schedule {
+        match region.schedule {
             Schedule::Sequential => {
                 if i + 1 < p.steps.len() {
                     self.ready([Self::item(r, i + 1)], next, crew);
@@ -603,7 +683,7 @@ impl<'a> Engine<'a> {
                     self.ready(p.levels[l + 1].iter().map(|&s| Self::item(r, s)), next, crew);
                 }
             }
-            Schedule::Dataflow => {
+            Schedule::Dataflow | Schedule::Auto => {
                 let released =
                     p.dependants[i].iter().copied().filter(|&d| region.pending[d].fetch_sub(1, Ordering::AcqRel) == 1);
                 let released: Vec<usize> = released.collect();
@@ -650,6 +730,8 @@ fn add_region<'a>(
     let id = regions.len();
     regions.push(Region {
         program,
+        schedule: Schedule::Sequential,
+        split: vec![false; n],
         parent,
         span_level,
         iterations,

@@ -2,6 +2,7 @@
 //! concurrent ops read without copying; values are dropped after their last use unless
 //! the caller keeps them.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::value::Value;
@@ -31,13 +32,21 @@ pub fn recycle(old: Option<Arc<Value>>) {
 pub struct Env {
     slots: Vec<Mutex<Option<Arc<Value>>>>,
     keep: Vec<bool>,
-    live_bytes: Mutex<(usize, usize)>,
+    /// Bytes of values alive now, and the most so far: atomics, since every op of every
+    /// thread updates them.
+    live_bytes: AtomicUsize,
+    peak_bytes: AtomicUsize,
 }
 
 impl Env {
     /// An empty environment of `n` variables keeping `keep[v]` to the end.
     pub fn new(n: usize, keep: Vec<bool>) -> Env {
-        Env { slots: (0..n).map(|_| Mutex::new(None)).collect(), keep, live_bytes: Mutex::new((0, 0)) }
+        Env {
+            slots: (0..n).map(|_| Mutex::new(None)).collect(),
+            keep,
+            live_bytes: AtomicUsize::new(0),
+            peak_bytes: AtomicUsize::new(0),
+        }
     }
 
     fn slot(&self, v: VarId) -> std::sync::MutexGuard<'_, Option<Arc<Value>>> {
@@ -67,14 +76,15 @@ impl Env {
     }
 
     fn account(&self, added: usize, removed: usize) {
-        let mut lb = self.live_bytes.lock().unwrap_or_else(|e| e.into_inner());
-        lb.0 = lb.0 + added - removed.min(lb.0 + added);
-        lb.1 = lb.1.max(lb.0);
+        let now = self.live_bytes.fetch_add(added, Ordering::AcqRel) + added;
+        self.peak_bytes.fetch_max(now, Ordering::AcqRel);
+        // Removed bytes were added before; saturate all the same.
+        let _ = self.live_bytes.fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| Some(v.saturating_sub(removed)));
     }
 
     /// Most bytes of values alive at once during the run.
     pub fn peak_bytes(&self) -> usize {
-        self.live_bytes.lock().unwrap_or_else(|e| e.into_inner()).1
+        self.peak_bytes.load(Ordering::Acquire)
     }
 
     /// The final values, by variable index.

@@ -13,6 +13,7 @@ use super::engine::{Engine, RunSetup};
 use super::env::{Env, Retain};
 use super::error::ExecError;
 use super::graph::Graph;
+use super::plan::RunPlan;
 use super::program::Program;
 use super::span::OpSpan;
 use super::team::Team;
@@ -27,6 +28,9 @@ pub enum Schedule {
     Levels,
     /// Each op once its dependencies are done.
     Dataflow,
+    /// Per loop body and per op, what the cost model predicts is fastest
+    /// ([`super::plan::RunPlan`]).
+    Auto,
 }
 
 /// A scheduling mode: a schedule, and whether kernels split their nodes over threads.
@@ -41,8 +45,10 @@ pub struct Mode {
 impl Mode {
     /// `seq`.
     pub const SEQ: Mode = Mode { schedule: Schedule::Sequential, data: false };
-    /// Every mode `irtop bench` runs, seq first.
-    pub const ALL: [Mode; 6] = [
+    /// `auto`: the model's plan.
+    pub const AUTO: Mode = Mode { schedule: Schedule::Auto, data: true };
+    /// The fixed modes, seq first.
+    pub const FIXED: [Mode; 6] = [
         Mode::SEQ,
         Mode { schedule: Schedule::Levels, data: false },
         Mode { schedule: Schedule::Dataflow, data: false },
@@ -50,10 +56,15 @@ impl Mode {
         Mode { schedule: Schedule::Levels, data: true },
         Mode { schedule: Schedule::Dataflow, data: true },
     ];
+    /// Every mode `irtop bench` runs: the fixed ones, then `auto`.
+    pub const ALL: [Mode; 7] =
+        [Mode::FIXED[0], Mode::FIXED[1], Mode::FIXED[2], Mode::FIXED[3], Mode::FIXED[4], Mode::FIXED[5], Mode::AUTO];
 
-    /// The mode's name: `seq`, `levels`, `dataflow`, `data`, `levels+data`, `dataflow+data`.
+    /// The mode's name: `seq`, `levels`, `dataflow`, `data`, `levels+data`, `dataflow+data`,
+    /// `auto`.
     pub fn name(self) -> &'static str {
         match (self.schedule, self.data) {
+            (Schedule::Auto, _) => "auto",
             (Schedule::Sequential, false) => "seq",
             (Schedule::Levels, false) => "levels",
             (Schedule::Dataflow, false) => "dataflow",
@@ -141,6 +152,9 @@ pub trait Executor: Sync {
 pub struct Scheduler {
     mode: Mode,
     team: Arc<Team>,
+    /// `auto`'s plan for the program it runs (made by the model at the edge); without one,
+    /// `auto` runs as `dataflow+data`.
+    plan: Option<Arc<RunPlan>>,
 }
 
 impl Scheduler {
@@ -148,12 +162,18 @@ impl Scheduler {
     pub fn new(mode: Mode, threads: usize) -> Result<Scheduler, ExecError> {
         let threads = if mode.is_seq() { 1 } else { threads.max(1) };
         let team = Team::new(threads).map_err(|why| ExecError::Threads { threads, why })?;
-        Ok(Scheduler { mode, team: Arc::new(team) })
+        Ok(Scheduler { mode, team: Arc::new(team), plan: None })
     }
 
     /// `mode` on an existing team (several modes of a benchmark share one).
     pub fn with_team(mode: Mode, team: Arc<Team>) -> Scheduler {
-        Scheduler { mode, team }
+        Scheduler { mode, team, plan: None }
+    }
+
+    /// `auto` following `plan` (for the program fused for the run; see
+    /// [`crate::predict::auto`]) on `team`.
+    pub fn planned(plan: Arc<RunPlan>, team: Arc<Team>) -> Scheduler {
+        Scheduler { mode: Mode::AUTO, team, plan: Some(plan) }
     }
 
     /// The mode.
@@ -177,6 +197,7 @@ impl Scheduler {
         graph: &Graph,
     ) -> Result<Option<Value>, ExecError> {
         let program = Program::single(kernel.clone(), inputs.len());
+        let plan = RunPlan::uniform(&program, self.mode);
         let env = Env::new(program.var_count, vec![true; program.var_count]);
         for (i, v) in inputs.iter().enumerate() {
             env.set(crate::ir::VarId(i as u32), Arc::clone(v));
@@ -184,7 +205,7 @@ impl Scheduler {
         let setup = RunSetup {
             graph,
             env: &env,
-            mode: self.mode,
+            plan: &plan,
             members: self.threads(),
             trace: false,
             cancel: None,
@@ -207,10 +228,18 @@ impl Executor for Scheduler {
             program
         };
         let env = Env::new(program.var_count, keep);
+        let uniform;
+        let run_plan: &RunPlan = match &self.plan {
+            Some(p) if p.fits(plan) => p,
+            _ => {
+                uniform = RunPlan::uniform(plan, self.mode);
+                &uniform
+            }
+        };
         let setup = RunSetup {
             graph,
             env: &env,
-            mode: self.mode,
+            plan: run_plan,
             members: self.threads(),
             trace: options.trace,
             cancel: options.cancel,

@@ -20,7 +20,7 @@ use crate::exec::value::Value;
 use crate::exec::{Mode, Schedule, Scheduler};
 
 /// Version of the cache file's format and of the benchmarks behind it.
-pub const CALIBRATION_VERSION: u32 = 5;
+pub const CALIBRATION_VERSION: u32 = 6;
 
 /// Scale of the calibration graph (R-MAT, edge factor 16): maps of 2 MB, larger than a
 /// typical L2 cache, like the graphs benchmarks run on.
@@ -267,7 +267,6 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     let (n, m) = (g.node_count() as f64, g.edge_count() as f64);
     let threads = threads.max(1);
     let mut model = CostModel {
-        chunk_ns: 0.0,
         cache_bytes: last_level_cache_bytes().unwrap_or(CostModel::default().cache_bytes),
         ..CostModel::default()
     };
@@ -365,28 +364,11 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     drop((big, big_xs));
     crate::exec::buffers::clear();
     if threads > 1 {
-        let spawns = 2000;
-        model.spawn_ns = time(reps, || {
-            pool.install(|| {
-                rayon::scope(|s| {
-                    for _ in 0..spawns {
-                        s.spawn(|_| {
-                            std::hint::black_box(0);
-                        });
-                    }
-                })
-            })
-        }) * 1e9
-            / spawns as f64;
-        let barriers = 500;
-        model.barrier_ns = time(reps, || {
-            pool.install(|| {
-                for _ in 0..barriers {
-                    rayon::join(|| std::hint::black_box(0), || std::hint::black_box(1));
-                }
-            })
-        }) * 1e9
-            / barriers as f64;
+        let team = crate::exec::Team::new(threads).map_err(|e| e.to_string())?;
+        if let Some(r) = crate::exec::engine::measure_recruit(&team, 50) {
+            model.recruit_ns = r * 1e9;
+        }
+        model.wake_ns = crate::exec::engine::measure_wake(50) * 1e9;
     }
     crate::exec::buffers::clear();
     let created_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());

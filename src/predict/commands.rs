@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::accuracy::{bench_sample, samples};
+use super::accuracy::{AccuracySettings, bench_sample, samples};
 use super::calibrate::{Calibration, cache_path, calibrate as run_calibration, save_to};
 use crate::cli::CliError;
 use crate::limits::Limits;
@@ -47,30 +47,51 @@ pub fn print_and_save(c: &Calibration, path: Option<&Path>, out: &mut dyn Write)
     Ok(())
 }
 
-/// `irtop bench --all DIR`: every sample, the accuracy table (or the reports as JSON).
-pub fn bench_all(
-    dir: &Path,
-    threads: Option<usize>,
-    reps: Option<usize>,
-    json: bool,
-    out: &mut dyn Write,
-    limits: &Limits,
-) -> Result<(), CliError> {
+/// What `irtop bench --all DIR` was asked for.
+#[derive(Debug, Clone)]
+pub struct AllRequest {
+    /// Threads of the parallel modes (default: all cores).
+    pub threads: Option<usize>,
+    /// Timed rounds per benchmark (default: adaptive).
+    pub reps: Option<usize>,
+    /// Seconds each benchmark may take.
+    pub budget: f64,
+    /// R-MAT scales (default: [`super::accuracy::DEFAULT_SCALES`]).
+    pub scales: Vec<u32>,
+    /// Measure each row twice.
+    pub twice: bool,
+    /// JSON instead of the table.
+    pub json: bool,
+}
+
+/// `irtop bench --all DIR`: every IR at every scale, the accuracy table (or the reports as
+/// JSON).
+pub fn bench_all(dir: &Path, request: &AllRequest, out: &mut dyn Write, limits: &Limits) -> Result<(), CliError> {
     let files = samples(dir).map_err(|e| CliError::Usage(format!("--all {}: {e}", dir.display())))?;
     if files.is_empty() {
         return Err(CliError::Usage(format!("--all {}: no *.json files there", dir.display())));
     }
-    let threads = threads.unwrap_or_else(cores).max(1);
-    let rounds = crate::cli::bench::rounds(reps)?;
-    let results: Vec<_> =
-        files.iter().map(|f| bench_sample(f, threads, rounds, limits, &|line| eprintln!("irtop: {line}"))).collect();
-    if json {
+    let settings = AccuracySettings {
+        threads: request.threads.unwrap_or_else(cores).max(1),
+        rounds: crate::cli::bench::rounds(request.reps)?,
+        budget: crate::cli::args::budget(request.budget).map_err(CliError::Usage)?,
+        twice: request.twice,
+    };
+    let scales =
+        if request.scales.is_empty() { super::accuracy::DEFAULT_SCALES.to_vec() } else { request.scales.clone() };
+    let mut results = Vec::new();
+    for f in &files {
+        for &scale in &scales {
+            results.push(bench_sample(f, scale, &settings, limits, &|line| eprintln!("irtop: {line}")));
+        }
+    }
+    if request.json {
         serde_json::to_writer_pretty(&mut *out, &results).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         let (_, source) = super::calibrate::active();
-        let rounds = reps.map_or_else(|| "rounds until steady".to_owned(), |n| format!("{n} rounds"));
-        writeln!(out, "{threads} threads, {rounds}, {}\n", source.label())?;
+        let rounds = request.reps.map_or_else(|| "rounds until steady".to_owned(), |n| format!("{n} rounds"));
+        writeln!(out, "{} threads, {rounds}, {}\n", settings.threads, source.label())?;
         out.write_all(crate::report::accuracy_text::render(&results).as_bytes())?;
     }
     Ok(())

@@ -89,13 +89,14 @@ pub struct CostModel {
     pub gather_cached_ns: f64,
     /// A mode over neighbour lists: per edge.
     pub mode_ns: f64,
-    /// Starting one task on the pool (a rayon spawn or one side of a join).
-    pub spawn_ns: f64,
-    /// One barrier: the end of a level's parallel loop, or of a dataflow scope.
-    pub barrier_ns: f64,
-    /// One chunk of a data-parallel kernel (splitting, collecting the pieces). Calibration
-    /// sets it to 0: its split measurements already include the chunking.
-    pub chunk_ns: f64,
+    /// From the first offer of work in a run to a newly recruited thread starting it (a
+    /// sleeping pool worker waking up).
+    pub recruit_ns: f64,
+    /// From an offer of work to a parked thread of the run starting it.
+    pub wake_ns: f64,
+    /// How far contention is uncertain either side of its value, relative (the band's
+    /// width when no probe ran beside the benchmark).
+    pub contention_spread: f64,
     /// Streaming ops (element-wise, attr, reduce) out of cache: slowdown of each thread per
     /// extra thread running at the same time (memory bandwidth is shared): `1 + c (k - 1)`.
     pub contention_stream: f64,
@@ -137,8 +138,10 @@ impl Default for CostModel {
     /// - `gather_ns` 2.5: a random read of a neighbour's value per edge (R-MAT graphs are
     ///   skewed, so about half hit cache); 1.5 when the values fit in the cache.
     /// - `mode_ns` 25: a small hash map or sort per neighbour list, per edge.
-    /// - `spawn_ns` 2000, `barrier_ns` 5000, `chunk_ns` 30: rayon on a 2-4 core VM; a
-    ///   wake-up of a parked worker dominates.
+    /// - `recruit_ns` 30000, `wake_ns` 20000: a sleeping thread on a 2-4 core VM takes tens
+    ///   of microseconds to run (`examples/wake_latency.rs`).
+    /// - `contention_spread` 0.5: contention measured an hour apart on a shared host moved by
+    ///   half its value.
     /// - contention 0.35 / 0.2: two streaming threads get ~1.5x one thread's bandwidth
     ///   (0.1 in cache), traversals are more latency-bound and scale better.
     /// - split contention as the contention: no separate measurement.
@@ -154,9 +157,9 @@ impl Default for CostModel {
             gather_ns: 2.5,
             gather_cached_ns: 1.5,
             mode_ns: 25.0,
-            spawn_ns: 2000.0,
-            barrier_ns: 5000.0,
-            chunk_ns: 30.0,
+            recruit_ns: 30_000.0,
+            wake_ns: 20_000.0,
+            contention_spread: 0.5,
             contention_stream: 0.35,
             contention_stream_cached: 0.1,
             contention_gather: 0.2,
@@ -201,6 +204,22 @@ impl KernelCost {
 }
 
 impl CostModel {
+    /// The model with every contention (split or not) times `k`.
+    pub fn scaled_contention(&self, k: f64) -> CostModel {
+        let k = k.max(0.0);
+        CostModel {
+            contention_stream: self.contention_stream * k,
+            contention_stream_cached: self.contention_stream_cached * k,
+            contention_gather: self.contention_gather * k,
+            contention_gather_cached: self.contention_gather_cached * k,
+            split_contention_stream: self.split_contention_stream * k,
+            split_contention_stream_cached: self.split_contention_stream_cached * k,
+            split_contention_gather: self.split_contention_gather * k,
+            split_contention_gather_cached: self.split_contention_gather_cached * k,
+            ..*self
+        }
+    }
+
     /// The cost of one call of `kernel` on a graph of `nodes` nodes and `edges` edges,
     /// reading `map_inputs` node maps.
     pub fn kernel_cost(&self, kernel: &Kernel, map_inputs: usize, nodes: usize, edges: usize) -> KernelCost {

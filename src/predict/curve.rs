@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::simulate::{Dag, Overheads, speedup};
-use crate::exec::Mode;
+use super::simulate::{CostTable, speedup};
+use crate::exec::simulated_run::Overheads;
+use crate::exec::{Mode, Program};
 
 /// Largest thread count of the curve.
 pub const CURVE_MAX_THREADS: usize = 64;
@@ -46,13 +47,13 @@ impl CurvePoint {
 ///
 /// # Complexity
 /// O(|CURVE_THREADS| x modes x simulate), see [`super::simulate::makespan`].
-pub fn curve(dag: &Dag, ov: &Overheads) -> Vec<CurvePoint> {
+pub fn curve(program: &Program, table: &CostTable, ov: &Overheads) -> Vec<CurvePoint> {
     let mut best: BTreeMap<String, f64> = BTreeMap::new();
     CURVE_THREADS
         .iter()
         .map(|&p| {
-            for m in Mode::ALL.iter().filter(|&&m| m != Mode::SEQ) {
-                let s = speedup(dag, *m, p, ov);
+            for m in Mode::FIXED.iter().filter(|m| !m.is_seq()) {
+                let s = speedup(program, table, *m, p, ov, None);
                 let e = best.entry(m.name().to_owned()).or_insert(s);
                 *e = e.max(s);
             }

@@ -1,6 +1,7 @@
 //! Predictions that hold: a cost model per op class ([`cost_model`]), its constants
-//! calibrated on this machine ([`calibrate`]), makespans simulated from the real plan in
-//! each mode on P threads ([`simulate`]), and the speedup curve ([`curve`]).
+//! calibrated on this machine ([`calibrate`]), makespans of the engine's own schedules on a
+//! virtual clock in each mode on P threads ([`simulate`]), the speedup curve ([`curve`]),
+//! and `auto`'s plan ([`auto`]).
 //!
 //! Two predictions per mode: *static* (costs from the model and the graph's size) and
 //! *calibrated* (costs from the measured per-op times of a sequential run). Where they
@@ -8,6 +9,7 @@
 //! simulator (overheads, contention, scheduling) is.
 
 pub mod accuracy;
+pub mod auto;
 pub mod calibrate;
 pub mod commands;
 pub mod cost_model;
@@ -15,19 +17,22 @@ pub mod curve;
 pub mod probe;
 pub mod simulate;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use serde::Serialize;
 
 use crate::exec::Mode;
 use crate::exec::bench::measurement::Measurement;
 use crate::exec::bench::stats::median;
 use crate::exec::kernel::Kernel;
-use crate::exec::program::{Program, StepKind};
+use crate::exec::kernels::CHUNK;
+use crate::exec::program::{Program, Step, StepKind};
+use crate::exec::simulated_run::{Overheads, StepCost};
 use crate::exec::span::OpSpan;
 use crate::ir::VarId;
 use cost_model::{CostModel, OpClass};
 use probe::ProbeFit;
-use serde::Serialize;
-use simulate::{Dag, Overheads, speedup};
+use simulate::{CostTable, speedup};
 
 /// Which variables hold scalars, from the kernels that write them (constants, counts and
 /// reductions; a copy of a scalar). Loop bodies share the variable space.
@@ -62,44 +67,32 @@ pub fn scalar_vars(program: &Program) -> Vec<bool> {
     scalar
 }
 
-/// The static cost table: each kernel costed by `model` on a graph of `nodes` nodes and
-/// `edges` edges.
-pub fn static_dag(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> Dag {
-    let scalar = scalar_vars(program);
-    let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
-    Dag::from_program(program, &mut |s| match &s.kind {
-        StepKind::Kernel(k) => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
-        StepKind::Fused(f) => fused_cost(f.members.iter().filter_map(|m| match &m.kind {
-            StepKind::Kernel(k) => Some(model.kernel_cost(k, maps(&m.inputs), nodes, edges)),
-            _ => None,
-        })),
-        StepKind::Loop(_) => unreachable!("from_program costs kernels only"),
-    })
+/// The cost of a kernel step as the virtual clock takes it.
+fn clock_cost(k: cost_model::KernelCost) -> StepCost {
+    StepCost {
+        seconds: k.seconds,
+        chunks: if k.splittable { k.chunks } else { 1 },
+        contention: k.contention,
+        split_contention: k.split_contention,
+    }
 }
 
 /// The cost of ops fused into one pass: their times added, the parallel behaviour of the
 /// most contended (a fused pass streams what its members streamed, minus the maps it no
 /// longer writes and reads).
-fn fused_cost(members: impl Iterator<Item = cost_model::KernelCost>) -> cost_model::KernelCost {
-    let mut total: Option<cost_model::KernelCost> = None;
-    for c in members {
-        total = Some(match total {
-            None => c,
-            Some(t) => cost_model::KernelCost {
-                seconds: t.seconds + c.seconds,
-                serial: t.serial.min(c.serial),
-                splittable: t.splittable || c.splittable,
-                chunks: t.chunks.max(c.chunks),
-                contention: t.contention.max(c.contention),
-                split_contention: t.split_contention.max(c.split_contention),
-            },
-        });
-    }
-    total.unwrap_or_else(|| cost_model::KernelCost::fixed(0.0))
+fn fused_cost(members: impl Iterator<Item = StepCost>) -> StepCost {
+    members
+        .reduce(|t, c| StepCost {
+            seconds: t.seconds + c.seconds,
+            chunks: t.chunks.max(c.chunks),
+            contention: t.contention.max(c.contention),
+            split_contention: t.split_contention.max(c.split_contention),
+        })
+        .unwrap_or(StepCost::fixed(0.0))
 }
 
 /// The kernel whose parallel behaviour stands for a step's (a fused step's heaviest member).
-fn representative(s: &crate::exec::program::Step) -> Option<&Kernel> {
+fn representative(s: &Step) -> Option<&Kernel> {
     match &s.kind {
         StepKind::Kernel(k) => Some(k),
         StepKind::Fused(f) => f
@@ -114,50 +107,98 @@ fn representative(s: &crate::exec::program::Step) -> Option<&Kernel> {
     }
 }
 
-/// The calibrated cost table: each kernel's single-thread time is its median measured time
-/// in `spans` (sequential runs'; matched by node id, `node_11/3` for a loop body's step,
+/// The static cost table: each kernel costed by `model` on a graph of `nodes` nodes and
+/// `edges` edges.
+pub fn static_table(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> CostTable {
+    let scalar = scalar_vars(program);
+    let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
+    CostTable::of(program, &mut |s| match &s.kind {
+        StepKind::Kernel(k) => clock_cost(model.kernel_cost(k, maps(&s.inputs), nodes, edges)),
+        StepKind::Fused(f) => fused_cost(f.members.iter().filter_map(|m| match &m.kind {
+            StepKind::Kernel(k) => Some(clock_cost(model.kernel_cost(k, maps(&m.inputs), nodes, edges))),
+            _ => None,
+        })),
+        StepKind::Loop(_) => StepCost::fixed(0.0),
+    })
+}
+
+/// The calibrated cost table: each step's single-thread time is its median measured time
+/// in `spans` (sequential runs'; matched by step id, `node_11/3` or `a+b` in a loop body,
 /// over every iteration and run); the model gives how it behaves in parallel, and the
 /// static cost stands in for a step without spans.
-pub fn calibrated_dag(program: &Program, spans: &[OpSpan], model: &CostModel, nodes: usize, edges: usize) -> Dag {
+pub fn calibrated_table(
+    program: &Program,
+    spans: &[OpSpan],
+    model: &CostModel,
+    nodes: usize,
+    edges: usize,
+) -> CostTable {
     let mut measured: HashMap<&str, Vec<f64>> = HashMap::new();
     for s in spans {
         measured.entry(s.node.as_str()).or_default().push((s.end_s - s.start_s).max(0.0));
     }
     let measured: HashMap<&str, f64> = measured.into_iter().map(|(id, d)| (id, median(d))).collect();
+    let stat = static_table(program, model, nodes, edges);
     let scalar = scalar_vars(program);
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
-    Dag::from_program(program, &mut |s| match (representative(s), measured.get(s.id.as_str())) {
-        (Some(k), Some(&seconds)) => model.with_seconds(k, seconds, maps(&s.inputs), nodes),
-        (Some(k), None) => match &s.kind {
-            StepKind::Fused(_) => fused_cost(std::iter::once(model.kernel_cost(k, maps(&s.inputs), nodes, edges))),
-            _ => model.kernel_cost(k, maps(&s.inputs), nodes, edges),
-        },
-        (None, _) => unreachable!("from_program costs kernels only"),
-    })
-}
-
-/// Ids of the steps (loop bodies included) whose kernels touch the graph: every class but
-/// scalar ops.
-pub fn graph_op_ids(program: &Program) -> HashSet<String> {
-    let mut out = HashSet::new();
-    program.visit_steps(&mut |s| {
-        if let Some(k) = representative(s)
-            && OpClass::of(k) != OpClass::Scalar
-        {
-            out.insert(s.id.clone());
+    let mut table = CostTable::of(program, &mut |s| match (representative(s), measured.get(s.id.as_str())) {
+        (Some(k), Some(&seconds)) => {
+            let c = clock_cost(model.with_seconds(k, seconds, maps(&s.inputs), nodes));
+            if matches!(s.kind, StepKind::Fused(_)) {
+                StepCost { chunks: nodes.div_ceil(CHUNK).max(1), ..c }
+            } else {
+                c
+            }
         }
+        _ => StepCost { seconds: f64::NAN, ..StepCost::fixed(0.0) },
     });
-    out
+    // Steps without spans take the static cost.
+    for (r, row) in table.regions.iter_mut().enumerate() {
+        for (i, c) in row.iter_mut().enumerate() {
+            if c.seconds.is_nan() {
+                *c = stat.cost(r, i);
+            }
+        }
+    }
+    table
 }
 
-/// The median duration of the spans of `ops` (0 when there are none).
-pub fn typical_op_seconds(spans: &[OpSpan], ops: &HashSet<String>) -> f64 {
-    median(spans.iter().filter(|s| ops.contains(&s.node)).map(|s| s.end_s - s.start_s).collect())
+/// Whether running a mode in parallel is worth it, from its predicted band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Even the band's low end is at least [`PAYS_AT`] times seq.
+    Pays,
+    /// The band straddles seq's time.
+    Marginal,
+    /// Even the band's high end is slower than seq.
+    Loses,
 }
 
-/// Below this typical op time (seq's median over the ops that touch the graph) a parallel
-/// run is mostly workers waking up, which the model does not price.
-pub const SHORT_OP_S: f64 = 5e-4;
+/// The speedup from which parallel running clearly pays.
+pub const PAYS_AT: f64 = 1.1;
+
+impl Verdict {
+    /// The verdict of a band.
+    pub fn of(band: [f64; 2]) -> Verdict {
+        if band[0] >= PAYS_AT {
+            Verdict::Pays
+        } else if band[1] < 1.0 {
+            Verdict::Loses
+        } else {
+            Verdict::Marginal
+        }
+    }
+
+    /// How it reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pays => "pays",
+            Verdict::Marginal => "marginal",
+            Verdict::Loses => "loses",
+        }
+    }
+}
 
 /// One mode's predicted speedups over seq, at the mode's thread count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,6 +210,11 @@ pub struct ModePredicted {
     pub static_model: f64,
     /// The same simulation with seq's measured per-op times (absent without seq's timeline).
     pub calibrated: Option<f64>,
+    /// Where the speedup lies when contention and the overheads of waking threads are at
+    /// the low and the high end of what was measured around the point.
+    pub band: [f64; 2],
+    /// What the band says.
+    pub verdict: Verdict,
 }
 
 /// Everything predicted for one benchmark, made from its measurement.
@@ -183,13 +229,13 @@ pub struct Predictions {
     pub curve: Vec<curve::CurvePoint>,
     /// Where the cost model's constants come from: `calibrated 11:02` or `default costs`.
     pub costs: String,
-    /// Contention and serial parts measured between the rounds, which the calibrated
-    /// prediction uses (absent on one thread or when not probed).
+    /// Contention measured between the rounds, which the calibrated prediction uses
+    /// (absent on one thread or when not probed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<ProbeFit>,
-    /// Why the predictions should not be trusted on this run, when there is a reason.
+    /// What `auto` chose and why, when it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub auto: Option<auto::Choices>,
 }
 
 impl Predictions {
@@ -199,57 +245,111 @@ impl Predictions {
     }
 }
 
+/// The machine's overheads in `model`, as the virtual clock takes them.
+pub fn overheads(model: &CostModel) -> Overheads {
+    Overheads {
+        recruit_s: model.recruit_ns * 1e-9,
+        wake_s: model.wake_ns * 1e-9,
+        spin_s: crate::exec::engine::SPIN.as_secs_f64(),
+    }
+}
+
+/// A band's ends: contention and overheads at the optimistic and the pessimistic end.
+fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overheads); 2] {
+    let ov = overheads(model);
+    let scaled =
+        |m: CostModel, k: f64| Overheads { recruit_s: ov.recruit_s * k, wake_s: ov.wake_s * k, ..overheads(&m) };
+    let (low, high) = match probe {
+        Some(p) => (p.at(model, probe::Quartile::Low), p.at(model, probe::Quartile::High)),
+        None => (
+            model.scaled_contention(1.0 - model.contention_spread),
+            model.scaled_contention(1.0 + model.contention_spread),
+        ),
+    };
+    // Optimistic: less contention, half the overheads; pessimistic: more, twice.
+    [(low, scaled(low, 0.5)), (high, scaled(high, 2.0))]
+}
+
+/// What the predictions are made with: the cost model, where it came from and the
+/// contention the probe measured between rounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Basis<'a> {
+    /// The machine's constants.
+    pub model: &'a CostModel,
+    /// Where they come from, as the report labels it: `calibrated 11:02`, `default costs`.
+    pub source: &'a str,
+    /// Contention measured during the benchmark, if it was probed.
+    pub probe: Option<ProbeFit>,
+}
+
 /// The predictions for a benchmark of `program` (`fused` as the benchmark ran it) that
-/// measured `measured`, with `model`
-/// (labelled `source`) and what the probe measured between rounds: each mode's static and
-/// calibrated (from seq's spans) speedup at its thread count, groggy's estimate beside
-/// them, and the speedup curve (calibrated costs when there are, else static).
+/// measured `measured`, made with `basis`, and the plan `auto` ran: each mode's static and
+/// calibrated (from seq's spans) speedup at its thread count with its band, groggy's
+/// estimate beside them, and the speedup curve (calibrated costs when there are, else static).
 pub fn predict(
     measured: &Measurement,
     program: &Program,
     fused: bool,
     groggy: f64,
-    model: &CostModel,
-    source: &str,
-    probe: Option<ProbeFit>,
+    basis: Basis<'_>,
+    auto: Option<&auto::AutoPlan>,
 ) -> Predictions {
+    let Basis { model, source, probe } = basis;
     // The plan the benchmark ran: fused for a run that keeps its results, unless it was not.
     let plan = fused.then(|| program.fused(&crate::exec::executor::keep_mask(program, &crate::exec::Retain::Sinks)));
     let program = plan.as_deref().unwrap_or(program);
     let (nodes, edges) = (measured.graph.nodes, measured.graph.edges);
-    let ov = Overheads::of(model);
-    let stat = static_dag(program, model, nodes, edges);
     let seq_spans =
         if measured.seq_spans.is_empty() { measured.timeline(Mode::SEQ) } else { Some(&measured.seq_spans[..]) };
-    // The calibrated prediction takes the parallel behaviour measured during the benchmark
-    // when there is one, the model's otherwise.
+    // The calibrated prediction takes the contention measured during the benchmark when
+    // there is one, the model's otherwise.
     let measured_model = probe.map_or(*model, |p| p.apply(model));
-    let calibrated =
-        seq_spans.filter(|s| !s.is_empty()).map(|spans| calibrated_dag(program, spans, &measured_model, nodes, edges));
-    let typical = seq_spans.map_or(0.0, |spans| typical_op_seconds(spans, &graph_op_ids(program)));
+    let stat = static_table(program, model, nodes, edges);
+    let calibrated = seq_spans
+        .filter(|s| !s.is_empty())
+        .map(|spans| calibrated_table(program, spans, &measured_model, nodes, edges));
+    let ov = overheads(model);
+    let auto_plan = auto.map(|a| &a.plan);
+    let ends = band_models(&measured_model, probe);
     let modes = measured
         .modes
         .iter()
         .map(|m| {
-            let seq = m.mode.is_seq();
-            let at = |dag: &Dag| if seq { 1.0 } else { speedup(dag, m.mode, m.threads, &ov) };
+            let plan = if m.mode == Mode::AUTO { auto_plan } else { None };
+            let at = |table: &CostTable, ov: &Overheads| {
+                if m.mode.is_seq() { 1.0 } else { speedup(program, table, m.mode, m.threads, ov, plan) }
+            };
+            let point_table = calibrated.as_ref().unwrap_or(&stat);
+            let point = at(point_table, &ov);
+            let band_of = |(model, ov): &(CostModel, Overheads)| {
+                let table = match seq_spans.filter(|s| !s.is_empty()) {
+                    Some(spans) => calibrated_table(program, spans, model, nodes, edges),
+                    None => static_table(program, model, nodes, edges),
+                };
+                at(&table, ov)
+            };
+            let (hi, lo) = (band_of(&ends[0]), band_of(&ends[1]));
+            let band = [lo.min(hi).min(point), hi.max(lo).max(point)];
             let p = ModePredicted {
-                groggy: if seq { 1.0 } else { groggy },
-                static_model: at(&stat),
-                calibrated: calibrated.as_ref().map(at),
+                groggy: if m.mode.is_seq() { 1.0 } else { groggy },
+                static_model: at(&stat, &ov),
+                calibrated: calibrated.as_ref().map(|t| at(t, &ov)),
+                band,
+                verdict: if m.mode.is_seq() { Verdict::Marginal } else { Verdict::of(band) },
             };
             (m.mode, p)
         })
         .collect();
-    let note = (typical > 0.0 && typical < SHORT_OP_S && measured.threads > 1).then(|| {
-        format!(
-            "ops take {:.0} µs, too short to predict (wake-ups are not modelled): use a larger graph",
-            typical * 1e6
-        )
-    });
     let costs = match probe {
         Some(p) => format!("{source} + probe ({} samples)", p.samples),
         None => source.to_owned(),
     };
-    Predictions { groggy, modes, curve: curve::curve(calibrated.as_ref().unwrap_or(&stat), &ov), costs, probe, note }
+    Predictions {
+        groggy,
+        modes,
+        curve: curve::curve(program, calibrated.as_ref().unwrap_or(&stat), &ov),
+        costs,
+        probe,
+        auto: auto.map(|a| a.choices.clone()),
+    }
 }

@@ -16,7 +16,6 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::cost_model::{CostModel, OpClass};
-use crate::exec::bench::stats::median;
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel};
 use crate::exec::program::{Program, StepKind};
@@ -66,25 +65,58 @@ impl ParallelFit {
 
     /// The fit of the medians of each ratio over `samples` (at least one).
     pub(crate) fn of_samples(samples: &[Ratios], threads: usize) -> ParallelFit {
-        let together = median(samples.iter().map(|x| x.together).collect());
-        let split = median(samples.iter().map(|x| x.split).collect());
+        ParallelFit::at_quantile(samples, 0.5, threads)
+    }
+
+    /// The fit of quantile `q` of each ratio over `samples` (at least one).
+    pub(crate) fn at_quantile(samples: &[Ratios], q: f64, threads: usize) -> ParallelFit {
+        let quantile = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[((v.len() - 1) as f64 * q).round() as usize]
+        };
+        let together = quantile(samples.iter().map(|x| x.together).collect());
+        let split = quantile(samples.iter().map(|x| x.split).collect());
         ParallelFit::from_ratios(together, split, threads)
     }
 }
 
 /// What a benchmark's probe found: each family's fit (absent where the program has no op
-/// of that family).
+/// of that family), at the median of its samples and at their quartiles.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ProbeFit {
     /// Element-wise ops, reductions and attributes.
     pub stream: Option<ParallelFit>,
     /// Gathers over edges and modes over neighbour lists.
     pub gather: Option<ParallelFit>,
+    /// The fits from the lower quartile of each ratio (less contention).
+    #[serde(skip)]
+    pub low: [Option<ParallelFit>; 2],
+    /// The fits from the upper quartile (more contention).
+    #[serde(skip)]
+    pub high: [Option<ParallelFit>; 2],
     /// How many samples the fits are medians of.
     pub samples: usize,
 }
 
+/// Which end of the probe's samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quartile {
+    /// The lower quartile of each ratio.
+    Low,
+    /// The upper quartile.
+    High,
+}
+
 impl ProbeFit {
+    /// `model` with the contention of the probe's lower or upper quartiles.
+    pub fn at(&self, model: &CostModel, q: Quartile) -> CostModel {
+        let [stream, gather] = match q {
+            Quartile::Low => self.low,
+            Quartile::High => self.high,
+        };
+        ProbeFit { stream, gather, ..*self }.apply(model)
+    }
+
     /// `model` with the measured contention and serial parts in place of its own (cached
     /// and out-of-cache alike: the probe ran at the benchmark's size).
     pub fn apply(&self, model: &CostModel) -> CostModel {
@@ -181,11 +213,18 @@ impl<'g> Probe<'g> {
         }
     }
 
-    /// The fits: medians of each ratio over the samples (`None` before the first sample).
+    /// The fits: medians of each ratio over the samples, and their quartiles (`None`
+    /// before the first sample).
     pub fn fit(&self) -> Option<ProbeFit> {
-        let family = |r: &[Ratios]| (!r.is_empty()).then(|| ParallelFit::of_samples(r, self.threads));
+        let at = |r: &[Ratios], q: f64| (!r.is_empty()).then(|| ParallelFit::at_quantile(r, q, self.threads));
         let samples = self.stream.len().max(self.gather.len());
-        (samples > 0).then(|| ProbeFit { stream: family(&self.stream), gather: family(&self.gather), samples })
+        (samples > 0).then(|| ProbeFit {
+            stream: at(&self.stream, 0.5),
+            gather: at(&self.gather, 0.5),
+            low: [at(&self.stream, 0.25), at(&self.gather, 0.25)],
+            high: [at(&self.stream, 0.75), at(&self.gather, 0.75)],
+            samples,
+        })
     }
 }
 

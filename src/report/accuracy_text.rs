@@ -1,148 +1,223 @@
-//! The `irtop bench --all` table: per sample and mode, the measured speedup and its 95%
-//! interval beside groggy's estimate and irtop's static and calibrated predictions, with
-//! their relative errors.
+//! The `irtop bench --all` table: per IR, scale and mode, the measured speedup (and the
+//! second measurement, when each row ran twice) beside groggy's estimate, irtop's static
+//! and calibrated predictions with their relative errors, and irtop's band and verdict;
+//! then how the predictors did over every row.
 
 use std::fmt::Write;
 
+use crate::exec::bench::stats::median;
 use crate::predict::accuracy::{SampleResult, relative_error};
 
-/// Renders the accuracy table as Markdown (it goes into the README as is), then the
-/// largest absolute relative error of each predictor over the measured modes and how many
-/// predictions fall within 10% and 25% of the measured speedup and inside its 95% interval
-/// (how far the machine moved the measurement).
+/// How the predictions did over the rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Accuracy {
+    /// Rows (IR, scale, parallel mode) with a measurement and predictions.
+    pub rows: usize,
+    /// Rows whose measured speedup lies inside irtop's band.
+    pub inside_band: usize,
+    /// Rows whose calibrated point is within 10% of the measurement.
+    pub within_10: usize,
+    /// Median |error| of the calibrated point, groggy's, the static point.
+    pub median_error: [f64; 3],
+    /// Largest |error| of the same.
+    pub worst_error: [f64; 3],
+    /// Median and largest relative difference of the two measurements of a row.
+    pub spread: Option<(f64, f64)>,
+}
+
+/// Renders the table as Markdown (it goes into the README as is) and the summary.
 pub fn render(results: &[SampleResult]) -> String {
     let mut s = String::new();
-    s.push_str(
-        "| sample | graph | seq ms | mode | measured | 95% interval | groggy (err) | static (err) | calibrated (err) |\n",
-    );
-    s.push_str("|---|---|---:|---|---:|---:|---:|---:|---:|\n");
-    let mut worst = [0.0f64; 3];
-    let mut inside = [0usize; 3];
-    let mut errors: [Vec<f64>; 3] = Default::default();
-    let mut rows = 0usize;
+    let twice = results.iter().any(|r| r.again.is_some());
+    s.push_str("| IR | graph | seq | mode | measured |");
+    if twice {
+        s.push_str(" again |");
+    }
+    s.push_str(" groggy (err) | static (err) | calibrated (err) | band | verdict |\n");
+    s.push_str(if twice {
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n"
+    } else {
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---|\n"
+    });
     let pct = |e: f64| format!("{:+.0}%", e * 100.0);
     for r in results {
         let name =
             r.file.file_name().map_or_else(|| r.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         let Some(report) = &r.report else {
-            let _ = writeln!(
-                s,
-                "| {name} | | | | not run: {} | | | | |",
-                r.error.as_deref().unwrap_or("?").replace('|', "/")
-            );
+            let why = r.error.as_deref().unwrap_or("?").replace('|', "/");
+            let _ = writeln!(s, "| {name} | rmat {} | | | not run: {why} |", r.scale);
             continue;
         };
-        let seq_ms = report.measured.modes.first().map_or(0.0, |m| m.median_s) * 1e3;
+        let seq = report.measured.modes.first().map_or(0.0, |m| m.median_s);
         for (m, p) in report.rows().filter(|(m, _)| !m.mode.is_seq()) {
             let Some(p) = p else { continue };
-            let [low, high] = m.speedup_interval;
-            rows += 1;
-            for (n, x) in inside.iter_mut().zip([Some(p.groggy), Some(p.static_model), p.calibrated]) {
-                if x.is_some_and(|x| (low..=high).contains(&x)) {
-                    *n += 1;
-                }
-            }
-            let errs = [
-                relative_error(p.groggy, m.speedup),
-                relative_error(p.static_model, m.speedup),
-                p.calibrated.map_or(f64::NAN, |c| relative_error(c, m.speedup)),
-            ];
-            for ((w, all), e) in worst.iter_mut().zip(&mut errors).zip(errs) {
-                if e.is_finite() {
-                    *w = w.max(e.abs());
-                    all.push(e.abs());
-                }
-            }
-            let _ = writeln!(
+            let _ = write!(
                 s,
-                "| {name} | rmat {} ef {} | {seq_ms:.1} | {} | {:.2}x | {low:.2}-{high:.2}x | {:.2}x ({}) | {:.2}x ({}) | {} |",
-                r.scale,
-                r.edge_factor,
+                "| {name} | {} | {} | {} | {:.2}x{} |",
+                report.measured.graph.source,
+                crate::units::duration(seq),
                 m.mode,
                 m.speedup,
+                if m.noise { "?" } else { "" }
+            );
+            if twice {
+                let again = r.again.as_ref().and_then(|a| a.measured.mode(m.mode)).map(|a| a.speedup);
+                let _ = write!(s, " {} |", again.map_or_else(|| "-".to_owned(), |a| format!("{a:.2}x")));
+            }
+            let cal = p
+                .calibrated
+                .map_or_else(|| "-".to_owned(), |c| format!("{c:.2}x ({})", pct(relative_error(c, m.speedup))));
+            let _ = writeln!(
+                s,
+                " {:.2}x ({}) | {:.2}x ({}) | {cal} | {:.2}-{:.2}x | {} |",
                 p.groggy,
-                pct(errs[0]),
+                pct(relative_error(p.groggy, m.speedup)),
                 p.static_model,
-                pct(errs[1]),
-                p.calibrated.map_or_else(|| "-".to_owned(), |c| format!("{c:.2}x ({})", pct(errs[2]))),
+                pct(relative_error(p.static_model, m.speedup)),
+                p.band[0],
+                p.band[1],
+                p.verdict.label()
             );
         }
     }
-    let within = |limit: f64| errors.each_ref().map(|e| e.iter().filter(|&&e| e <= limit + 1e-12).count());
-    let percent = |v: [f64; 3]| v.map(|v| format!("{:.0}%", v * 100.0));
-    let of_rows = |n: [usize; 3]| n.map(|n| format!("{n} of {rows}"));
-    let medians = errors.each_ref().map(|e| crate::exec::bench::stats::median(e.clone()));
-    s.push('\n');
-    for (label, [g, st, c]) in [
-        ("largest |error|", percent(worst)),
-        ("median |error|", percent(medians)),
-        ("within 10%", of_rows(within(0.10))),
-        ("within 25%", of_rows(within(0.25))),
-        ("inside the measured interval", of_rows(inside)),
-    ] {
-        let _ = writeln!(s, "{label}: groggy {g}, static {st}, calibrated {c}");
+    let a = summarise(results);
+    let of = |n: usize| format!("{n} of {} ({:.0}%)", a.rows, 100.0 * n as f64 / a.rows.max(1) as f64);
+    let _ = writeln!(s);
+    let _ = writeln!(s, "measured speedup inside irtop's band: {}", of(a.inside_band));
+    let _ = writeln!(s, "calibrated point within 10%: {}", of(a.within_10));
+    let [c, g, st] = a.median_error;
+    let _ = writeln!(
+        s,
+        "median |error|: calibrated {:.1}%, static {:.1}%, groggy {:.1}%",
+        c * 100.0,
+        st * 100.0,
+        g * 100.0
+    );
+    let [c, g, st] = a.worst_error;
+    let _ = writeln!(
+        s,
+        "largest |error|: calibrated {:.0}%, static {:.0}%, groggy {:.0}%",
+        c * 100.0,
+        st * 100.0,
+        g * 100.0
+    );
+    if let Some((med, max)) = a.spread {
+        let _ = writeln!(
+            s,
+            "run-to-run spread of the measurement: median {:.1}%, largest {:.0}%",
+            med * 100.0,
+            max * 100.0
+        );
     }
     s
+}
+
+/// How the predictions did over `results`.
+pub fn summarise(results: &[SampleResult]) -> Accuracy {
+    let mut a = Accuracy::default();
+    let mut errors: [Vec<f64>; 3] = Default::default();
+    let mut spreads = Vec::new();
+    for r in results {
+        let Some(report) = &r.report else { continue };
+        for (m, p) in report.rows().filter(|(m, _)| !m.mode.is_seq()) {
+            let Some(p) = p else { continue };
+            a.rows += 1;
+            if (p.band[0]..=p.band[1]).contains(&m.speedup) {
+                a.inside_band += 1;
+            }
+            let point = p.calibrated.unwrap_or(p.static_model);
+            let e = [
+                relative_error(point, m.speedup),
+                relative_error(p.groggy, m.speedup),
+                relative_error(p.static_model, m.speedup),
+            ];
+            if e[0].abs() <= 0.10 + 1e-9 {
+                a.within_10 += 1;
+            }
+            for (all, e) in errors.iter_mut().zip(e) {
+                if e.is_finite() {
+                    all.push(e.abs());
+                }
+            }
+            if let Some(again) = r.again.as_ref().and_then(|x| x.measured.mode(m.mode)) {
+                spreads.push(relative_error(again.speedup, m.speedup).abs());
+            }
+        }
+    }
+    a.median_error = errors.each_ref().map(|e| median(e.clone()));
+    a.worst_error = errors.each_ref().map(|e| e.iter().copied().fold(0.0, f64::max));
+    if !spreads.is_empty() {
+        a.spread = Some((median(spreads.clone()), spreads.iter().copied().fold(0.0, f64::max)));
+    }
+    a
 }
 
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
 
-    use super::render;
+    use super::{render, summarise};
     use crate::exec::Mode;
     use crate::exec::bench::measurement::{GraphInfo, Measurement, ModeRuns, Stopped};
     use crate::predict::accuracy::SampleResult;
-    use crate::predict::{ModePredicted, Predictions};
+    use crate::predict::{ModePredicted, Predictions, Verdict};
     use crate::report::bench_report::BenchReport;
 
-    #[test]
-    fn rows_show_the_measured_interval_and_count_predictions_inside_it() {
+    fn report(levels_times: &[f64], calibrated: f64, band: [f64; 2]) -> BenchReport {
         let levels: Mode = "levels".parse().expect("mode");
-        // seq 1 s in every round; levels 0.5 s median, 0.4-0.8 s: speedup 2.00x, interval
-        // 1.25-2.50x.
         let runs = vec![
-            ModeRuns { mode: Mode::SEQ, threads: 1, times_s: vec![1.0, 1.0, 1.0], max_abs_diff: 0.0 },
-            ModeRuns { mode: levels, threads: 2, times_s: vec![0.8, 0.5, 0.4], max_abs_diff: 0.0 },
+            ModeRuns { mode: Mode::SEQ, threads: 1, times_s: vec![1.0; levels_times.len()], max_abs_diff: 0.0 },
+            ModeRuns { mode: levels, threads: 2, times_s: levels_times.to_vec(), max_abs_diff: 0.0 },
         ];
-        let graph = GraphInfo { nodes: 4, edges: 4, source: "test".into() };
+        let graph = GraphInfo { nodes: 4, edges: 4, source: "rmat:14:16:seed=1".into() };
         let measured = Measurement::from_rounds(graph, 2, runs, Stopped::Fixed);
-        let predicted = |c: f64| ModePredicted { groggy: 3.0, static_model: 1.5, calibrated: Some(c) };
+        let predicted = |c: f64| ModePredicted {
+            groggy: 3.0,
+            static_model: 1.5,
+            calibrated: Some(c),
+            band,
+            verdict: Verdict::of(band),
+        };
         let predicted = Predictions {
             groggy: 3.0,
-            modes: vec![(Mode::SEQ, predicted(1.0)), (levels, predicted(2.2))],
+            modes: vec![(Mode::SEQ, predicted(1.0)), (levels, predicted(calibrated))],
             curve: Vec::new(),
             costs: String::new(),
             probe: None,
-            note: None,
+            auto: None,
         };
-        let report = BenchReport { measured, predicted };
+        BenchReport { measured, predicted }
+    }
+
+    #[test]
+    fn rows_show_each_prediction_and_the_summary_counts_the_band() {
+        // seq 1 s, levels 0.5 s: 2.00x measured; calibrated 2.2x (+10%), band 1.8-2.4x.
         let results = [
             SampleResult {
                 file: PathBuf::from("a.json"),
-                scale: 16,
-                edge_factor: 16,
-                report: Some(report),
+                scale: 14,
+                report: Some(report(&[0.5, 0.5, 0.5], 2.2, [1.8, 2.4])),
+                again: Some(report(&[0.4, 0.4, 0.4], 2.2, [1.8, 2.4])),
                 error: None,
             },
             SampleResult {
                 file: PathBuf::from("b.json"),
                 scale: 16,
-                edge_factor: 16,
                 report: None,
+                again: None,
                 error: Some("x|y".into()),
             },
         ];
         let text = render(&results);
         let row = text.lines().find(|l| l.starts_with("| a.json")).expect("a row for a.json");
-        assert!(row.contains("| levels | 2.00x | 1.25-2.50x | 3.00x (+50%) | 1.50x (-25%) | 2.20x (+10%) |"), "{row}");
-        assert!(text.contains("| b.json | | | | not run: x/y | | | | |"), "{text}");
         assert!(
-            text.contains("inside the measured interval: groggy 0 of 1, static 1 of 1, calibrated 1 of 1"),
-            "{text}"
+            row.contains("| levels | 2.00x | 2.50x | 3.00x (+50%) | 1.50x (-25%) | 2.20x (+10%) | 1.80-2.40x | pays |"),
+            "{row}"
         );
-        assert!(text.contains("within 10%: groggy 0 of 1, static 0 of 1, calibrated 1 of 1"), "{text}");
-        assert!(text.contains("within 25%: groggy 0 of 1, static 1 of 1, calibrated 1 of 1"), "{text}");
-        assert!(text.contains("median |error|: groggy 50%, static 25%, calibrated 10%"), "{text}");
+        assert!(text.contains("| b.json | rmat 16 | | | not run: x/y |"), "{text}");
+        let a = summarise(&results);
+        assert_eq!((a.rows, a.inside_band, a.within_10), (1, 1, 1));
+        assert_eq!(a.spread, Some((0.25, 0.25)));
+        assert!(text.contains("measured speedup inside irtop's band: 1 of 1 (100%)"), "{text}");
     }
 }

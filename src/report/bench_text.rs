@@ -29,7 +29,7 @@ pub fn render(report: &BenchReport) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8} {:>8} {:>10} {:>10}",
+        "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8} {:>8} {:>10} {:>13} {:<8} {:>10}",
         "mode",
         "threads",
         "median",
@@ -40,6 +40,8 @@ pub fn render(report: &BenchReport) -> String {
         "groggy",
         "static",
         "calibrated",
+        "band",
+        "verdict",
         "max|diff|"
     );
     let x = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}x"));
@@ -48,7 +50,7 @@ pub fn render(report: &BenchReport) -> String {
         let [lo, hi] = row.speedup_interval;
         let _ = writeln!(
             out,
-            "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8} {:>8} {:>10} {:>10.3e}",
+            "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8} {:>8} {:>10} {:>13} {:<8} {:>10.3e}",
             row.mode.name(),
             row.threads,
             duration(row.median_s),
@@ -59,6 +61,8 @@ pub fn render(report: &BenchReport) -> String {
             x(Some(p.map_or(report.predicted.groggy, |p| p.groggy))),
             x(p.map(|p| p.static_model)),
             x(p.and_then(|p| p.calibrated)),
+            p.map_or_else(|| "-".to_owned(), |p| format!("{:.2}-{:.2}x", p.band[0], p.band[1])),
+            if row.mode.is_seq() { "-" } else { p.map_or("-", |p| p.verdict.label()) },
             row.max_abs_diff
         );
     }
@@ -73,8 +77,11 @@ pub fn render(report: &BenchReport) -> String {
     if !report.predicted.costs.is_empty() {
         let _ = writeln!(out, "predictions: {}", report.predicted.costs);
     }
-    if let Some(note) = &report.predicted.note {
-        let _ = writeln!(out, "note: {note}");
+    if let Some(auto) = &report.predicted.auto {
+        let _ = writeln!(out, "auto on {} threads chose:", auto.threads);
+        for line in &auto.lines {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     out
 }

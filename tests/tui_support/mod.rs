@@ -10,7 +10,7 @@ use irtop::exec::Mode;
 use irtop::exec::bench::measurement::{GraphInfo, Measurement, ModeMeasurement, Stopped};
 use irtop::exec::span::OpSpan;
 use irtop::ir::{load_bytes, load_file};
-use irtop::predict::{ModePredicted, Predictions};
+use irtop::predict::{ModePredicted, Predictions, Verdict};
 use irtop::report::bench_report::BenchReport;
 use irtop::tui::clock::WallTime;
 use irtop::tui::model::{FileProblem, Snapshot};
@@ -102,10 +102,16 @@ pub fn bench_report() -> BenchReport {
         noise: false,
         max_abs_diff: if name == "seq" { 0.0 } else { 1.2e-15 },
     };
-    let predicted = |name: &str| ModePredicted {
-        groggy: if name == "seq" { 1.0 } else { 2.875 },
-        static_model: model(name).0,
-        calibrated: model(name).1,
+    let predicted = |name: &str| {
+        let point = model(name).1.unwrap_or(model(name).0);
+        let band = [point * 0.9, point * 1.1];
+        ModePredicted {
+            groggy: if name == "seq" { 1.0 } else { 2.875 },
+            static_model: model(name).0,
+            calibrated: model(name).1,
+            band,
+            verdict: Verdict::of(band),
+        }
     };
     let levels: Mode = "levels".parse().expect("mode");
     let measured = Measurement {
@@ -142,7 +148,7 @@ pub fn bench_report() -> BenchReport {
         curve: Vec::new(),
         costs: "default costs".into(),
         probe: None,
-        note: None,
+        auto: None,
     };
     BenchReport { measured, predicted }
 }

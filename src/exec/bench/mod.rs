@@ -30,6 +30,9 @@ pub const MAX_ROUNDS: usize = 1000;
 /// An adaptive benchmark stops once every speedup's 95% interval is within this share of
 /// the speedup either side.
 pub const TARGET_HALF_WIDTH: f64 = 0.025;
+/// seq's op times of this many rounds feed calibrated predictions (their medians); more
+/// would only cost memory.
+pub const CALIBRATION_ROUNDS: usize = 9;
 /// The time budget when none is given.
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(10);
 
@@ -116,7 +119,10 @@ pub enum BenchError {
     Exec(#[from] ExecError),
     /// The runs are too long for the budget.
     #[error(
-        "{what}; the warm-up and {rounds} timed rounds of {modes} modes would take more than the budget of {budget}",
+        "{what}; the warm-up and {rounds} timed rounds of {modes} modes would take {about} {needed}, over the \
+         budget of {budget}",
+        about = if *exact { "about" } else { "more than" },
+        needed = crate::units::duration(*needed_s),
         budget = crate::units::duration(*budget_s)
     )]
     OverBudget {
@@ -130,6 +136,9 @@ pub enum BenchError {
         budget_s: f64,
         /// The least the benchmark would take, in seconds, as far as is known.
         needed_s: f64,
+        /// `needed_s` is an estimate from a whole round (else a lower bound: a run was
+        /// stopped at its deadline).
+        exact: bool,
     },
 }
 
@@ -162,12 +171,13 @@ pub fn run_bench(
         Rounds::Adaptive => (MIN_ROUNDS, MAX_ROUNDS),
     };
     let budget = options.budget.as_secs_f64();
-    let over = |what: String, needed_s: f64| BenchError::OverBudget {
+    let over = |what: String, needed_s: f64, exact: bool| BenchError::OverBudget {
         what,
         rounds: min_rounds,
         modes: modes.len(),
         budget_s: budget,
         needed_s,
+        exact,
     };
     let run = |exec: &dyn Executor, trace: bool, deadline: Option<Instant>| -> Result<RunOutcome, ExecError> {
         let opts = RunOptions {
@@ -181,20 +191,27 @@ pub fn run_bench(
     };
 
     // The warm-up round. With the timed rounds it must fit the budget, so a run still going
-    // when its share is spent stops there.
+    // when its share is spent stops there: seq's share is its part of a round (the other
+    // modes are rarely slower), the round's the budget over the rounds.
     let warm_deadline = started + options.budget.div_f64((min_rounds + 1) as f64);
+    let seq_deadline = started + options.budget.div_f64(((min_rounds + 1) * modes.len()) as f64);
     let mut reference: Option<RunOutcome> = None;
     let mut diffs = vec![0.0f64; runners.len()];
     let mut last_s = vec![0.0f64; runners.len()];
     for (i, (mode, _, exec)) in runners.iter().enumerate() {
         (hooks.progress)(&Progress { phase: Phase::WarmUp(*mode), fraction: 0.0, eta: None });
-        let outcome = match run(exec.as_ref(), false, Some(warm_deadline)) {
+        let deadline = if mode.is_seq() { seq_deadline } else { warm_deadline };
+        let outcome = match run(exec.as_ref(), false, Some(deadline)) {
             Err(ExecError::Cancelled) if !hooks.cancel.load(Ordering::Relaxed) => {
                 let spent = started.elapsed().as_secs_f64();
-                return Err(over(
-                    format!("the warm-up runs took over {} by {mode}", crate::units::duration(spent)),
-                    spent * (min_rounds + 1) as f64,
-                ));
+                let (what, needed) = if mode.is_seq() {
+                    let what = format!("one seq run took more than {}", crate::units::duration(spent));
+                    (what, spent * ((min_rounds + 1) * modes.len()) as f64)
+                } else {
+                    let what = format!("the warm-up round took more than {}", crate::units::duration(spent));
+                    (what, spent * (min_rounds + 1) as f64)
+                };
+                return Err(over(what, needed, false));
             }
             other => other?,
         };
@@ -208,6 +225,7 @@ pub fn run_bench(
         return Err(over(
             format!("one round of every mode took {}", crate::units::duration(round_s)),
             spent + round_s * min_rounds as f64,
+            true,
         ));
     }
     let planned = affordable.min(max_rounds);
@@ -236,7 +254,7 @@ pub fn run_bench(
             let elapsed = outcome.elapsed.as_secs_f64();
             times[i].push(elapsed);
             last_s[i] = elapsed;
-            if mode.is_seq() {
+            if mode.is_seq() && round <= CALIBRATION_ROUNDS {
                 seq_spans.extend_from_slice(&outcome.spans);
             }
             timelines[i] = std::mem::take(&mut outcome.spans);

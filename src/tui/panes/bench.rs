@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Sparkline, Table, Widget, Wr
 
 use crate::exec::Mode;
 use crate::exec::span::OpSpan;
+use crate::predict::Verdict;
 use crate::report::bench_report::BenchReport;
 use crate::tui::bench_job::ModeChoice;
 
@@ -55,6 +56,9 @@ const TWO_COLUMNS: u16 = 120;
 const THREE_COLUMNS: u16 = 150;
 
 /// The key hint in the timeline's title when the curve is hidden, and the other way round.
+/// Width of the predicted band's column (`1.20-1.85`).
+const BAND_W: u16 = 9;
+
 const TIMELINE_HINT: &str = "c curve";
 const CURVE_HINT: &str = "c timeline";
 
@@ -111,9 +115,9 @@ fn picked(app: &App, r: &BenchReport) -> Shown {
 /// when `three`, else whichever is picked).
 fn columns(body: Rect, three: bool) -> (Rect, Rect, Rect) {
     if three {
-        // The charts get 46 columns each before the table grows past 62 (up to the 92 that
-        // show min and max).
-        let table = body.width.saturating_sub(2 * 46 + 4).clamp(62, 92);
+        // The charts get 46 columns each before the table grows past 62 (up to the 102 that
+        // show min, max and the predicted band).
+        let table = body.width.saturating_sub(2 * 46 + 4).clamp(62, 102);
         let [left, middle, right] = body.layout(
             &Layout::horizontal([Constraint::Length(table), Constraint::Fill(1), Constraint::Fill(1)]).spacing(2),
         );
@@ -138,12 +142,8 @@ fn parts(app: &App, r: &BenchReport, body: Rect) -> Parts {
         let (timeline, curve) = if three { (Some(middle), Some(right)) } else { one(right) };
         Parts { table, history, timeline, curve }
     } else {
-        let [table, history, _, rest] = body.layout(&Layout::vertical([
-            Constraint::Length(table_h),
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-        ]));
+        let [table, history, rest] =
+            body.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(2), Constraint::Fill(1)]));
         let timeline_h = timeline_rows(app, r);
         if has_curve(r) && rest.height >= timeline_h + 1 + CURVE_STACKED_ROWS {
             let [timeline, _, curve] = rest.layout(&Layout::vertical([
@@ -228,6 +228,9 @@ impl Widget for &BenchPane<'_> {
         let parts = parts(app, report, body);
         self.table(report, parts.table, buf);
         self.history(parts.history, buf);
+        if parts.history.height >= 2 {
+            self.auto_choice(report, Rect { y: parts.history.y + 1, height: 1, ..parts.history }, buf);
+        }
         let other = has_curve(report) && parts.shown() != Shown::Both;
         if let Some(area) = parts.timeline {
             self.gantt(report, area, other, buf);
@@ -293,9 +296,7 @@ impl BenchPane<'_> {
             if m.scaled.is_some() {
                 spans.push(Span::styled(" · scaled down to fit the budget", warn));
             }
-            if let Some(note) = &r.predicted.note {
-                spans.push(Span::styled(format!(" · {note}"), warn));
-            }
+
             spans
         } else {
             vec![Span::styled("idle", t.dim())]
@@ -308,29 +309,32 @@ impl BenchPane<'_> {
     /// groggy's estimate.
     fn table(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
         let t = &self.app.view.theme;
-        let full = area.width >= 90;
+        let full = area.width >= 100;
         let max = r.measured.modes.iter().map(|m| m.speedup).fold(r.predicted.groggy, f64::max).max(1.0);
         let mut head = vec!["mode", "thr", "median"];
         if full {
             head.extend(["min", "max"]);
         }
         // The speedup's 95% interval: its bounds when there is room, else its half width.
-        head.extend(["max|Δ|", "model", "speedup", if full { "95%" } else { "±" }, ""]);
+        head.extend(["max|Δ|", "model"]);
+        if full {
+            head.push("band");
+        }
+        head.extend(["speedup", if full { "95%" } else { "±" }, ""]);
         let header = Row::new(head.into_iter().map(Cell::from)).style(t.table_header());
         let mut widths = vec![Constraint::Length(14), Constraint::Length(3), Constraint::Length(9)];
         if full {
             widths.extend([Constraint::Length(9), Constraint::Length(9)]);
         }
         let interval_w: u16 = if full { 9 } else { 3 };
-        widths.extend([
-            Constraint::Length(7),
-            Constraint::Length(6),
-            Constraint::Length(7),
-            Constraint::Length(interval_w),
-            Constraint::Fill(1),
-        ]);
+        widths.extend([Constraint::Length(7), Constraint::Length(6)]);
+        if full {
+            widths.push(Constraint::Length(BAND_W));
+        }
+        widths.extend([Constraint::Length(7), Constraint::Length(interval_w), Constraint::Fill(1)]);
         let bar_w = {
-            let fixed: u16 = if full { 14 + 3 + 9 * 3 + 7 + 6 + 7 + 9 } else { 14 + 3 + 9 + 7 + 6 + 7 + 7 };
+            let fixed: u16 =
+                if full { 14 + 3 + 9 * 3 + 7 + 6 + BAND_W + 1 + 7 + 9 } else { 14 + 3 + 9 + 7 + 6 + 7 + 7 };
             area.width.saturating_sub(fixed + interval_w) as usize
         };
         let mut rows = Vec::with_capacity(r.measured.modes.len() + 1);
@@ -338,9 +342,11 @@ impl BenchPane<'_> {
         if full {
             predicted.extend([Cell::from(""), Cell::from("")]);
         }
+        predicted.extend([Cell::from(""), Cell::from("")]);
+        if full {
+            predicted.push(Cell::from(""));
+        }
         predicted.extend([
-            Cell::from(""),
-            Cell::from(""),
             Cell::from(Span::styled(times(r.predicted.groggy), t.value())),
             Cell::from(""),
             Cell::from(Span::styled(bar(r.predicted.groggy, max, bar_w), t.predicted_bar())),
@@ -372,9 +378,23 @@ impl BenchPane<'_> {
                 format!("{:.0}%", 100.0 * (hi - lo) / (2.0 * m.speedup.max(1e-9)))
             };
             let speedup = if m.noise { format!("{}?", times(m.speedup)) } else { times(m.speedup) };
+            // The prediction takes its verdict's colour: parallel pays, is marginal, loses.
+            let verdict = match p.map(|p| p.verdict) {
+                _ if m.mode.is_seq() => t.dim(),
+                Some(Verdict::Pays) => t.good(),
+                Some(Verdict::Loses) => t.bad(),
+                Some(Verdict::Marginal) => t.severity(crate::ir::Severity::Warning),
+                None => t.dim(),
+            };
             cells.extend([
                 Cell::from(if m.max_abs_diff == 0.0 { "0".to_owned() } else { format!("{:.1e}", m.max_abs_diff) }),
-                Cell::from(Span::styled(model.map_or_else(|| "-".to_owned(), times), t.dim())),
+                Cell::from(Span::styled(model.map_or_else(|| "-".to_owned(), times), verdict)),
+            ]);
+            if full {
+                let band = p.filter(|_| !m.mode.is_seq()).map(|p| format!("{:.2}-{:.2}", p.band[0], p.band[1]));
+                cells.push(Cell::from(Span::styled(band.unwrap_or_default(), t.dim())));
+            }
+            cells.extend([
                 Cell::from(Span::styled(speedup, speed_style.patch(t.value()))),
                 Cell::from(Span::styled(interval, t.dim())),
                 Cell::from(Span::styled(bar(m.speedup, max, bar_w), t.measured_bar())),
@@ -382,6 +402,20 @@ impl BenchPane<'_> {
             rows.push(Row::new(cells));
         }
         Widget::render(Table::new(rows, widths).header(header).column_spacing(1), area, buf);
+    }
+
+    /// What `auto` chose, in a line, when it ran.
+    fn auto_choice(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.view.theme;
+        let Some(auto) = &r.predicted.auto else { return };
+        let Some(first) = auto.lines.first() else { return };
+        let split = auto.lines.iter().find(|l| l.contains(" runs split")).map(|l| format!(" ·{}", l.trim_start()));
+        let line = vec![
+            Span::styled("auto ", t.table_header()),
+            Span::styled(first.clone(), t.text()),
+            Span::styled(split.unwrap_or_default(), t.dim()),
+        ];
+        put_line(buf, area.x, area.y, line, area.width);
     }
 
     /// The best speedup of every run since start, as a sparkline, with the last and best.

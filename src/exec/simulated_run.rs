@@ -1,0 +1,500 @@
+//! The engine's schedules on a virtual clock: the same regions, release rules and split
+//! offers as [`super::engine`], with each step taking the time its [`StepCost`] says. The
+//! mock executor runs on it, and the predictions are makespans from it.
+//!
+//! Members behave as the engine's do: the one that starts the run works at once; others are
+//! recruited when work is first offered and start after [`Overheads::recruit_s`]; an idle
+//! member spins for [`Overheads::spin_s`], then parks, and an offer wakes it after
+//! [`Overheads::wake_s`]. A split step is work that every member working on it shares; a
+//! member joins it while chunks are left. Members working at the same time slow each other
+//! down by their steps' contention (`1 + c (k - 1)` with k members busy).
+//!
+//! # Complexity
+//! O(events x members), with an event per step started or ended and per member arriving or
+//! parking; a loop of many iterations runs a few and extrapolates when nothing else runs.
+
+use std::collections::VecDeque;
+
+use super::executor::Schedule;
+use super::plan::RunPlan;
+use super::program::{Program, Step, StepKind};
+use super::span::OpSpan;
+
+/// What one step costs on the virtual clock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepCost {
+    /// Seconds on one thread, alone on the machine.
+    pub seconds: f64,
+    /// Node chunks it splits into (1: it cannot split).
+    pub chunks: usize,
+    /// Slowdown per other busy member while it runs whole: `1 + c (k - 1)`.
+    pub contention: f64,
+    /// The same while it is split over several members.
+    pub split_contention: f64,
+}
+
+impl StepCost {
+    /// A step of `seconds` that neither splits nor slows others down.
+    pub fn fixed(seconds: f64) -> StepCost {
+        StepCost { seconds, chunks: 1, contention: 0.0, split_contention: 0.0 }
+    }
+}
+
+/// The machine's parallel overheads, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overheads {
+    /// From the first offer of work to a newly recruited member starting it.
+    pub recruit_s: f64,
+    /// From an offer to a parked member starting it.
+    pub wake_s: f64,
+    /// How long an idle member spins before it parks.
+    pub spin_s: f64,
+}
+
+impl Overheads {
+    /// No overheads: for hand-built cost tables with known makespans.
+    pub const NONE: Overheads = Overheads { recruit_s: 0.0, wake_s: 0.0, spin_s: f64::INFINITY };
+}
+
+/// A run on the virtual clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulatedRun {
+    /// When the last step ended, in seconds.
+    pub makespan_s: f64,
+    /// Per member, what ran when (when traced).
+    pub spans: Vec<OpSpan>,
+}
+
+/// Iterations of a long loop run on the clock before the rest are extrapolated.
+const SAMPLED_ITERATIONS: u64 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Item {
+    region: usize,
+    step: usize,
+    helper: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    /// Not recruited yet.
+    Absent,
+    /// Recruited or woken; starts at this time.
+    Arriving(f64),
+    /// Looking for work since this time (spinning).
+    Idle(f64),
+    /// Parked until an offer wakes it.
+    Parked,
+    /// Working on this work.
+    Busy(usize),
+}
+
+struct Work {
+    item: Item,
+    cost: StepCost,
+    /// Seconds of single-thread work left.
+    left: f64,
+    /// Members on it, with when each joined.
+    workers: Vec<(usize, f64)>,
+    split: bool,
+}
+
+struct Region<'p> {
+    program: &'p Program,
+    schedule: Schedule,
+    split: Vec<bool>,
+    parent: Option<(usize, usize)>,
+    span_level: Option<u32>,
+    iterations: u64,
+    iteration: u64,
+    iteration_started: f64,
+    pending: Vec<usize>,
+    level_of: Vec<usize>,
+    level_left: Vec<usize>,
+    remaining: usize,
+    child: Vec<Option<usize>>,
+}
+
+struct Clock<'p, 'c> {
+    regions: Vec<Region<'p>>,
+    costs: &'c dyn Fn(usize, usize, &Step) -> StepCost,
+    ov: Overheads,
+    t: f64,
+    members: Vec<State>,
+    next: Vec<Option<Item>>,
+    queue: VecDeque<Item>,
+    works: Vec<Option<Work>>,
+    /// The running split work of a step, for helpers: `(region, step) -> work`.
+    active: std::collections::HashMap<(usize, usize), usize>,
+    finished: bool,
+    trace: bool,
+    spans: Vec<OpSpan>,
+}
+
+/// Runs `program` following `plan` on `members` members on the virtual clock, each step
+/// costing `costs(region, index, step)` (regions numbered as [`super::plan::regions`]).
+pub fn simulate(
+    program: &Program,
+    plan: &RunPlan,
+    members: usize,
+    costs: &dyn Fn(usize, usize, &Step) -> StepCost,
+    ov: &Overheads,
+    trace: bool,
+) -> SimulatedRun {
+    let mut regions = Vec::new();
+    add_region(&mut regions, program, None, None, 1);
+    for (r, p) in regions.iter_mut().zip(&plan.regions) {
+        r.schedule = p.schedule;
+        r.split.clone_from(&p.split);
+    }
+    let mut members_state = vec![State::Absent; members.max(1)];
+    members_state[0] = State::Idle(0.0);
+    let mut clock = Clock {
+        regions,
+        costs,
+        ov: *ov,
+        t: 0.0,
+        members: members_state,
+        next: vec![None; members.max(1)],
+        queue: VecDeque::new(),
+        works: Vec::new(),
+        active: std::collections::HashMap::new(),
+        finished: false,
+        trace,
+        spans: Vec::new(),
+    };
+    clock.reset(0);
+    if program.steps.is_empty() {
+        clock.finished = true;
+    } else {
+        clock.release_roots(0, 0);
+    }
+    clock.run();
+    SimulatedRun { makespan_s: clock.t, spans: clock.spans }
+}
+
+impl Clock<'_, '_> {
+    fn run(&mut self) {
+        while !self.finished {
+            self.dispatch();
+            if self.finished {
+                break;
+            }
+            let Some(dt) = self.next_event() else { break };
+            self.advance(dt);
+        }
+    }
+
+    fn step(&self, item: Item) -> &Step {
+        &self.regions[item.region].program.steps[item.step]
+    }
+
+    /// Gives every idle member work while there is some.
+    fn dispatch(&mut self) {
+        let mut progress = true;
+        while progress && !self.finished {
+            progress = false;
+            for m in 0..self.members.len() {
+                if matches!(self.members[m], State::Idle(_)) && self.take_work(m) {
+                    progress = true;
+                }
+            }
+        }
+    }
+
+    /// Member `m` takes its next item or one from the queue; true when it took something.
+    fn take_work(&mut self, m: usize) -> bool {
+        loop {
+            let Some(item) = self.next[m].take().or_else(|| self.queue.pop_front()) else { return false };
+            if item.helper {
+                let Some(&w) = self.active.get(&(item.region, item.step)) else { continue };
+                let work = self.works[w].as_ref().expect("active works exist");
+                let chunk = work.cost.seconds / work.cost.chunks.max(1) as f64;
+                // Only while chunks are left that nobody has claimed.
+                if work.left > chunk * work.workers.len() as f64 {
+                    let t = self.t;
+                    self.works[w].as_mut().expect("active").workers.push((m, t));
+                    self.members[m] = State::Busy(w);
+                    return true;
+                }
+                continue;
+            }
+            let step = self.step(item);
+            if let StepKind::Loop(lp) = &step.kind {
+                let (iterations, empty) = (lp.iterations, lp.body.steps.is_empty());
+                let child = self.regions[item.region].child[item.step].expect("loops have regions");
+                if iterations == 0 || empty {
+                    self.complete(item, m);
+                } else {
+                    self.regions[child].iteration = 0;
+                    self.reset(child);
+                    self.release_roots(child, m);
+                }
+                return true;
+            }
+            let cost = (self.costs)(item.region, item.step, step);
+            if cost.seconds <= 0.0 {
+                self.complete(item, m);
+                return true;
+            }
+            let split = self.regions[item.region].split[item.step] && cost.chunks > 1 && self.members.len() > 1;
+            let w = self.works.len();
+            self.works.push(Some(Work { item, cost, left: cost.seconds, workers: vec![(m, self.t)], split }));
+            self.members[m] = State::Busy(w);
+            if split {
+                self.active.insert((item.region, item.step), w);
+                let helpers = (self.members.len() - 1).min(cost.chunks - 1);
+                for _ in 0..helpers {
+                    self.queue.push_back(Item { helper: true, ..item });
+                }
+                self.offered(helpers);
+            }
+            return true;
+        }
+    }
+
+    /// Work was offered: parked members wake, and up to `count` absent ones are recruited.
+    fn offered(&mut self, count: usize) {
+        if count == 0 {
+            return;
+        }
+        let (t, ov) = (self.t, self.ov);
+        let mut recruits = count;
+        for s in &mut self.members {
+            match *s {
+                State::Parked => *s = State::Arriving(t + ov.wake_s),
+                State::Absent if recruits > 0 => {
+                    *s = State::Arriving(t + ov.recruit_s);
+                    recruits -= 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Each busy member's progress per second on its work.
+    fn rate(&self, w: &Work, busy: usize) -> f64 {
+        let c = if w.workers.len() > 1 { w.cost.split_contention } else { w.cost.contention };
+        1.0 / (1.0 + c * (busy.saturating_sub(1)) as f64)
+    }
+
+    /// Time to the next event: a work ending, a member arriving, an idle member parking.
+    fn next_event(&self) -> Option<f64> {
+        let busy = self.members.iter().filter(|s| matches!(s, State::Busy(_))).count();
+        let mut dt = f64::INFINITY;
+        for w in self.works.iter().flatten() {
+            dt = dt.min(w.left / (self.rate(w, busy) * w.workers.len() as f64));
+        }
+        let has_work = busy > 0 || !self.queue.is_empty();
+        for s in &self.members {
+            match *s {
+                State::Arriving(at) => dt = dt.min((at - self.t).max(0.0)),
+                State::Idle(since) if has_work && self.ov.spin_s.is_finite() => {
+                    dt = dt.min((since + self.ov.spin_s - self.t).max(0.0));
+                }
+                _ => {}
+            }
+        }
+        dt.is_finite().then_some(dt)
+    }
+
+    fn advance(&mut self, dt: f64) {
+        let busy = self.members.iter().filter(|s| matches!(s, State::Busy(_))).count();
+        let rates: Vec<f64> = self
+            .works
+            .iter()
+            .map(|w| w.as_ref().map_or(0.0, |w| self.rate(w, busy) * w.workers.len() as f64))
+            .collect();
+        self.t += dt;
+        let t = self.t;
+        for (w, rate) in self.works.iter_mut().zip(rates) {
+            if let Some(w) = w {
+                w.left -= dt * rate;
+            }
+        }
+        for s in &mut self.members {
+            match *s {
+                State::Arriving(at) if at <= t + 1e-15 => *s = State::Idle(t),
+                State::Idle(since) if since + self.ov.spin_s <= t + 1e-15 => *s = State::Parked,
+                _ => {}
+            }
+        }
+        let done: Vec<usize> = (0..self.works.len())
+            .filter(|&w| self.works[w].as_ref().is_some_and(|x| x.left <= 1e-12 * x.cost.seconds.max(1e-12)))
+            .collect();
+        for w in done {
+            let work = self.works[w].take().expect("a finished work");
+            if work.split {
+                self.active.remove(&(work.item.region, work.item.step));
+            }
+            for &(m, joined) in &work.workers {
+                self.members[m] = State::Idle(t);
+                if self.trace {
+                    self.span(work.item, m, joined);
+                }
+            }
+            let finisher = work.workers[0].0;
+            self.complete(work.item, finisher);
+        }
+        // Reuse the slots of finished works.
+        while self.works.last().is_some_and(Option::is_none) {
+            self.works.pop();
+        }
+    }
+
+    fn span(&mut self, item: Item, member: usize, start: f64) {
+        let region = &self.regions[item.region];
+        let step = &region.program.steps[item.step];
+        self.spans.push(OpSpan {
+            node: step.id.clone(),
+            op: step.op.clone(),
+            level: region.span_level.unwrap_or(step.level),
+            worker: member,
+            start_s: start,
+            end_s: self.t,
+        });
+    }
+
+    /// Offers `items`: the first becomes member `m`'s next unless it has one.
+    fn ready(&mut self, items: impl IntoIterator<Item = Item>, m: usize) {
+        let mut offered = 0;
+        for item in items {
+            if self.next[m].is_none() {
+                self.next[m] = Some(item);
+            } else {
+                self.queue.push_back(item);
+                offered += 1;
+            }
+        }
+        self.offered(offered);
+    }
+
+    fn reset(&mut self, r: usize) {
+        let region = &mut self.regions[r];
+        let p = region.program;
+        for (pending, step) in region.pending.iter_mut().zip(&p.steps) {
+            *pending = step.deps.len();
+        }
+        for (left, level) in region.level_left.iter_mut().zip(&p.levels) {
+            *left = level.len();
+        }
+        region.remaining = p.steps.len();
+        region.iteration_started = self.t;
+    }
+
+    fn release_roots(&mut self, r: usize, m: usize) {
+        let p = self.regions[r].program;
+        let item = |step: usize| Item { region: r, step, helper: false };
+        match self.regions[r].schedule {
+            Schedule::Sequential => self.ready([item(0)], m),
+            Schedule::Levels => self.ready(p.levels[0].iter().map(|&s| item(s)), m),
+            Schedule::Dataflow | Schedule::Auto => {
+                let roots: Vec<Item> =
+                    p.steps.iter().enumerate().filter(|(_, s)| s.deps.is_empty()).map(|(i, _)| item(i)).collect();
+                self.ready(roots, m);
+            }
+        }
+    }
+
+    fn complete(&mut self, item: Item, m: usize) {
+        let (r, i) = (item.region, item.step);
+        let p = self.regions[r].program;
+        let at = |s: usize| Item { region: r, step: s, helper: false };
+        match self.regions[r].schedule {
+            Schedule::Sequential => {
+                if i + 1 < p.steps.len() {
+                    self.ready([at(i + 1)], m);
+                }
+            }
+            Schedule::Levels => {
+                let l = self.regions[r].level_of[i];
+                self.regions[r].level_left[l] -= 1;
+                if self.regions[r].level_left[l] == 0 && l + 1 < p.levels.len() {
+                    self.ready(p.levels[l + 1].iter().map(|&s| at(s)), m);
+                }
+            }
+            Schedule::Dataflow | Schedule::Auto => {
+                let mut released = Vec::new();
+                for &d in &p.dependants[i] {
+                    self.regions[r].pending[d] -= 1;
+                    if self.regions[r].pending[d] == 0 {
+                        released.push(at(d));
+                    }
+                }
+                self.ready(released, m);
+            }
+        }
+        self.regions[r].remaining -= 1;
+        if self.regions[r].remaining == 0 {
+            self.iteration_done(r, m);
+        }
+    }
+
+    fn iteration_done(&mut self, r: usize, m: usize) {
+        let region = &mut self.regions[r];
+        region.iteration += 1;
+        let took = self.t - region.iteration_started;
+        let left = region.iterations.saturating_sub(region.iteration);
+        // A long loop with nothing else running repeats itself: take the last iteration's
+        // time for the rest.
+        let alone = self.works.iter().all(Option::is_none) && self.queue.is_empty();
+        if left > 0 && region.iteration >= SAMPLED_ITERATIONS && alone {
+            self.t += took * left as f64;
+            region.iteration = region.iterations;
+            for s in &mut self.members {
+                if let State::Idle(since) = s {
+                    *since = self.t;
+                }
+            }
+        }
+        let region = &self.regions[r];
+        if region.iteration < region.iterations {
+            self.reset(r);
+            return self.release_roots(r, m);
+        }
+        match region.parent {
+            None => self.finished = true,
+            Some((pr, ps)) => self.complete(Item { region: pr, step: ps, helper: false }, m),
+        }
+    }
+}
+
+fn add_region<'p>(
+    regions: &mut Vec<Region<'p>>,
+    program: &'p Program,
+    parent: Option<(usize, usize)>,
+    span_level: Option<u32>,
+    iterations: u64,
+) -> usize {
+    let n = program.steps.len();
+    let mut level_of = vec![0; n];
+    for (l, level) in program.levels.iter().enumerate() {
+        for &i in level {
+            level_of[i] = l;
+        }
+    }
+    let id = regions.len();
+    regions.push(Region {
+        program,
+        schedule: Schedule::Sequential,
+        split: vec![false; n],
+        parent,
+        span_level,
+        iterations,
+        iteration: 0,
+        iteration_started: 0.0,
+        pending: vec![0; n],
+        level_of,
+        level_left: vec![0; program.levels.len()],
+        remaining: 0,
+        child: vec![None; n],
+    });
+    for (i, s) in program.steps.iter().enumerate() {
+        if let StepKind::Loop(lp) = &s.kind {
+            let level = span_level.unwrap_or(s.level);
+            let c = add_region(regions, &lp.body, Some((id, i)), Some(level), lp.iterations);
+            regions[id].child[i] = Some(c);
+        }
+    }
+    id
+}
