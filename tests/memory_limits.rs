@@ -103,6 +103,22 @@ fn a_graph_too_big_for_the_address_space_left_is_refused_naming_the_flag() {
 }
 
 #[test]
+fn an_allocation_the_os_refuses_after_an_override_is_an_error_not_an_abort() {
+    // --max-graph-gb 7 overrides the check; the address space still cannot hold the graph, so
+    // the first big array fails to reserve. That used to abort (exit 134); now it is exit 2.
+    let out = irtop_under(
+        2_000_000,
+        &["run", &sample("chain.json"), "--rmat", "24", "--max-graph-gb", "7", "--var", "add_4"],
+    );
+    let err = refused(out, "--rmat 24 --max-graph-gb 7 under 2 GB");
+    assert!(
+        err.contains("rmat:24:16:seed=1: building a graph of 16777216 nodes and 268435456 edges needs about 6.8 GB")
+            && err.contains("more than what the allocator could give (the limit: --max-graph-gb (7.0 GB))"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_edge_list_is_limited_like_an_ir_file() {
     let dir = temp_dir("edges");
     // A 2 GB sparse file: refused by its size before a byte is read.
