@@ -10,7 +10,7 @@ mod tmux_support;
 
 use std::path::Path;
 
-use tmux_support::{TempDir, Tmux, alive, chain, command_line, exited, read_pid, tmux_installed};
+use tmux_support::{HANG, TempDir, Tmux, alive, chain, command_line, exited, read_pid, tmux_installed};
 
 fn skip() -> bool {
     if tmux_installed() {
@@ -150,28 +150,61 @@ fn a_window_grown_while_running_leaves_no_debris_on_the_normal_screen() {
     );
 }
 
-#[test]
-fn quit_signals_while_the_editor_runs_never_leave_it_behind() {
-    if skip() {
-        return;
-    }
-    let dir = TempDir::new("editor");
+/// irtop in tmux with `$EDITOR` set to a shell script `body` (after it writes its pid), the
+/// editor opened with `e`; returns the test directory, irtop's pid and the editor's.
+fn irtop_in_the_editor(test: &str, body: &str) -> (TempDir, Tmux, u32, u32) {
+    let dir = TempDir::new(test);
     let file = dir.0.join("ir.json");
     let pid_file = dir.0.join("pid");
     let editor_pid = dir.0.join("editor.pid");
     let editor = dir.0.join("editor.sh");
-    // An editor that ignores nothing and takes its time.
-    std::fs::write(&editor, format!("#!/bin/sh\necho $$ > '{}'\nexec sleep 600\n", editor_pid.display())).unwrap();
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\n{body}\necho $$ > '{}'\nwhile :; do sleep 0.1; done\n", editor_pid.display()),
+    )
+    .unwrap();
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     std::fs::write(&file, chain("edited", 3)).unwrap();
-    let tmux = Tmux::new("editor");
+    let tmux = Tmux::new(test);
     tmux.start(&command_line(&file, &pid_file, &format!("EDITOR={}", editor.display())));
     let pid = read_pid(&pid_file);
     tmux.wait_for("the TUI", |s| shows(s, "edited", 3));
     tmux.keys("e");
     let editor = read_pid(&editor_pid);
     assert!(alive(editor));
+    (dir, tmux, pid, editor)
+}
+
+#[test]
+fn a_quit_signal_while_the_editor_runs_goes_to_the_editor_first() {
+    if skip() {
+        return;
+    }
+    // An editor that dies of SIGTERM: irtop passes the signal on and quits once it has exited.
+    let (_dir, tmux, pid, editor) = irtop_in_the_editor("editor-term", "");
     kill("-TERM", pid);
+    let screen = tmux.wait_for("irtop to exit", exited);
+    assert!(screen.contains("irtop-exit=143"), "{screen}");
+    assert!(!alive(editor), "the editor (pid {editor}) was left running");
+}
+
+#[test]
+fn a_second_quit_signal_while_the_editor_runs_never_leaves_it_behind() {
+    if skip() {
+        return;
+    }
+    // An editor that survives SIGTERM (it notes it in a file): the second signal kills it,
+    // and irtop quits. It used to exit at once and leave the editor running.
+    let (dir, tmux, pid, editor) =
+        irtop_in_the_editor("editor-twice", "trap 'echo TERM >> \"$(dirname \"$0\")/got-term\"' TERM");
+    kill("-TERM", pid);
+    // Wait until the first signal has reached the editor, so the two are not merged into one.
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(dir.0.join("got-term")).is_ok_and(|s| s.contains("TERM")) {
+        assert!(start.elapsed() < HANG, "the first SIGTERM never reached the editor");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(alive(pid) && alive(editor), "irtop must wait for the editor it passed the first signal to");
     kill("-TERM", pid);
     let screen = tmux.wait_for("irtop to exit", exited);
     assert!(screen.contains("irtop-exit=143"), "{screen}");

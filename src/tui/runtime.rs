@@ -139,10 +139,12 @@ fn edit(guard: &mut TerminalGuard, input: &Input, path: &Path) -> Result<(), Str
     input.pause();
     guard.suspend();
     // While it runs, quit signals go to the editor first (see `signals`).
+    let foreground = signals::ForegroundChild::starting();
     let status = Command::new(program).args(words).arg(path).spawn().and_then(|mut child| {
-        let _foreground = signals::ForegroundChild::new(child.id());
+        foreground.started(child.id());
         child.wait()
     });
+    drop(foreground);
     let resumed = guard.resume();
     input.resume();
     resumed.map_err(|e| format!("cannot take the terminal back: {e}"))?;

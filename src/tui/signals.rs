@@ -26,22 +26,42 @@ use super::terminal;
 /// The signals the TUI turns into a quit.
 pub const QUIT_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
 
-/// The pid of the editor the TUI waits for, or 0.
+/// The pid of the editor the TUI waits for, [`STARTING`] while it is being started, or 0.
 static CHILD: AtomicI32 = AtomicI32::new(0);
+
+/// [`CHILD`] while the editor is being spawned: its pid is not known yet, but a signal
+/// already belongs to it (it may be running before `spawn` returns).
+const STARTING: i32 = -1;
 
 /// Forwarding is on while this lives; dropping it restores the default handling.
 pub struct SignalForwarder {
     handle: Handle,
 }
 
-/// Marks process `pid` (the editor) as the one the terminal belongs to until dropped.
+/// Marks the editor as the process the terminal belongs to until dropped.
 pub struct ForegroundChild(());
 
 impl ForegroundChild {
-    /// The editor `pid` has the terminal now.
-    pub fn new(pid: u32) -> ForegroundChild {
-        CHILD.store(i32::try_from(pid).unwrap_or(0), Ordering::SeqCst);
+    /// An editor is about to be started: signals wait for [`ForegroundChild::started`] (or
+    /// the drop, if it cannot start) to know where they go.
+    pub fn starting() -> ForegroundChild {
+        CHILD.store(STARTING, Ordering::SeqCst);
         ForegroundChild(())
+    }
+
+    /// The editor `pid` has the terminal now.
+    pub fn started(&self, pid: u32) {
+        CHILD.store(i32::try_from(pid).unwrap_or(0), Ordering::SeqCst);
+    }
+}
+
+/// The editor's pid, or 0; waits out the moment between the fork and `spawn` returning.
+fn foreground_child() -> i32 {
+    loop {
+        match CHILD.load(Ordering::SeqCst) {
+            STARTING => std::thread::yield_now(),
+            pid => return pid,
+        }
     }
 }
 
@@ -81,7 +101,7 @@ pub fn forward(tx: Sender<Msg>) -> std::io::Result<SignalForwarder> {
         let mut quits = 0;
         let mut editor_quits = 0;
         for signal in signals.forever() {
-            let child = CHILD.load(Ordering::SeqCst);
+            let child = foreground_child();
             match signal {
                 SIGTSTP if child != 0 => {
                     // The editor stops on its own (Ctrl-Z reached the whole job): stop too.
