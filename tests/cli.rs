@@ -130,7 +130,7 @@ fn report_diamond_lists_levels_critical_path_and_work_span() {
 
 #[test]
 fn plan_pagerank_is_json_with_groggy_and_irtop_fields() {
-    let text = success(&["plan", "samples/pagerank_loop.json"]);
+    let text = success(&["plan", "samples/pagerank_loop.json", "--fields", "all"]);
     let plan: Value = serde_json::from_str(&text).expect("irtop plan did not print JSON");
 
     has_keys(

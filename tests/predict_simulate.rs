@@ -140,7 +140,7 @@ fn loops_run_their_body_in_the_same_mode() {
 
 #[test]
 fn threads_arrive_late_when_recruited_and_when_woken() {
-    let ov = Overheads { recruit_s: 0.5, wake_s: 0.3, spin_s: 0.1 };
+    let ov = Overheads { recruit_s: 0.5, wake_s: 0.3, spin_s: 0.1, split_s: 0.0 };
     // Two 1 s steps: the second thread is recruited at once and starts half a second late.
     let (p, t) = fixed(&[(&[], 1.0), (&[], 1.0)]);
     assert!(close(makespan(&p, &t, m("levels"), 2, &ov, None), 1.5));
@@ -160,7 +160,7 @@ fn threads_arrive_late_when_recruited_and_when_woken() {
 /// short step earlier), it says so and follows that mode.
 #[test]
 fn auto_splits_long_steps_and_is_never_worse_than_a_fixed_mode() {
-    let ov = Overheads { recruit_s: 1e-5, wake_s: 2e-5, spin_s: 1e-4 };
+    let ov = Overheads { recruit_s: 1e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0 };
     let split = |s: f64| StepCost { chunks: 64, ..StepCost::fixed(s) };
     let (p, t) = program(&[(&[], 5e-6), (&[0], 1e-3), (&[1], 3e-6)], split);
     let a = choose(&p, &t, 2, &ov);
@@ -173,18 +173,32 @@ fn auto_splits_long_steps_and_is_never_worse_than_a_fixed_mode() {
     }
 }
 
-/// The grain is the wake-up over the share splitting saves: 40 us for a step that contends
+/// The grain is the wake-up and the split's cost over the share splitting saves: 40 us for a step that contends
 /// with nothing on 2 threads; a step that gains nothing from a split (fully bandwidth-bound)
 /// or a single thread has no grain.
 #[test]
-fn the_grain_is_the_wake_up_over_the_saving() {
-    let ov = Overheads { recruit_s: 1e-5, wake_s: 2e-5, spin_s: 1e-4 };
+fn the_grain_is_the_wake_up_and_the_split_over_the_saving() {
+    let ov = Overheads { recruit_s: 1e-5, wake_s: 1.5e-5, spin_s: 1e-4, split_s: 5e-6 };
     let whole = StepCost { chunks: 64, ..StepCost::fixed(1e-3) };
     assert!(close(grain_s(&whole, 2, &ov), 4e-5));
     assert!(close(grain_s(&whole, 4, &ov), 2e-5 / 0.75));
     assert!(close(grain_s(&StepCost { split_contention: 0.5, ..whole }, 2, &ov), 8e-5));
     assert_eq!(grain_s(&StepCost { split_contention: 1.0, ..whole }, 2, &ov), f64::INFINITY);
     assert_eq!(grain_s(&whole, 1, &ov), f64::INFINITY);
+}
+
+/// A split step costs each member that shares it the split's coordination: two 1 s chunks'
+/// worth of work shared from the start by 2 members with a split cost of 0.1 s ends at
+/// 0.5 + 0.1 s; with the helper arriving only after the work is done, nothing is added.
+#[test]
+fn sharing_a_step_costs_the_split() {
+    let ov = Overheads { recruit_s: 0.0, wake_s: 0.0, spin_s: f64::INFINITY, split_s: 0.1 };
+    let split = |s: f64| StepCost { chunks: 64, ..StepCost::fixed(s) };
+    let (p, t) = program(&[(&[], 1.0)], split);
+    assert!(close(makespan(&p, &t, m("data"), 2, &ov, None), 0.6), "{}", makespan(&p, &t, m("data"), 2, &ov, None));
+    let late = Overheads { recruit_s: 2.0, ..ov };
+    assert!(close(makespan(&p, &t, m("data"), 2, &late, None), 1.0));
+    assert!(close(makespan(&p, &t, Mode::SEQ, 2, &ov, None), 1.0));
 }
 
 /// A random program: each step depends on up to 3 earlier ones; costs, chunks, contention.
@@ -218,7 +232,7 @@ proptest! {
     #[test]
     fn predictions_respect_brent((spec, c, chunks) in arb_program(), p in 1usize..17) {
         let (prog, t) = build(&spec, c, chunks);
-        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4 };
+        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0 };
         let (w, s) = (t.work(&prog), t.span(&prog));
         for mode in ["levels", "dataflow"] {
             let sp = speedup(&prog, &t, m(mode), p, &ov, None);
@@ -239,7 +253,7 @@ proptest! {
     #[test]
     fn the_curve_is_monotone_in_p_and_the_same_for_the_same_inputs((spec, c, chunks) in arb_program()) {
         let (prog, t) = build(&spec, c, chunks);
-        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4 };
+        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0 };
         let points = curve(&prog, &t, &ov);
         for pair in points.windows(2) {
             for (mode, s) in &pair[0].speedup {

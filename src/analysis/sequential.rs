@@ -7,7 +7,7 @@
 //! op reads belong to the body's own plan, not to the outer slots.
 //!
 //! # Complexity
-//! O(V + operands + vars log vars).
+//! O(V + operands + vars log slots): live ranges are sorted by counting, slots come from heaps.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -63,7 +63,7 @@ impl SequentialPlan {
                 start[v.index()].get_or_insert(0);
                 end[v.index()] = pos;
             }
-            let carried = carried_out(ir, node);
+            let carried = if ir.node(node).body.is_some() { carried_out(ir, node) } else { Vec::new() };
             for &v in fx.writes {
                 // A loop's temporaries that nothing reads later live in the body's own plan.
                 let dead_temporary = !carried.contains(&v) && last_read[v.index()].is_none_or(|r| r <= pos);
@@ -74,10 +74,7 @@ impl SequentialPlan {
                 end[v.index()] = pos;
             }
         }
-        let mut live_ranges: Vec<LiveRange> = (0..nvars)
-            .filter_map(|v| start[v].map(|s| LiveRange { var: VarId(v as u32), start: s, end: end[v] }))
-            .collect();
-        live_ranges.sort_by_key(|r| (r.start, r.var));
+        let live_ranges = ranges_by_start(&start, &end, order.len());
 
         let mut slot_of = vec![None; nvars];
         let mut active: BinaryHeap<Reverse<(usize, u32)>> = BinaryHeap::new();
@@ -103,7 +100,7 @@ impl SequentialPlan {
             .nodes
             .iter()
             .filter(|n| n.op == "constant")
-            .filter_map(|n| Some((n.output?, n.metadata.get("value").cloned().unwrap_or(Value::Null))))
+            .filter_map(|n| Some((n.output?, n.metadata.field("value").unwrap_or(Value::Null))))
             .collect();
         SequentialPlan { order, live_ranges, slot_of, max_live_variables: slots as usize, constants }
     }
@@ -112,6 +109,27 @@ impl SequentialPlan {
     pub fn slot(&self, var: VarId) -> Option<u32> {
         self.slot_of[var.index()]
     }
+}
+
+/// Every used variable's live range, sorted by start then variable: a counting sort, since
+/// starts are positions in the order.
+fn ranges_by_start(start: &[Option<usize>], end: &[usize], positions: usize) -> Vec<LiveRange> {
+    let mut first = vec![0usize; positions + 1];
+    for &s in start.iter().flatten() {
+        first[s + 1] += 1;
+    }
+    for p in 0..positions {
+        first[p + 1] += first[p];
+    }
+    let used = first[positions];
+    let mut ranges = vec![LiveRange { var: VarId(0), start: 0, end: 0 }; used];
+    for (v, s) in start.iter().enumerate() {
+        if let Some(s) = *s {
+            ranges[first[s]] = LiveRange { var: VarId(v as u32), start: s, end: end[v] };
+            first[s] += 1;
+        }
+    }
+    ranges
 }
 
 /// Variables a loop or block hands to the program after it: its loop variables, its

@@ -10,22 +10,31 @@ use crate::ir::{Diagnostic, Severity, load_file_with};
 use crate::limits::{Limits, PLAN_BYTES_PER_FILE_BYTE};
 use crate::report;
 use crate::report::escape::escape_control;
+use crate::report::plan_fields::Fields;
 
 /// What `report`, `plan` and `dot` write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// The text report.
     Report,
-    /// The plan as JSON.
-    Plan,
-    /// Graphviz DOT.
-    Dot,
+    /// The plan as JSON, with these sections, indented or not.
+    Plan {
+        /// The sections (`--fields`).
+        fields: Fields,
+        /// Indented (`--pretty`).
+        pretty: bool,
+    },
+    /// Graphviz DOT; `full` draws every op of a large IR too.
+    Dot {
+        /// `--full`.
+        full: bool,
+    },
 }
 
 /// Loads and analyses `file` and writes it to `out` as `format`. The report lists the
 /// diagnostics itself; the plan and DOT leave them to stderr.
 pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -> Result<(), CliError> {
-    if format == Format::Plan
+    if matches!(format, Format::Plan { .. })
         && let Ok(meta) = std::fs::metadata(file)
         && meta.is_file()
     {
@@ -36,12 +45,14 @@ pub fn emit(file: &Path, out: &mut dyn Write, format: Format, limits: &Limits) -
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     match format {
-        Format::Report => out.write_all(report::text::render(&ir, &analysis).as_bytes())?,
-        Format::Plan => {
-            report::escape::to_writer_pretty(&mut *out, &report::plan::PlanDocument::new(&ir, &analysis))?;
-            out.write_all(b"\n")?;
+        Format::Report => report::text::write(out, &ir, &analysis)?,
+        Format::Plan { fields, pretty } => report::plan::write(out, &ir, &analysis, fields, pretty)?,
+        Format::Dot { full } => {
+            let drawn = report::dot::write(out, &ir, &analysis, full)?;
+            if let Some(note) = drawn.collapsed_note() {
+                eprintln!("{}: {note}", file.display());
+            }
         }
-        Format::Dot => out.write_all(report::dot::render(&ir, &analysis).as_bytes())?,
     }
     if format != Format::Report {
         write_warnings(file, &analysis.diagnostics);

@@ -9,6 +9,7 @@ use crate::exec::Mode;
 use crate::exec::graph_spec::GraphArgs;
 use crate::generate::Shape;
 use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, LimitError, Limits};
+use crate::report::plan_fields::Fields;
 
 /// A benchmark's time budget when none is given, in seconds.
 pub const DEFAULT_BUDGET_S: f64 = 10.0;
@@ -117,11 +118,24 @@ pub enum Command {
     Plan {
         /// The IR file.
         file: PathBuf,
+        /// Sections to write, comma-separated: levels, groups, sequential_plan, live_ranges,
+        /// critical_path, longest_chain, edges, nodes, groggy, diagnostics; `default` (groggy's
+        /// fields, the two paths and the diagnostics) and `all` stand for sets.
+        #[arg(long, value_name = "LIST", default_value = "default")]
+        fields: Fields,
+        /// Indent the JSON (about twice the size).
+        #[arg(long)]
+        pretty: bool,
     },
-    /// Print Graphviz DOT: one rank per level, the critical path bold.
+    /// Print Graphviz DOT: one rank per level, the critical path bold. When graphviz would
+    /// take minutes (about 1,000 layered or 400 random ops), each level is one box with its op
+    /// counts by domain and only the critical path is drawn op by op.
     Dot {
         /// The IR file.
         file: PathBuf,
+        /// Draw every op, however large the IR.
+        #[arg(long)]
+        full: bool,
     },
     /// Run the IR once on a graph and write its values (every node-map variable, or --var ones).
     Run {

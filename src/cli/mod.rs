@@ -35,8 +35,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     let limits = cli.limits.limits(&cli.graph);
     match cli.command {
         Some(Command::Report { file }) => emit(&file, out, Format::Report, &limits),
-        Some(Command::Plan { file }) => emit(&file, out, Format::Plan, &limits),
-        Some(Command::Dot { file }) => emit(&file, out, Format::Dot, &limits),
+        Some(Command::Plan { file, fields, pretty }) => emit(&file, out, Format::Plan { fields, pretty }, &limits),
+        Some(Command::Dot { file, full }) => emit(&file, out, Format::Dot { full }, &limits),
         Some(Command::Run { file, graph, mode, threads, vars, out: path, no_fuse }) => {
             let limits = cli.limits.limits(&graph);
             let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };

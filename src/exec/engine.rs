@@ -159,14 +159,15 @@ pub fn measure_wake(samples: usize) -> f64 {
 }
 
 /// Median seconds from recruiting a member into a run to its first work, when the pool's
-/// threads have been asleep, over `samples` tries; `None` on one thread.
+/// threads have been idle for as long as between two runs of a benchmark (past the spin, so
+/// they have parked), over `samples` tries; `None` on one thread.
 pub fn measure_recruit(team: &Team, samples: usize) -> Option<f64> {
     if team.size() < 2 {
         return None;
     }
     let mut times = Vec::with_capacity(samples);
     for _ in 0..samples {
-        std::thread::sleep(Duration::from_millis(2));
+        std::thread::sleep(SPIN * 3);
         let joined = AtomicU64::new(0);
         let t0 = Instant::now();
         team.run(&|k, crew| {

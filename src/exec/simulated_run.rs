@@ -6,7 +6,8 @@
 //! recruited when work is first offered and start after [`Overheads::recruit_s`]; an idle
 //! member spins for [`Overheads::spin_s`], then parks, and an offer wakes it after
 //! [`Overheads::wake_s`]. A split step is work that every member working on it shares; a
-//! member joins it while chunks are left. Members working at the same time slow each other
+//! member joins it while chunks are left, and once shared it costs each member
+//! [`Overheads::split_s`] more. Members working at the same time slow each other
 //! down by their steps' contention (`1 + c (k - 1)` with k members busy).
 //!
 //! # Complexity
@@ -49,11 +50,14 @@ pub struct Overheads {
     pub wake_s: f64,
     /// How long an idle member spins before it parks.
     pub spin_s: f64,
+    /// What a split costs each member that shares it, beyond its share of the work: taking
+    /// chunks from a shared counter and waiting for the last one at the join.
+    pub split_s: f64,
 }
 
 impl Overheads {
     /// No overheads: for hand-built cost tables with known makespans.
-    pub const NONE: Overheads = Overheads { recruit_s: 0.0, wake_s: 0.0, spin_s: f64::INFINITY };
+    pub const NONE: Overheads = Overheads { recruit_s: 0.0, wake_s: 0.0, spin_s: f64::INFINITY, split_s: 0.0 };
 }
 
 /// A run on the virtual clock.
@@ -212,8 +216,11 @@ impl Clock<'_, '_> {
                 let chunk = work.cost.seconds / work.cost.chunks.max(1) as f64;
                 // Only while chunks are left that nobody has claimed.
                 if work.left > chunk * work.workers.len() as f64 {
-                    let t = self.t;
-                    self.works[w].as_mut().expect("active").workers.push((m, t));
+                    let (t, split_s) = (self.t, self.ov.split_s);
+                    let work = self.works[w].as_mut().expect("active");
+                    work.workers.push((m, t));
+                    // Sharing costs every member on it the coordination of the split.
+                    work.left += split_s * work.workers.len() as f64;
                     self.members[m] = State::Busy(w);
                     return true;
                 }

@@ -1,16 +1,26 @@
 //! Reads an IR file into an [`Ir`]: groggy's node format, its loop-body step format and
 //! its execution blocks, with errors that say where and what to do.
 //!
+//! A file that loads is read once ([`super::one_pass`]): serde walks the bytes and each
+//! node becomes a [`Node`] as soon as it is parsed, with no JSON tree in between. A file
+//! that does not load is read a second time by [`explain`], which checks the whole text
+//! first and then parses it node by node, so that the error is the first problem in the
+//! file, with its `line:column` and node id.
+//!
 //! # Complexity
-//! O(file size): one pass of serde over the text, one per node.
+//! O(file size): one pass of serde over the text (two for a file with an error).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::hash::BuildHasher;
 use std::path::Path;
 
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::error::{LoadError, shown};
-use super::format::{FileShape, NodeIdShape, NodeShape};
+use super::format::{FileShape, LoaderKeys, NodeIdShape, NodeShape, RawMetadata};
+use super::metadata::Metadata;
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
 use super::step::parse_step;
 use crate::input_file::{InputKind, ReadError, read_input};
@@ -53,6 +63,16 @@ pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
                 .into(),
         });
     }
+    match super::one_pass::one_pass(bytes, path) {
+        Some(ir) => Ok(ir),
+        None => explain(bytes, path),
+    }
+}
+
+/// Loads `bytes` the careful way, to say what is wrong with a file the one pass refused:
+/// the whole text is checked as JSON first, then each node is parsed on its own, so an
+/// error inside a node names it.
+fn explain(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
     let shape: FileShape = serde_json::from_slice(bytes).map_err(|e| file_error(path, bytes, &e))?;
     let Some(raw_nodes) = shape.nodes else {
         return Err(LoadError::Json {
@@ -197,25 +217,48 @@ fn json_error(path: &Path, bytes: &[u8], offset: usize, e: &serde_json::Error) -
 }
 
 /// Collects nodes and rejects duplicate ids.
-struct Builder<'p> {
-    path: &'p Path,
-    ir: Ir,
-    ids: HashMap<String, usize>,
+pub(super) struct Builder<'p> {
+    pub(super) path: &'p Path,
+    pub(super) ir: Ir,
+    /// Indices of the nodes so far, hashed by id (the ids are not copied).
+    ids: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
 }
 
 impl<'p> Builder<'p> {
-    fn new(path: &'p Path, name: String, stats: Option<Value>) -> Self {
-        Builder { path, ir: Ir { name, stats, ..Ir::default() }, ids: HashMap::new() }
+    pub(super) fn new(path: &'p Path, name: String, stats: Option<Value>) -> Self {
+        let ir = Ir { name, stats, ..Ir::default() };
+        Builder { path, ir, ids: hashbrown::HashTable::new(), hasher: Default::default() }
     }
 
-    fn push(&mut self, node: Node) -> Result<(), LoadError> {
+    /// Makes room for `nodes` nodes, and as many variables (most ops write a new one).
+    pub(super) fn reserve(&mut self, nodes: usize) {
+        self.ir.nodes.reserve_exact(nodes);
+        self.ir.vars.reserve(nodes);
+        let (nodes_so_far, hasher) = (&self.ir.nodes, &self.hasher);
+        self.ids.reserve(nodes, |&i| hasher.hash_one(nodes_so_far[i as usize].id.as_str()));
+    }
+
+    pub(super) fn push(&mut self, node: Node) -> Result<(), LoadError> {
         let index = self.ir.nodes.len();
-        if let Some(first) = self.ids.insert(node.id.clone(), index) {
-            return Err(node_error(
-                self.path,
-                &node.id,
-                format!("duplicate node id (nodes #{first} and #{index} both use it); give every node a unique id"),
-            ));
+        let (nodes, hasher) = (&self.ir.nodes, &self.hasher);
+        let entry = self.ids.entry(
+            hasher.hash_one(node.id.as_str()),
+            |&i| nodes[i as usize].id == node.id,
+            |&i| hasher.hash_one(nodes[i as usize].id.as_str()),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(first) => {
+                let first = *first.get();
+                return Err(node_error(
+                    self.path,
+                    &node.id,
+                    format!("duplicate node id (nodes #{first} and #{index} both use it); give every node a unique id"),
+                ));
+            }
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(index as u32);
+            }
         }
         self.ir.nodes.push(node);
         Ok(())
@@ -226,8 +269,45 @@ fn node_error(path: &Path, node: &str, message: String) -> LoadError {
     LoadError::Node { path: path.to_owned(), node: node.to_owned(), message }
 }
 
+/// How a node's metadata arrives: as checked text (the one pass) or parsed (the careful
+/// pass, and block bodies).
+pub(super) trait ShapeMetadata<'a> {
+    /// The text, when the metadata is kept as such.
+    fn text(&self) -> Option<&'a RawValue>;
+    /// The metadata as a map.
+    fn into_map(self) -> Result<Map<String, Value>, serde_json::Error>;
+}
+
+impl<'a> ShapeMetadata<'a> for RawMetadata<'a> {
+    fn text(&self) -> Option<&'a RawValue> {
+        Some(self.0)
+    }
+
+    fn into_map(self) -> Result<Map<String, Value>, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl<'a> ShapeMetadata<'a> for Map<String, Value> {
+    fn text(&self) -> Option<&'a RawValue> {
+        None
+    }
+
+    fn into_map(self) -> Result<Map<String, Value>, serde_json::Error> {
+        Ok(self)
+    }
+}
+
 /// Converts one node in groggy's node format (top level or inside a block).
-fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path) -> Result<Node, LoadError> {
+///
+/// An ordinary op whose metadata has none of the keys the loader acts on keeps it as text
+/// ([`Metadata`]); loops, blocks and the rest have it parsed here.
+pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
+    shape: NodeShape<'a, M>,
+    index: usize,
+    vars: &mut VarTable,
+    path: &Path,
+) -> Result<Node, LoadError> {
     let Some(id) = shape.id else {
         return Err(node_error(path, &format!("#{index}"), "has no `id`; give every node a unique string id".into()));
     };
@@ -239,16 +319,33 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
             format!("has an empty `id` ({id:?}); give every node a unique string id"),
         ));
     }
-    let Some(op) = shape.op_type else {
+    let id = id.into_owned();
+    let Some(op) = shape.op_type.map(Cow::into_owned) else {
         return Err(node_error(path, &id, "has no `op_type` (e.g. \"mul\", \"neighbor_agg\", \"iter_loop\")".into()));
     };
-    let mut metadata = shape.metadata.unwrap_or_default();
     let domain = match &shape.domain {
         Some(d) => Domain::parse(d),
         None => default_domain(&op),
     };
     let mut inputs: Vec<_> = shape.inputs.unwrap_or_default().iter().map(|v| vars.intern(v)).collect();
     let mut output = shape.output.as_deref().map(|v| vars.intern(v));
+    let ordinary = shape.body.is_none() && op != "iter_loop" && op != "loop" && !op.starts_with("block_");
+    match shape.metadata.as_ref().map(|m| m.text()) {
+        None if ordinary => {
+            let metadata = Metadata::default();
+            return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None });
+        }
+        Some(Some(text)) if ordinary && LoaderKeys::none_in(text) => {
+            let metadata = Metadata::from_validated(text);
+            return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None });
+        }
+        _ => {}
+    }
+    let mut metadata = match shape.metadata {
+        None => Map::new(),
+        Some(m) => m.into_map().map_err(|e| node_error(path, &id, format!("`metadata` is not an object: {e}")))?,
+    };
+    let shape_target = shape.target.map(Cow::into_owned);
 
     let steps = shape.body.or_else(|| take_steps(&mut metadata, "body"));
     let body = if op == "iter_loop" || op == "loop" || steps.is_some() {
@@ -277,9 +374,9 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
                 LoopVar { initial: vars.intern(initial), logical: vars.intern(logical) }
             })
             .collect();
-        Some(Body::Loop(LoopBody { iterations, body: adopt(body.ir, vars), loop_vars }))
+        Some(Body::Loop(LoopBody { iterations, body: Box::new(adopt(body.ir, vars)), loop_vars }))
     } else if let Some(mode) = op.strip_prefix("block_") {
-        let target = shape.target.or_else(|| metadata.get("target").and_then(Value::as_str).map(str::to_owned));
+        let target = shape_target.or_else(|| metadata.get("target").and_then(Value::as_str).map(str::to_owned));
         let target = target.map(|t| vars.intern(&t));
         let body_nodes = match metadata.remove("body_nodes") {
             None => Vec::new(),
@@ -293,8 +390,8 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
             }
         };
         let mut body = Builder::new(path, format!("{id} body"), None);
-        for (i, item) in body_nodes.into_iter().enumerate() {
-            let shape: NodeShape = serde_json::from_value(item).map_err(|e| {
+        for (i, item) in body_nodes.iter().enumerate() {
+            let shape = NodeShape::<Map<String, Value>>::deserialize(item).map_err(|e| {
                 node_error(
                     path,
                     &format!("{id}/body_nodes[{i}]"),
@@ -307,8 +404,8 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
         if output.is_none() {
             output = target;
         }
-        let mode = shape.mode.unwrap_or_else(|| mode.to_owned());
-        Some(Body::Block(BlockBody { mode, target, body: adopt(body.ir, vars) }))
+        let mode = shape.mode.map_or_else(|| mode.to_owned(), Cow::into_owned);
+        Some(Body::Block(BlockBody { mode, target, body: Box::new(adopt(body.ir, vars)) }))
     } else {
         None
     };
@@ -320,9 +417,10 @@ fn convert_node(shape: NodeShape, index: usize, vars: &mut VarTable, path: &Path
     if op == "map_nodes" && inputs.is_empty() {
         // The seed's minimal form: the variables are only named in map_inputs.
         inputs = implicit_reads.iter().map(|r| r.var).collect();
+        let metadata = Metadata::from(metadata);
         return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body });
     }
-    Ok(Node { id, domain, op, inputs, output, implicit_reads, metadata, body })
+    Ok(Node { id, domain, op, inputs, output, implicit_reads, metadata: Metadata::from(metadata), body })
 }
 
 /// Body steps stored in metadata (the form groggy's sequential plan writes).

@@ -4,11 +4,14 @@ mod diagnostic;
 mod error;
 mod format;
 mod load;
+mod metadata;
 mod model;
+mod one_pass;
 pub mod op;
 mod step;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::LoadError;
 pub use load::{load_bytes, load_file, load_file_with};
+pub use metadata::Metadata;
 pub use model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, NodeId, VarId, VarTable};

@@ -3,9 +3,9 @@
 //! Nothing here is computed: a loaded [`Ir`] says what the file said (with groggy's
 //! minimal forms filled with defaults). Analyses read it and return side tables.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Index of a node in [`Ir::nodes`]; program order is index order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,42 +30,80 @@ impl VarId {
 }
 
 /// Interned variable names, so analyses compare and index variables by number.
-#[derive(Debug, Clone, Default)]
+///
+/// The names are stored back to back in one string and looked up through a hash table of
+/// ids, so a million variables cost a few large allocations, not two million small ones.
+#[derive(Clone, Default)]
 pub struct VarTable {
-    names: Vec<String>,
-    ids: HashMap<String, VarId>,
+    /// Every name, back to back.
+    text: String,
+    /// End of each name in `text`, by variable index.
+    ends: Vec<usize>,
+    /// The ids, hashed by name.
+    index: hashbrown::HashTable<VarId>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+/// Name `i` in a table's `text` and `ends`.
+fn name_at<'t>(text: &'t str, ends: &[usize], i: usize) -> &'t str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &text[start..ends[i]]
 }
 
 impl VarTable {
     /// The id of `name`, adding it if it is new.
     pub fn intern(&mut self, name: &str) -> VarId {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
+        let VarTable { text, ends, index, hasher } = self;
+        let hash = hasher.hash_one(name);
+        let entry = index.entry(
+            hash,
+            |id| name_at(text, ends, id.index()) == name,
+            |id| hasher.hash_one(name_at(text, ends, id.index())),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(e) => *e.get(),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                let id = VarId(ends.len() as u32);
+                e.insert(id);
+                text.push_str(name);
+                ends.push(text.len());
+                id
+            }
         }
-        let id = VarId(self.names.len() as u32);
-        self.names.push(name.to_owned());
-        self.ids.insert(name.to_owned(), id);
-        id
+    }
+
+    /// Makes room for `additional` more names without rehashing.
+    pub fn reserve(&mut self, additional: usize) {
+        let VarTable { text, ends, index, hasher } = self;
+        ends.reserve(additional);
+        index.reserve(additional, |id| hasher.hash_one(name_at(text, ends, id.index())));
     }
 
     /// The id of `name`, if some node mentions it.
     pub fn get(&self, name: &str) -> Option<VarId> {
-        self.ids.get(name).copied()
+        let hash = self.hasher.hash_one(name);
+        self.index.find(hash, |id| self.name(*id) == name).copied()
     }
 
     /// The name behind `id`.
     pub fn name(&self, id: VarId) -> &str {
-        &self.names[id.index()]
+        name_at(&self.text, &self.ends, id.index())
     }
 
     /// How many distinct variables the IR mentions.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.ends.len()
     }
 
     /// True when no node mentions any variable.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.ends.is_empty()
+    }
+}
+
+impl std::fmt::Debug for VarTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries((0..self.len()).map(|i| self.name(VarId(i as u32)))).finish()
     }
 }
 
@@ -172,8 +210,8 @@ pub struct Node {
     pub output: Option<VarId>,
     /// Operands the executor reads although `inputs` does not list them.
     pub implicit_reads: Vec<ImplicitRead>,
-    /// Operation parameters (`value`, `agg`, `op`, `epsilon` ...).
-    pub metadata: Map<String, Value>,
+    /// Operation parameters (`value`, `agg`, `op`, `epsilon` ...), parsed when first read.
+    pub metadata: super::Metadata,
     /// The nested program of a loop or execution block.
     pub body: Option<Body>,
 }
@@ -219,8 +257,9 @@ impl Body {
 pub struct LoopBody {
     /// Number of iterations (`iterations` in the file).
     pub iterations: u64,
-    /// The body steps, parsed into nodes with ids `<loop id>/<step index>`.
-    pub body: Ir,
+    /// The body steps, parsed into nodes with ids `<loop id>/<step index>` (boxed: a node
+    /// without a body should not pay for an IR's size).
+    pub body: Box<Ir>,
     /// `[initial, logical]` pairs: `logical` starts as a copy of `initial` (outer variables).
     pub loop_vars: Vec<LoopVar>,
 }
@@ -241,6 +280,6 @@ pub struct BlockBody {
     pub mode: String,
     /// The variable the block updates, in the outer IR's table.
     pub target: Option<VarId>,
-    /// The body nodes.
-    pub body: Ir,
+    /// The body nodes (boxed, like a loop's).
+    pub body: Box<Ir>,
 }

@@ -49,7 +49,16 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
         let target = step.get("target").ok_or("alias step has no `target`")?;
         inputs.push(vars.intern(&var_of("source", source)?));
         output = Some(vars.intern(&var_of("target", target)?));
-        return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None });
+        return Ok(Node {
+            id,
+            domain,
+            op,
+            inputs,
+            output,
+            implicit_reads: Vec::new(),
+            metadata: metadata.into(),
+            body: None,
+        });
     }
 
     let keys = operand_keys(&op);
@@ -90,5 +99,5 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
             }
         }
     }
-    Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None })
+    Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata: metadata.into(), body: None })
 }

@@ -1,12 +1,14 @@
 //! `auto`: the plan the model predicts is fastest. A step is split over the threads when it
-//! takes at least its grain, the time from which splitting saves more than waking a thread
-//! costs (contention shrinks the saving, so a bandwidth-bound step needs more time); each
-//! region (the program, each loop body) takes the schedule whose simulated run is shortest.
+//! takes at least its grain, the time from which splitting saves more than the split's
+//! coordination and waking a thread cost (contention shrinks the saving, so a
+//! bandwidth-bound step needs more time); each region (the program, each loop body) takes
+//! the schedule and split rule (by the grain, by the grain with the helper awake, never,
+//! always) whose simulated run is shortest.
 //! If one of the fixed modes still predicts shorter, `auto` is that mode. What was chosen
 //! and why is kept for the report and the TUI.
 //!
 //! # Complexity
-//! (3 x regions + 6) simulations of the program on the virtual clock.
+//! (12 x regions + 6) simulations of the program on the virtual clock.
 
 use serde::Serialize;
 
@@ -51,52 +53,85 @@ fn schedule_name(s: Schedule) -> &'static str {
     }
 }
 
-/// The grain of a step on `threads` threads: splitting saves `t (1 - (1 + c (P - 1)) / P)`
-/// and may cost a thread's wake-up; shorter steps than this run whole (infinite when
-/// splitting saves nothing).
-pub fn grain_s(cost: &StepCost, threads: usize, ov: &Overheads) -> f64 {
+/// The share of a step's time that splitting it over `threads` saves (0 when it cannot).
+fn saving(cost: &StepCost, threads: usize) -> f64 {
     let p = threads.max(1) as f64;
-    let kept = (1.0 + cost.split_contention * (p - 1.0)) / p;
-    if kept >= 1.0 || threads < 2 { f64::INFINITY } else { ov.wake_s / (1.0 - kept) }
+    if threads < 2 { 0.0 } else { (1.0 - (1.0 + cost.split_contention * (p - 1.0)) / p).max(0.0) }
+}
+
+/// The grain of a step on `threads` threads: splitting saves `t (1 - (1 + c (P - 1)) / P)`
+/// and costs the split's coordination and, when the helper has parked, its wake-up;
+/// shorter steps than this run whole (infinite when splitting saves nothing).
+pub fn grain_s(cost: &StepCost, threads: usize, ov: &Overheads) -> f64 {
+    let saved = saving(cost, threads);
+    if saved <= 0.0 { f64::INFINITY } else { (ov.wake_s + ov.split_s) / saved }
+}
+
+/// The same with the helper still spinning: only the split's coordination to pay for.
+fn hot_grain_s(cost: &StepCost, threads: usize, ov: &Overheads) -> f64 {
+    let saved = saving(cost, threads);
+    if saved <= 0.0 { f64::INFINITY } else { ov.split_s / saved }
+}
+
+/// Whether a step of this cost splits.
+type SplitRule<'a> = dyn Fn(&StepCost) -> bool + 'a;
+
+/// Which steps of a region split, by a rule on their cost.
+fn splits(table: &CostTable, r: usize, len: usize, rule: &SplitRule<'_>) -> Vec<bool> {
+    (0..len)
+        .map(|i| {
+            let c = table.cost(r, i);
+            c.chunks > 1 && rule(&c)
+        })
+        .collect()
 }
 
 /// The plan for `program` (as fused for the run) with costs `table` on `threads` threads.
 pub fn choose(program: &Program, table: &CostTable, threads: usize, ov: &Overheads) -> AutoPlan {
     let rs = regions(program);
-    // Splits: by each step's grain.
+    let rules: [(&str, &SplitRule<'_>); 4] = [
+        ("above its grain", &|c| c.seconds >= grain_s(c, threads, ov)),
+        ("above its grain with the helper awake", &|c| c.seconds >= hot_grain_s(c, threads, ov)),
+        ("never split", &|_| false),
+        ("every op split", &|c| saving(c, threads) > 0.0),
+    ];
     let mut plan = RunPlan {
         regions: rs
             .iter()
             .enumerate()
             .map(|(r, p)| RegionPlan {
                 schedule: Schedule::Sequential,
-                split: (0..p.steps.len())
-                    .map(|i| {
-                        let c = table.cost(r, i);
-                        c.chunks > 1 && c.seconds >= grain_s(&c, threads, ov)
-                    })
-                    .collect(),
+                split: splits(table, r, p.steps.len(), rules[0].1),
             })
             .collect(),
     };
     let time = |plan: &RunPlan| makespan(program, table, Mode::AUTO, threads, ov, Some(plan));
-    // Schedules: region by region, the one with the shortest run.
+    // Region by region, the schedule and split rule with the shortest simulated run.
     let mut lines = Vec::new();
     for (r, region) in rs.iter().enumerate() {
         let mut tried = Vec::new();
-        for s in [Schedule::Sequential, Schedule::Dataflow, Schedule::Levels] {
-            plan.regions[r].schedule = s;
-            tried.push((s, time(&plan)));
+        for (k, (_, rule)) in rules.iter().enumerate() {
+            plan.regions[r].split = splits(table, r, region.steps.len(), *rule);
+            for s in [Schedule::Sequential, Schedule::Dataflow, Schedule::Levels] {
+                plan.regions[r].schedule = s;
+                tried.push((s, k, time(&plan)));
+            }
         }
-        let (best, _) = tried.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((Schedule::Sequential, 0.0));
+        let (best, rule, best_t) =
+            tried.iter().copied().min_by(|a, b| a.2.total_cmp(&b.2)).unwrap_or((Schedule::Sequential, 0, 0.0));
         plan.regions[r].schedule = best;
-        let others: Vec<String> =
-            tried.iter().filter(|(s, _)| *s != best).map(|(s, t)| format!("{} {}", short(*s), duration(*t))).collect();
-        let best_t = tried.iter().find(|(s, _)| *s == best).map_or(0.0, |(_, t)| *t);
+        plan.regions[r].split = splits(table, r, region.steps.len(), rules[rule].1);
+        let others: Vec<String> = [Schedule::Sequential, Schedule::Dataflow, Schedule::Levels]
+            .iter()
+            .filter(|s| **s != best)
+            .filter_map(|s| tried.iter().filter(|t| t.0 == *s).map(|t| t.2).min_by(f64::total_cmp).map(|t| (s, t)))
+            .map(|(s, t)| format!("{} {}", short(*s), duration(t)))
+            .collect();
         lines.push(format!(
-            "{}: {} ({} a run; {})",
+            "{}: {}, {} ({} a run; {})",
             region_name(program, r),
             schedule_name(best),
+            rules[rule].0,
             duration(best_t),
             others.join(", ")
         ));
@@ -161,12 +196,17 @@ fn split_examples(
     let mut out = Vec::new();
     if let Some(i) = longest(true) {
         let c = table.cost(r, i);
-        out.push(format!(
-            "  {} runs split: {}, above its {} grain",
-            p.steps[i].id,
-            duration(c.seconds),
-            duration(grain_s(&c, threads, ov))
-        ));
+        let g = grain_s(&c, threads, ov);
+        let why = if c.seconds >= g {
+            format!("above its {} grain", duration(g))
+        } else {
+            format!(
+                "under its {} grain, but the helper is awake and the split costs {}",
+                duration(g),
+                duration(ov.split_s)
+            )
+        };
+        out.push(format!("  {} runs split: {}, {why}", p.steps[i].id, duration(c.seconds)));
     }
     if let Some(i) = longest(false) {
         let c = table.cost(r, i);

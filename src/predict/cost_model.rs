@@ -94,6 +94,9 @@ pub struct CostModel {
     pub recruit_ns: f64,
     /// From an offer of work to a parked thread of the run starting it.
     pub wake_ns: f64,
+    /// What sharing an op with another thread costs each thread beyond its share of the
+    /// work: claiming chunks and meeting at the join.
+    pub split_ns: f64,
     /// How far contention is uncertain either side of its value, relative (the band's
     /// width when no probe ran beside the benchmark).
     pub contention_spread: f64,
@@ -140,6 +143,8 @@ impl Default for CostModel {
     /// - `mode_ns` 25: a small hash map or sort per neighbour list, per edge.
     /// - `recruit_ns` 30000, `wake_ns` 20000: a sleeping thread on a 2-4 core VM takes tens
     ///   of microseconds to run (`examples/wake_latency.rs`).
+    /// - `split_ns` 3000: a chain of 32 two-chunk ops split over 2 threads took 3-6 us per op
+    ///   more than half its seq time (`irtop calibrate` on a 2-core VM).
     /// - `contention_spread` 0.5: contention measured an hour apart on a shared host moved by
     ///   half its value.
     /// - contention 0.35 / 0.2: two streaming threads get ~1.5x one thread's bandwidth
@@ -159,6 +164,7 @@ impl Default for CostModel {
             mode_ns: 25.0,
             recruit_ns: 30_000.0,
             wake_ns: 20_000.0,
+            split_ns: default_split_ns(),
             contention_spread: 0.5,
             contention_stream: 0.35,
             contention_stream_cached: 0.1,
@@ -283,6 +289,11 @@ impl CostModel {
             split_contention,
         }
     }
+}
+
+/// The default split cost (see [`CostModel::default`]).
+fn default_split_ns() -> f64 {
+    3_000.0
 }
 
 #[cfg(test)]

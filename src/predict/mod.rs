@@ -211,7 +211,8 @@ pub struct ModePredicted {
     /// The same simulation with seq's measured per-op times (absent without seq's timeline).
     pub calibrated: Option<f64>,
     /// Where the speedup lies when contention and the overheads of waking threads are at
-    /// the low and the high end of what was measured around the point.
+    /// the low and the high end of what was measured around the point, widened by how far
+    /// seq's own rounds spread (the machine's run-to-run noise).
     pub band: [f64; 2],
     /// What the band says.
     pub verdict: Verdict,
@@ -250,6 +251,7 @@ pub fn overheads(model: &CostModel) -> Overheads {
     Overheads {
         recruit_s: model.recruit_ns * 1e-9,
         wake_s: model.wake_ns * 1e-9,
+        split_s: model.split_ns * 1e-9,
         spin_s: crate::exec::engine::SPIN.as_secs_f64(),
     }
 }
@@ -257,8 +259,12 @@ pub fn overheads(model: &CostModel) -> Overheads {
 /// A band's ends: contention and overheads at the optimistic and the pessimistic end.
 fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overheads); 2] {
     let ov = overheads(model);
-    let scaled =
-        |m: CostModel, k: f64| Overheads { recruit_s: ov.recruit_s * k, wake_s: ov.wake_s * k, ..overheads(&m) };
+    let scaled = |m: CostModel, k: f64| Overheads {
+        recruit_s: ov.recruit_s * k,
+        wake_s: ov.wake_s * k,
+        split_s: ov.split_s * k,
+        ..overheads(&m)
+    };
     let (low, high) = match probe {
         Some(p) => (p.at(model, probe::Quartile::Low), p.at(model, probe::Quartile::High)),
         None => (
@@ -268,6 +274,20 @@ fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overh
     };
     // Optimistic: less contention, half the overheads; pessimistic: more, twice.
     [(low, scaled(low, 0.5)), (high, scaled(high, 2.0))]
+}
+
+/// How far the machine moves one run from the next, relative: half the interquartile
+/// range of seq's rounds over their median (at most a quarter). No prediction of a speedup
+/// can be closer than that to what a run measures, so the band is that much wider.
+fn seq_noise(measured: &Measurement) -> f64 {
+    let Some(seq) = measured.modes.iter().find(|m| m.mode.is_seq()) else { return 0.0 };
+    let mut t = seq.times_s.clone();
+    if t.len() < 4 || seq.median_s <= 0.0 {
+        return 0.0;
+    }
+    t.sort_by(f64::total_cmp);
+    let q = |p: f64| t[((t.len() - 1) as f64 * p).round() as usize];
+    ((q(0.75) - q(0.25)) / (2.0 * seq.median_s)).clamp(0.0, 0.25)
 }
 
 /// What the predictions are made with: the cost model, where it came from and the
@@ -311,6 +331,7 @@ pub fn predict(
     let ov = overheads(model);
     let auto_plan = auto.map(|a| &a.plan);
     let ends = band_models(&measured_model, probe);
+    let machine_noise = seq_noise(measured);
     let modes = measured
         .modes
         .iter()
@@ -329,7 +350,7 @@ pub fn predict(
                 at(&table, ov)
             };
             let (hi, lo) = (band_of(&ends[0]), band_of(&ends[1]));
-            let band = [lo.min(hi).min(point), hi.max(lo).max(point)];
+            let band = [lo.min(hi).min(point) * (1.0 - machine_noise), hi.max(lo).max(point) * (1.0 + machine_noise)];
             let p = ModePredicted {
                 groggy: if m.mode.is_seq() { 1.0 } else { groggy },
                 static_model: at(&stat, &ov),

@@ -61,7 +61,8 @@ pub fn render(report: &BenchReport) -> String {
             x(Some(p.map_or(report.predicted.groggy, |p| p.groggy))),
             x(p.map(|p| p.static_model)),
             x(p.and_then(|p| p.calibrated)),
-            p.map_or_else(|| "-".to_owned(), |p| format!("{:.2}-{:.2}x", p.band[0], p.band[1])),
+            p.filter(|_| !row.mode.is_seq())
+                .map_or_else(|| "-".to_owned(), |p| format!("{:.2}-{:.2}x", p.band[0], p.band[1])),
             if row.mode.is_seq() { "-" } else { p.map_or("-", |p| p.verdict.label()) },
             row.max_abs_diff
         );

@@ -6,6 +6,7 @@ pub mod bench_text;
 pub mod dot;
 pub mod escape;
 pub mod plan;
+pub mod plan_fields;
 pub mod results;
 pub mod text;
 pub mod trace;

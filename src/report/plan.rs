@@ -1,281 +1,349 @@
-//! The plan as JSON: groggy's `ParallelExecutionPlan` fields, then irtop's own.
-//! The schema is documented in README.md ("`irtop plan` JSON").
+//! The plan as JSON: groggy's `ParallelExecutionPlan` fields, then irtop's own, written
+//! to the output as they are serialised (a million-op plan is never built in memory).
+//! The schema is documented in README.md ("`irtop plan` JSON"); [`Fields`] picks the
+//! sections.
+//!
+//! Each op's facts appear once: its metadata only in `sequential_plan.operations`, and the
+//! per-edge and per-node tables only when asked for.
+//!
+//! # Complexity
+//! O(V + E + operands) time; memory O(1) beyond the analysis, except `constant_values`
+//! (O(constants)) and one group's sorted variable names at a time.
 
-use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
+use super::plan_fields::{Fields, Section};
 use crate::analysis::{Analysis, CriticalPath};
-use crate::ir::{Body, Diagnostic, Ir};
+use crate::ir::{Body, Ir, Node, NodeId, VarId};
 
-/// The whole `irtop plan` document.
-#[derive(Debug, Serialize)]
-pub struct PlanDocument<'a> {
-    /// The IR's name.
-    pub name: &'a str,
-    /// One group per level (groggy's fields).
-    pub groups: Vec<GroupJson<'a>>,
-    /// The sequential fallback plan (groggy's `BatchExecutionPlan` fields plus live ranges).
-    pub sequential_plan: SequentialJson<'a>,
-    /// groggy's speedup formula on irtop's groups.
-    pub estimated_speedup: f64,
-    /// groggy's 1.2x threshold on `estimated_speedup`.
-    pub use_parallel: bool,
-    /// Node ids of each level.
-    pub levels: Vec<Vec<&'a str>>,
-    /// The costliest path.
-    pub critical_path: PathJson<'a>,
-    /// The longest path by op count.
-    pub longest_chain: PathJson<'a>,
-    /// Total static work.
-    pub work: f64,
-    /// Static span (cost of the critical path).
-    pub span: f64,
-    /// work / span.
-    pub parallelism: f64,
-    /// Every dependency edge.
-    pub edges: Vec<EdgeJson<'a>>,
-    /// Per-node facts.
-    pub nodes: Vec<NodeJson<'a>>,
-    /// What groggy's own analyzer concludes about this IR.
-    pub groggy: Option<GroggyJson<'a>>,
-    /// Findings.
-    pub diagnostics: &'a [Diagnostic],
+/// Writes the plan of `ir` to `out` with the sections in `fields`, indented with `pretty`.
+pub fn write(out: &mut dyn Write, ir: &Ir, a: &Analysis, fields: Fields, pretty: bool) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    let plan = Plan { ir, a, fields };
+    // With DEL and the C1 controls escaped too: the IR's strings reach a terminal.
+    if pretty {
+        super::escape::to_writer_pretty(&mut out, &plan)?;
+    } else {
+        super::escape::to_writer(&mut out, &plan)?;
+    }
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
-/// groggy's own levels and estimate.
-#[derive(Debug, Serialize)]
-pub struct GroggyJson<'a> {
-    /// groggy's levels (node ids).
-    pub levels: Vec<Vec<&'a str>>,
-    /// groggy's estimate on its own levels.
-    pub estimated_speedup: f64,
-    /// groggy's decision on its own levels.
-    pub use_parallel: bool,
-    /// Nodes groggy never schedules.
-    pub unscheduled: Vec<&'a str>,
+/// The `irtop plan` document: serialising it walks the analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a> {
+    /// The IR.
+    pub ir: &'a Ir,
+    /// Its analysis.
+    pub a: &'a Analysis,
+    /// The sections to write.
+    pub fields: Fields,
 }
 
-/// One parallel group.
-#[derive(Debug, Serialize)]
-pub struct GroupJson<'a> {
-    /// Node ids, in program order.
-    pub node_ids: Vec<&'a str>,
-    /// Variables read.
-    pub shared_inputs: Vec<&'a str>,
-    /// Variables written.
-    pub outputs: Vec<&'a str>,
-    /// Groups feeding this one.
-    pub depends_on: &'a [usize],
-    /// groggy's factor.
-    pub parallelism_factor: f64,
+impl Serialize for Plan<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (ir, a, has) = (self.ir, self.a, |section| self.fields.has(section));
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("name", &ir.name)?;
+        if has(Section::Groups) {
+            m.serialize_entry("groups", &Seq(|| a.groups.iter().map(|g| GroupJson { ir, g })))?;
+        }
+        if has(Section::SequentialPlan) {
+            m.serialize_entry("sequential_plan", &SequentialJson { ir, a, live_ranges: has(Section::LiveRanges) })?;
+        }
+        m.serialize_entry("estimated_speedup", &a.estimated_speedup)?;
+        m.serialize_entry("use_parallel", &a.use_parallel)?;
+        if has(Section::Levels) {
+            m.serialize_entry("levels", &levels(ir, &a.levels.levels))?;
+        }
+        if has(Section::CriticalPath) {
+            m.serialize_entry("critical_path", &PathJson { ir, path: &a.critical_path })?;
+        }
+        if has(Section::LongestChain) {
+            m.serialize_entry("longest_chain", &PathJson { ir, path: &a.longest_chain })?;
+        }
+        m.serialize_entry("work", &a.work)?;
+        m.serialize_entry("span", &a.span)?;
+        m.serialize_entry("parallelism", &a.parallelism())?;
+        if has(Section::Edges) {
+            let edge = |e: &crate::analysis::Dependency| EdgeJson {
+                from: &ir.node(e.from).id,
+                to: &ir.node(e.to).id,
+                kind: e.kind.as_str(),
+                var: e.var.map(|v| ir.var(v)),
+            };
+            m.serialize_entry("edges", &Seq(|| a.deps.edges.iter().map(edge)))?;
+        }
+        if has(Section::Nodes) {
+            m.serialize_entry("nodes", &Seq(|| ir.node_ids().map(|n| NodeJson { ir, a, n })))?;
+        }
+        if has(Section::Groggy) {
+            let groggy = a.groggy.as_ref().map(|g| GroggyJson {
+                levels: levels(ir, &g.levels),
+                estimated_speedup: g.estimated_speedup,
+                use_parallel: g.use_parallel,
+                unscheduled: Ids { ir, nodes: &g.unscheduled },
+            });
+            m.serialize_entry("groggy", &groggy)?;
+        }
+        if has(Section::Diagnostics) {
+            m.serialize_entry("diagnostics", &a.diagnostics)?;
+        }
+        m.end()
+    }
 }
 
-/// A path through the graph.
-#[derive(Debug, Serialize)]
-pub struct PathJson<'a> {
-    /// Node ids, first first.
-    pub nodes: Vec<&'a str>,
-    /// Number of ops.
-    pub ops: usize,
-    /// Sum of static spans.
-    pub cost: f64,
+/// A JSON list of whatever the closure's iterator yields, produced while it is written.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
-/// One dependency edge.
-#[derive(Debug, Serialize)]
-pub struct EdgeJson<'a> {
-    /// Earlier node id.
-    pub from: &'a str,
-    /// Later node id.
-    pub to: &'a str,
-    /// `read-after-write`, `write-after-read`, `write-after-write` or `side-effect-order`.
-    pub kind: &'static str,
-    /// The variable, or null for side-effect order.
-    pub var: Option<&'a str>,
+/// A JSON object of the closure's `(key, value)` pairs, produced while it is written.
+struct Entries<F>(F);
+
+impl<F, I, K, V> Serialize for Entries<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator<Item = (K, V)>,
+    K: Serialize,
+    V: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map((self.0)())
+    }
 }
 
-/// Per-node facts that the groups do not carry.
-#[derive(Debug, Serialize)]
-pub struct NodeJson<'a> {
-    /// File id.
-    pub id: &'a str,
-    /// `op_type`.
-    pub op: &'a str,
-    /// Level.
-    pub level: u32,
-    /// Static cost class.
-    pub cost_class: &'static str,
-    /// Static work.
-    pub work: f64,
-    /// Static span.
-    pub span: f64,
-    /// Variables read (loops: the body's free variables and loop_vars' initial values).
-    pub reads: Vec<&'a str>,
-    /// Variables written.
-    pub writes: Vec<&'a str>,
-    /// Body analysis of a loop or block.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<BodyJson<'a>>,
+/// Node ids, as a list.
+#[derive(Clone, Copy)]
+struct Ids<'a> {
+    ir: &'a Ir,
+    nodes: &'a [NodeId],
 }
 
-/// A loop or block body's own analysis, per iteration.
-#[derive(Debug, Serialize)]
-pub struct BodyJson<'a> {
-    /// Times the body runs.
-    pub iterations: u64,
-    /// Step ids of each body level.
-    pub levels: Vec<Vec<&'a str>>,
-    /// The body's costliest path, per iteration.
-    pub critical_path: PathJson<'a>,
-    /// Work of one iteration.
-    pub work: f64,
-    /// Span of one iteration.
-    pub span: f64,
+impl Serialize for Ids<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.nodes.iter().map(|&n| self.ir.node(n).id.as_str()))
+    }
 }
 
-/// The sequential plan in groggy's field names.
-#[derive(Debug, Serialize)]
-pub struct SequentialJson<'a> {
-    /// One entry per op: id, op_type, domain, input and output slots, metadata.
-    pub operations: Vec<Value>,
-    /// Slot of each variable.
-    pub variable_slots: BTreeMap<&'a str, u32>,
-    /// Constant values by variable.
-    pub constant_values: Map<String, Value>,
-    /// Number of slots.
-    pub max_live_variables: usize,
-    /// Node ids in execution order.
-    pub execution_order: Vec<&'a str>,
-    /// `[first, last]` position of each variable's value.
-    pub live_ranges: BTreeMap<&'a str, [usize; 2]>,
+/// Levels as lists of node ids.
+fn levels<'a>(ir: &'a Ir, levels: &'a [Vec<NodeId>]) -> impl Serialize + 'a {
+    Seq(move || levels.iter().map(move |l| Ids { ir, nodes: l }))
 }
 
 /// Variable names in alphabetical order, as groggy lists them.
-pub fn sorted_names<'a>(ir: &'a Ir, vars: &[crate::ir::VarId]) -> Vec<&'a str> {
+pub fn sorted_names<'a>(ir: &'a Ir, vars: &[VarId]) -> Vec<&'a str> {
     let mut names: Vec<&str> = vars.iter().map(|&v| ir.var(v)).collect();
     names.sort_unstable();
     names
 }
 
-fn path<'a>(ir: &'a Ir, p: &CriticalPath) -> PathJson<'a> {
-    PathJson { nodes: p.nodes.iter().map(|&n| ir.node(n).id.as_str()).collect(), ops: p.ops(), cost: p.cost }
+/// One parallel group, in groggy's field names.
+struct GroupJson<'a> {
+    ir: &'a Ir,
+    g: &'a crate::analysis::ParallelGroup,
 }
 
-fn levels<'a>(ir: &'a Ir, a: &Analysis) -> Vec<Vec<&'a str>> {
-    a.levels.levels.iter().map(|l| l.iter().map(|&n| ir.node(n).id.as_str()).collect()).collect()
+impl Serialize for GroupJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (ir, g) = (self.ir, self.g);
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("node_ids", &Ids { ir, nodes: &g.nodes })?;
+        m.serialize_entry("shared_inputs", &sorted_names(ir, &g.shared_inputs))?;
+        m.serialize_entry("outputs", &sorted_names(ir, &g.outputs))?;
+        m.serialize_entry("depends_on", &g.depends_on)?;
+        m.serialize_entry("parallelism_factor", &g.parallelism_factor)?;
+        m.end()
+    }
 }
 
-impl<'a> PlanDocument<'a> {
-    /// Assembles the document from an IR and its analysis.
-    pub fn new(ir: &'a Ir, a: &'a Analysis) -> Self {
-        let id = |n: crate::ir::NodeId| ir.node(n).id.as_str();
-        let groups = a
-            .groups
-            .iter()
-            .map(|g| GroupJson {
-                node_ids: g.nodes.iter().map(|&n| id(n)).collect(),
-                shared_inputs: sorted_names(ir, &g.shared_inputs),
-                outputs: sorted_names(ir, &g.outputs),
-                depends_on: &g.depends_on,
-                parallelism_factor: g.parallelism_factor,
-            })
-            .collect();
-        let edges = a
-            .deps
-            .edges
-            .iter()
-            .map(|e| EdgeJson { from: id(e.from), to: id(e.to), kind: e.kind.as_str(), var: e.var.map(|v| ir.var(v)) })
-            .collect();
-        let nodes = ir
-            .node_ids()
-            .map(|n| {
-                let node = ir.node(n);
-                let fx = a.effects.of(n);
-                let cost = a.costs[n.index()];
-                let body = match (&node.body, a.body(n)) {
-                    (Some(b), Some(ba)) => Some(BodyJson {
-                        iterations: b.iterations(),
-                        levels: levels(b.ir(), ba),
-                        critical_path: path(b.ir(), &ba.critical_path),
-                        work: ba.work,
-                        span: ba.span,
-                    }),
-                    _ => None,
-                };
-                NodeJson {
-                    id: &node.id,
-                    op: &node.op,
-                    level: a.levels.level(n),
-                    cost_class: cost.class.label(),
-                    work: cost.work,
-                    span: cost.span,
-                    reads: fx.reads.iter().map(|&v| ir.var(v)).collect(),
-                    writes: fx.writes.iter().map(|&v| ir.var(v)).collect(),
-                    body,
-                }
-            })
-            .collect();
-        PlanDocument {
-            name: &ir.name,
-            groups,
-            sequential_plan: sequential(ir, a),
-            estimated_speedup: a.estimated_speedup,
-            use_parallel: a.use_parallel,
-            levels: levels(ir, a),
-            critical_path: path(ir, &a.critical_path),
-            longest_chain: path(ir, &a.longest_chain),
-            work: a.work,
-            span: a.span,
-            parallelism: a.parallelism(),
-            edges,
-            nodes,
-            groggy: a.groggy.as_ref().map(|g| GroggyJson {
-                levels: g.levels.iter().map(|l| l.iter().map(|&n| id(n)).collect()).collect(),
-                estimated_speedup: g.estimated_speedup,
-                use_parallel: g.use_parallel,
-                unscheduled: g.unscheduled.iter().map(|&n| id(n)).collect(),
-            }),
-            diagnostics: &a.diagnostics,
+/// A path through the graph.
+struct PathJson<'a> {
+    ir: &'a Ir,
+    path: &'a CriticalPath,
+}
+
+impl Serialize for PathJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("nodes", &Ids { ir: self.ir, nodes: &self.path.nodes })?;
+        m.serialize_entry("ops", &self.path.ops())?;
+        m.serialize_entry("cost", &self.path.cost)?;
+        m.end()
+    }
+}
+
+/// One dependency edge.
+#[derive(Serialize)]
+struct EdgeJson<'a> {
+    from: &'a str,
+    to: &'a str,
+    kind: &'static str,
+    var: Option<&'a str>,
+}
+
+/// groggy's own levels and estimate.
+#[derive(Serialize)]
+struct GroggyJson<'a, L: Serialize> {
+    levels: L,
+    estimated_speedup: f64,
+    use_parallel: bool,
+    unscheduled: Ids<'a>,
+}
+
+/// Per-node facts that the groups do not carry.
+struct NodeJson<'a> {
+    ir: &'a Ir,
+    a: &'a Analysis,
+    n: NodeId,
+}
+
+impl Serialize for NodeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (ir, a, n) = (self.ir, self.a, self.n);
+        let node = ir.node(n);
+        let fx = a.effects.of(n);
+        let cost = a.costs[n.index()];
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &node.id)?;
+        m.serialize_entry("op", &node.op)?;
+        m.serialize_entry("level", &a.levels.level(n))?;
+        m.serialize_entry("cost_class", cost.class.label())?;
+        m.serialize_entry("work", &cost.work)?;
+        m.serialize_entry("span", &cost.span)?;
+        m.serialize_entry("reads", &Seq(|| fx.reads.iter().map(|&v| ir.var(v))))?;
+        m.serialize_entry("writes", &Seq(|| fx.writes.iter().map(|&v| ir.var(v))))?;
+        if let (Some(b), Some(ba)) = (&node.body, a.body(n)) {
+            m.serialize_entry("body", &BodyJson { ir: b.ir(), iterations: b.iterations(), a: ba })?;
+        }
+        m.end()
+    }
+}
+
+/// A loop or block body's own analysis, per iteration.
+struct BodyJson<'a> {
+    ir: &'a Ir,
+    iterations: u64,
+    a: &'a Analysis,
+}
+
+impl Serialize for BodyJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("iterations", &self.iterations)?;
+        m.serialize_entry("levels", &levels(self.ir, &self.a.levels.levels))?;
+        m.serialize_entry("critical_path", &PathJson { ir: self.ir, path: &self.a.critical_path })?;
+        m.serialize_entry("work", &self.a.work)?;
+        m.serialize_entry("span", &self.a.span)?;
+        m.end()
+    }
+}
+
+/// The sequential plan in groggy's field names (plus irtop's `live_ranges` on request).
+struct SequentialJson<'a> {
+    ir: &'a Ir,
+    a: &'a Analysis,
+    live_ranges: bool,
+}
+
+impl Serialize for SequentialJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (ir, a) = (self.ir, self.a);
+        let plan = &a.sequential;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("operations", &Seq(|| plan.order.iter().map(|&n| OperationJson { ir, a, n })))?;
+        // In the order the variables first hold a value (groggy writes its slots in the
+        // order it assigns them).
+        let slots = || plan.live_ranges.iter().filter_map(|r| Some((ir.var(r.var), plan.slot(r.var)?)));
+        m.serialize_entry("variable_slots", &Entries(slots))?;
+        let constants = constant_values(ir, a);
+        m.serialize_entry("constant_values", &Entries(|| constants.iter().copied()))?;
+        m.serialize_entry("max_live_variables", &plan.max_live_variables)?;
+        m.serialize_entry("execution_order", &Ids { ir, nodes: &plan.order })?;
+        if self.live_ranges {
+            let ranges = || plan.live_ranges.iter().map(|r| (ir.var(r.var), [r.start, r.end]));
+            m.serialize_entry("live_ranges", &Entries(ranges))?;
+        }
+        m.end()
+    }
+}
+
+/// Each constant variable's value, in program order; a variable two constants write keeps
+/// its first place and the later value.
+fn constant_values<'a>(ir: &'a Ir, a: &'a Analysis) -> Vec<(&'a str, &'a Value)> {
+    let mut place: hashbrown::HashMap<VarId, usize> = hashbrown::HashMap::new();
+    let mut values: Vec<(&str, &Value)> = Vec::new();
+    for (v, value) in &a.sequential.constants {
+        match place.entry(*v) {
+            hashbrown::hash_map::Entry::Occupied(at) => values[*at.get()].1 = value,
+            hashbrown::hash_map::Entry::Vacant(slot) => {
+                slot.insert(values.len());
+                values.push((ir.var(*v), value));
+            }
         }
     }
+    values
 }
 
-fn sequential<'a>(ir: &'a Ir, a: &Analysis) -> SequentialJson<'a> {
-    let plan = &a.sequential;
-    let slot = |v| plan.slot(v).map_or(-1, i64::from);
-    let operations = plan
-        .order
-        .iter()
-        .map(|&n| {
-            let node = ir.node(n);
-            let fx = a.effects.of(n);
-            let mut metadata = node.metadata.clone();
-            if let Some(Body::Loop(l)) = &node.body {
-                metadata.insert("iterations".into(), l.iterations.into());
-                metadata.insert(
-                    "loop_vars".into(),
-                    l.loop_vars.iter().map(|lv| Value::from(vec![ir.var(lv.initial), ir.var(lv.logical)])).collect(),
-                );
-                metadata.insert("body_ops".into(), l.body.nodes.len().into());
-            }
-            serde_json::json!({
-                "id": node.id,
-                "op_type": node.op,
-                "domain": node.domain.as_str(),
-                "inputs": fx.reads.iter().map(|&v| slot(v)).collect::<Vec<_>>(),
-                "outputs": fx.writes.iter().map(|&v| slot(v)).collect::<Vec<_>>(),
-                "metadata": metadata,
-            })
-        })
-        .collect();
-    SequentialJson {
-        operations,
-        variable_slots: plan.live_ranges.iter().filter_map(|r| Some((ir.var(r.var), plan.slot(r.var)?))).collect(),
-        constant_values: plan.constants.iter().map(|(v, val)| (ir.var(*v).to_owned(), val.clone())).collect(),
-        max_live_variables: plan.max_live_variables,
-        execution_order: plan.order.iter().map(|&n| ir.node(n).id.as_str()).collect(),
-        live_ranges: plan.live_ranges.iter().map(|r| (ir.var(r.var), [r.start, r.end])).collect(),
+/// One entry of `sequential_plan.operations`: where the op's metadata is written.
+struct OperationJson<'a> {
+    ir: &'a Ir,
+    a: &'a Analysis,
+    n: NodeId,
+}
+
+impl Serialize for OperationJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (ir, n) = (self.ir, self.n);
+        let plan = &self.a.sequential;
+        let node = ir.node(n);
+        let fx = self.a.effects.of(n);
+        let slot = |&v: &VarId| plan.slot(v).map_or(-1, i64::from);
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("id", &node.id)?;
+        m.serialize_entry("op_type", &node.op)?;
+        m.serialize_entry("domain", node.domain.as_str())?;
+        m.serialize_entry("inputs", &Seq(|| fx.reads.iter().map(slot)))?;
+        m.serialize_entry("outputs", &Seq(|| fx.writes.iter().map(slot)))?;
+        match &node.body {
+            Some(Body::Loop(_)) => m.serialize_entry("metadata", &loop_metadata(ir, node))?,
+            _ => m.serialize_entry("metadata", &node.metadata)?,
+        }
+        m.end()
     }
+}
+
+/// A loop's metadata with its iterations, loop variables and body size, which its node
+/// keeps outside metadata.
+fn loop_metadata(ir: &Ir, node: &Node) -> Map<String, Value> {
+    let mut metadata = node.metadata.map().clone();
+    if let Some(Body::Loop(l)) = &node.body {
+        metadata.insert("iterations".into(), l.iterations.into());
+        metadata.insert(
+            "loop_vars".into(),
+            l.loop_vars.iter().map(|lv| Value::from(vec![ir.var(lv.initial), ir.var(lv.logical)])).collect(),
+        );
+        metadata.insert("body_ops".into(), l.body.nodes.len().into());
+    }
+    metadata
+}
+
+/// The plan as a `serde_json::Value` (for tests and small IRs; the CLI streams with
+/// [`write`]).
+pub fn to_value(ir: &Ir, a: &Analysis, fields: Fields) -> Value {
+    serde_json::to_value(Plan { ir, a, fields }).unwrap_or(Value::Null)
 }

@@ -13,7 +13,7 @@ use super::layout::{areas, list_height};
 use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
 use super::msg::Msg;
 use super::panes::bench::{self, Shown};
-use super::rows::{LevelRow, find_op, level_rows, locate};
+use super::rows::{LevelRow, find_op_near, level_rows, locate};
 use super::theme::Theme;
 use super::view::{BenchChart, GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
 
@@ -112,14 +112,14 @@ impl App {
             if rows.is_empty() {
                 (None, 0)
             } else {
-                let (r, c) = sel.id.as_deref().and_then(|id| find_op(&rows, id)).unwrap_or_else(|| {
+                let (r, c) = sel.id.as_deref().and_then(|id| find_op_near(&rows, id, sel.row)).unwrap_or_else(|| {
                     let r = sel.row.min(rows.len() - 1);
-                    (r, sel.col.min(rows[r].ops.len().saturating_sub(1)))
+                    (r, sel.col.min(rows[r].len().saturating_sub(1)))
                 });
                 let (r, c) = f(&rows, r, c, sel.col);
                 let r = r.min(rows.len() - 1);
-                let c = c.min(rows[r].ops.len().saturating_sub(1));
-                (rows[r].ops.get(c).map(|o| (o.id.to_owned(), r, c)), rows.len())
+                let c = c.min(rows[r].len().saturating_sub(1));
+                ((c < rows[r].len()).then(|| (rows[r].op(c).id.to_owned(), r, c)), rows.len())
             }
         };
         let sel = &mut self.view.levels;
@@ -196,9 +196,13 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             }
             app.model.reload.pending = false;
             match outcome {
-                Ok(snapshot) => {
+                Ok(mut snapshot) => {
+                    // The old snapshot goes first, then the delivery token: the reload
+                    // worker waits for the token before it builds the next analysis.
+                    let delivered = snapshot.delivery.take();
                     app.model.snapshot = snapshot;
                     app.model.version += 1;
+                    drop(delivered);
                     app.model.problem = None;
                     if app.view.status.as_deref() == Some(BENCH_ON_STALE) {
                         app.view.status = None;
@@ -428,7 +432,7 @@ fn navigate(app: &mut App, pane: Pane, nav: Nav) {
     if matches!(nav, Nav::Left | Nav::Right | Nav::Home | Nav::End) && pane == Pane::Levels {
         let col = {
             let rows = app.level_rows();
-            app.selected_op().and_then(|id| find_op(&rows, id)).map_or(0, |(_, c)| c)
+            app.selected_op().and_then(|id| find_op_near(&rows, id, app.view.levels.row)).map_or(0, |(_, c)| c)
         };
         app.view.levels.col = col;
     }
@@ -453,7 +457,7 @@ fn enter(app: &mut App) {
                 let rows = app.level_rows();
                 rows.iter()
                     .position(|r| r.owner.is_none() && r.level == level)
-                    .map(|r| (r, rows[r].ops[0].id.to_owned()))
+                    .map(|r| (r, rows[r].op(0).id.to_owned()))
             };
             if let Some((row, id)) = first {
                 app.view.levels.id = Some(id);
@@ -481,8 +485,10 @@ fn enter(app: &mut App) {
 fn toggle_body(app: &mut App) {
     let (target, owner) = {
         let rows = app.level_rows();
-        let Some((r, c)) = app.selected_op().and_then(|id| find_op(&rows, id)) else { return };
-        let op = rows[r].ops[c];
+        let Some((r, c)) = app.selected_op().and_then(|id| find_op_near(&rows, id, app.view.levels.row)) else {
+            return;
+        };
+        let op = rows[r].op(c);
         (op.body.map(|_| op.id.to_owned()), rows[r].owner.map(str::to_owned))
     };
     match (target, owner) {

@@ -29,13 +29,14 @@ pub enum ModeChoice {
 }
 
 /// The choices `m` cycles through, in order.
-pub const MODE_CHOICES: [ModeChoice; 6] = [
+pub const MODE_CHOICES: [ModeChoice; 7] = [
     ModeChoice::All,
     ModeChoice::Only(Mode::ALL[1]),
     ModeChoice::Only(Mode::ALL[2]),
     ModeChoice::Only(Mode::ALL[3]),
     ModeChoice::Only(Mode::ALL[4]),
     ModeChoice::Only(Mode::ALL[5]),
+    ModeChoice::Only(Mode::AUTO),
 ];
 
 impl ModeChoice {

@@ -20,12 +20,15 @@ pub struct Snapshot {
     pub analysis: Arc<Analysis>,
     /// When the load finished.
     pub loaded_at: WallTime,
+    /// Held while the snapshot travels from the reload worker to the screen: the worker
+    /// builds no other analysis until it is dropped (see [`super::reload_job`]).
+    pub(crate) delivery: Option<Arc<()>>,
 }
 
 impl Snapshot {
     /// Wraps an IR and its analysis.
     pub fn new(ir: Ir, analysis: Analysis, loaded_at: WallTime) -> Snapshot {
-        Snapshot { ir: Arc::new(ir), analysis: Arc::new(analysis), loaded_at }
+        Snapshot { ir: Arc::new(ir), analysis: Arc::new(analysis), loaded_at, delivery: None }
     }
 }
 

@@ -22,7 +22,8 @@ pub struct OpItem<'a> {
     pub body: Option<(u64, bool)>,
 }
 
-/// One level of the top-level IR or of an expanded body.
+/// One level of the top-level IR or of an expanded body. Its ops are looked up when asked
+/// for, so the rows of a million-op IR cost one small struct per level.
 #[derive(Debug, Clone)]
 pub struct LevelRow<'a> {
     /// The loop or block whose body this level belongs to (`None`: top level).
@@ -33,15 +34,60 @@ pub struct LevelRow<'a> {
     pub level: usize,
     /// The level's parallel group.
     pub group: &'a ParallelGroup,
-    /// The ops, in program order.
-    pub ops: Vec<OpItem<'a>>,
+    /// The scope's IR.
+    ir: &'a Ir,
+    /// The scope's analysis.
+    analysis: &'a Analysis,
+    /// The level's nodes, in program order.
+    nodes: &'a [NodeId],
+    /// The loops and blocks shown open.
+    expanded: &'a BTreeSet<String>,
+}
+
+impl<'a> LevelRow<'a> {
+    /// Number of ops in the level.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True for a level without ops (never produced).
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The `i`th op of the level.
+    ///
+    /// # Complexity
+    /// O(log critical path): the path's nodes are in program order, so membership is a
+    /// binary search.
+    pub fn op(&self, i: usize) -> OpItem<'a> {
+        let n = self.nodes[i];
+        let node = self.ir.node(n);
+        OpItem {
+            id: &node.id,
+            op: &node.op,
+            domain: &node.domain,
+            critical: self.analysis.critical_path.nodes.binary_search(&n).is_ok(),
+            body: node.body.as_ref().map(|b| (b.iterations(), self.expanded.contains(&node.id))),
+        }
+    }
+
+    /// The level's ops, in program order.
+    pub fn ops(&self) -> impl ExactSizeIterator<Item = OpItem<'a>> + '_ {
+        (0..self.nodes.len()).map(|i| self.op(i))
+    }
+
+    /// The position of the op `id` in this level.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|&n| self.ir.node(n).id == id)
+    }
 }
 
 /// The rows for `ir` with loops in `expanded` opened.
 ///
 /// # Complexity
-/// O(V) over the top level and every expanded body.
-pub fn level_rows<'a>(ir: &'a Ir, a: &'a Analysis, expanded: &BTreeSet<String>) -> Vec<LevelRow<'a>> {
+/// O(levels) over the top level and every expanded body; no op is looked at.
+pub fn level_rows<'a>(ir: &'a Ir, a: &'a Analysis, expanded: &'a BTreeSet<String>) -> Vec<LevelRow<'a>> {
     let mut rows = Vec::with_capacity(a.levels.len());
     push_scope(ir, a, None, 0, expanded, &mut rows);
     rows
@@ -52,31 +98,18 @@ fn push_scope<'a>(
     a: &'a Analysis,
     owner: Option<&'a str>,
     depth: usize,
-    expanded: &BTreeSet<String>,
+    expanded: &'a BTreeSet<String>,
     rows: &mut Vec<LevelRow<'a>>,
 ) {
-    let mut critical = vec![false; ir.nodes.len()];
-    for &n in &a.critical_path.nodes {
-        critical[n.index()] = true;
-    }
+    // The open loops and blocks of this scope, by level (usually none: then nothing is
+    // searched).
+    let mut open: Vec<NodeId> = expanded.iter().filter_map(|id| ir.find(id)).collect();
+    open.sort_by_key(|&n| (a.levels.level(n), n));
+    let mut next_open = open.iter().peekable();
     for (k, level) in a.levels.levels.iter().enumerate() {
-        let ops: Vec<OpItem<'a>> = level
-            .iter()
-            .map(|&n| {
-                let node = ir.node(n);
-                OpItem {
-                    id: &node.id,
-                    op: &node.op,
-                    domain: &node.domain,
-                    critical: critical[n.index()],
-                    body: node.body.as_ref().map(|b| (b.iterations(), expanded.contains(&node.id))),
-                }
-            })
-            .collect();
-        let open: Vec<NodeId> =
-            level.iter().copied().filter(|&n| ir.node(n).body.is_some() && expanded.contains(&ir.node(n).id)).collect();
-        rows.push(LevelRow { owner, depth, level: k, group: &a.groups[k], ops });
-        for n in open {
+        rows.push(LevelRow { owner, depth, level: k, group: &a.groups[k], ir, analysis: a, nodes: level, expanded });
+        while let Some(&&n) = next_open.peek().filter(|&&&n| a.levels.level(n) as usize == k) {
+            next_open.next();
             if let (Some(body), Some(ba)) = (&ir.node(n).body, a.body(n)) {
                 push_scope(body.ir(), ba, Some(&ir.node(n).id), depth + 1, expanded, rows);
             }
@@ -85,8 +118,17 @@ fn push_scope<'a>(
 }
 
 /// `(row, position)` of the op `id` in `rows`.
+///
+/// # Complexity
+/// O(V) over the rows' ops; see [`find_op_near`] for the usual case.
 pub fn find_op(rows: &[LevelRow<'_>], id: &str) -> Option<(usize, usize)> {
-    rows.iter().enumerate().find_map(|(r, row)| row.ops.iter().position(|o| o.id == id).map(|c| (r, c)))
+    rows.iter().enumerate().find_map(|(r, row)| row.position(id).map(|c| (r, c)))
+}
+
+/// [`find_op`], looking in row `row` first: a selection stays in its row until the analysis
+/// or the open bodies change.
+pub fn find_op_near(rows: &[LevelRow<'_>], id: &str, row: usize) -> Option<(usize, usize)> {
+    rows.get(row).and_then(|r| r.position(id)).map(|c| (row, c)).or_else(|| find_op(rows, id))
 }
 
 /// An op found by id, with the IR and analysis of the scope it lives in.

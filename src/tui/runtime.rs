@@ -72,6 +72,20 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                 Msg::Signal(signal) => Err(TuiError::Signal(*signal)),
                 _ => Ok(()),
             };
+            let msg = match msg {
+                // A result that came too late is freed by the reload worker, not here.
+                Msg::Analysed { generation, outcome: Ok(snapshot) } if !app.model.reload.is_current(generation) => {
+                    reloader.retire(snapshot);
+                    continue;
+                }
+                // The snapshot leaving the screen is freed by the reload worker too (its
+                // share is handed over before `update` drops the model's).
+                Msg::Analysed { generation, outcome: Ok(snapshot) } => {
+                    reloader.retire(app.model.snapshot.clone());
+                    Msg::Analysed { generation, outcome: Ok(snapshot) }
+                }
+                other => other,
+            };
             let Some(effect) = update(&mut app, msg) else { continue };
             match effect {
                 Effect::Quit => {

@@ -131,8 +131,10 @@ pub fn exercise(bytes: &[u8], graph: &Graph, runners: &Runners) -> Outcome {
     let _ = report::text::render(&ir, &analysis);
     lap("report");
     let _ = report::dot::render(&ir, &analysis);
+    report::dot::write(&mut std::io::sink(), &ir, &analysis, true).expect("the full DOT writes");
     lap("dot");
-    serde_json::to_string(&report::plan::PlanDocument::new(&ir, &analysis)).expect("the plan serialises");
+    let all = report::plan_fields::Fields::all();
+    report::plan::write(&mut std::io::sink(), &ir, &analysis, all, false).expect("the plan serialises");
     lap("plan");
     let levels = analysis.levels.levels.len();
     let nodes = ir.nodes.len();

@@ -11,6 +11,10 @@ use super::super::format::{bar, cost, plural, truncate};
 use super::super::view::{Pane, visible_offset};
 use super::{pane_block, put_line, row_style};
 
+/// Paths up to this long set their column widths from every op; longer ones from the ops on
+/// screen.
+const WHOLE_PATH_WIDTHS: usize = 10_000;
+
 /// The critical-path pane widget.
 pub struct CriticalPathPane<'a> {
     /// The state to show.
@@ -49,11 +53,17 @@ impl Widget for &CriticalPathPane<'_> {
         put_line(buf, inner.x, inner.y, chain, inner.width);
 
         let list = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
-        let id_w = path.nodes.iter().map(|&n| ir.node(n).id.chars().count()).max().unwrap_or(4).clamp(4, 16);
-        let op_w = path.nodes.iter().map(|&n| ir.node(n).op.chars().count()).max().unwrap_or(2).clamp(2, 18);
         let total = path.cost.max(f64::MIN_POSITIVE);
         let sel = app.view.path.row.min(path.nodes.len() - 1);
         let offset = visible_offset(app.view.path.offset, sel, list.height as usize, path.nodes.len());
+        // Column widths from the whole path, or from the rows on screen when it is long (a
+        // million-op IR's has 57,000 ops: measuring them all took 20 ms a frame).
+        let shown = match path.nodes.len() {
+            0..=WHOLE_PATH_WIDTHS => &path.nodes[..],
+            len => &path.nodes[offset..(offset + list.height as usize).min(len)],
+        };
+        let id_w = shown.iter().map(|&n| ir.node(n).id.chars().count()).max().unwrap_or(4).clamp(4, 16);
+        let op_w = shown.iter().map(|&n| ir.node(n).op.chars().count()).max().unwrap_or(2).clamp(2, 18);
         let fixed = id_w + 1 + op_w + 1 + 7 + 1 + 9 + 8;
         let bar_w = (list.width as usize).saturating_sub(fixed).min(30);
         for (i, &n) in path.nodes.iter().enumerate().skip(offset).take(list.height as usize) {

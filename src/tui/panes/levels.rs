@@ -11,7 +11,7 @@ use crate::ir::Domain;
 
 use super::super::app::App;
 use super::super::format::{bar, truncate};
-use super::super::rows::{LevelRow, OpItem, find_op};
+use super::super::rows::{LevelRow, OpItem, find_op_near};
 use super::super::view::{Pane, visible_offset};
 use super::{pane_block, put_line, row_style};
 
@@ -45,13 +45,20 @@ fn op_text(op: &OpItem<'_>) -> String {
     format!("{mark}{} {}{body}", op.id, op.op)
 }
 
-/// The first op to draw so that op `sel` fits in `width` cells (with `… ` before it when ops
-/// are skipped).
-fn first_visible(widths: &[usize], sel: usize, width: usize) -> usize {
-    let mut start = 0;
-    let need = |s: usize| widths[s..=sel].iter().sum::<usize>() + 2 * (sel - s) + if s > 0 { 2 } else { 0 };
-    while start < sel && need(start) > width {
-        start += 1;
+/// The first op to draw so that op `sel` of `row` fits in `width` cells (with `… ` before
+/// it when ops are skipped), looking only at the ops that fit.
+fn first_visible(row: &LevelRow<'_>, sel: usize, width: usize) -> usize {
+    let mut start = sel;
+    let mut widths = op_text(&row.op(sel)).chars().count();
+    while start > 0 {
+        let s = start - 1;
+        let with = widths + op_text(&row.op(s)).chars().count();
+        let need = with + 2 * (sel - s) + if s > 0 { 2 } else { 0 };
+        if need > width {
+            break;
+        }
+        widths = with;
+        start = s;
     }
     start
 }
@@ -73,7 +80,10 @@ impl Widget for &LevelsPane<'_> {
         if inner.height == 0 || inner.width < 10 {
             return;
         }
-        let label_w = rows.iter().map(|r| label(r).chars().count()).max().unwrap_or(2).clamp(3, 24);
+        // Top-level labels are `L<k>`; only the rows of open bodies need measuring.
+        let top_w = 1 + a.levels.len().saturating_sub(1).to_string().len();
+        let body_w = rows.iter().filter(|r| r.owner.is_some()).map(|r| label(r).chars().count()).max().unwrap_or(0);
+        let label_w = top_w.max(body_w).clamp(3, 24);
         // `label ` + ` ops ` + bar + ` 1.23x `, as drawn below.
         let prefix_w = label_w + 6 + BAR + 8;
 
@@ -95,7 +105,7 @@ impl Widget for &LevelsPane<'_> {
         put_line(buf, inner.x, inner.y, head, inner.width);
 
         let list = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
-        let selected = app.selected_op().and_then(|id| find_op(&rows, id));
+        let selected = app.selected_op().and_then(|id| find_op_near(&rows, id, app.view.levels.row));
         let offset =
             visible_offset(app.view.levels.offset, selected.map_or(0, |s| s.0), list.height as usize, rows.len());
         let focused = app.view.focus == Pane::Levels;
@@ -106,25 +116,26 @@ impl Widget for &LevelsPane<'_> {
             let label_style = if sel_here.is_some() && focused { t.title(true) } else { t.text() };
             let mut spans = vec![
                 Span::styled(format!("{:<label_w$}", truncate(&label(row), label_w)), label_style),
-                Span::styled(format!(" {:>4} ", row.ops.len()), t.text()),
+                Span::styled(format!(" {:>4} ", row.len()), t.text()),
                 Span::styled(format!("{:<BAR$}", bar(factor, BAR_MAX, BAR)), t.factor_bar()),
                 Span::styled(format!(" {factor:>5.2}x "), t.dim()),
             ];
             let avail = (list.width as usize).saturating_sub(prefix_w);
-            let texts: Vec<String> = row.ops.iter().map(op_text).collect();
-            let widths: Vec<usize> = texts.iter().map(|s| s.chars().count()).collect();
-            let start = sel_here.map_or(0, |s| first_visible(&widths, s, avail));
+            let start = sel_here.map_or(0, |s| first_visible(row, s, avail));
             let mut used = 0;
             if start > 0 {
                 spans.push(Span::styled("… ", t.dim()));
                 used += 2;
             }
             let mut shown = start;
-            for (k, op) in row.ops.iter().enumerate().skip(start) {
+            for k in start..row.len() {
+                let op = row.op(k);
+                let text = op_text(&op);
+                let width = text.chars().count();
                 let gap = if k > start { 2 } else { 0 };
-                let rest = row.ops.len() - k - 1;
+                let rest = row.len() - k - 1;
                 let more = if rest > 0 { format!("  +{rest}").len() } else { 0 };
-                if used + gap + widths[k] + more > avail && !(k == start && sel_here.is_some()) {
+                if used + gap + width + more > avail && !(k == start && sel_here.is_some()) {
                     break;
                 }
                 if gap > 0 {
@@ -138,13 +149,13 @@ impl Widget for &LevelsPane<'_> {
                 if op.critical {
                     spans.push(Span::styled("*", t.critical_mark().patch(sel_style)));
                 }
-                let text = if op.critical { &texts[k][1..] } else { &texts[k][..] };
-                spans.push(Span::styled(text.to_owned(), style.patch(sel_style)));
-                used += gap + widths[k];
+                let text = if op.critical { text[1..].to_owned() } else { text };
+                spans.push(Span::styled(text, style.patch(sel_style)));
+                used += gap + width;
                 shown = k + 1;
             }
-            if shown < row.ops.len() {
-                spans.push(Span::styled(format!("  +{}", row.ops.len() - shown), t.dim()));
+            if shown < row.len() {
+                spans.push(Span::styled(format!("  +{}", row.len() - shown), t.dim()));
             }
             put_line(buf, list.x, y, spans, list.width);
         }
