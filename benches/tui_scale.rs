@@ -46,7 +46,7 @@ fn main() {
         let started = Instant::now();
         tmux.start(&command_line(&file, &pid_file, ""));
         let pid = read_pid(&pid_file);
-        tmux.wait_for("the first screen", 120, |s| s.contains(&header) && s.contains("Levels"));
+        tmux.wait_for("the first screen", |s| s.contains(&header) && s.contains("Levels"));
         first.push(started.elapsed());
         let version = format!("random_{ops}_v{round}");
         // Written beside the file first, then renamed over it: the save is the rename.
@@ -54,7 +54,7 @@ fn main() {
         std::fs::write(&tmp, text.replacen(&name, &format!("\"{version}\""), 1)).expect("write");
         let saved = Instant::now();
         std::fs::rename(&tmp, &file).expect("rename");
-        tmux.wait_for("the new version", 120, |s| s.contains(&version));
+        tmux.wait_for("the new version", |s| s.contains(&version));
         reloads.push(saved.elapsed());
         rss = rss.max(peak_rss_mb(pid));
         tmux.keys("q");

@@ -3,7 +3,7 @@
 //! checked before the work starts, and a refusal says the number and the flag that raises
 //! the limit (`--max-file-mb`, `--max-work`, `--max-graph-gb`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::exec::kernel::Kernel;
 use crate::exec::program::{Program, StepKind};
@@ -17,9 +17,18 @@ pub struct Limits {
     /// Most work one run may do, in estimated element operations (see [`estimate_work`]).
     /// Default [`DEFAULT_MAX_WORK`].
     pub max_work: f64,
-    /// Most bytes a graph may need while it is built; `None`: the memory available when the
-    /// graph is built ([`available_memory`]), or [`FALLBACK_GRAPH_BYTES`] where that is unknown.
+    /// Most bytes a graph may need while it is built; `None`: the memory limit
+    /// ([`Limits::memory_limit`]).
     pub max_graph_bytes: Option<u64>,
+    /// Most bytes one step (loading an IR, writing its plan, generating one, calibrating)
+    /// may plan to use; `None`: what the OS allows ([`crate::memory::budget`]: the memory
+    /// available, `RLIMIT_AS`/`RLIMIT_DATA` and the cgroup's limit), or
+    /// [`FALLBACK_GRAPH_BYTES`] where that is unknown.
+    pub max_memory_bytes: Option<u64>,
+    /// Refuse input files that are not regular files (pipes, devices) instead of reading
+    /// them: the terminal UI sets it, since a read from a pipe with no writer never returns
+    /// and would stall its reload or benchmark thread.
+    pub regular_files_only: bool,
 }
 
 /// Default `--max-file-mb`: 256 MiB. groggy's IRs are kilobytes and `irtop gen --ops 1000000`
@@ -34,29 +43,98 @@ pub const DEFAULT_MAX_FILE_MB: u64 = 256;
 /// about a quarter of an hour and refuses one of hours.
 pub const DEFAULT_MAX_WORK: f64 = 1e12;
 
-/// The graph limit where the available memory cannot be read (not Linux): 16 GiB.
+/// The memory limit where the available memory cannot be read (not Linux): 16 GiB.
 pub const FALLBACK_GRAPH_BYTES: u64 = 16 << 30;
+
+/// Bytes of memory loading and analysing an IR takes per byte of its file, at the peak.
+/// Measured on `irtop gen --ops 200000` (23.5 MB): `irtop report` peaks at 243 MB resident
+/// (10.3 bytes a byte), and under `ulimit -v` needs between 160 and 260 MB of address space
+/// beyond the 150 MB the process has mapped when it starts.
+pub const LOAD_BYTES_PER_FILE_BYTE: u64 = 12;
+
+/// The same for writing the plan, which holds the analysis and the whole JSON document:
+/// `irtop plan` on that file peaks at 586 MB resident (25 bytes a byte).
+pub const PLAN_BYTES_PER_FILE_BYTE: u64 = 26;
+
+/// Most worker threads irtop starts (`--threads`, the TUI's `+`): more than any machine
+/// irtop runs on has cores, and far fewer than the thread limits of a user session.
+pub const MAX_THREADS: usize = 256;
+
+/// Most ops `irtop gen` writes: 10 million ops make a 1.2 GB file, far over what irtop
+/// reads by default (`--max-file-mb`).
+pub const MAX_GEN_OPS: usize = 10_000_000;
 
 const MIB: f64 = (1u64 << 20) as f64;
 const GB: f64 = 1e9;
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_file_bytes: DEFAULT_MAX_FILE_MB << 20, max_work: DEFAULT_MAX_WORK, max_graph_bytes: None }
+        Limits {
+            max_file_bytes: DEFAULT_MAX_FILE_MB << 20,
+            max_work: DEFAULT_MAX_WORK,
+            max_graph_bytes: None,
+            max_memory_bytes: None,
+            regular_files_only: false,
+        }
     }
 }
 
 impl Limits {
-    /// The graph limit in bytes and where it comes from (`--max-graph-gb` or the memory
-    /// available).
-    pub fn graph_limit(&self) -> (u64, &'static str) {
-        match self.max_graph_bytes {
-            Some(b) => (b, "--max-graph-gb"),
-            None => match available_memory() {
-                Some(b) => (b, "the memory available"),
-                None => (FALLBACK_GRAPH_BYTES, "the default limit"),
+    /// The memory one step may use and where that comes from, as a message says it:
+    /// `--max-memory-gb (8.0 GB)`, `the memory available (24.7 GB)`, `the 2.8 GB that
+    /// RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB mapped)`.
+    pub fn memory_limit(&self) -> (u64, String) {
+        match self.max_memory_bytes {
+            Some(b) => (b, format!("--max-memory-gb ({} GB)", gb(b))),
+            None => match crate::memory::budget() {
+                Some(b) => (b.bytes, b.source),
+                None => (FALLBACK_GRAPH_BYTES, format!("the default limit ({} GB)", gb(FALLBACK_GRAPH_BYTES))),
             },
         }
+    }
+
+    /// The graph limit in bytes and where it comes from (`--max-graph-gb`, else
+    /// [`Limits::memory_limit`]).
+    pub fn graph_limit(&self) -> (u64, String) {
+        match self.max_graph_bytes {
+            Some(b) => (b, format!("--max-graph-gb ({} GB)", gb(b))),
+            None => self.memory_limit(),
+        }
+    }
+
+    /// Refuses a step that needs `need` bytes when that is over [`Limits::memory_limit`]:
+    /// `what` says what would need them, `not_done` what irtop did not do (`read it`), and
+    /// `advice` what to change (see [`raise_memory`]).
+    pub fn check_memory(&self, what: &str, need: u64, not_done: &'static str, advice: &str) -> Result<(), LimitError> {
+        let (limit, limit_from) = self.memory_limit();
+        if need <= limit {
+            return Ok(());
+        }
+        Err(LimitError::TooMuchMemory {
+            what: what.to_owned(),
+            need,
+            limit,
+            limit_from,
+            not_done,
+            advice: advice.to_owned(),
+        })
+    }
+
+    /// Refuses an input file of `bytes` bytes at `path` when `doing` it (`loading and
+    /// analysing it`; `per_byte` bytes of memory per byte of file: [`LOAD_BYTES_PER_FILE_BYTE`],
+    /// [`PLAN_BYTES_PER_FILE_BYTE`]) would need more memory than [`Limits::memory_limit`];
+    /// `hint` goes before the flag in the message.
+    pub fn check_ir_memory(
+        &self,
+        path: &Path,
+        bytes: u64,
+        per_byte: u64,
+        doing: &str,
+        hint: &str,
+    ) -> Result<(), LimitError> {
+        let need = bytes.saturating_mul(per_byte);
+        let what = format!("{}: the file is {} MiB; {doing}", path.display(), mib(bytes));
+        self.check_memory(&what, need, "read it", &format!("{hint}{}", raise_memory(need)))
     }
 
     /// Refuses a graph of `nodes` nodes and `edges` edges (with weights or not) that would
@@ -68,6 +146,21 @@ impl Limits {
             return Ok(());
         }
         Err(LimitError::GraphTooLarge { what: what.to_owned(), nodes, edges, bytes, limit, limit_from: source })
+    }
+
+    /// Refuses `--threads N` above [`MAX_THREADS`] or 0 (`flag` names the flag as given).
+    pub fn check_threads(threads: usize, flag: &str) -> Result<usize, LimitError> {
+        if (1..=MAX_THREADS).contains(&threads) {
+            return Ok(threads);
+        }
+        Err(LimitError::Flag(if threads == 0 {
+            format!(
+                "{flag} 0: give at least 1 worker thread (leave {flag} out for one per core: {})",
+                std::thread::available_parallelism().map_or(1, usize::from)
+            )
+        } else {
+            format!("{flag} {threads}: at most {MAX_THREADS} worker threads; pass a smaller {flag}")
+        }))
     }
 
     /// Refuses a run of `program` on a graph of `nodes` nodes and `edges` edges whose
@@ -89,7 +182,21 @@ pub fn graph_bytes(nodes: u64, edges: u64, weighted: bool) -> u64 {
     nodes.saturating_mul(24).saturating_add(edges.saturating_mul(per_edge))
 }
 
+/// Bytes `irtop calibrate` needs on `threads` threads: its two R-MAT graphs (scales 18 and
+/// 22, built at once at most 0.5 GB) and, per thread, two 64 MB input maps and the output
+/// of each kernel copy running at once (`crate::predict::calibrate`; 256 MB a thread with
+/// room for the allocator).
+pub fn calibration_bytes(threads: usize) -> u64 {
+    (512u64 << 20).saturating_add((threads as u64).saturating_mul(256 << 20))
+}
+
+/// `Pass --max-memory-gb N if it fits`, N covering `need` bytes.
+pub fn raise_memory(need: u64) -> String {
+    format!("Pass --max-memory-gb {} if it fits", (need as f64 / GB).ceil().max(1.0) as u64)
+}
+
 /// The memory the OS says is available (`MemAvailable` in `/proc/meminfo`), when known.
+/// [`Limits::memory_limit`] also takes the rlimits and the cgroup's limit into account.
 pub fn available_memory() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
@@ -160,13 +267,15 @@ fn step_work(step: &crate::exec::program::Step, v: f64, e: f64) -> f64 {
 pub enum LimitError {
     /// The IR file is larger than `--max-file-mb`.
     #[error(
-        "{path}: the file is {}{} MiB, over the limit of {} MiB for an IR file (groggy's IRs are kilobytes); \
+        "{path}: the file is {}{} MiB, over the limit of {} MiB for {kind}; \
          irtop did not read it. Pass --max-file-mb {} to read it anyway",
         if *cut_off { "more than " } else { "" }, mib(*bytes), mib(*limit), (*bytes as f64 / MIB).ceil() as u64
     )]
     FileTooLarge {
         /// The file.
         path: PathBuf,
+        /// What it is meant to be: `an IR file (groggy's IRs are kilobytes)`, `an edge list`.
+        kind: &'static str,
         /// Its size, or the bytes read before giving up when `cut_off`.
         bytes: u64,
         /// True when the size is unknown (a growing file, a device such as `/dev/zero`) and
@@ -194,9 +303,9 @@ pub enum LimitError {
     },
     /// A graph would need more memory than `--max-graph-gb` (or than is available).
     #[error(
-        "{what}: a graph of {nodes} nodes and {edges} edges needs about {} GB to build, more than {limit_from} ({} GB); \
+        "{what}: a graph of {nodes} nodes and {edges} edges needs about {} GB to build, more than {limit_from}; \
          irtop did not build it. Pass --max-graph-gb {} if it fits",
-        gb(*bytes), gb(*limit), (*bytes as f64 / GB).ceil() as u64
+        gb(*bytes), (*bytes as f64 / GB).ceil() as u64
     )]
     GraphTooLarge {
         /// The graph: a file name or the synthetic graph's flags.
@@ -209,9 +318,40 @@ pub enum LimitError {
         bytes: u64,
         /// The limit.
         limit: u64,
-        /// Where the limit comes from: `--max-graph-gb` or `the memory available`.
-        limit_from: &'static str,
+        /// Where the limit comes from, with the number: `--max-graph-gb (8.0 GB)`, `the
+        /// memory available (24.7 GB)` ([`Limits::graph_limit`]).
+        limit_from: String,
     },
+    /// A step would need more memory than irtop may use ([`Limits::memory_limit`]).
+    #[error("{what} needs about {} GB, more than {limit_from}; irtop did not {not_done}. {advice}", gb(*need))]
+    TooMuchMemory {
+        /// What would need it: `big.json: the file is 196.0 MiB; loading and analysing it`.
+        what: String,
+        /// Bytes it would need.
+        need: u64,
+        /// The limit.
+        limit: u64,
+        /// Where the limit comes from, with the number ([`Limits::memory_limit`]).
+        limit_from: String,
+        /// What irtop did not do: `read it`, `start`.
+        not_done: &'static str,
+        /// What to change: the flag and its value.
+        advice: String,
+    },
+    /// The input is not a regular file and irtop does not read it: a device (it never
+    /// ends), or a pipe where reading would block ([`Limits::regular_files_only`]).
+    #[error("{path}: {kind}, not a regular file; {hint}")]
+    NotAFile {
+        /// The path as given.
+        path: PathBuf,
+        /// `a character device`, `a FIFO (named pipe)`, ...
+        kind: &'static str,
+        /// What irtop reads instead.
+        hint: &'static str,
+    },
+    /// A flag's value is out of range; the message names the flag, the limit and what to do.
+    #[error("{0}")]
+    Flag(String),
 }
 
 /// `x` in scientific notation with up to three significant digits: `1e12`, `2.03e20`.
@@ -290,6 +430,10 @@ mod tests {
             "g: a graph of 4294967295 nodes and 1 edges needs about 103.1 GB to build, more than --max-graph-gb \
              (0.000 GB); irtop did not build it. Pass --max-graph-gb 104 if it fits"
         );
+        // Without --max-graph-gb, --max-memory-gb is the limit.
+        let limits = Limits { max_memory_bytes: Some(2_000_000_000), ..Limits::default() };
+        let e = limits.check_graph("g", 1 << 26, 1 << 30, false).unwrap_err().to_string();
+        assert!(e.contains("needs about 27.4 GB to build, more than --max-memory-gb (2.0 GB);"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use irtop::cli::{run, sample_path};
+use irtop::report::escape::escape_control_keep_lines;
 use irtop::tui::{self, Theme, TuiError};
 
 /// Kernels allocate a fresh node map per op; mimalloc keeps freed maps for reuse instead
@@ -17,9 +18,18 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("irtop: cannot install the error reporter: {e}");
     }
+    // A file-size limit (`ulimit -f`) makes a write fail with an error, which irtop reports
+    // with the file's name, instead of killing the process mid-write.
+    // SAFETY: setting a signal's disposition to SIG_IGN runs no code of ours.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let cli = irtop::cli::suggest::try_parse_from(std::env::args_os().collect()).unwrap_or_else(|e| e.exit());
     if cli.command.is_none() && std::io::stdout().is_terminal() {
-        let limits = cli.limits.limits(&cli.graph);
+        if let Err(e) = cli.limits.check(&cli.graph) {
+            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
+            return ExitCode::from(2);
+        }
+        // The TUI reads files only: a pipe would block its reload and benchmark threads.
+        let limits = irtop::limits::Limits { regular_files_only: true, ..cli.limits.limits(&cli.graph) };
         let budget = match irtop::cli::args::budget(cli.budget) {
             Ok(b) => b,
             Err(why) => {
@@ -36,7 +46,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.exit_code() == 1 && is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("irtop: error: {e}");
+            // Node ids and names in messages are the file's text: no control characters
+            // reach the terminal.
+            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -58,7 +70,7 @@ fn run_tui(
     match tui::run(&path, options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(TuiError::Load(e)) => {
-            eprintln!("irtop: error: {e}");
+            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
             ExitCode::from(2)
         }
         Err(TuiError::Signal(signal)) => {

@@ -95,13 +95,14 @@ impl GraphSource {
         self.args.scaled_down(down).filter(|a| a.nodes().is_some_and(|n| n >= MIN_SCALED_NODES))
     }
 
-    /// The graph `down` times halved, built on first use.
-    pub fn graph(&self, down: u32) -> Result<Arc<Graph>, GraphError> {
+    /// The graph `down` times halved, built on first use within `limits` (the graph and
+    /// memory limits; the terminal UI's refuses a FIFO as `--graph`).
+    pub fn graph(&self, down: u32, limits: &Limits) -> Result<Arc<Graph>, GraphError> {
         if let Some(g) = self.built.lock().unwrap_or_else(|e| e.into_inner()).get(&down) {
             return Ok(Arc::clone(g));
         }
         let args = self.flags(down).ok_or_else(|| GraphError::Flags("no smaller graph".into()))?;
-        let g = Arc::new(args.build()?);
+        let g = Arc::new(args.build_with(limits)?);
         self.built.lock().unwrap_or_else(|e| e.into_inner()).insert(down, Arc::clone(&g));
         Ok(g)
     }
@@ -251,11 +252,7 @@ pub fn bench(
     stage: &dyn Fn(&Stage),
 ) -> Result<BenchReport, PipelineError> {
     let threads = settings.threads.max(1);
-    let team = Arc::new(Team::new(threads).map_err(|message| ExecError::Failed {
-        node: String::new(),
-        op: String::new(),
-        message,
-    })?);
+    let team = Arc::new(Team::new(threads).map_err(|why| ExecError::Threads { threads, why })?);
     let modes = if settings.modes.is_empty() { Mode::ALL.to_vec() } else { settings.modes.clone() };
     let options = BenchOptions {
         threads,
@@ -276,7 +273,7 @@ pub fn bench(
     loop {
         let asked = graphs.args.describe();
         stage(&Stage::Graph(graphs.flags(down).map_or_else(|| asked.clone(), |a| a.describe())));
-        let g = graphs.graph(down)?;
+        let g = graphs.graph(down, limits)?;
         limits.check_work(program, g.node_count(), g.edge_count())?;
         // One traced seq run: whether the benchmark fits the budget on this graph (a run of
         // each mode takes about as long, or less), and each op's time for auto's plan.

@@ -152,7 +152,6 @@ fn a_cancelled_run_stops_within_an_op() {
     for mode in Mode::ALL {
         let cancel = std::sync::atomic::AtomicBool::new(false);
         let opts = RunOptions { cancel: Some(&cancel), ..RunOptions::keeping(Retain::Sinks) };
-        let started = std::time::Instant::now();
         let outcome = std::thread::scope(|s| {
             s.spawn(|| {
                 std::thread::sleep(std::time::Duration::from_millis(50));
@@ -160,9 +159,9 @@ fn a_cancelled_run_stops_within_an_op() {
             });
             on(mode, 2).run(&program, &graph, &opts)
         });
+        // Ten million iterations take tens of seconds: a run that returns Cancelled stopped
+        // early, however loaded the machine (no clock is read).
         assert!(matches!(outcome, Err(irtop::exec::ExecError::Cancelled)), "{mode}: {outcome:?}");
-        // Ten million iterations take tens of seconds; a cancelled run ends at once.
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{mode}: {:?}", started.elapsed());
     }
 }
 

@@ -1,5 +1,5 @@
 //! Inputs refused before work starts, through the real binary: a file over `--max-file-mb`
-//! (and a device that never ends), a loop that would run for ages (`--max-work`), a graph that
+//! (and a pipe that goes on), a loop that would run for ages (`--max-work`), a graph that
 //! would not fit (`--max-graph-gb`, a stray huge id in an edge list, impossible synthetic
 //! flags). Each exits 2 and says the number and the flag. And ops that fail while running:
 //! `irtop run` exits 2 naming the node, and in the TUI a failed benchmark leaves the UI
@@ -89,9 +89,25 @@ fn a_file_over_the_size_limit_is_not_read() {
     // Raised, it loads.
     let out = irtop(&["report", &big, "--max-file-mb", "4"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    // A device that never ends is cut off at the limit.
-    let err = refused(&["plan", "/dev/zero", "--max-file-mb", "1"]);
-    assert!(err.contains("/dev/zero: the file is more than 1.0 MiB, over the limit of 1.0 MiB"), "{err}");
+    // A pipe that goes on is cut off at the limit (a device is refused: tests/memory_limits.rs).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_irtop"))
+        .args(["plan", "/dev/stdin", "--max-file-mb", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot run irtop");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        // irtop stops reading at the limit; the rest of the write fails with a broken pipe.
+        let _ = stdin.write_all(&vec![b' '; 3 << 20]);
+    });
+    let out = child.wait_with_output().expect("output");
+    writer.join().expect("writer");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("/dev/stdin: the file is more than 1.0 MiB, over the limit of 1.0 MiB"), "{err}");
 }
 
 #[test]

@@ -484,3 +484,43 @@ fn clone_key(msg: &Msg) -> Msg {
         _ => unreachable!(),
     }
 }
+
+/// A benchmark run to the end with `b` on the app's current snapshot.
+fn bench_now(app: &mut irtop::tui::App) {
+    let Some(Effect::StartBench { generation, .. }) = update(app, ch('b')) else { panic!("b starts no benchmark") };
+    update(app, Msg::BenchFinished { generation, outcome: Ok(Box::new(bench_report())) });
+}
+
+#[test]
+fn a_benchmark_of_an_earlier_version_of_the_file_is_marked_as_such() {
+    let mut app = app("diamond", 160, 48);
+    update(&mut app, ch('4'));
+    bench_now(&mut app);
+    let fresh = screen(&app);
+    assert!(fresh.contains("last run on rmat:13:10:seed=1"), "{fresh}");
+    assert!(!fresh.contains("earlier version"), "{fresh}");
+    // The file changes: the results on screen are the previous IR's.
+    reload(&mut app, parse(DIAMOND_PLUS));
+    let stale = screen(&app);
+    assert!(stale.contains("STALE: measured on an earlier version of diamond.json; b reruns"), "{stale}");
+    // A run started before the change and finished after it belongs to the earlier version.
+    let Some(Effect::StartBench { generation, .. }) = update(&mut app, ch('b')) else { panic!() };
+    reload(&mut app, parse(DIAMOND_SHIFTED));
+    update(&mut app, Msg::BenchFinished { generation, outcome: Ok(Box::new(bench_report())) });
+    assert!(screen(&app).contains("STALE: measured on an earlier version"), "{}", screen(&app));
+    // A run on the current version clears the marker.
+    bench_now(&mut app);
+    assert!(!screen(&app).contains("earlier version"), "{}", screen(&app));
+}
+
+#[test]
+fn the_does_not_load_status_clears_when_the_file_is_fixed() {
+    let mut app = app("diamond", 160, 48);
+    reload(&mut app, parse("{\"nodes\": [}"));
+    assert!(app.model.problem.is_some());
+    update(&mut app, ch('b'));
+    assert!(screen(&app).contains("the file on disk does not load"), "{}", screen(&app));
+    reload(&mut app, parse(DIAMOND_PLUS));
+    let fixed = screen(&app);
+    assert!(!fixed.contains("does not load"), "{fixed}");
+}

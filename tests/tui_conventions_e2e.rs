@@ -18,7 +18,7 @@ fn command_line(file: &Path) -> String {
 
 fn quit(tmux: &Tmux) {
     tmux.keys("q");
-    let screen = tmux.wait_for("irtop to exit", 10, exited);
+    let screen = tmux.wait_for("irtop to exit", exited);
     assert!(screen.contains("irtop-exit=0"), "{screen}");
 }
 
@@ -31,20 +31,20 @@ fn slash_search_selects_node_11_in_the_10k_op_sample() {
     let file = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/large_layered_10k.json"));
     let tmux = Tmux::new("search");
     tmux.start(&command_line(file));
-    tmux.wait_for("the header", 20, |s| s.contains("10000 ops") && s.contains("200 levels"));
+    tmux.wait_for("the header", |s| s.contains("10000 ops") && s.contains("200 levels"));
     // `e` in `node` must not open the editor: while typing, keys are the query.
     tmux.keys("/node_11");
-    tmux.wait_for("the query and its match count", 10, |s| s.contains("/node_11█") && s.contains("match 1 of 111"));
+    tmux.wait_for("the query and its match count", |s| s.contains("/node_11█") && s.contains("match 1 of 111"));
     tmux.keys("Enter");
-    tmux.wait_for("the search to settle", 10, |s| s.contains("n/N next/prev"));
+    tmux.wait_for("the search to settle", |s| s.contains("n/N next/prev"));
     // Enter on the selected op opens its details: node_11 is the one selected.
     tmux.keys("Enter");
-    tmux.wait_for("node_11's details", 10, |s| s.contains(" node_11 · init_nodes ") && s.contains("Esc/Enter close"));
+    tmux.wait_for("node_11's details", |s| s.contains(" node_11 · init_nodes ") && s.contains("Esc/Enter close"));
     tmux.keys("Escape");
     tmux.keys("n");
-    tmux.wait_for("the second match", 10, |s| s.contains("match 2 of 111"));
+    tmux.wait_for("the second match", |s| s.contains("match 2 of 111"));
     tmux.keys("Escape");
-    tmux.wait_for("the search to clear", 10, |s| !s.contains("match 2 of 111") && !s.contains("/node_11"));
+    tmux.wait_for("the search to clear", |s| !s.contains("match 2 of 111") && !s.contains("/node_11"));
     quit(&tmux);
 }
 
@@ -59,14 +59,14 @@ fn a_save_shows_its_diff_and_the_pinned_baseline() {
     std::fs::write(&file, chain("c", 3)).unwrap();
     let tmux = Tmux::new("save-diff");
     tmux.start(&command_line(&file));
-    tmux.wait_for("the header", 10, |s| s.contains("│ 3 levels │"));
+    tmux.wait_for("the header", |s| s.contains("│ 3 levels │"));
     tmux.keys("p");
-    tmux.wait_for("the pinned baseline", 10, |s| s.contains("⚑ pinned"));
+    tmux.wait_for("the pinned baseline", |s| s.contains("⚑ pinned"));
     save_by_rename(&file, &chain("c", 5));
-    let screen = tmux.wait_for("the diff line", 10, |s| s.contains("Δ save") && s.contains("levels 3 → 5"));
+    let screen = tmux.wait_for("the diff line", |s| s.contains("Δ save") && s.contains("levels 3 → 5"));
     assert!(screen.contains("2 ops added, 0 removed, 0 changed"), "{screen}");
     save_by_rename(&file, &chain("c", 4));
-    let screen = tmux.wait_for("the second diff", 10, |s| s.contains("levels 5 → 4"));
+    let screen = tmux.wait_for("the second diff", |s| s.contains("levels 5 → 4"));
     let pinned = screen.lines().find(|l| l.contains("⚑ vs pinned")).unwrap_or_else(|| panic!("{screen}"));
     assert!(pinned.contains("levels 3 → 4"), "{pinned}");
     quit(&tmux);
@@ -83,14 +83,14 @@ fn f_freezes_reloads_until_pressed_again() {
     std::fs::write(&file, chain("c", 3)).unwrap();
     let tmux = Tmux::new("freeze");
     tmux.start(&command_line(&file));
-    tmux.wait_for("the header", 10, |s| s.contains("│ 3 levels │"));
+    tmux.wait_for("the header", |s| s.contains("│ 3 levels │"));
     tmux.keys("f");
-    tmux.wait_for("the FROZEN marker", 10, |s| s.contains("FROZEN"));
+    tmux.wait_for("the FROZEN marker", |s| s.contains("FROZEN"));
     save_by_rename(&file, &chain("c", 6));
-    let screen = tmux.wait_for("the held change", 10, |s| s.contains("FROZEN, changed on disk"));
+    let screen = tmux.wait_for("the held change", |s| s.contains("FROZEN, changed on disk"));
     assert!(screen.contains("│ 3 levels │"), "the frozen screen changed:\n{screen}");
     tmux.keys("f");
-    tmux.wait_for("the latest version", 10, |s| s.contains("│ 6 levels │") && !s.contains("FROZEN"));
+    tmux.wait_for("the latest version", |s| s.contains("│ 6 levels │") && !s.contains("FROZEN"));
     quit(&tmux);
 }
 
@@ -104,17 +104,17 @@ fn at_80x24_lists_end_in_an_ellipsis_and_the_help_ends_at_its_last_line() {
     let tmux = Tmux::new("small");
     tmux.start(&command_line(file));
     tmux.run(&["resize-window", "-t", "main", "-x", "80", "-y", "24"]);
-    tmux.wait_for("the 80x24 layout", 10, |s| s.contains(" 1 Levels │ 2 Critical path"));
+    tmux.wait_for("the 80x24 layout", |s| s.contains(" 1 Levels │ 2 Critical path"));
     tmux.keys("3");
-    let screen = tmux.wait_for("the groups table", 10, |s| s.contains("shared inputs"));
+    let screen = tmux.wait_for("the groups table", |s| s.contains("shared inputs"));
     assert!(screen.contains("5: n_0, nodes_2, …"), "a cut list ends in …:\n{screen}");
     assert!(!screen.contains("deg┃") && !screen.contains("comp "), "a name cut mid-word:\n{screen}");
     tmux.keys("?");
-    tmux.wait_for("the help", 10, |s| s.contains("Esc close"));
+    tmux.wait_for("the help", |s| s.contains("Esc close"));
     for _ in 0..10 {
         tmux.keys("PageDown");
     }
-    let screen = tmux.wait_for("the help's last line", 10, |s| s.contains("STALE: the file does not load"));
+    let screen = tmux.wait_for("the help's last line", |s| s.contains("STALE: the file does not load"));
     let lines: Vec<&str> = screen.lines().collect();
     let last = lines.iter().position(|l| l.contains("STALE: the file does not load")).unwrap();
     assert!(lines[last + 1].contains("? or Esc closes"), "the help scrolled past its end:\n{screen}");

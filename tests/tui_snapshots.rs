@@ -287,3 +287,14 @@ fn no_color_speedup_curve() {
     assert!(text.contains("speedup curve") && text.contains('•'), "{text}");
     assert!(text.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)), "Braille lines: {text}");
 }
+
+#[test]
+fn bench_pane_after_the_file_changed_is_marked_stale() {
+    for (w, h) in [(80, 18), (160, 12)] {
+        let mut app = benched(w, 48);
+        let Some(irtop::tui::Effect::Reload { generation }) = update(&mut app, Msg::FileChanged) else { panic!() };
+        let outcome = Ok(tui_support::snapshot_of(&tui_support::sample("pagerank_loop")));
+        update(&mut app, Msg::Analysed { generation, outcome });
+        insta::assert_snapshot!(format!("bench_pane_stale_{w}"), widget(w, h, &BenchPane { app: &app }));
+    }
+}

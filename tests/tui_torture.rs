@@ -17,7 +17,7 @@ use irtop::tui::reload_job::Reloader;
 use irtop::tui::watcher::{DEBOUNCE, FileWatcher, watch};
 use irtop::tui::{App, Effect, Msg, update};
 use tmux_support::{
-    TempDir, Tmux, alive, assert_restored, chain, command_line, exited, read_pid, save_by_rename, tmux_installed,
+    HANG, TempDir, Tmux, alive, assert_restored, chain, command_line, exited, read_pid, save_by_rename, tmux_installed,
 };
 
 /// The app, the watcher and the reload worker on a file in a fresh directory.
@@ -58,17 +58,26 @@ impl Pipeline {
         }
     }
 
-    /// Handles messages until none has come for a second and no reload is pending; then
-    /// checks the state shows `name` with `levels` levels and no problem.
+    /// Handles messages until the state shows `name` with `levels` levels, no problem and no
+    /// reload pending, then until a quiet second passes (a late message must not undo it);
+    /// then checks the state. Waiting for the state rather than for quiet keeps a loaded
+    /// machine (late events) from failing it; only a hang takes [`HANG`].
     fn settle_on(&mut self, name: &str, levels: usize) {
+        let reached = |app: &irtop::tui::App| {
+            let s = &app.model.snapshot;
+            !app.model.reload.pending
+                && app.model.problem.is_none()
+                && (s.ir.name.as_str(), s.analysis.levels.levels.len()) == (name, levels)
+        };
         let start = Instant::now();
-        loop {
-            match self.rx.recv_timeout(Duration::from_secs(1)) {
+        while !reached(&self.app) {
+            match self.rx.recv_timeout(HANG.saturating_sub(start.elapsed())) {
                 Ok(msg) => self.handle(msg),
-                Err(_) if !self.app.model.reload.pending => break,
-                Err(_) => {}
+                Err(_) => break,
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "the pipeline never settled");
+        }
+        while let Ok(msg) = self.rx.recv_timeout(Duration::from_secs(1)) {
+            self.handle(msg);
         }
         let s = &self.app.model.snapshot;
         assert_eq!(self.app.model.problem, None, "a banner remains");
@@ -204,14 +213,14 @@ fn the_real_tui_survives_save_torture_and_quits_cleanly() {
     let tmux = Tmux::new("tui");
     tmux.start(&command_line(&file, &pid_file, ""));
     let pid = read_pid(&pid_file);
-    tmux.wait_for("the first version", 10, |s| shows(s, "first", 3));
+    tmux.wait_for("the first version", |s| shows(s, "first", 3));
 
     // 1,000 in-place saves in a burst.
     for i in 0..1000 {
         std::fs::write(&file, version(i).2).unwrap();
     }
     let (name, levels, _) = version(999);
-    tmux.wait_for("the last of 1,000 saves", 10, |s| shows(s, &name, levels));
+    tmux.wait_for("the last of 1,000 saves", |s| shows(s, &name, levels));
 
     // 300 saves by rename, with pauses so that reloads overlap the saves.
     for i in 1000..1300 {
@@ -221,29 +230,29 @@ fn the_real_tui_survives_save_torture_and_quits_cleanly() {
         }
     }
     let (name, levels, _) = version(1299);
-    tmux.wait_for("the last rename save", 10, |s| shows(s, &name, levels));
+    tmux.wait_for("the last rename save", |s| shows(s, &name, levels));
 
     // Delete: the banner says so and the last analysis stays; recreate: it resumes.
     std::fs::remove_file(&file).unwrap();
-    let screen = tmux.wait_for("the deleted banner", 10, |s| s.contains("was deleted"));
+    let screen = tmux.wait_for("the deleted banner", |s| s.contains("was deleted"));
     assert!(screen.contains(&format!("│ {levels} levels │")), "{screen}");
     std::fs::write(&file, chain("recreated", 6)).unwrap();
-    tmux.wait_for("the recreated file", 10, |s| shows(s, "recreated", 6));
+    tmux.wait_for("the recreated file", |s| shows(s, "recreated", 6));
 
     // Empty for a moment (long enough to be loaded), then written in two halves.
     let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(&file).unwrap();
-    tmux.wait_for("the empty-file banner", 10, |s| s.contains("the file is empty"));
+    tmux.wait_for("the empty-file banner", |s| s.contains("the file is empty"));
     let text = chain("refilled", 4);
     f.write_all(&text.as_bytes()[..text.len() / 2]).unwrap();
     f.flush().unwrap();
     std::thread::sleep(DEBOUNCE * 3);
     f.write_all(&text.as_bytes()[text.len() / 2..]).unwrap();
     drop(f);
-    tmux.wait_for("the refilled file", 10, |s| shows(s, "refilled", 4));
+    tmux.wait_for("the refilled file", |s| shows(s, "refilled", 4));
     assert!(alive(pid), "irtop died");
 
     tmux.keys("q");
-    let screen = tmux.wait_for("irtop to exit", 10, exited);
+    let screen = tmux.wait_for("irtop to exit", exited);
     assert_restored(&screen, "0");
 }
 
@@ -257,9 +266,9 @@ fn ends_cleanly(test: &str, env: &str, code: &str, act: impl FnOnce(&Tmux, u32))
     let tmux = Tmux::new(test);
     tmux.start(&command_line(&file, &pid_file, env));
     let pid = read_pid(&pid_file);
-    tmux.wait_for("the TUI", 10, |s| shows(s, "signals", 3));
+    tmux.wait_for("the TUI", |s| shows(s, "signals", 3));
     act(&tmux, pid);
-    let screen = tmux.wait_for("irtop to exit", 10, exited);
+    let screen = tmux.wait_for("irtop to exit", exited);
     assert_restored(&screen, code);
     assert!(!alive(pid), "irtop is still running");
     screen
@@ -299,4 +308,16 @@ fn a_signal_is_a_quit_message() {
     assert_eq!(update(&mut app, Msg::Signal(15)), Some(Effect::Quit));
     assert_eq!(irtop::tui::signals::exit_status(15), 143);
     assert_eq!(irtop::tui::signals::name(1), "SIGHUP");
+}
+
+#[test]
+fn ctrl_z_and_job_control_signals_are_suspend_and_resume() {
+    let mut app = tui_support::app("diamond", 120, 40);
+    let ctrl_z = Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Char('z'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    assert_eq!(update(&mut app, ctrl_z), Some(Effect::Suspend));
+    assert_eq!(update(&mut app, Msg::Suspend), Some(Effect::Suspend));
+    assert_eq!(update(&mut app, Msg::Continued), Some(Effect::Resume));
 }

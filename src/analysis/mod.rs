@@ -91,7 +91,8 @@ fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
             )
         },
     );
-    let work = costs.iter().map(|c| c.work).sum();
+    // `+ 0.0`: a float sum of no terms is -0.0, which an empty IR would show as `Work: -0`.
+    let work = costs.iter().map(|c| c.work).sum::<f64>() + 0.0;
     let span = critical_path.cost;
     let estimated_speedup = groggy::estimated_speedup(groups.iter().map(|g| (g.nodes.len(), g.parallelism_factor)));
 

@@ -7,8 +7,9 @@ use std::path::Path;
 use super::CliError;
 use crate::analysis::analyze;
 use crate::ir::{Diagnostic, Severity, load_file_with};
-use crate::limits::Limits;
+use crate::limits::{Limits, PLAN_BYTES_PER_FILE_BYTE};
 use crate::report;
+use crate::report::escape::escape_control;
 use crate::report::plan_fields::Fields;
 
 /// What `report`, `plan` and `dot` write.
@@ -40,6 +41,14 @@ pub fn emit(
     limits: &Limits,
     deny: Option<super::lint::DenyLevel>,
 ) -> Result<(), CliError> {
+    if matches!(format, Format::Plan { .. })
+        && let Ok(meta) = std::fs::metadata(file)
+        && meta.is_file()
+    {
+        // The plan holds the analysis and the whole JSON document: twice what a report needs.
+        let hint = "`irtop report` needs half as much. ";
+        limits.check_ir_memory(file, meta.len(), PLAN_BYTES_PER_FILE_BYTE, "writing its plan", hint)?;
+    }
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
     match format {
@@ -71,7 +80,7 @@ fn write_warnings(file: &Path, diagnostics: &[Diagnostic]) {
         let n = counts.entry(d.code).or_default();
         *n += 1;
         if *n <= MAX_WARNINGS_PER_CODE {
-            text.push_str(&format!("{}: {d}\n", file.display()));
+            text.push_str(&format!("{}: {}\n", file.display(), escape_control(&d.to_string())));
         }
     }
     for (code, n) in counts.into_iter().filter(|&(_, n)| n > MAX_WARNINGS_PER_CODE) {

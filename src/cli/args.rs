@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::exec::Mode;
 use crate::exec::graph_spec::GraphArgs;
 use crate::generate::Shape;
-use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, Limits};
+use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, LimitError, Limits};
 use crate::report::plan_fields::Fields;
 
 /// A benchmark's time budget when none is given, in seconds.
@@ -25,7 +25,7 @@ pub fn budget(seconds: f64) -> Result<std::time::Duration, String> {
 
 /// irtop: see how parallel a groggy dataflow IR is.
 ///
-/// The limit flags (`--max-file-mb`, `--max-work`, `--max-graph-gb`) go before or after the
+/// The limit flags (`--max-file-mb`, `--max-work`, `--max-graph-gb`, `--max-memory-gb`) go before or after the
 /// subcommand; the file and the graph flags before a subcommand are the terminal UI's, and
 /// [`Cli::misplaced`] refuses them there.
 #[derive(Debug, Parser)]
@@ -67,12 +67,42 @@ pub struct LimitArgs {
     /// iterations x its body's ops x the graph's size; about 1e9 a second).
     #[arg(long, value_name = "OPS", default_value_t = DEFAULT_MAX_WORK, global = true)]
     pub max_work: f64,
+    /// Refuse a step (loading an IR, writing its plan, `gen`, `calibrate`) that needs more
+    /// than this many GB of memory (default: what the OS allows: the memory available,
+    /// RLIMIT_AS, RLIMIT_DATA and the cgroup's limit, whichever is least).
+    #[arg(long, value_name = "GB", global = true)]
+    pub max_memory_gb: Option<f64>,
 }
 
 impl LimitArgs {
     /// The limits these flags and the graph flags `graph` set.
     pub fn limits(&self, graph: &GraphArgs) -> Limits {
-        Limits { max_file_bytes: self.max_file_mb.saturating_mul(1 << 20), max_work: self.max_work, ..graph.limits() }
+        Limits {
+            max_file_bytes: self.max_file_mb.saturating_mul(1 << 20),
+            max_work: self.max_work,
+            max_memory_bytes: self.max_memory_gb.map(|gb| (gb.max(0.0) * 1e9) as u64),
+            ..graph.limits()
+        }
+    }
+
+    /// Refuses limit values that are not a positive number (`--max-work nan`,
+    /// `--max-graph-gb -1`), naming the flag; `graph` holds `--max-graph-gb`.
+    pub fn check(&self, graph: &GraphArgs) -> Result<(), LimitError> {
+        let positive = |flag: &str, value: f64, unit: &str, example: &str| {
+            if value.is_finite() && value > 0.0 {
+                Ok(())
+            } else {
+                Err(LimitError::Flag(format!("{flag} {value}: expected a number of {unit} above 0, such as {example}")))
+            }
+        };
+        positive("--max-work", self.max_work, "element operations", "1e12")?;
+        if let Some(gb) = graph.max_graph_gb {
+            positive("--max-graph-gb", gb, "GB", "8")?;
+        }
+        if let Some(gb) = self.max_memory_gb {
+            positive("--max-memory-gb", gb, "GB", "8")?;
+        }
+        Ok(())
     }
 }
 
@@ -127,7 +157,7 @@ pub enum Command {
         /// cost model picks, per loop body and per op).
         #[arg(long, default_value = "seq")]
         mode: Mode,
-        /// Worker threads (default: all cores).
+        /// Worker threads (default: one per core; at most 256).
         #[arg(long)]
         threads: Option<usize>,
         /// Only write this variable (repeatable).
@@ -159,7 +189,7 @@ pub enum Command {
         /// The graph (default: R-MAT scale 18, edge factor 16).
         #[command(flatten)]
         graph: GraphArgs,
-        /// Worker threads of the parallel modes (default: all cores).
+        /// Worker threads of the parallel modes (default: one per core; at most 256).
         #[arg(long)]
         threads: Option<usize>,
         /// Timed rounds (each runs every mode once), after a warm-up round. Default: at
@@ -188,13 +218,13 @@ pub enum Command {
     /// Measure this machine's per-op costs and parallel overheads (a few seconds) and cache
     /// them for the predictions.
     Calibrate {
-        /// Threads to measure parallel behaviour with (default: all cores).
+        /// Threads to measure parallel behaviour with (default: one per core; at most 256).
         #[arg(long)]
         threads: Option<usize>,
     },
     /// Write a large generated IR (seeded) to stdout, to measure irtop at scale.
     Gen {
-        /// Number of ops.
+        /// Number of ops (at most 10,000,000).
         #[arg(long, default_value_t = 10_000)]
         ops: usize,
         /// Shape of the dependency graph.
@@ -281,10 +311,16 @@ mod tests {
 
     #[test]
     fn limit_flags_are_the_same_before_or_after_the_subcommand() {
-        let flags = ["--max-file-mb", "3", "--max-work", "1e5", "--max-graph-gb", "2"];
+        let flags = ["--max-file-mb", "3", "--max-work", "1e5", "--max-graph-gb", "2", "--max-memory-gb", "4"];
         let before = parse(&[&flags[..], &["run", "x.json", "--rmat", "5"]].concat());
         let after = parse(&[&["run", "x.json", "--rmat", "5"], &flags[..]].concat());
-        let want = Limits { max_file_bytes: 3 << 20, max_work: 1e5, max_graph_bytes: Some(2_000_000_000) };
+        let want = Limits {
+            max_file_bytes: 3 << 20,
+            max_work: 1e5,
+            max_graph_bytes: Some(2_000_000_000),
+            max_memory_bytes: Some(4_000_000_000),
+            regular_files_only: false,
+        };
         assert_eq!(run_limits(&before), want);
         assert_eq!(run_limits(&after), want);
         assert!(before.misplaced().is_empty() && after.misplaced().is_empty());

@@ -7,18 +7,20 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::CliError;
+use super::prelude::{refuse_output_onto_input, threads};
 use super::progress::ProgressLine;
 use crate::exec::Mode;
 use crate::exec::bench::{MAX_ROUNDS, Rounds};
 use crate::exec::graph_spec::GraphArgs;
 use crate::limits::Limits;
-use crate::pipeline::{BenchSettings, Compiled, GraphSource, bench as run_pipeline, default_threads};
+use crate::output_file::{Special, write_atomically};
+use crate::pipeline::{BenchSettings, Compiled, GraphSource, bench as run_pipeline};
 use crate::report;
 
 /// What `irtop bench FILE` was asked for, besides the file and the graph.
 #[derive(Debug, Clone)]
 pub struct BenchRequest<'a> {
-    /// Worker threads of the parallel modes (default: all cores).
+    /// Worker threads of the parallel modes (default: one per core).
     pub threads: Option<usize>,
     /// Timed rounds (`None`: adaptive).
     pub reps: Option<usize>,
@@ -30,7 +32,7 @@ pub struct BenchRequest<'a> {
     pub fuse: bool,
     /// JSON instead of a table.
     pub json: bool,
-    /// Where to write the Chrome trace, if anywhere.
+    /// Where to write the Chrome trace, if anywhere (replaced whole, never in place).
     pub trace: Option<&'a Path>,
 }
 
@@ -55,12 +57,15 @@ pub fn bench(
     limits: &Limits,
 ) -> Result<(), CliError> {
     let settings = BenchSettings {
-        threads: request.threads.unwrap_or_else(default_threads),
+        threads: threads(request.threads)?,
         modes: request.modes,
         rounds: rounds(request.reps)?,
         budget: super::args::budget(request.budget).map_err(CliError::Usage)?,
         fuse: request.fuse,
     };
+    if let Some(path) = request.trace {
+        refuse_output_onto_input(path, "--trace", file, graph)?;
+    }
     let compiled = Compiled::load(file, limits)?;
     let line = ProgressLine::new();
     let report = run_pipeline(
@@ -75,10 +80,12 @@ pub fn bench(
     line.done();
     let report = report?;
     if let Some(path) = request.trace {
-        std::fs::write(path, serde_json::to_vec(&report::trace::to_trace(&report)).map_err(std::io::Error::from)?)?;
+        let trace = report::trace::to_trace(&report);
+        write_atomically(path, Special::WriteInto, |w| report::escape::to_writer(w, &trace))
+            .map_err(|source| CliError::WriteFile { path: path.to_owned(), flag: "--trace", source })?;
     }
     if request.json {
-        serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
+        report::escape::to_writer_pretty(&mut *out, &report)?;
         out.write_all(b"\n")?;
     } else {
         out.write_all(report::bench_text::render(&report).as_bytes())?;

@@ -1,5 +1,7 @@
 //! What a subcommand can fail with, and the exit code each failure gives.
 
+use std::path::PathBuf;
+
 use crate::exec::ExecError;
 use crate::exec::graph_spec::GraphError;
 use crate::ir::LoadError;
@@ -27,6 +29,17 @@ pub enum CliError {
     /// `--deny` found diagnostics at the level it denies (exit 3).
     #[error("{0}")]
     Denied(String),
+    /// A file the user named (`--out`, `--trace`) could not be written; the previous file,
+    /// if any, is untouched.
+    #[error("{}: cannot write the file given to {flag}: {source}; check that its directory exists and is writable", path.display())]
+    WriteFile {
+        /// The file.
+        path: PathBuf,
+        /// The flag that named it.
+        flag: &'static str,
+        /// What the OS said.
+        source: std::io::Error,
+    },
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -49,7 +62,12 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input(_) | CliError::Graph(_) | CliError::Limit(_) | CliError::Exec(_) | CliError::Usage(_) => 2,
+            CliError::Input(_)
+            | CliError::Graph(_)
+            | CliError::Limit(_)
+            | CliError::Exec(_)
+            | CliError::Usage(_)
+            | CliError::WriteFile { .. } => 2,
             CliError::Output(_) => 1,
             CliError::Denied(_) => 3,
         }

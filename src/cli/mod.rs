@@ -8,6 +8,7 @@ pub mod args;
 pub mod bench;
 pub mod error;
 pub mod lint;
+pub mod prelude;
 pub mod progress;
 pub mod run;
 pub mod sample;
@@ -18,6 +19,7 @@ use std::io::Write;
 pub use analyse::MAX_WARNINGS_PER_CODE;
 pub use args::{Cli, Command, LimitArgs};
 pub use error::CliError;
+pub use prelude::threads;
 pub use sample::sample_path;
 
 use analyse::{Format, emit};
@@ -27,6 +29,11 @@ use run::RunRequest;
 /// Runs the parsed command line, writing data to `out` and findings to stderr.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     refuse_misplaced(&cli)?;
+    let graph_flags = match &cli.command {
+        Some(Command::Run { graph, .. } | Command::Bench { graph, .. }) => graph,
+        _ => &cli.graph,
+    };
+    cli.limits.check(graph_flags)?;
     let limits = cli.limits.limits(&cli.graph);
     match cli.command {
         Some(Command::Report { file, lint }) => emit(&file, out, Format::Report, &limits, lint.deny),
@@ -56,6 +63,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             let limits = cli.limits.limits(&graph);
             match (all, file) {
                 (Some(dir), _) => {
+                    let threads = Some(prelude::threads(threads)?);
                     let request = crate::predict::commands::AllRequest { threads, reps, budget, scales, twice, json };
                     crate::predict::commands::bench_all(&dir, &request, out, &limits)
                 }
@@ -67,8 +75,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),
             }
         }
-        Some(Command::Calibrate { threads }) => crate::predict::commands::calibrate(threads, out),
+        Some(Command::Calibrate { threads }) => {
+            let threads = prelude::threads(threads)?;
+            limits.check_memory(
+                &format!("calibrating on {threads} threads (a few copies of a 64 MB map per thread)"),
+                crate::limits::calibration_bytes(threads),
+                "start",
+                "Pass a smaller --threads",
+            )?;
+            crate::predict::commands::calibrate(Some(threads), out)
+        }
         Some(Command::Gen { ops, shape, width, seed }) => {
+            crate::generate::check_ops(ops, &limits)?;
             out.write_all(&crate::generate::generate(shape, ops, width, seed))?;
             out.write_all(b"\n")?;
             Ok(())

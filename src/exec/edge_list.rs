@@ -22,6 +22,7 @@
 use std::path::Path;
 
 use super::Graph;
+use crate::input_file::{InputKind, ReadError, read_input};
 use crate::limits::{LimitError, Limits};
 
 /// The largest node id an edge list may use, so that the node count (`id + 1`) fits in a `u32`.
@@ -146,11 +147,25 @@ pub fn load_edge_list(path: &Path) -> Result<Graph, EdgeListError> {
 }
 
 /// [`load_edge_list`] within `limits` (the graph limit).
+///
+/// The file is read whole, so it is limited like an IR file: over `--max-file-mb`
+/// ([`Limits::max_file_bytes`]) or over the memory left it is refused before it is read,
+/// a device is refused, and a pipe is read up to the limit (or refused where
+/// [`Limits::regular_files_only`]).
 pub fn load_edge_list_with(path: &Path, limits: &Limits) -> Result<Graph, EdgeListError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| EdgeListError::Io { file: file.clone(), source })?;
+    let what = InputKind { kind: "an edge list", doing: "parsing it", memory_per_byte: EDGE_LIST_BYTES_PER_FILE_BYTE };
+    let bytes = read_input(path, limits, what).map_err(|e| match e {
+        ReadError::Io(source) => EdgeListError::Io { file: file.clone(), source },
+        ReadError::Limit(e) => EdgeListError::Limit(e),
+    })?;
     parse_edge_list_with(&bytes, &file, limits)
 }
+
+/// Peak bytes of memory per byte of edge-list text while it is parsed: the text, and the
+/// edges (8 bytes per edge line of at least 4 bytes) and weights beside it. Building the
+/// graph afterwards is checked on its own ([`Limits::check_graph`]).
+const EDGE_LIST_BYTES_PER_FILE_BYTE: u64 = 5;
 
 /// Parses an edge list from raw bytes into a [`Graph`] whose `source` is `source`, which
 /// also names the file in error messages, within the default [`Limits`].
@@ -163,7 +178,8 @@ pub fn parse_edge_list(bytes: &[u8], source: &str) -> Result<Graph, EdgeListErro
 pub fn parse_edge_list_with(bytes: &[u8], source: &str, limits: &Limits) -> Result<Graph, EdgeListError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut p = Parser { bytes, pos: 0, line: 1, file: source };
-    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(bytes.len() / 16);
+    let mut edges: Vec<(u32, u32)> = Vec::new();
+    edges.try_reserve(bytes.len() / 16).map_err(|_| p.out_of_memory(limits))?;
     let mut weights: Vec<f64> = Vec::new();
     // (line, node count, declared edge count) of the `# nodes` header.
     let mut header: Option<(usize, u64, Option<u64>)> = None;
@@ -223,7 +239,9 @@ pub fn parse_edge_list_with(bytes: &[u8], source: &str, limits: &Limits) -> Resu
                     });
                 }
                 if weighted {
-                    weights.push(p.weight()?);
+                    let w = p.weight()?;
+                    grow(&mut weights, &p, limits)?;
+                    weights.push(w);
                     p.skip_space();
                     if !p.at_line_end() {
                         return Err(p.syntax("end of line"));
@@ -247,6 +265,7 @@ pub fn parse_edge_list_with(bytes: &[u8], source: &str, limits: &Limits) -> Resu
                 if edges.len() == u32::MAX as usize {
                     return Err(EdgeListError::TooManyEdges { file: source.to_owned(), line: p.line });
                 }
+                grow(&mut edges, &p, limits)?;
                 edges.push((u, v));
                 p.skip_to_line_end();
             }
@@ -277,7 +296,21 @@ pub fn parse_edge_list_with(bytes: &[u8], source: &str, limits: &Limits) -> Resu
     };
     limits.check_graph(&what, node_count as u64, edges.len() as u64, weighted)?;
     let weights = weighted.then_some(weights.as_slice());
-    Ok(Graph::from_edges(node_count, &edges, weights, source.to_owned()))
+    Graph::try_from_edges(node_count, &edges, weights, source.to_owned()).map_err(|_| {
+        match super::graph_spec::out_of_memory(&what, node_count as u64, edges.len() as u64, limits) {
+            super::graph_spec::GraphError::Limit(e) => EdgeListError::Limit(e),
+            _ => unreachable!("out_of_memory is a limit error"),
+        }
+    })
+}
+
+/// Makes room for one more item in `v` (doubling, fallibly): an allocator that cannot give
+/// the memory is an error naming the line, not an abort.
+fn grow<T>(v: &mut Vec<T>, p: &Parser, limits: &Limits) -> Result<(), EdgeListError> {
+    if v.len() == v.capacity() {
+        v.try_reserve(v.len().max(1024)).map_err(|_| p.out_of_memory(limits))?;
+    }
+    Ok(())
 }
 
 /// A cursor over the bytes; the end of the input reads as a newline.
@@ -347,6 +380,19 @@ impl<'a> Parser<'a> {
 
     fn syntax(&self, expected: &'static str) -> EdgeListError {
         EdgeListError::Syntax { file: self.file.to_owned(), line: self.line, expected, found: self.found() }
+    }
+
+    /// The error for edges the allocator could not hold, at the current line.
+    fn out_of_memory(&self, limits: &Limits) -> EdgeListError {
+        let (limit, limit_from) = limits.memory_limit();
+        EdgeListError::Limit(LimitError::TooMuchMemory {
+            what: format!("{}:{}: holding the edges read so far", self.file, self.line),
+            need: self.bytes.len() as u64,
+            limit,
+            limit_from: format!("what the allocator could give (the limit: {limit_from})"),
+            not_done: "build the graph",
+            advice: "Free some memory, or pass a smaller graph".to_owned(),
+        })
     }
 
     fn header_error(&self, message: String) -> EdgeListError {

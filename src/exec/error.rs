@@ -23,6 +23,18 @@ pub enum ExecError {
         /// What went wrong.
         message: String,
     },
+    /// The worker threads could not be started (the system's limit on threads or
+    /// processes, or memory for their stacks).
+    #[error(
+        "{why}; the system limits the threads a user may run (ulimit -u, or the cgroup's pids.max): \
+         pass a smaller --threads than {threads}"
+    )]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// What went wrong (`cannot start 511 worker threads: ...`).
+        why: String,
+    },
     /// The user cancelled the run.
     #[error("cancelled")]
     Cancelled,

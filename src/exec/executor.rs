@@ -161,11 +161,7 @@ impl Scheduler {
     /// `mode` on `threads` threads (`seq` always on one).
     pub fn new(mode: Mode, threads: usize) -> Result<Scheduler, ExecError> {
         let threads = if mode.is_seq() { 1 } else { threads.max(1) };
-        let team = Team::new(threads).map_err(|message| ExecError::Failed {
-            node: String::new(),
-            op: String::new(),
-            message,
-        })?;
+        let team = Team::new(threads).map_err(|why| ExecError::Threads { threads, why })?;
         Ok(Scheduler { mode, team: Arc::new(team), plan: None })
     }
 

@@ -4,6 +4,8 @@
 //! # Complexity
 //! Building is O(V + E) (two counting sorts); neighbour lookups are O(1) slices.
 
+use std::collections::TryReserveError;
+
 /// A directed graph in CSR form, both ways.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Graph {
@@ -25,16 +27,32 @@ impl Graph {
     /// Panics if an id is `>= node_count` or `weights` has another length than `edges`:
     /// parsers and generators check ids before they get here.
     pub fn from_edges(node_count: usize, edges: &[(u32, u32)], weights: Option<&[f64]>, source: String) -> Graph {
+        Graph::try_from_edges(node_count, edges, weights, source).expect("memory for the graph")
+    }
+
+    /// [`Graph::from_edges`], with every array reserved fallibly: an `Err` when the
+    /// allocator cannot give the memory (instead of aborting the process).
+    pub fn try_from_edges(
+        node_count: usize,
+        edges: &[(u32, u32)],
+        weights: Option<&[f64]>,
+        source: String,
+    ) -> Result<Graph, TryReserveError> {
         if let Some(w) = weights {
             assert_eq!(w.len(), edges.len(), "one weight per edge");
         }
-        let (out_start, out_order) = counting_sort(node_count, edges.iter().map(|&(u, _)| u));
-        let (in_start, in_order) = counting_sort(node_count, edges.iter().map(|&(_, v)| v));
-        let out_targets = out_order.iter().map(|&e| edges[e as usize].1).collect();
-        let in_sources = in_order.iter().map(|&e| edges[e as usize].0).collect();
-        let out_weights = weights.map(|w| out_order.iter().map(|&e| w[e as usize]).collect());
-        let in_weights = weights.map(|w| in_order.iter().map(|&e| w[e as usize]).collect());
-        Graph { node_count, out_start, out_targets, out_weights, in_start, in_sources, in_weights, source }
+        let (out_start, out_order) = counting_sort(node_count, edges.iter().map(|&(u, _)| u))?;
+        let (in_start, in_order) = counting_sort(node_count, edges.iter().map(|&(_, v)| v))?;
+        let out_targets = try_collect(out_order.iter().map(|&e| edges[e as usize].1))?;
+        let in_sources = try_collect(in_order.iter().map(|&e| edges[e as usize].0))?;
+        let (out_weights, in_weights) = match weights {
+            Some(w) => (
+                Some(try_collect(out_order.iter().map(|&e| w[e as usize]))?),
+                Some(try_collect(in_order.iter().map(|&e| w[e as usize]))?),
+            ),
+            None => (None, None),
+        };
+        Ok(Graph { node_count, out_start, out_targets, out_weights, in_start, in_sources, in_weights, source })
     }
 
     /// Number of nodes.
@@ -79,23 +97,39 @@ impl Graph {
     }
 }
 
+/// A vector of `len` copies of `value`, reserved fallibly.
+pub(crate) fn try_filled<T: Clone>(len: usize, value: T) -> Result<Vec<T>, TryReserveError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)?;
+    v.resize(len, value);
+    Ok(v)
+}
+
+/// Collects an iterator of known length into a vector reserved fallibly.
+fn try_collect<T>(items: impl ExactSizeIterator<Item = T>) -> Result<Vec<T>, TryReserveError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(items.len())?;
+    v.extend(items);
+    Ok(v)
+}
+
 /// Stable counting sort of edge indices by `key`: offsets per key and the edge order.
-fn counting_sort(n: usize, keys: impl Iterator<Item = u32> + Clone) -> (Vec<u64>, Vec<u32>) {
-    let mut start = vec![0u64; n + 1];
+fn counting_sort(n: usize, keys: impl Iterator<Item = u32> + Clone) -> Result<(Vec<u64>, Vec<u32>), TryReserveError> {
+    let mut start = try_filled(n + 1, 0u64)?;
     for k in keys.clone() {
         start[k as usize + 1] += 1;
     }
     for i in 0..n {
         start[i + 1] += start[i];
     }
-    let mut fill: Vec<u64> = start[..n].to_vec();
-    let mut order = vec![0u32; start[n] as usize];
+    let mut fill: Vec<u64> = try_collect(start[..n].iter().copied())?;
+    let mut order = try_filled(start[n] as usize, 0u32)?;
     for (e, k) in keys.enumerate() {
         let slot = &mut fill[k as usize];
         order[*slot as usize] = e as u32;
         *slot += 1;
     }
-    (start, order)
+    Ok((start, order))
 }
 
 #[cfg(test)]

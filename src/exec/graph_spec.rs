@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::edge_list::{EdgeListError, load_edge_list_with};
 use super::graph::Graph;
-use super::synthetic::{rmat, uniform};
-use crate::limits::{LimitError, Limits};
+use super::synthetic::{try_rmat, try_uniform};
+use crate::limits::{LimitError, Limits, graph_bytes};
 
 /// Graph flags shared by `irtop run`, `irtop bench` and the TUI.
 #[derive(Debug, Clone, Default, PartialEq, clap::Args)]
@@ -59,12 +59,19 @@ impl GraphArgs {
         Limits { max_graph_bytes: self.max_graph_gb.map(|gb| (gb.max(0.0) * 1e9) as u64), ..Limits::default() }
     }
 
-    /// Builds (or loads) the graph the flags describe, after checking that it can be held:
-    /// ids fit in a `u32` and it needs no more memory than the graph limit.
+    /// Builds (or loads) the graph the flags describe within their own limits
+    /// ([`GraphArgs::limits`]); see [`GraphArgs::build_with`].
     pub fn build(&self) -> Result<Graph, GraphError> {
-        let limits = self.limits();
+        self.build_with(&self.limits())
+    }
+
+    /// Builds (or loads) the graph the flags describe, after checking that it can be held:
+    /// ids fit in a `u32` and it needs no more memory than the graph limit of `limits`
+    /// (which should include these flags' `--max-graph-gb`). The arrays are reserved
+    /// fallibly, so memory the allocator cannot give is an error, not an abort.
+    pub fn build_with(&self, limits: &Limits) -> Result<Graph, GraphError> {
         if let Some(path) = &self.graph {
-            return Ok(load_edge_list_with(path, &limits)?);
+            return Ok(load_edge_list_with(path, limits)?);
         }
         let max = u64::from(u32::MAX);
         if let Some(n) = self.uniform {
@@ -83,7 +90,8 @@ impl GraphArgs {
                 )));
             }
             limits.check_graph(&self.describe(), n as u64, edges as u64, false)?;
-            return Ok(uniform(n, edges, self.seed));
+            let built = try_uniform(n, edges, self.seed);
+            return built.map_err(|_| out_of_memory(&self.describe(), n as u64, edges as u64, limits));
         }
         let scale = self.rmat.unwrap_or(DEFAULT_RMAT_SCALE);
         if scale > 31 {
@@ -99,7 +107,8 @@ impl GraphArgs {
             )));
         }
         limits.check_graph(&self.describe(), 1 << scale, edges, false)?;
-        Ok(rmat(scale, self.edge_factor, self.seed))
+        try_rmat(scale, self.edge_factor, self.seed)
+            .map_err(|_| out_of_memory(&self.describe(), 1 << scale, edges, limits))
     }
 
     /// The flags of a graph `by` times halved: R-MAT `by` scales down, a uniform graph with
@@ -143,4 +152,18 @@ impl GraphArgs {
             }
         }
     }
+}
+
+/// The error for a graph whose memory the allocator refused although the graph limit let it
+/// through (other processes took the memory meanwhile, or the estimate was short).
+pub(crate) fn out_of_memory(what: &str, nodes: u64, edges: u64, limits: &Limits) -> GraphError {
+    let (limit, limit_from) = limits.graph_limit();
+    GraphError::Limit(LimitError::TooMuchMemory {
+        what: format!("{what}: building a graph of {nodes} nodes and {edges} edges"),
+        need: graph_bytes(nodes, edges, false),
+        limit,
+        limit_from: format!("what the allocator could give (the limit: {limit_from})"),
+        not_done: "build it",
+        advice: "Free some memory, or pass a smaller graph".to_owned(),
+    })
 }

@@ -10,6 +10,8 @@
 //! O(E · scale) for R-MAT and O(E) for uniform (divided across threads), plus O(V + E)
 //! for [`Graph::from_edges`].
 
+use std::collections::TryReserveError;
+
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore, SeedableRng, rngs::StdRng};
 use rayon::prelude::*;
@@ -36,6 +38,12 @@ const STREAM_PERMUTATION: u64 = 1;
 ///
 /// Panics if `scale > 31` (ids must fit below `u32::MAX`) or the edge count exceeds `u32::MAX`.
 pub fn rmat(scale: u32, edge_factor: u32, seed: u64) -> Graph {
+    try_rmat(scale, edge_factor, seed).expect("memory for the graph")
+}
+
+/// [`rmat`] with its arrays reserved fallibly: an `Err` when the allocator cannot give the
+/// memory (instead of aborting the process).
+pub fn try_rmat(scale: u32, edge_factor: u32, seed: u64) -> Result<Graph, TryReserveError> {
     assert!(scale <= 31, "rmat: scale {scale} is above 31; ids must fit in a u32");
     let nodes = 1usize << scale;
     let edge_count = (edge_factor as usize).checked_mul(nodes).filter(|&m| m <= u32::MAX as usize);
@@ -47,7 +55,9 @@ pub fn rmat(scale: u32, edge_factor: u32, seed: u64) -> Graph {
     let t_ab = threshold(RMAT_A + RMAT_B);
     let t_abc = threshold(RMAT_A + RMAT_B + RMAT_C);
 
-    let mut permutation: Vec<u32> = (0..nodes as u32).collect();
+    let mut permutation: Vec<u32> = Vec::new();
+    permutation.try_reserve_exact(nodes)?;
+    permutation.extend(0..nodes as u32);
     permutation.shuffle(&mut chunk_rng(seed, STREAM_PERMUTATION, 0));
 
     let edges = generate(edge_count, seed, |rng| {
@@ -68,8 +78,9 @@ pub fn rmat(scale: u32, edge_factor: u32, seed: u64) -> Graph {
             v = (v << 1) | dv;
         }
         (permutation[u as usize], permutation[v as usize])
-    });
-    Graph::from_edges(nodes, &edges, None, format!("rmat:{scale}:{edge_factor}:seed={seed}"))
+    })?;
+    drop(permutation);
+    Graph::try_from_edges(nodes, &edges, None, format!("rmat:{scale}:{edge_factor}:seed={seed}"))
 }
 
 /// `edges` directed edges with both endpoints drawn uniformly from `0..nodes` (self loops
@@ -78,25 +89,34 @@ pub fn rmat(scale: u32, edge_factor: u32, seed: u64) -> Graph {
 /// Panics if `nodes` is above `u32::MAX`, `edges` above `u32::MAX`, or `nodes` is 0 while
 /// `edges` is not.
 pub fn uniform(nodes: usize, edges: usize, seed: u64) -> Graph {
+    try_uniform(nodes, edges, seed).expect("memory for the graph")
+}
+
+/// [`uniform`] with its arrays reserved fallibly.
+pub fn try_uniform(nodes: usize, edges: usize, seed: u64) -> Result<Graph, TryReserveError> {
     assert!(nodes <= u32::MAX as usize, "uniform: {nodes} nodes is above u32::MAX");
     assert!(edges <= u32::MAX as usize, "uniform: {edges} edges is above u32::MAX");
     assert!(nodes > 0 || edges == 0, "uniform: edges need at least one node");
     let n = nodes as u32;
-    let list = generate(edges, seed, |rng| (rng.random_range(0..n), rng.random_range(0..n)));
-    Graph::from_edges(nodes, &list, None, format!("uniform:{nodes}:{edges}:seed={seed}"))
+    let list = generate(edges, seed, |rng| (rng.random_range(0..n), rng.random_range(0..n)))?;
+    Graph::try_from_edges(nodes, &list, None, format!("uniform:{nodes}:{edges}:seed={seed}"))
 }
 
 /// `count` edges from `edge`, filled in parallel chunks of [`CHUNK_EDGES`], chunk `i`
 /// drawing from its own RNG keyed by `(seed, i)`.
-fn generate(count: usize, seed: u64, edge: impl Fn(&mut StdRng) -> (u32, u32) + Sync) -> Vec<(u32, u32)> {
-    let mut edges = vec![(0u32, 0u32); count];
+fn generate(
+    count: usize,
+    seed: u64,
+    edge: impl Fn(&mut StdRng) -> (u32, u32) + Sync,
+) -> Result<Vec<(u32, u32)>, TryReserveError> {
+    let mut edges = super::graph::try_filled(count, (0u32, 0u32))?;
     edges.par_chunks_mut(CHUNK_EDGES).enumerate().for_each(|(chunk, slice)| {
         let mut rng = chunk_rng(seed, STREAM_EDGES, chunk as u64);
         for e in slice {
             *e = edge(&mut rng);
         }
     });
-    edges
+    Ok(edges)
 }
 
 /// An RNG whose key is `(seed, stream, index)` verbatim: distinct triples, distinct streams.

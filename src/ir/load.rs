@@ -12,7 +12,6 @@
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
-use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -24,7 +23,8 @@ use super::format::{FileShape, LoaderKeys, NodeIdShape, NodeShape, RawMetadata};
 use super::metadata::Metadata;
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
 use super::step::parse_step;
-use crate::limits::{LimitError, Limits};
+use crate::input_file::{InputKind, ReadError, read_input};
+use crate::limits::{LOAD_BYTES_PER_FILE_BYTE, Limits};
 
 /// Reads and loads the IR file at `path` within the default [`Limits`].
 pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
@@ -33,25 +33,19 @@ pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
 
 /// Reads and loads the IR file at `path`, refusing a file over `limits.max_file_bytes`
 /// before reading it (and reading at most one byte more, so a file that grows meanwhile or
-/// a device such as `/dev/zero` is refused too).
+/// a pipe that goes on is refused too). Refuses, before reading, a file whose loading would need more memory than irtop may use
+/// ([`Limits::memory_limit`]; [`LOAD_BYTES_PER_FILE_BYTE`] per byte), and a device, or a
+/// pipe where [`Limits::regular_files_only`].
 pub fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
-    let io = |source| LoadError::Io { path: path.to_owned(), source };
-    let limit = limits.max_file_bytes;
-    let too_large =
-        |bytes, cut_off| LoadError::Limit(LimitError::FileTooLarge { path: path.to_owned(), bytes, cut_off, limit });
-    let file = std::fs::File::open(path).map_err(io)?;
-    if let Ok(meta) = file.metadata()
-        && meta.len() > limit
-    {
-        return Err(too_large(meta.len(), false));
-    }
-    // Sized from the metadata, so a 100 MB file is not copied through doubling buffers.
-    let expected = file.metadata().map_or(0, |m| m.len()).min(limit).saturating_add(1);
-    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64, true));
-    }
+    let what = InputKind {
+        kind: "an IR file (groggy's IRs are kilobytes)",
+        doing: "loading and analysing it",
+        memory_per_byte: LOAD_BYTES_PER_FILE_BYTE,
+    };
+    let bytes = read_input(path, limits, what).map_err(|e| match e {
+        ReadError::Io(source) => LoadError::Io { path: path.to_owned(), source },
+        ReadError::Limit(e) => LoadError::Limit(e),
+    })?;
     load_bytes(&bytes, path)
 }
 

@@ -90,8 +90,11 @@ pub struct Calibration {
 pub enum CostSource {
     /// A calibration run on this machine, at this Unix time.
     Calibrated(u64),
-    /// [`CostModel::default`]: no (valid) calibration cache.
+    /// [`CostModel::default`]: no calibration cache.
     Default,
+    /// [`CostModel::default`]: the calibration cache is there but unusable; why (`stream_ns
+    /// is -1, not a time per element`).
+    Ignored(String),
 }
 
 impl CostSource {
@@ -103,6 +106,7 @@ impl CostSource {
                 format!("calibrated {:02}:{:02}", s / 3600, s / 60 % 60)
             }
             CostSource::Default => "default costs".to_owned(),
+            CostSource::Ignored(why) => format!("default costs (calibration cache ignored: {why})"),
         }
     }
 }
@@ -117,30 +121,104 @@ pub fn cache_path() -> Option<PathBuf> {
     Some(base.join("irtop").join("calibration.json"))
 }
 
-/// The cached calibration, when there is one of this version.
-pub fn load() -> Option<Calibration> {
-    let text = std::fs::read(cache_path()?).ok()?;
-    let c: Calibration = serde_json::from_slice(&text).ok()?;
-    (c.version == CALIBRATION_VERSION).then_some(c)
+/// The cached calibration: `Ok(None)` when there is no cache, `Err(why)` when there is one
+/// that cannot be used (unreadable, not a regular file, not JSON, another version, a
+/// constant out of range: [`validate`]).
+///
+/// The file is opened without blocking and must be a regular file: a FIFO in its place
+/// would otherwise stall `irtop bench` and the TUI's benchmarks.
+pub fn load() -> Result<Option<Calibration>, String> {
+    let Some(path) = cache_path() else { return Ok(None) };
+    load_from(&path)
 }
 
-/// Writes `c` to the cache; returns where.
+/// [`load`] from `path`.
+pub fn load_from(path: &std::path::Path) -> Result<Option<Calibration>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = path.display();
+    let mut file = match std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{shown}: {e}")),
+    };
+    match file.metadata() {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(format!("{shown} is not a regular file")),
+        Err(e) => return Err(format!("{shown}: {e}")),
+    }
+    let mut text = Vec::new();
+    // A calibration is about 1 kB; a larger file is not one.
+    Read::by_ref(&mut file).take(1 << 20).read_to_end(&mut text).map_err(|e| format!("{shown}: {e}"))?;
+    let version = serde_json::from_slice::<serde_json::Value>(&text)
+        .map_err(|e| format!("{shown} is not a calibration ({e})"))?
+        .get("version")
+        .and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(CALIBRATION_VERSION)) {
+        return Err(format!(
+            "{shown} is from another version of irtop ({}, this one reads {CALIBRATION_VERSION})",
+            version.map_or("no version".to_owned(), |v| format!("version {v}"))
+        ));
+    }
+    let c: Calibration = serde_json::from_slice(&text).map_err(|e| format!("{shown} is not a calibration ({e})"))?;
+    validate(&c.model).map_err(|why| format!("{shown}: {why}"))?;
+    Ok(Some(c))
+}
+
+/// Checks that every constant is a number `irtop calibrate` can produce: rates and
+/// overheads (`*_ns`) from 0 to 1 s, contentions from 0 to 100, serial fractions from 0 to 1,
+/// a cache size from 1 byte to 1 TB. A cache edited by hand or damaged (`1e308`, `-1`) is
+/// refused with the first constant out of range.
+pub fn validate(model: &CostModel) -> Result<(), String> {
+    let serde_json::Value::Object(fields) = serde_json::to_value(model).map_err(|e| e.to_string())? else {
+        return Err("the constants are not an object".to_owned());
+    };
+    for (name, value) in &fields {
+        // serde_json writes a non-finite float as null.
+        let x = value.as_f64().unwrap_or(f64::NAN);
+        let (range, what) = if name.ends_with("_ns") {
+            (0.0..=1e9, "a time in nanoseconds from 0 to 1e9")
+        } else if name.starts_with("serial") {
+            (0.0..=1.0, "a fraction from 0 to 1")
+        } else if name.contains("contention") {
+            (0.0..=100.0, "a slowdown per thread from 0 to 100")
+        } else if name == "cache_bytes" {
+            (1.0..=1e12, "a cache size from 1 byte to 1e12")
+        } else {
+            (f64::MIN..=f64::MAX, "a finite number")
+        };
+        if !range.contains(&x) {
+            return Err(format!("`{name}` is {value}, expected {what}; run `irtop calibrate` again"));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `c` to the cache; returns where. The file is replaced whole (a temporary file
+/// renamed over it), so a reader sees the old calibration or the new one, never a part.
 pub fn save(c: &Calibration) -> std::io::Result<PathBuf> {
     let path = cache_path().ok_or_else(|| std::io::Error::other("neither XDG_CACHE_HOME nor HOME is set"))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&path, serde_json::to_vec_pretty(c).map_err(std::io::Error::other)?)?;
+    save_to(c, &path)?;
     Ok(path)
 }
 
+/// [`save`] to `path`.
+pub fn save_to(c: &Calibration, path: &std::path::Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = serde_json::to_vec_pretty(c).map_err(std::io::Error::other)?;
+    crate::output_file::write_atomically(path, crate::output_file::Special::Replace, |w| w.write_all(&text))
+}
+
 /// The model predictions use: the cached calibration's (read once per process), else the
-/// defaults.
+/// defaults, saying why when a cache is there but unusable ([`CostSource::Ignored`]).
 pub fn active() -> &'static (CostModel, CostSource) {
     static ACTIVE: OnceLock<(CostModel, CostSource)> = OnceLock::new();
     ACTIVE.get_or_init(|| match load() {
-        Some(c) => (c.model, CostSource::Calibrated(c.created_unix)),
-        None => (CostModel::default(), CostSource::Default),
+        Ok(Some(c)) => (c.model, CostSource::Calibrated(c.created_unix)),
+        Ok(None) => (CostModel::default(), CostSource::Default),
+        Err(why) => (CostModel::default(), CostSource::Ignored(why)),
     })
 }
 

@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::escape::escape_control;
 use crate::analysis::{Analysis, DepKind, Dependency};
 use crate::ir::{Domain, Ir, NodeId};
 
@@ -43,8 +44,14 @@ fn fill(domain: &Domain) -> &'static str {
     }
 }
 
+/// `s` inside a DOT string: control characters escaped (as visible text), backslashes and
+/// quotes escaped.
+fn inner(s: &str) -> String {
+    escape_control(s).replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", inner(s))
 }
 
 /// What was drawn: every op, or levels collapsed into boxes.
@@ -133,16 +140,17 @@ pub fn write(out: &mut dyn Write, ir: &Ir, a: &Analysis, full: bool) -> io::Resu
 
 fn write_op(out: &mut impl Write, ir: &Ir, n: NodeId, level: usize, critical: bool) -> io::Result<()> {
     let node = ir.node(n);
+    // `\n` is DOT's line break, between the escaped id and op.
     let label = match &node.body {
-        Some(b) => format!("{}\\n{} x {} ops", node.id, node.op, b.iterations()),
-        None => format!("{}\\n{}", node.id, node.op),
+        Some(b) => format!("\"{}\\n{} x {} ops\"", inner(&node.id), inner(&node.op), b.iterations()),
+        None => format!("\"{}\\n{}\"", inner(&node.id), inner(&node.op)),
     };
     let bold = if critical { ", penwidth=3, fontname=\"Helvetica-Bold\"" } else { "" };
     writeln!(
         out,
         "    {} [label={}, fillcolor=\"{}\", tooltip=\"level {level}\"{bold}];",
         quote(&node.id),
-        quote(&label).replace("\\\\n", "\\n"),
+        label,
         fill(&node.domain)
     )
 }
@@ -219,7 +227,7 @@ impl LevelBoxes {
             return Ok(());
         }
         let on_path = level.len() - ops;
-        let counts: Vec<String> = by_domain.iter().map(|(d, n)| format!("{d} {n}")).collect();
+        let counts: Vec<String> = by_domain.iter().map(|(d, n)| format!("{} {n}", inner(d))).collect();
         let head = if on_path > 0 { format!("{ops} other ops") } else { format!("{ops} ops") };
         let mut label = format!("level {k}\\n{head}\\n{}", counts.join(", "));
         if self.skipping[k] > 0 {

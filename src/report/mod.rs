@@ -4,6 +4,7 @@ pub mod accuracy_text;
 pub mod bench_report;
 pub mod bench_text;
 pub mod dot;
+pub mod escape;
 pub mod plan;
 pub mod plan_fields;
 pub mod results;

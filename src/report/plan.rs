@@ -24,10 +24,11 @@ use crate::ir::{Body, Ir, Node, NodeId, VarId};
 pub fn write(out: &mut dyn Write, ir: &Ir, a: &Analysis, fields: Fields, pretty: bool) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let plan = Plan { ir, a, fields };
+    // With DEL and the C1 controls escaped too: the IR's strings reach a terminal.
     if pretty {
-        serde_json::to_writer_pretty(&mut out, &plan)?;
+        super::escape::to_writer_pretty(&mut out, &plan)?;
     } else {
-        serde_json::to_writer(&mut out, &plan)?;
+        super::escape::to_writer(&mut out, &plan)?;
     }
     out.write_all(b"\n")?;
     out.flush()

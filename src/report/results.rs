@@ -1,74 +1,183 @@
-//! Writes a run's values: JSON `{"node_id": [...], "<var>": [...], "scalars": {...}}`
-//! (null for "no value"), or CSV with a `node_id` column and one column per variable.
+//! Writes a run's values: JSON `{"node_id": [...], "<var>": [...], "scalars": {...}}`, or
+//! CSV with a `node_id` column and one column per node-map variable. NaN ("no value": a min
+//! over no neighbours) is `null` in JSON and an empty cell in CSV; infinities are `"inf"` and
+//! `"-inf"` (strings: JSON has no infinity) and `inf`, `-inf` in CSV.
+//!
+//! Both are streamed to the writer (a run on millions of nodes writes hundreds of MB, which
+//! are never held in memory). [`check_columns`] refuses what a format cannot hold before
+//! anything is written.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 use std::sync::Arc;
 
-use serde_json::{Map, Number, Value as Json};
+use serde_json::Number;
 
+use super::escape::escape_control;
 use crate::exec::Value;
+use crate::exec::value::NodeMap;
 
 /// The variables to write: `(name, value)` in the order given.
 pub type Columns<'a> = Vec<(&'a str, &'a Arc<Value>)>;
 
-fn number(x: f64, int: bool) -> Json {
+/// The output formats of `irtop run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON document.
+    Json,
+    /// Comma-separated values, a row per node.
+    Csv,
+}
+
+/// Refuses columns `format` cannot write: a node-map or list variable named `node_id` (or,
+/// in JSON, `scalars`) would overwrite the key or column irtop writes under that name; in
+/// CSV a scalar or a list has no per-node column, so one asked for by name (`requested`) is
+/// refused rather than left out. Returns the names CSV leaves out otherwise (for a note).
+pub fn check_columns(format: Format, columns: &Columns, requested: bool) -> Result<Vec<String>, String> {
+    let mut left_out = Vec::new();
+    for (name, value) in columns {
+        let per_node = !matches!(value.as_ref(), Value::Scalar(_));
+        let reserved = match format {
+            Format::Json => ["node_id", "scalars"].contains(name),
+            Format::Csv => *name == "node_id",
+        };
+        if per_node && reserved {
+            return Err(format!(
+                "variable `{}` has the name of the `{name}` {} irtop writes; it cannot be written beside it. \
+                 Choose the variables to write with --var, or rename it in the IR",
+                escape_control(name),
+                if format == Format::Json { "key" } else { "column" }
+            ));
+        }
+        let no_column = format == Format::Csv && !matches!(value.as_ref(), Value::Map(_));
+        if no_column && requested {
+            let kind = if matches!(value.as_ref(), Value::Scalar(_)) { "a scalar" } else { "a list per node" };
+            return Err(format!(
+                "--var {}: {kind}, which has no column in CSV (one value per node); write JSON (--out x.json), \
+                 which holds it, or leave it out",
+                escape_control(name)
+            ));
+        }
+        if no_column {
+            left_out.push(escape_control(name).into_owned());
+        }
+    }
+    Ok(left_out)
+}
+
+/// A value as JSON: `null` for NaN, `"inf"`/`"-inf"`, an integer for an integer map's
+/// whole values, else the shortest text that reads back as the same `f64`.
+fn write_json_number(out: &mut dyn Write, x: f64, int: bool) -> io::Result<()> {
     if x.is_nan() {
-        Json::Null
+        out.write_all(b"null")
+    } else if x.is_infinite() {
+        out.write_all(if x > 0.0 { b"\"inf\"" } else { b"\"-inf\"" })
     } else if int && x.fract() == 0.0 && x.abs() < 9.0e15 {
-        Json::from(x as i64)
+        write!(out, "{}", x as i64)
     } else {
-        Number::from_f64(x).map_or(Json::Null, Json::Number)
+        match Number::from_f64(x) {
+            Some(n) => write!(out, "{n}"),
+            None => out.write_all(b"null"),
+        }
     }
 }
 
-/// The JSON document for `columns` on a graph of `nodes` nodes.
-pub fn to_json(nodes: usize, columns: &Columns) -> Json {
-    let mut doc = Map::new();
-    doc.insert("node_id".into(), Json::from((0..nodes).collect::<Vec<_>>()));
-    let mut scalars = Map::new();
+/// A JSON string.
+fn write_json_string(out: &mut dyn Write, s: &str) -> io::Result<()> {
+    super::escape::to_writer(out, s)
+}
+
+fn write_json_list(out: &mut dyn Write, xs: &[f64], int: bool) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, &x) in xs.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b", ")?;
+        }
+        write_json_number(out, x, int)?;
+    }
+    out.write_all(b"]")
+}
+
+/// Writes the JSON document for `columns` on a graph of `nodes` nodes: one line per key.
+pub fn write_json(out: &mut dyn Write, nodes: usize, columns: &Columns) -> io::Result<()> {
+    out.write_all(b"{\n  \"node_id\": [")?;
+    for i in 0..nodes {
+        if i > 0 {
+            out.write_all(b", ")?;
+        }
+        write!(out, "{i}")?;
+    }
+    out.write_all(b"]")?;
     for (name, value) in columns {
         match value.as_ref() {
             Value::Map(m) => {
-                doc.insert((*name).to_owned(), m.values.iter().map(|&x| number(x, m.int)).collect());
-            }
-            Value::Scalar(s) => {
-                scalars.insert((*name).to_owned(), number(s.value, s.int));
+                out.write_all(b",\n  ")?;
+                write_json_string(out, name)?;
+                out.write_all(b": ")?;
+                write_json_list(out, &m.values, m.int)?;
             }
             Value::Lists(l) => {
-                let lists = l.lists.iter().map(|xs| xs.iter().map(|&x| number(x, l.int)).collect::<Json>()).collect();
-                doc.insert((*name).to_owned(), lists);
+                out.write_all(b",\n  ")?;
+                write_json_string(out, name)?;
+                out.write_all(b": [")?;
+                for (i, xs) in l.lists.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b", ")?;
+                    }
+                    write_json_list(out, xs, l.int)?;
+                }
+                out.write_all(b"]")?;
             }
+            Value::Scalar(_) => {}
         }
     }
-    doc.insert("scalars".into(), Json::Object(scalars));
-    Json::Object(doc)
+    out.write_all(b",\n  \"scalars\": {")?;
+    let scalars =
+        columns.iter().filter_map(|(n, v)| if let Value::Scalar(s) = v.as_ref() { Some((n, s)) } else { None });
+    for (i, (name, s)) in scalars.enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\n    ")?;
+        write_json_string(out, name)?;
+        out.write_all(b": ")?;
+        write_json_number(out, s.value, s.int)?;
+    }
+    out.write_all(b"\n  }\n}\n")
 }
 
-/// CSV: `node_id` then one column per node-map variable; empty cells for no value.
-/// Scalars and lists are left out (they have no per-node column).
-pub fn to_csv(nodes: usize, columns: &Columns) -> String {
-    let maps: Vec<(&str, &crate::exec::value::NodeMap)> =
-        columns.iter().filter_map(|(n, v)| if let Value::Map(m) = v.as_ref() { Some((*n, m)) } else { None }).collect();
-    let mut out = String::from("node_id");
-    for (name, _) in &maps {
-        out.push(',');
-        out.push_str(name);
+/// A CSV field for a column name: control characters escaped, quoted when it holds a
+/// comma, a quote or a line break (quotes doubled).
+fn csv_name(name: &str) -> String {
+    let name = escape_control(name);
+    if name.contains([',', '"', '\n', '\r']) || name.starts_with(' ') || name.ends_with(' ') {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.into_owned()
     }
-    out.push('\n');
+}
+
+/// Writes CSV: `node_id` then one column per node-map variable; empty cells for no value.
+/// Scalars and lists have no per-node column and are left out ([`check_columns`]).
+pub fn write_csv(out: &mut dyn Write, nodes: usize, columns: &Columns) -> io::Result<()> {
+    let maps: Vec<(&str, &NodeMap)> =
+        columns.iter().filter_map(|(n, v)| if let Value::Map(m) = v.as_ref() { Some((*n, m)) } else { None }).collect();
+    out.write_all(b"node_id")?;
+    for (name, _) in &maps {
+        write!(out, ",{}", csv_name(name))?;
+    }
+    out.write_all(b"\n")?;
     for i in 0..nodes {
-        let _ = write!(out, "{i}");
+        write!(out, "{i}")?;
         for (_, m) in &maps {
-            out.push(',');
+            out.write_all(b",")?;
             match m.values.get(i) {
-                Some(x) if !x.is_nan() => {
-                    if let Json::Number(n) = number(*x, m.int) {
-                        let _ = write!(out, "{n}");
-                    }
-                }
-                _ => {}
+                Some(x) if x.is_nan() => {}
+                Some(x) if x.is_infinite() => out.write_all(if *x > 0.0 { b"inf" } else { b"-inf" })?,
+                Some(&x) => write_json_number(out, x, m.int)?,
+                None => {}
             }
         }
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }

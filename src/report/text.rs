@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::escape::escape_control as esc;
 use crate::analysis::{Analysis, CriticalPath, DependencyGraph};
 use crate::ir::{Ir, NodeId, Severity};
 
@@ -36,11 +37,11 @@ fn fmt_cost(c: f64) -> String {
 }
 
 fn path_line(ir: &Ir, p: &CriticalPath) -> String {
-    p.nodes.iter().map(|&n| ir.node(n).id.as_str()).collect::<Vec<_>>().join(" -> ")
+    p.nodes.iter().map(|&n| esc(&ir.node(n).id)).collect::<Vec<_>>().join(" -> ")
 }
 
 fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
-    let name = if ir.name.is_empty() { "(unnamed)" } else { &ir.name };
+    let name = if ir.name.is_empty() { "(unnamed)".into() } else { esc(&ir.name) };
     writeln!(out, "=== Parallel Execution Analysis: {name} ===")?;
     writeln!(out)?;
     writeln!(out, "Total nodes: {}", ir.nodes.len())?;
@@ -68,7 +69,7 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
             if g.unscheduled.is_empty() {
                 String::new()
             } else {
-                let ids: Vec<&str> = g.unscheduled.iter().map(|&n| ir.node(n).id.as_str()).collect();
+                let ids: Vec<_> = g.unscheduled.iter().map(|&n| esc(&ir.node(n).id)).collect();
                 format!(", never schedules {}", ids.join(", "))
             }
         )?;
@@ -85,7 +86,8 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
         for &n in level {
             let node = ir.node(n);
             let on_path = if critical[n.index()] { "  *critical" } else { "" };
-            writeln!(out, "  - {} ({}) [deps: {}]{on_path}", node.op, node.id, predecessor_count(&a.deps, n))?;
+            let deps = predecessor_count(&a.deps, n);
+            writeln!(out, "  - {} ({}) [deps: {deps}]{on_path}", esc(&node.op), esc(&node.id))?;
         }
         writeln!(out)?;
     }
@@ -98,8 +100,8 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
             writeln!(
                 out,
                 "  {:<12} {:<24} {:<7} {:>10}  {:>5.1}%",
-                ir.node(n).id,
-                ir.node(n).op,
+                esc(&ir.node(n).id),
+                esc(&ir.node(n).op),
                 c.class.label(),
                 fmt_cost(c.span),
                 100.0 * c.span / total
@@ -138,8 +140,8 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
             writeln!(
                 out,
                 "  {} ({}): {} x {} ops; per iteration {} levels, critical path {} ops (cost {}), work {}; total work {}, span {}",
-                ir.node(n).id,
-                ir.node(n).op,
+                esc(&ir.node(n).id),
+                esc(&ir.node(n).op),
                 body.iterations(),
                 body.ir().nodes.len(),
                 ba.levels.len(),
@@ -159,14 +161,14 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
         let (errors, warnings) = (a.count(Severity::Error), a.count(Severity::Warning));
         writeln!(out, "Diagnostics ({}, {})", plural(errors, "error"), plural(warnings, "warning"))?;
         for d in own {
-            writeln!(out, "  {d}")?;
+            writeln!(out, "  {}", esc(&d.to_string()))?;
         }
         writeln!(out)?;
     }
     if !groggy.is_empty() {
         writeln!(out, "Where groggy's analyzer differs")?;
         for d in groggy {
-            writeln!(out, "  - {}", d.message)?;
+            writeln!(out, "  - {}", esc(&d.message))?;
         }
         writeln!(out)?;
     }
@@ -184,7 +186,7 @@ fn truncate(s: &str, width: usize) -> String {
 }
 
 fn names(ir: &Ir, vars: &[crate::ir::VarId]) -> String {
-    super::plan::sorted_names(ir, vars).join(",")
+    super::plan::sorted_names(ir, vars).iter().map(|n| esc(n)).collect::<Vec<_>>().join(",")
 }
 
 /// `1 error`, `2 errors`.

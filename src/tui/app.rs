@@ -17,8 +17,12 @@ use super::rows::{LevelRow, find_op_near, level_rows, locate};
 use super::theme::Theme;
 use super::view::{BenchChart, GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
 
-/// Most threads the `+` key goes to.
-pub const MAX_THREADS: usize = 512;
+/// The status line while a benchmark runs on the last good analysis of a broken file; it
+/// clears when the file loads again.
+const BENCH_ON_STALE: &str = "the file on disk does not load: benchmarking the last good analysis";
+
+/// Most threads the `+` key goes to: [`crate::limits::MAX_THREADS`], as `--threads`.
+pub const MAX_THREADS: usize = crate::limits::MAX_THREADS;
 
 /// The whole TUI state.
 #[derive(Debug, Clone)]
@@ -40,6 +44,7 @@ impl App {
             snapshot,
             problem: None,
             reload: JobState::default(),
+            version: 0,
             watch_error: None,
             bench: BenchState::new(threads),
             saves: Default::default(),
@@ -219,9 +224,13 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                     // worker waits for the token before it builds the next analysis.
                     let delivered = snapshot.delivery.take();
                     app.model.snapshot = snapshot;
+                    app.model.version += 1;
                     drop(delivered);
                     app.model.problem = None;
                     super::search::after_reload(app);
+                    if app.view.status.as_deref() == Some(BENCH_ON_STALE) {
+                        app.view.status = None;
+                    }
                     app.keep_place();
                 }
                 Err(problem) => app.model.problem = Some(problem),
@@ -240,10 +249,11 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             if bench.running.as_ref().is_none_or(|r| r.generation != generation) {
                 return None;
             }
-            bench.running = None;
+            let run = bench.running.take().expect("checked above");
             bench.job.pending = false;
             match outcome {
                 Ok(report) => {
+                    bench.last_version = run.version;
                     let best = report.best_parallel();
                     bench.history.push(BenchRecord {
                         best_speedup: best.map_or(1.0, |m| m.speedup),
@@ -277,6 +287,8 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             Some(Effect::Reload { generation: app.model.reload.start() })
         }
         Msg::Signal(_) => Some(Effect::Quit),
+        Msg::Suspend => Some(Effect::Suspend),
+        Msg::Continued => Some(Effect::Resume),
         Msg::InputFailed(why) => {
             app.view.status = Some(format!("cannot read the terminal: {why}"));
             Some(Effect::Quit)
@@ -303,6 +315,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
         return Some(Effect::Quit);
+    }
+    if ctrl && key.code == KeyCode::Char('z') {
+        // In raw mode the terminal sends Ctrl-Z as a key, not as SIGTSTP.
+        return Some(Effect::Suspend);
     }
     if let Some(overlay) = &app.view.overlay {
         let page = (app.view.size.1 as usize / 2).max(1);
@@ -528,10 +544,11 @@ fn start_bench(app: &mut App) -> Option<Effect> {
     let bench = &mut app.model.bench;
     let generation = bench.job.start();
     let (threads, mode) = (bench.threads, bench.mode());
-    bench.running = Some(BenchRun { generation, progress: 0.0, label: String::new(), threads, mode });
+    let version = app.model.version;
+    bench.running = Some(BenchRun { generation, progress: 0.0, label: String::new(), threads, mode, version });
     bench.error = None;
     if app.model.problem.is_some() {
-        app.view.status = Some("the file on disk does not load: benchmarking the last good analysis".into());
+        app.view.status = Some(BENCH_ON_STALE.into());
     }
     Some(Effect::StartBench { generation, threads, mode })
 }

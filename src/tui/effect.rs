@@ -27,6 +27,12 @@ pub enum Effect {
     /// Suspend the terminal, run `$EDITOR` on the file, restore the terminal, then send
     /// [`super::msg::Msg::EditorClosed`].
     OpenEditor,
+    /// Give the terminal back and stop the process (Ctrl-Z, SIGTSTP); once continued, take
+    /// the terminal again and redraw.
+    Suspend,
+    /// Take the terminal again (raw mode, alternate screen) and redraw everything: after
+    /// SIGCONT the shell may have reset the terminal and drawn over the screen.
+    Resume,
     /// Leave the TUI.
     Quit,
 }

@@ -63,7 +63,19 @@ impl FileProblem {
                     *limit as f64 / 1048576.0
                 ))
             }
-            LoadError::Limit(other) => FileProblem::Unreadable(other.to_string()),
+            LoadError::Limit(other) => {
+                // The banner names the file itself; the message starts with its path.
+                let text = other.to_string();
+                let path = match other {
+                    crate::limits::LimitError::NotAFile { path, .. } => Some(path.display().to_string()),
+                    crate::limits::LimitError::TooMuchMemory { what, .. } => {
+                        what.split_once(": ").map(|(p, _)| p.into())
+                    }
+                    _ => None,
+                };
+                let why = path.and_then(|p| text.strip_prefix(&format!("{p}: ")).map(str::to_owned));
+                FileProblem::Unreadable(why.unwrap_or(text))
+            }
             LoadError::Json { line, column, message, .. } => {
                 FileProblem::Invalid { location: format!("{line}:{column}"), message: message.clone() }
             }
@@ -124,6 +136,8 @@ pub struct BenchRun {
     pub threads: usize,
     /// Modes requested.
     pub mode: ModeChoice,
+    /// The [`Model::version`] of the snapshot it runs on.
+    pub version: u64,
 }
 
 /// One finished benchmark, for the history.
@@ -156,6 +170,8 @@ pub struct BenchState {
     pub history: Vec<BenchRecord>,
     /// The last run's failure, until the next run starts.
     pub error: Option<String>,
+    /// The [`Model::version`] the latest report was measured on.
+    pub last_version: u64,
 }
 
 impl BenchState {
@@ -169,6 +185,7 @@ impl BenchState {
             last: None,
             history: Vec::new(),
             error: None,
+            last_version: 0,
         }
     }
 
@@ -191,6 +208,9 @@ pub struct Model {
     pub problem: Option<FileProblem>,
     /// The reload job.
     pub reload: JobState,
+    /// How many times the snapshot was replaced since start: a benchmark remembers the
+    /// version it ran on, so results of an earlier version of the file are marked.
+    pub version: u64,
     /// Why live reload is off, if the watcher failed.
     pub watch_error: Option<String>,
     /// Benchmarks.
@@ -205,5 +225,11 @@ impl Model {
     /// True when the analysis on screen no longer matches the file.
     pub fn is_stale(&self) -> bool {
         self.problem.is_some()
+    }
+
+    /// True when the latest benchmark report was measured on an earlier version of the file
+    /// than the analysis on screen.
+    pub fn bench_is_stale(&self) -> bool {
+        self.bench.last.is_some() && self.bench.last_version != self.version
     }
 }

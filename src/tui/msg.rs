@@ -50,6 +50,12 @@ pub enum Msg {
     /// The process got a termination signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT: its number);
     /// the TUI restores the terminal and exits.
     Signal(i32),
+    /// The process was asked to stop (SIGTSTP: `kill -TSTP`, or Ctrl-Z while not in raw
+    /// mode): restore the terminal and stop, as Ctrl-Z does.
+    Suspend,
+    /// The process was continued (SIGCONT: `fg`, `kill -CONT`): take the terminal again and
+    /// redraw everything.
+    Continued,
     /// Time passed while something animates (the spinner).
     Tick,
 }

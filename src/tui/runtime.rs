@@ -29,7 +29,7 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
     let snapshot = load_snapshot_with(path, WallTime::now(), &options.limits)?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = App::new(path.to_owned(), snapshot, options.threads, options.theme);
-    let _watcher = match watch(path, tx.clone(), DEBOUNCE) {
+    let watcher = match watch(path, tx.clone(), DEBOUNCE) {
         Ok(w) => Some(w),
         Err(e) => {
             update(&mut app, Msg::WatchFailed(e.to_string()));
@@ -92,7 +92,13 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                     drop(guard);
                     return ending;
                 }
-                Effect::Reload { generation } => reloader.request(generation),
+                Effect::Reload { generation } => {
+                    reloader.request(generation);
+                    // `r` (and every reload) also checks that the directory is still watched.
+                    if let Some(w) = &watcher {
+                        w.recheck();
+                    }
+                }
                 Effect::StartBench { generation, threads, mode } => {
                     let s = &app.model.snapshot;
                     let request = BenchRequest {
@@ -105,6 +111,15 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                     bench.start(generation, request);
                 }
                 Effect::CancelBench { generation } => bench.cancel(generation),
+                Effect::Suspend | Effect::Resume => {
+                    // Stopped, the window may have changed size: take it as it is now.
+                    input.pause();
+                    let resumed = if effect == Effect::Suspend { guard.stop_process() } else { guard.retake() };
+                    input.resume();
+                    resumed?;
+                    let size = guard.terminal.size()?;
+                    update(&mut app, Msg::Resize(size.width, size.height));
+                }
                 Effect::OpenEditor => {
                     let result = edit(&mut guard, &input, path);
                     let _ = tx.send(Msg::EditorClosed(result));
@@ -137,7 +152,13 @@ fn edit(guard: &mut TerminalGuard, input: &Input, path: &Path) -> Result<(), Str
     let program = words.next().unwrap_or("vi");
     input.pause();
     guard.suspend();
-    let status = Command::new(program).args(words).arg(path).status();
+    // While it runs, quit signals go to the editor first (see `signals`).
+    let foreground = signals::ForegroundChild::starting();
+    let status = Command::new(program).args(words).arg(path).spawn().and_then(|mut child| {
+        foreground.started(child.id());
+        child.wait()
+    });
+    drop(foreground);
     let resumed = guard.resume();
     input.resume();
     resumed.map_err(|e| format!("cannot take the terminal back: {e}"))?;

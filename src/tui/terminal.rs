@@ -1,22 +1,25 @@
 //! The terminal: raw mode, alternate screen and mouse capture on the way in, all undone on
-//! the way out by a drop guard and by a panic hook, and suspended around `$EDITOR`.
+//! the way out by a drop guard and by a panic hook, and suspended around `$EDITOR` and while
+//! the process is stopped (Ctrl-Z).
 //!
 //! The panic hook restores the terminal before the previous hook (color-eyre's) prints, so
 //! the report lands on a normal screen. A panic on another thread while the TUI is up is
 //! not printed (it would scribble over the screen): the reload and benchmark threads catch
 //! their panics and show them in the UI.
 
-use std::io::{self, Stdout, stdout};
+use std::io::{self, Stdout, Write, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 use std::thread::ThreadId;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::cursor::{MoveTo, Show};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 
 /// True while the terminal is in TUI mode.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -56,6 +59,26 @@ impl TerminalGuard {
         enable()?;
         self.terminal.clear()
     }
+
+    /// Gives the terminal back and stops the process (SIGSTOP), as Ctrl-Z does in a shell;
+    /// returns once the process is continued (`fg`), with the terminal taken again.
+    pub fn stop_process(&mut self) -> io::Result<()> {
+        leave();
+        let _ = stdout().flush();
+        signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+        self.retake()
+    }
+
+    /// Takes the terminal again whatever state it is in, and redraws from scratch: after the
+    /// process was stopped and continued the shell has used the terminal, maybe reset it to
+    /// cooked mode and drawn over the screen, while irtop's own state says TUI mode.
+    pub fn retake(&mut self) -> io::Result<()> {
+        // crossterm skips enabling raw mode when it believes it is on: reset its belief.
+        let _ = disable_raw_mode();
+        ACTIVE.store(false, Ordering::SeqCst);
+        enable()?;
+        self.terminal.clear()
+    }
 }
 
 impl Drop for TerminalGuard {
@@ -80,10 +103,13 @@ pub fn restore() {
     leave();
 }
 
-/// Leaves TUI mode; harmless when not in it.
+/// Leaves TUI mode; harmless when not in it. The alternate screen is cleared first: a
+/// terminal that grew while on it (tmux) otherwise carries its last rows over to the normal
+/// screen.
 fn leave() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
-        let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
+        let _ =
+            execute!(stdout(), DisableMouseCapture, Clear(ClearType::All), MoveTo(0, 0), LeaveAlternateScreen, Show);
         let _ = disable_raw_mode();
     }
 }

@@ -209,6 +209,7 @@ fn assert_names_node(e: &ExecError) {
             assert!(!node.is_empty(), "an execution error names no node: {e}");
         }
         ExecError::Cancelled => panic!("a run was cancelled without being asked to"),
+        ExecError::Threads { .. } => panic!("the fuzz harness's two worker threads did not start: {e}"),
     }
 }
 

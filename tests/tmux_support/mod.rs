@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+/// How long to wait for something that must happen on the screen: only a hang (or a bug)
+/// takes this long, however loaded the machine; the tests never time anything.
+pub const HANG: Duration = Duration::from_secs(120);
+
 /// A private tmux server (its own socket), killed when dropped, even if the test fails.
 pub struct Tmux {
     socket: String,
@@ -25,8 +29,33 @@ impl Tmux {
 
     /// Starts `command` (a shell command line) in a 160x48 window.
     pub fn start(&self, command: &str) {
-        let out = self.run(&["new-session", "-d", "-s", "main", "-x", "160", "-y", "48", command]);
+        self.start_sized(command, 160, 48);
+    }
+
+    /// Starts `command` in a `w` x `h` window.
+    pub fn start_sized(&self, command: &str, w: u16, h: u16) {
+        let (w, h) = (w.to_string(), h.to_string());
+        let out = self.run(&["new-session", "-d", "-s", "main", "-x", &w, "-y", &h, command]);
         assert!(out.status.success(), "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// An interactive shell with job control (Ctrl-Z, `fg`) and a plain `$ ` prompt, in a
+    /// `w` x `h` window; `env` (`X=1 Y=2`) goes into its environment.
+    pub fn start_shell(&self, w: u16, h: u16, env: &str) {
+        self.start_sized(&format!("env {env} PS1='$ ' bash --norc --noprofile -i"), w, h);
+        self.wait_for("the shell's prompt", |s| s.lines().any(|l| l.trim_end() == "$"));
+    }
+
+    /// Types `line` into the pane and presses Enter.
+    pub fn type_line(&self, line: &str) {
+        self.run(&["send-keys", "-t", "main", "-l", line]);
+        self.run(&["send-keys", "-t", "main", "Enter"]);
+    }
+
+    /// Resizes the window to `w` x `h`.
+    pub fn resize(&self, w: u16, h: u16) {
+        let out = self.run(&["resize-window", "-t", "main", "-x", &w.to_string(), "-y", &h.to_string()]);
+        assert!(out.status.success(), "tmux resize-window failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     /// The visible screen as text.
@@ -34,15 +63,15 @@ impl Tmux {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout).into_owned()
     }
 
-    /// Polls the screen until `ok` holds (up to `secs`); returns it, or panics showing it.
-    pub fn wait_for(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+    /// Polls the screen until `ok` holds (up to [`HANG`]); returns it, or panics showing it.
+    pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
             if ok(&screen) {
                 return screen;
             }
-            if start.elapsed() > Duration::from_secs(secs) {
+            if start.elapsed() > HANG {
                 panic!("timed out waiting for {what}; the screen shows:\n{screen}");
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -91,7 +120,7 @@ impl Drop for TempDir {
 pub fn command_line(file: &Path, pid_file: &Path, env: &str) -> String {
     format!(
         "sh -c 'echo $$ > \"{}\"; exec env {env} \"{}\" \"{}\"'; echo irtop-exit=$?; \
-         stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 60",
+         stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
         pid_file.display(),
         env!("CARGO_BIN_EXE_irtop"),
         file.display()
@@ -105,7 +134,7 @@ pub fn read_pid(pid_file: &Path) -> u32 {
         if let Some(pid) = std::fs::read_to_string(pid_file).ok().and_then(|s| s.trim().parse().ok()) {
             return pid;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "irtop never started");
+        assert!(start.elapsed() < HANG, "irtop never started");
         std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -269,7 +269,15 @@ impl BenchPane<'_> {
             vec![Span::styled("last run failed: ", t.bad()), Span::styled(why.clone(), t.text())]
         } else if let Some(r) = &b.last {
             let m = &r.measured;
-            let mut spans = vec![
+            let mut spans = Vec::new();
+            if self.app.model.bench_is_stale() {
+                let file = &self.app.model.file_name;
+                spans.push(Span::styled(
+                    format!("STALE: measured on an earlier version of {file}; b reruns · "),
+                    t.stale(),
+                ));
+            }
+            spans.extend([
                 Span::styled("last run on ", t.dim()),
                 Span::styled(m.graph.source.clone(), t.text()),
                 Span::styled(
@@ -283,7 +291,7 @@ impl BenchPane<'_> {
                     ),
                     t.dim(),
                 ),
-            ];
+            ]);
             let warn = t.severity(crate::ir::Severity::Warning);
             if m.scaled.is_some() {
                 spans.push(Span::styled(" · scaled down to fit the budget", warn));

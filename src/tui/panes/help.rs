@@ -11,6 +11,7 @@ use super::centered;
 /// Every key the TUI knows, as `(section, keys, what they do)`.
 pub const KEYS: &[(&str, &str, &str)] = &[
     ("Anywhere", "q  Ctrl-C", "quit (q first closes an open window)"),
+    ("Anywhere", "Ctrl-Z", "suspend to the shell (fg resumes)"),
     ("Anywhere", "?", "this help"),
     ("Anywhere", "Tab  Shift-Tab", "next / previous pane"),
     ("Anywhere", "1 2 3 4 5", "levels, critical path, groups, benchmark, diagnostics"),

@@ -1,0 +1,37 @@
+//! What `run` and `bench` check before they start: the thread count asked for, and the
+//! output files against the inputs.
+
+use std::path::Path;
+
+use super::CliError;
+use crate::exec::graph_spec::GraphArgs;
+use crate::limits::Limits;
+use crate::output_file::same_file;
+use crate::pipeline::default_threads;
+
+/// Worker threads: `--threads` checked against the limits (1 to
+/// [`crate::limits::MAX_THREADS`]; 0 is refused, not read as "all cores"), else one per core.
+pub fn threads(threads: Option<usize>) -> Result<usize, CliError> {
+    match threads {
+        Some(t) => Ok(Limits::check_threads(t, "--threads")?),
+        None => Ok(default_threads()),
+    }
+}
+
+/// Refuses an output file (`flag` names it) that is the IR file being read or the graph's
+/// edge list: writing it would replace the input (`irtop run x.json --out x.json`, a typo).
+pub fn refuse_output_onto_input(output: &Path, flag: &str, ir: &Path, graph: &GraphArgs) -> Result<(), CliError> {
+    let inputs =
+        [(Some(ir), "the IR file being run"), (graph.graph.as_deref(), "the edge list the graph is read from")];
+    for (input, what) in inputs {
+        if let Some(input) = input
+            && same_file(output, input)
+        {
+            return Err(CliError::Usage(format!(
+                "{flag} {}: that is {what}; writing there would replace it. Give {flag} another file",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
