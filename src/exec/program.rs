@@ -138,6 +138,17 @@ impl std::fmt::Debug for PlanCache {
 const PLANS_KEPT: usize = 4;
 
 impl Program {
+    /// Each step's level: the index into [`Program::levels`] of the level holding it.
+    pub fn level_of_steps(&self) -> Vec<usize> {
+        let mut level_of = vec![0; self.steps.len()];
+        for (l, level) in self.levels.iter().enumerate() {
+            for &i in level {
+                level_of[i] = l;
+            }
+        }
+        level_of
+    }
+
     /// The program fused for a run that keeps `keep` ([`crate::exec::fuse`]), made once.
     pub fn fused(&self, keep: &[bool]) -> Arc<Program> {
         let mut plans = self.plans.0.lock().unwrap_or_else(|e| e.into_inner());

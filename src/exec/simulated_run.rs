@@ -474,12 +474,7 @@ fn add_region<'p>(
     iterations: u64,
 ) -> usize {
     let n = program.steps.len();
-    let mut level_of = vec![0; n];
-    for (l, level) in program.levels.iter().enumerate() {
-        for &i in level {
-            level_of[i] = l;
-        }
-    }
+    let level_of = program.level_of_steps();
     let id = regions.len();
     regions.push(Region {
         program,
