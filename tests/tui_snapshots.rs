@@ -298,3 +298,36 @@ fn bench_pane_after_the_file_changed_is_marked_stale() {
         insta::assert_snapshot!(format!("bench_pane_stale_{w}"), widget(w, h, &BenchPane { app: &app }));
     }
 }
+
+/// A report in which `auto` ran and said what it chose.
+fn with_auto(mut r: BenchReport) -> BenchReport {
+    r.predicted.auto = Some(irtop::predict::auto::Choices {
+        threads: 2,
+        grain_s: 2.6e-4,
+        predicted_s: 6.9e-3,
+        same_as: None,
+        lines: vec![
+            "the program: each op as soon as its inputs are ready, above its grain (6.90 ms a run; in order 12.0 ms, levels 7.50 ms)".into(),
+            "  node_10 runs split: 1.20 ms, above its 264.3 µs grain".into(),
+            "  node_4 runs whole: 90.0 µs, under its 264.3 µs grain".into(),
+        ],
+    });
+    r
+}
+
+/// The benchmark pane says what `auto` chose under the history line, and ends what does not
+/// fit in `…`, on the narrowest screen and a wide one.
+#[test]
+fn bench_pane_says_what_auto_chose() {
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let mut app = app("pagerank_loop", w, h);
+        update(&mut app, ch('b'));
+        update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(with_auto(bench_report()))) });
+        let pane = widget(w, 14, &BenchPane { app: &app });
+        assert!(pane.contains("auto the program: each op as soon as its inputs are ready"), "{pane}");
+        if w == 80 {
+            assert!(pane.contains('…'), "{pane}");
+        }
+        insta::assert_snapshot!(format!("bench_pane_auto_{w}x{h}"), pane);
+    }
+}

@@ -409,12 +409,13 @@ impl BenchPane<'_> {
         let t = &self.app.view.theme;
         let Some(auto) = &r.predicted.auto else { return };
         let Some(first) = auto.lines.first() else { return };
-        let split = auto.lines.iter().find(|l| l.contains(" runs split")).map(|l| format!(" ·{}", l.trim_start()));
-        let line = vec![
-            Span::styled("auto ", t.table_header()),
-            Span::styled(first.clone(), t.text()),
-            Span::styled(split.unwrap_or_default(), t.dim()),
-        ];
+        let split = auto.lines.iter().find(|l| l.contains(" runs split")).map(|l| format!(" · {}", l.trim_start()));
+        // What does not fit ends in `…`.
+        let room = (area.width as usize).saturating_sub(5);
+        let chose = truncate(first, room);
+        let rest = truncate(&split.unwrap_or_default(), room.saturating_sub(chose.chars().count()));
+        let line =
+            vec![Span::styled("auto ", t.table_header()), Span::styled(chose, t.text()), Span::styled(rest, t.dim())];
         put_line(buf, area.x, area.y, line, area.width);
     }
 
