@@ -375,9 +375,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         if let Some(w) = lowest(&mut || Some(crate::exec::engine::measure_wake(20))) {
             model.wake_ns = w * 1e9;
         }
-        if let Some(s) = measure_split(threads, model.recruit_ns * 1e-9)? {
-            model.split_ns = s * 1e9;
-        }
+        model.split_ns = measure_split(threads, model.recruit_ns * 1e-9)? * 1e9;
     }
     crate::exec::buffers::clear();
     let created_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -406,7 +404,7 @@ fn chain_ir(steps: usize) -> String {
 /// runs: a chain of [`SPLIT_STEPS`] unfused multiplications over one chunk per thread
 /// (in cache, so contention is small), split over `threads`, against the same chain in
 /// seq; interleaved, medians. The run's one recruitment (`recruit_s`) is taken out.
-fn measure_split(threads: usize, recruit_s: f64) -> Result<Option<f64>, String> {
+fn measure_split(threads: usize, recruit_s: f64) -> Result<f64, String> {
     use crate::exec::Executor;
     let ir = crate::ir::load_bytes(chain_ir(SPLIT_STEPS).as_bytes(), std::path::Path::new("<calibration>"))
         .map_err(|e| e.to_string())?;
@@ -433,7 +431,7 @@ fn measure_split(threads: usize, recruit_s: f64) -> Result<Option<f64>, String> 
     let (s, p) = (crate::exec::bench::stats::median(t_seq), crate::exec::bench::stats::median(t_split));
     // The recruitment is a thread's wake-up, which a time slice elsewhere can stretch far
     // beyond the chain itself: never take out more than the split run's excess.
-    Ok(Some(((p - recruit_s - s / threads as f64) / SPLIT_STEPS as f64).max(0.0)))
+    Ok(((p - recruit_s - s / threads as f64) / SPLIT_STEPS as f64).max(0.0))
 }
 
 #[cfg(test)]
