@@ -73,6 +73,26 @@ impl GraphArgs {
         if let Some(path) = &self.graph {
             return Ok(load_edge_list_with(path, limits)?);
         }
+        self.check_flags()?;
+        if let Some(n) = self.uniform {
+            let edges = self.edges.unwrap_or(n.saturating_mul(self.edge_factor as usize));
+            limits.check_graph(&self.describe(), n as u64, edges as u64, false)?;
+            let built = try_uniform(n, edges, self.seed);
+            return built.map_err(|_| out_of_memory(&self.describe(), n as u64, edges as u64, limits));
+        }
+        let scale = self.rmat.unwrap_or(DEFAULT_RMAT_SCALE);
+        let edges = u64::from(self.edge_factor) << scale;
+        limits.check_graph(&self.describe(), 1 << scale, edges, false)?;
+        try_rmat(scale, self.edge_factor, self.seed)
+            .map_err(|_| out_of_memory(&self.describe(), 1 << scale, edges, limits))
+    }
+
+    /// Whether the synthetic graph the flags describe can exist at all (ids fit in a `u32`,
+    /// edges have nodes to join), before any memory is asked for.
+    pub fn check_flags(&self) -> Result<(), GraphError> {
+        if self.graph.is_some() {
+            return Ok(());
+        }
         let max = u64::from(u32::MAX);
         if let Some(n) = self.uniform {
             let edges = self.edges.unwrap_or(n.saturating_mul(self.edge_factor as usize));
@@ -89,9 +109,7 @@ impl GraphArgs {
                     "--uniform 0: {edges} edges need at least one node; pass more nodes or --edges 0"
                 )));
             }
-            limits.check_graph(&self.describe(), n as u64, edges as u64, false)?;
-            let built = try_uniform(n, edges, self.seed);
-            return built.map_err(|_| out_of_memory(&self.describe(), n as u64, edges as u64, limits));
+            return Ok(());
         }
         let scale = self.rmat.unwrap_or(DEFAULT_RMAT_SCALE);
         if scale > 31 {
@@ -106,9 +124,7 @@ impl GraphArgs {
                 self.edge_factor
             )));
         }
-        limits.check_graph(&self.describe(), 1 << scale, edges, false)?;
-        try_rmat(scale, self.edge_factor, self.seed)
-            .map_err(|_| out_of_memory(&self.describe(), 1 << scale, edges, limits))
+        Ok(())
     }
 
     /// The flags of a graph `by` times halved: R-MAT `by` scales down, a uniform graph with
@@ -134,6 +150,15 @@ impl GraphArgs {
             (None, Some(n)) => Some(n),
             (None, None) => 1usize.checked_shl(self.rmat.unwrap_or(DEFAULT_RMAT_SCALE)),
         }
+    }
+
+    /// Edges of the synthetic graph the flags describe (`None` for an edge-list file).
+    pub fn edges(&self) -> Option<usize> {
+        let nodes = self.nodes()?;
+        Some(match self.uniform {
+            Some(_) => self.edges.unwrap_or(nodes.saturating_mul(self.edge_factor as usize)),
+            None => nodes.saturating_mul(self.edge_factor as usize),
+        })
     }
 
     /// Nodes and edges the flags would produce, when known without building (for limits).

@@ -101,6 +101,8 @@ struct Work {
     /// Members on it, with when each joined.
     workers: Vec<(usize, f64)>,
     split: bool,
+    /// How many works started before it: completions are handled in this order.
+    started: u64,
 }
 
 struct Region<'p> {
@@ -128,6 +130,10 @@ struct Clock<'p, 'c> {
     next: Vec<Option<Item>>,
     queue: VecDeque<Item>,
     works: Vec<Option<Work>>,
+    /// Works started so far.
+    started: u64,
+    /// Scratch list of the works that end at an event: `(started, slot)`.
+    done: Vec<(u64, usize)>,
     /// The running split work of a step, for helpers: `(region, step) -> work`.
     active: std::collections::HashMap<(usize, usize), usize>,
     finished: bool,
@@ -162,6 +168,8 @@ pub fn simulate(
         next: vec![None; members.max(1)],
         queue: VecDeque::new(),
         works: Vec::new(),
+        started: 0,
+        done: Vec::new(),
         active: std::collections::HashMap::new(),
         finished: false,
         trace,
@@ -245,8 +253,20 @@ impl Clock<'_, '_> {
                 return true;
             }
             let split = self.regions[item.region].split[item.step] && cost.chunks > 1 && self.members.len() > 1;
-            let w = self.works.len();
-            self.works.push(Some(Work { item, cost, left: cost.seconds, workers: vec![(m, self.t)], split }));
+            // A finished work's slot is reused, so the list stays as long as the works running.
+            let work =
+                Some(Work { item, cost, left: cost.seconds, workers: vec![(m, self.t)], split, started: self.started });
+            self.started += 1;
+            let w = match self.works.iter().position(Option::is_none) {
+                Some(free) => {
+                    self.works[free] = work;
+                    free
+                }
+                None => {
+                    self.works.push(work);
+                    self.works.len() - 1
+                }
+            };
             self.members[m] = State::Busy(w);
             if split {
                 self.active.insert((item.region, item.step), w);
@@ -280,7 +300,7 @@ impl Clock<'_, '_> {
     }
 
     /// Each busy member's progress per second on its work.
-    fn rate(&self, w: &Work, busy: usize) -> f64 {
+    fn rate(w: &Work, busy: usize) -> f64 {
         let c = if w.workers.len() > 1 { w.cost.split_contention } else { w.cost.contention };
         1.0 / (1.0 + c * (busy.saturating_sub(1)) as f64)
     }
@@ -290,7 +310,7 @@ impl Clock<'_, '_> {
         let busy = self.members.iter().filter(|s| matches!(s, State::Busy(_))).count();
         let mut dt = f64::INFINITY;
         for w in self.works.iter().flatten() {
-            dt = dt.min(w.left / (self.rate(w, busy) * w.workers.len() as f64));
+            dt = dt.min(w.left / (Self::rate(w, busy) * w.workers.len() as f64));
         }
         let has_work = busy > 0 || !self.queue.is_empty();
         for s in &self.members {
@@ -307,17 +327,10 @@ impl Clock<'_, '_> {
 
     fn advance(&mut self, dt: f64) {
         let busy = self.members.iter().filter(|s| matches!(s, State::Busy(_))).count();
-        let rates: Vec<f64> = self
-            .works
-            .iter()
-            .map(|w| w.as_ref().map_or(0.0, |w| self.rate(w, busy) * w.workers.len() as f64))
-            .collect();
         self.t += dt;
         let t = self.t;
-        for (w, rate) in self.works.iter_mut().zip(rates) {
-            if let Some(w) = w {
-                w.left -= dt * rate;
-            }
+        for w in self.works.iter_mut().flatten() {
+            w.left -= dt * Self::rate(w, busy) * w.workers.len() as f64;
         }
         for s in &mut self.members {
             match *s {
@@ -326,10 +339,15 @@ impl Clock<'_, '_> {
                 _ => {}
             }
         }
-        let done: Vec<usize> = (0..self.works.len())
-            .filter(|&w| self.works[w].as_ref().is_some_and(|x| x.left <= 1e-12 * x.cost.seconds.max(1e-12)))
-            .collect();
-        for w in done {
+        // Works that ended, in the order they started (slots are reused, so that is not
+        // the slots' order).
+        let mut done = std::mem::take(&mut self.done);
+        done.clear();
+        done.extend(self.works.iter().enumerate().filter_map(|(w, x)| {
+            x.as_ref().filter(|x| x.left <= 1e-12 * x.cost.seconds.max(1e-12)).map(|x| (x.started, w))
+        }));
+        done.sort_unstable();
+        for &(_, w) in &done {
             let work = self.works[w].take().expect("a finished work");
             if work.split {
                 self.active.remove(&(work.item.region, work.item.step));
@@ -343,7 +361,7 @@ impl Clock<'_, '_> {
             let finisher = work.workers[0].0;
             self.complete(work.item, finisher);
         }
-        // Reuse the slots of finished works.
+        self.done = done;
         while self.works.last().is_some_and(Option::is_none) {
             self.works.pop();
         }

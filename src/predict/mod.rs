@@ -16,6 +16,7 @@ pub mod cost_model;
 pub mod curve;
 pub mod probe;
 pub mod simulate;
+pub mod upfront;
 
 use std::collections::HashMap;
 
@@ -332,6 +333,15 @@ pub fn predict(
     let auto_plan = auto.map(|a| &a.plan);
     let ends = band_models(&measured_model, probe);
     let machine_noise = seq_noise(measured);
+    // The op times at each end of the band (the same for every mode).
+    let band_tables = ends.iter().map(|(model, ov)| {
+        let table = match seq_spans.filter(|s| !s.is_empty()) {
+            Some(spans) => calibrated_table(program, spans, model, nodes, edges),
+            None => static_table(program, model, nodes, edges),
+        };
+        (table, *ov)
+    });
+    let band_tables: Vec<(CostTable, Overheads)> = band_tables.collect();
     let modes = measured
         .modes
         .iter()
@@ -342,19 +352,13 @@ pub fn predict(
             };
             let point_table = calibrated.as_ref().unwrap_or(&stat);
             let point = at(point_table, &ov);
-            let band_of = |(model, ov): &(CostModel, Overheads)| {
-                let table = match seq_spans.filter(|s| !s.is_empty()) {
-                    Some(spans) => calibrated_table(program, spans, model, nodes, edges),
-                    None => static_table(program, model, nodes, edges),
-                };
-                at(&table, ov)
-            };
-            let (hi, lo) = (band_of(&ends[0]), band_of(&ends[1]));
+            let static_model = if calibrated.is_some() { at(&stat, &ov) } else { point };
+            let (hi, lo) = (at(&band_tables[0].0, &band_tables[0].1), at(&band_tables[1].0, &band_tables[1].1));
             let band = [lo.min(hi).min(point) * (1.0 - machine_noise), hi.max(lo).max(point) * (1.0 + machine_noise)];
             let p = ModePredicted {
                 groggy: if m.mode.is_seq() { 1.0 } else { groggy },
-                static_model: at(&stat, &ov),
-                calibrated: calibrated.as_ref().map(|t| at(t, &ov)),
+                static_model,
+                calibrated: calibrated.as_ref().map(|_| point),
                 band,
                 verdict: if m.mode.is_seq() { Verdict::Marginal } else { Verdict::of(band) },
             };
