@@ -74,6 +74,8 @@ fn calibrated_predictions_reproduce_the_mock() {
     let exact = CostModel {
         recruit_ns: 0.0,
         wake_ns: 0.0,
+        recruit_call_ns: 0.0,
+        wake_call_ns: 0.0,
         contention_stream: 0.0,
         contention_stream_cached: 0.0,
         contention_gather: 0.0,

@@ -140,7 +140,8 @@ fn loops_run_their_body_in_the_same_mode() {
 
 #[test]
 fn threads_arrive_late_when_recruited_and_when_woken() {
-    let ov = Overheads { recruit_s: 0.5, wake_s: 0.3, spin_s: 0.1, split_s: 0.0 };
+    let ov =
+        Overheads { recruit_s: 0.5, wake_s: 0.3, spin_s: 0.1, split_s: 0.0, recruit_call_s: 0.0, wake_call_s: 0.0 };
     // Two 1 s steps: the second thread is recruited at once and starts half a second late.
     let (p, t) = fixed(&[(&[], 1.0), (&[], 1.0)]);
     assert!(close(makespan(&p, &t, m("levels"), 2, &ov, None), 1.5));
@@ -155,12 +156,40 @@ fn threads_arrive_late_when_recruited_and_when_woken() {
     );
 }
 
+/// Recruiting or waking a thread costs the thread that offers the work the call that does
+/// it: two independent 1 s steps, the helper recruited in 0.1 s by a call of 0.25 s, end at
+/// 1.25 s (the offering thread starts its own step late) instead of 1.1 s; waking it after
+/// it parked costs the wake call.
+#[test]
+fn offering_work_costs_the_offering_thread_its_calls() {
+    let free =
+        Overheads { recruit_s: 0.1, wake_s: 0.1, spin_s: 0.05, split_s: 0.0, recruit_call_s: 0.0, wake_call_s: 0.0 };
+    let paid = Overheads { recruit_call_s: 0.25, wake_call_s: 0.2, ..free };
+    let (p, t) = fixed(&[(&[], 1.0), (&[], 1.0)]);
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &free, None), 1.1));
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &paid, None), 1.25));
+    // a(1) -> {b(1), c(1)}: a runs alone; at 1.0 c is offered and the helper recruited,
+    // and the call delays b to 1.25 (the helper runs c from 1.1 to 2.1).
+    let (p, t) = fixed(&[(&[], 1.0), (&[0], 1.0), (&[0], 1.0)]);
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &free, None), 2.1));
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &paid, None), 2.25));
+    // {a(1), x(0.05)}, a -> {b(1), c(1)}: the helper is recruited for x (a starts at 0.25),
+    // runs it and parks at 0.2; when a ends at 1.25 the call that wakes it for c delays b
+    // to 1.45, which ends last at 2.45 (without the calls, c ends last at 2.1).
+    let (p, t) = fixed(&[(&[], 1.0), (&[], 0.05), (&[0], 1.0), (&[0], 1.0)]);
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &free, None), 2.1));
+    assert!(close(makespan(&p, &t, m("dataflow"), 2, &paid, None), 2.45));
+    // Seq offers nothing and pays nothing.
+    assert!(close(makespan(&p, &t, Mode::SEQ, 2, &paid, None), 3.05));
+}
+
 /// `auto` splits a step above its grain and is never predicted slower than the best fixed
 /// mode; when a fixed mode is predicted fastest (here `data`, which recruits the helper one
 /// short step earlier), it says so and follows that mode.
 #[test]
 fn auto_splits_long_steps_and_is_never_worse_than_a_fixed_mode() {
-    let ov = Overheads { recruit_s: 1e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0 };
+    let ov =
+        Overheads { recruit_s: 1e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0, recruit_call_s: 0.0, wake_call_s: 0.0 };
     let split = |s: f64| StepCost { chunks: 64, ..StepCost::fixed(s) };
     let (p, t) = program(&[(&[], 5e-6), (&[0], 1e-3), (&[1], 3e-6)], split);
     let a = choose(&p, &t, 2, &ov);
@@ -178,7 +207,14 @@ fn auto_splits_long_steps_and_is_never_worse_than_a_fixed_mode() {
 /// or a single thread has no grain.
 #[test]
 fn the_grain_is_the_wake_up_and_the_split_over_the_saving() {
-    let ov = Overheads { recruit_s: 1e-5, wake_s: 1.5e-5, spin_s: 1e-4, split_s: 5e-6 };
+    let ov = Overheads {
+        recruit_s: 1e-5,
+        wake_s: 1.5e-5,
+        spin_s: 1e-4,
+        split_s: 5e-6,
+        recruit_call_s: 0.0,
+        wake_call_s: 0.0,
+    };
     let whole = StepCost { chunks: 64, ..StepCost::fixed(1e-3) };
     assert!(close(grain_s(&whole, 2, &ov), 4e-5));
     assert!(close(grain_s(&whole, 4, &ov), 2e-5 / 0.75));
@@ -192,7 +228,14 @@ fn the_grain_is_the_wake_up_and_the_split_over_the_saving() {
 /// 0.5 + 0.1 s; with the helper arriving only after the work is done, nothing is added.
 #[test]
 fn sharing_a_step_costs_the_split() {
-    let ov = Overheads { recruit_s: 0.0, wake_s: 0.0, spin_s: f64::INFINITY, split_s: 0.1 };
+    let ov = Overheads {
+        recruit_s: 0.0,
+        wake_s: 0.0,
+        spin_s: f64::INFINITY,
+        split_s: 0.1,
+        recruit_call_s: 0.0,
+        wake_call_s: 0.0,
+    };
     let split = |s: f64| StepCost { chunks: 64, ..StepCost::fixed(s) };
     let (p, t) = program(&[(&[], 1.0)], split);
     assert!(close(makespan(&p, &t, m("data"), 2, &ov, None), 0.6), "{}", makespan(&p, &t, m("data"), 2, &ov, None));
@@ -232,7 +275,7 @@ proptest! {
     #[test]
     fn predictions_respect_brent((spec, c, chunks) in arb_program(), p in 1usize..17) {
         let (prog, t) = build(&spec, c, chunks);
-        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0 };
+        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0, recruit_call_s: 0.0, wake_call_s: 0.0 };
         let (w, s) = (t.work(&prog), t.span(&prog));
         for mode in ["levels", "dataflow"] {
             let sp = speedup(&prog, &t, m(mode), p, &ov, None);
@@ -253,7 +296,7 @@ proptest! {
     #[test]
     fn the_curve_is_monotone_in_p_and_the_same_for_the_same_inputs((spec, c, chunks) in arb_program()) {
         let (prog, t) = build(&spec, c, chunks);
-        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0 };
+        let ov = Overheads { recruit_s: 3e-5, wake_s: 2e-5, spin_s: 1e-4, split_s: 0.0, recruit_call_s: 0.0, wake_call_s: 0.0 };
         let points = curve(&prog, &t, &ov);
         for pair in points.windows(2) {
             for (mode, s) in &pair[0].speedup {

@@ -120,8 +120,9 @@ impl Idle {
 }
 
 /// Median seconds from offering work to a parked member (as the engine parks them) until it
-/// runs, over `samples` tries: what calibration prices a wake-up at.
-pub fn measure_wake(samples: usize) -> f64 {
+/// runs, and median seconds the offering thread spends in the wake-up call itself, over
+/// `samples` tries: what calibration prices a wake-up at.
+pub fn measure_wake(samples: usize) -> (f64, f64) {
     let idle = std::sync::Arc::new(Idle { sleepers: AtomicUsize::new(0), lock: Mutex::new(()), cv: Condvar::new() });
     let offered = std::sync::Arc::new(AtomicU64::new(0));
     let (tx, rx) = std::sync::mpsc::channel::<f64>();
@@ -144,35 +145,42 @@ pub fn measure_wake(samples: usize) -> f64 {
         }
     });
     let mut times = Vec::with_capacity(samples);
+    let mut calls = Vec::with_capacity(samples);
     for _ in 0..samples {
         // Longer than the spin: the member has parked.
         std::thread::sleep(SPIN * 3);
         offered.store((epoch.elapsed().as_nanos() as u64).max(1), Ordering::Release);
+        let call = Instant::now();
         idle.wake();
+        calls.push(call.elapsed().as_secs_f64());
         match rx.recv_timeout(Duration::from_secs(1)) {
             Ok(t) => times.push(t),
             Err(_) => break,
         }
     }
     let _ = waiter.join();
-    crate::exec::bench::stats::median(times)
+    (crate::exec::bench::stats::median(times), crate::exec::bench::stats::median(calls))
 }
 
 /// Median seconds from recruiting a member into a run to its first work, when the pool's
 /// threads have been idle for as long as between two runs of a benchmark (past the spin, so
-/// they have parked), over `samples` tries; `None` on one thread.
-pub fn measure_recruit(team: &Team, samples: usize) -> Option<f64> {
+/// they have parked), and median seconds the recruiting thread spends in the call itself,
+/// over `samples` tries; `None` on one thread.
+pub fn measure_recruit(team: &Team, samples: usize) -> Option<(f64, f64)> {
     if team.size() < 2 {
         return None;
     }
     let mut times = Vec::with_capacity(samples);
+    let calls = Mutex::new(Vec::with_capacity(samples));
     for _ in 0..samples {
         std::thread::sleep(SPIN * 3);
         let joined = AtomicU64::new(0);
         let t0 = Instant::now();
         team.run(&|k, crew| {
             if k == 0 {
+                let call = Instant::now();
                 crew.recruit(1);
+                calls.lock().unwrap_or_else(|e| e.into_inner()).push(call.elapsed().as_secs_f64());
                 let give_up = Instant::now() + Duration::from_secs(1);
                 while joined.load(Ordering::Acquire) == 0 && Instant::now() < give_up {
                     std::hint::spin_loop();
@@ -186,7 +194,8 @@ pub fn measure_recruit(team: &Team, samples: usize) -> Option<f64> {
             times.push(at as f64 * 1e-9);
         }
     }
-    Some(crate::exec::bench::stats::median(times))
+    let calls = calls.into_inner().unwrap_or_else(|e| e.into_inner());
+    Some((crate::exec::bench::stats::median(times), crate::exec::bench::stats::median(calls)))
 }
 
 /// One run.

@@ -53,11 +53,22 @@ pub struct Overheads {
     /// What a split costs each member that shares it, beyond its share of the work: taking
     /// chunks from a shared counter and waiting for the last one at the join.
     pub split_s: f64,
+    /// What the member that offers work pays for each member it recruits.
+    pub recruit_call_s: f64,
+    /// What the member that offers work pays for waking parked members.
+    pub wake_call_s: f64,
 }
 
 impl Overheads {
     /// No overheads: for hand-built cost tables with known makespans.
-    pub const NONE: Overheads = Overheads { recruit_s: 0.0, wake_s: 0.0, spin_s: f64::INFINITY, split_s: 0.0 };
+    pub const NONE: Overheads = Overheads {
+        recruit_s: 0.0,
+        wake_s: 0.0,
+        spin_s: f64::INFINITY,
+        split_s: 0.0,
+        recruit_call_s: 0.0,
+        wake_call_s: 0.0,
+    };
 }
 
 /// A run on the virtual clock.
@@ -274,27 +285,50 @@ impl Clock<'_, '_> {
                 for _ in 0..helpers {
                     self.queue.push_back(Item { helper: true, ..item });
                 }
-                self.offered(helpers);
+                self.offered(helpers, m);
             }
             return true;
         }
     }
 
-    /// Work was offered: parked members wake, and up to `count` absent ones are recruited.
-    fn offered(&mut self, count: usize) {
+    /// Member `by` offered work: parked members wake, and up to `count` absent ones are
+    /// recruited; the calls that do it delay `by` (as the engine's offering thread makes
+    /// them before it goes on).
+    fn offered(&mut self, count: usize, by: usize) {
         if count == 0 {
             return;
         }
         let (t, ov) = (self.t, self.ov);
-        let mut recruits = count;
+        let (mut recruits, mut woke) = (count, false);
+        let mut calls = 0.0;
         for s in &mut self.members {
             match *s {
-                State::Parked => *s = State::Arriving(t + ov.wake_s),
+                State::Parked => {
+                    *s = State::Arriving(t + ov.wake_s);
+                    woke = true;
+                }
                 State::Absent if recruits > 0 => {
                     *s = State::Arriving(t + ov.recruit_s);
                     recruits -= 1;
+                    calls += ov.recruit_call_s;
                 }
                 _ => {}
+            }
+        }
+        // One wake-up call reaches every parked member.
+        if woke {
+            calls += ov.wake_call_s;
+        }
+        if calls > 0.0 {
+            match self.members[by] {
+                State::Idle(_) => self.members[by] = State::Arriving(t + calls),
+                State::Arriving(at) => self.members[by] = State::Arriving(at + calls),
+                State::Busy(w) => {
+                    if let Some(work) = self.works[w].as_mut() {
+                        work.left += calls;
+                    }
+                }
+                State::Absent | State::Parked => {}
             }
         }
     }
@@ -391,7 +425,7 @@ impl Clock<'_, '_> {
                 offered += 1;
             }
         }
-        self.offered(offered);
+        self.offered(offered, m);
     }
 
     fn reset(&mut self, r: usize) {

@@ -60,11 +60,12 @@ fn saving(cost: &StepCost, threads: usize) -> f64 {
 }
 
 /// The grain of a step on `threads` threads: splitting saves `t (1 - (1 + c (P - 1)) / P)`
-/// and costs the split's coordination and, when the helper has parked, its wake-up;
-/// shorter steps than this run whole (infinite when splitting saves nothing).
+/// and costs the split's coordination and, when the helper has parked, its wake-up (and
+/// the call that wakes it); shorter steps than this run whole (infinite when splitting
+/// saves nothing).
 pub fn grain_s(cost: &StepCost, threads: usize, ov: &Overheads) -> f64 {
     let saved = saving(cost, threads);
-    if saved <= 0.0 { f64::INFINITY } else { (ov.wake_s + ov.split_s) / saved }
+    if saved <= 0.0 { f64::INFINITY } else { (ov.wake_s + ov.wake_call_s + ov.split_s) / saved }
 }
 
 /// The same with the helper still spinning: only the split's coordination to pay for.

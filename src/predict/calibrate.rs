@@ -20,7 +20,7 @@ use crate::exec::value::Value;
 use crate::exec::{Mode, Schedule, Scheduler};
 
 /// Version of the cache file's format and of the benchmarks behind it.
-pub const CALIBRATION_VERSION: u32 = 7;
+pub const CALIBRATION_VERSION: u32 = 8;
 
 /// Scale of the calibration graph (R-MAT, edge factor 16): maps of 2 MB, larger than a
 /// typical L2 cache, like the graphs benchmarks run on.
@@ -368,12 +368,25 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         // On a shared machine a batch can land while another process holds the other core
         // for its time slice (milliseconds): the lowest of a few batches' medians is the
         // machine's own cost, and the probe measures the load during a benchmark.
-        let lowest = |f: &mut dyn FnMut() -> Option<f64>| (0..5).filter_map(|_| f()).reduce(f64::min);
-        if let Some(r) = lowest(&mut || crate::exec::engine::measure_recruit(&team, 20)) {
+        let (mut recruit, mut wake) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            recruit.extend(crate::exec::engine::measure_recruit(&team, 20));
+            wake.push(crate::exec::engine::measure_wake(20));
+        }
+        let lowest = |xs: &[(f64, f64)], f: fn(&(f64, f64)) -> f64| xs.iter().map(f).reduce(f64::min);
+        if let Some(r) = lowest(&recruit, |r| r.0) {
             model.recruit_ns = r * 1e9;
         }
-        if let Some(w) = lowest(&mut || Some(crate::exec::engine::measure_wake(20))) {
+        if let Some(w) = lowest(&wake, |w| w.0) {
             model.wake_ns = w * 1e9;
+        }
+        // The calls themselves: what the thread that offers work pays for each thread it
+        // recruits or wakes.
+        if let Some(c) = lowest(&recruit, |r| r.1) {
+            model.recruit_call_ns = c * 1e9;
+        }
+        if let Some(c) = lowest(&wake, |w| w.1) {
+            model.wake_call_ns = c * 1e9;
         }
         model.split_ns = measure_split(threads, model.recruit_ns * 1e-9)? * 1e9;
     }

@@ -94,6 +94,11 @@ pub struct CostModel {
     pub recruit_ns: f64,
     /// From an offer of work to a parked thread of the run starting it.
     pub wake_ns: f64,
+    /// What recruiting a thread costs the thread that offers the work (handing the pool a
+    /// job and waking one of its sleeping workers).
+    pub recruit_call_ns: f64,
+    /// What waking a parked thread of the run costs the thread that offers the work.
+    pub wake_call_ns: f64,
     /// What sharing an op with another thread costs each thread beyond its share of the
     /// work: claiming chunks and meeting at the join.
     pub split_ns: f64,
@@ -143,6 +148,9 @@ impl Default for CostModel {
     /// - `mode_ns` 25: a small hash map or sort per neighbour list, per edge.
     /// - `recruit_ns` 30000, `wake_ns` 20000: a sleeping thread on a 2-4 core VM takes tens
     ///   of microseconds to run (`examples/wake_latency.rs`).
+    /// - `recruit_call_ns` 6000, `wake_call_ns` 3000: handing rayon a job and waking a
+    ///   sleeping thread are system calls that a virtual machine makes expensive (`irtop
+    ///   calibrate` on a 2-core VM: 6.2 and 3.0 us).
     /// - `split_ns` 3000: a chain of 32 two-chunk ops split over 2 threads took 3-6 us per op
     ///   more than half its seq time (`irtop calibrate` on a 2-core VM).
     /// - `contention_spread` 0.5: contention measured an hour apart on a shared host moved by
@@ -164,6 +172,8 @@ impl Default for CostModel {
             mode_ns: 25.0,
             recruit_ns: 30_000.0,
             wake_ns: 20_000.0,
+            recruit_call_ns: 6_000.0,
+            wake_call_ns: 3_000.0,
             split_ns: default_split_ns(),
             contention_spread: 0.5,
             contention_stream: 0.35,

@@ -254,6 +254,8 @@ pub fn overheads(model: &CostModel) -> Overheads {
         wake_s: model.wake_ns * 1e-9,
         split_s: model.split_ns * 1e-9,
         spin_s: crate::exec::engine::SPIN.as_secs_f64(),
+        recruit_call_s: model.recruit_call_ns * 1e-9,
+        wake_call_s: model.wake_call_ns * 1e-9,
     }
 }
 
@@ -264,6 +266,8 @@ fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overh
         recruit_s: ov.recruit_s * k,
         wake_s: ov.wake_s * k,
         split_s: ov.split_s * k,
+        recruit_call_s: ov.recruit_call_s * k,
+        wake_call_s: ov.wake_call_s * k,
         ..overheads(&m)
     };
     let (low, high) = match probe {
