@@ -5,7 +5,7 @@
 mod tui_support;
 
 use irtop::exec::Mode;
-use irtop::tui::bench_job::{MODE_CHOICES, ModeChoice};
+use irtop::tui::bench_job::ModeChoice;
 use irtop::tui::model::FileProblem;
 use irtop::tui::view::{BenchChart, GroupKey, Overlay, Pane};
 use irtop::tui::{Effect, Msg, update};
@@ -92,7 +92,7 @@ fn reload_invalid_save_fix_bench_resize() {
     assert!(app.model.bench.running.is_none());
     assert_eq!(app.model.bench.last, Some(bench_report()));
     assert_eq!(app.model.bench.history.len(), 1);
-    assert_eq!(app.model.bench.history[0].best_mode, "dataflow");
+    assert_eq!(app.model.bench.history[0].best_mode.name(), "dataflow");
     assert!(!app.is_animating());
 
     // A resize keeps the place.
@@ -203,12 +203,12 @@ fn threads_and_mode_keys() {
     }
     assert_eq!(app.model.bench.threads, 1);
     update(&mut app, ch('m'));
-    assert_eq!(app.model.bench.mode(), MODE_CHOICES[1]);
+    assert_eq!(app.model.bench.mode, ModeChoice::ALL[1]);
     update(&mut app, ch('M'));
     update(&mut app, ch('M'));
-    assert_eq!(app.model.bench.mode(), MODE_CHOICES[MODE_CHOICES.len() - 1]);
+    assert_eq!(app.model.bench.mode, ModeChoice::Only(irtop::exec::Mode::AUTO));
     let Some(Effect::StartBench { threads: 1, mode, .. }) = update(&mut app, ch('b')) else { panic!() };
-    assert_eq!(mode, MODE_CHOICES[MODE_CHOICES.len() - 1]);
+    assert_eq!(mode, ModeChoice::Only(irtop::exec::Mode::AUTO));
 }
 
 #[test]

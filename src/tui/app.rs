@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::bench_job::MODE_CHOICES;
 use super::effect::Effect;
 use super::layout::{areas, list_height};
 use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
@@ -257,7 +256,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                     let best = report.best_parallel();
                     bench.history.push(BenchRecord {
                         best_speedup: best.map_or(1.0, |m| m.speedup),
-                        best_mode: best.map_or_else(|| "seq".to_owned(), |m| m.mode.name().to_owned()),
+                        best_mode: best.map_or(crate::exec::Mode::SEQ, |m| m.mode),
                         predicted: report.predicted.groggy,
                         threads: report.measured.threads,
                     });
@@ -365,14 +364,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
             let b = &mut app.model.bench;
             b.threads = b.threads.saturating_sub(1).max(1);
         }
-        KeyCode::Char('m') => {
-            let b = &mut app.model.bench;
-            b.mode_index = (b.mode_index + 1) % MODE_CHOICES.len();
-        }
-        KeyCode::Char('M') => {
-            let b = &mut app.model.bench;
-            b.mode_index = (b.mode_index + MODE_CHOICES.len() - 1) % MODE_CHOICES.len();
-        }
+        KeyCode::Char('m') => app.model.bench.mode = app.model.bench.mode.next(),
+        KeyCode::Char('M') => app.model.bench.mode = app.model.bench.mode.prev(),
         KeyCode::Char('c') => toggle_chart(app),
         KeyCode::Char('s') if app.view.focus == Pane::Groups => {
             app.view.group_sort.key = app.view.group_sort.key.next();
@@ -543,7 +536,7 @@ fn toggle_body(app: &mut App) {
 fn start_bench(app: &mut App) -> Option<Effect> {
     let bench = &mut app.model.bench;
     let generation = bench.job.start();
-    let (threads, mode) = (bench.threads, bench.mode());
+    let (threads, mode) = (bench.threads, bench.mode);
     let version = app.model.version;
     bench.running = Some(BenchRun { generation, progress: 0.0, label: String::new(), threads, mode, version });
     bench.error = None;

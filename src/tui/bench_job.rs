@@ -28,24 +28,41 @@ pub enum ModeChoice {
     Only(Mode),
 }
 
-/// The choices `m` cycles through, in order.
-pub const MODE_CHOICES: [ModeChoice; 7] = [
-    ModeChoice::All,
-    ModeChoice::Only(Mode::ALL[1]),
-    ModeChoice::Only(Mode::ALL[2]),
-    ModeChoice::Only(Mode::ALL[3]),
-    ModeChoice::Only(Mode::ALL[4]),
-    ModeChoice::Only(Mode::ALL[5]),
-    ModeChoice::Only(Mode::AUTO),
-];
-
 impl ModeChoice {
+    /// Every choice, in the order `m` cycles through them: all, then each parallel mode
+    /// (`auto` last).
+    pub const ALL: [ModeChoice; 7] = [
+        ModeChoice::All,
+        ModeChoice::Only(Mode::ALL[1]),
+        ModeChoice::Only(Mode::ALL[2]),
+        ModeChoice::Only(Mode::ALL[3]),
+        ModeChoice::Only(Mode::ALL[4]),
+        ModeChoice::Only(Mode::ALL[5]),
+        ModeChoice::Only(Mode::AUTO),
+    ];
+
     /// `all`, or the mode's name.
     pub fn name(self) -> &'static str {
         match self {
             ModeChoice::All => "all",
             ModeChoice::Only(m) => m.name(),
         }
+    }
+
+    /// The choice after this one (`m`), wrapping round.
+    pub fn next(self) -> ModeChoice {
+        self.step(1)
+    }
+
+    /// The choice before this one (`M`), wrapping round.
+    pub fn prev(self) -> ModeChoice {
+        self.step(ModeChoice::ALL.len() - 1)
+    }
+
+    fn step(self, by: usize) -> ModeChoice {
+        // A choice outside the list (a mode `m` never offers) cycles as if it were `all`.
+        let at = ModeChoice::ALL.iter().position(|&c| c == self).unwrap_or(0);
+        ModeChoice::ALL[(at + by) % ModeChoice::ALL.len()]
     }
 
     /// The modes to run besides seq.
@@ -181,4 +198,25 @@ pub fn executor_runner(
         )
         .map_err(|e| e.to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn m_visits_every_choice_once_and_comes_back_and_shift_m_goes_back() {
+        let mut seen = vec![ModeChoice::All];
+        let mut choice = ModeChoice::All.next();
+        while choice != ModeChoice::All {
+            assert!(!seen.contains(&choice), "{choice:?} came twice");
+            seen.push(choice);
+            choice = choice.next();
+        }
+        assert_eq!(seen, ModeChoice::ALL);
+        for c in ModeChoice::ALL {
+            assert_eq!(c.next().prev(), c);
+        }
+        assert_eq!(ModeChoice::All.prev(), ModeChoice::Only(Mode::AUTO));
+    }
 }

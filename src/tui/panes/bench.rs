@@ -69,7 +69,7 @@ const CURVE_STACKED_ROWS: u16 = 10;
 /// Rows the timeline wants: its title, a row (two for up to 4 threads) per thread up to 16,
 /// and the time axis.
 fn timeline_rows(app: &App, r: &BenchReport) -> u16 {
-    let workers = chosen_timeline(r, app.model.bench.mode()).map_or(0, |(_, s)| timeline_workers(s));
+    let workers = chosen_timeline(r, app.model.bench.mode).map_or(0, |(_, s)| timeline_workers(s));
     if workers == 0 { 1 } else { (2 + workers.min(16) * if workers <= 4 { 2 } else { 1 }) as u16 }
 }
 
@@ -207,7 +207,7 @@ impl Widget for &BenchPane<'_> {
         let app = self.app;
         let t = &app.view.theme;
         let b = &app.model.bench;
-        let block = pane_block(app, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode().name()));
+        let block = pane_block(app, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode.name()));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width < 20 {
@@ -461,7 +461,7 @@ impl BenchPane<'_> {
         if area.height < 3 || area.width < 20 {
             return;
         }
-        let Some((mode, spans)) = chosen_timeline(r, self.app.model.bench.mode()) else {
+        let Some((mode, spans)) = chosen_timeline(r, self.app.model.bench.mode) else {
             put_line(buf, area.x, area.y, vec![Span::styled("no timeline recorded", t.dim())], area.width);
             return;
         };
