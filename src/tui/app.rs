@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, Mo
 use ratatui::layout::Rect;
 
 use super::effect::Effect;
-use super::layout::{areas, list_height};
+use super::layout::{Measures, areas};
 use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
 use super::msg::Msg;
 use super::panes::bench::{self, Shown};
@@ -91,22 +91,36 @@ impl App {
         order
     }
 
+    /// Recomputes where each part of the screen goes, from the terminal size and the counts
+    /// it depends on: once per key or click, and again after a change that moves it (a
+    /// resize, a new snapshot, a finished benchmark, `c`). Drawing computes its own.
+    fn relayout(&mut self) {
+        let area = Rect::new(0, 0, self.view.size.0, self.view.size.1);
+        self.view.layout = areas(area, &Measures::of(self, area));
+    }
+
+    /// Rows of `pane`'s list on the current screen (see [`super::layout::Areas::list_height`]).
+    fn list_height(&self, pane: Pane) -> usize {
+        self.view.layout.as_ref().map_or(1, |a| a.list_height(pane))
+    }
+
     /// Re-finds every selection after the snapshot, the expansions or the size changed:
     /// ops by id where they still exist, else the nearest row; scroll clamped.
     fn keep_place(&mut self) {
+        self.relayout();
         self.levels_move(|_, r, c, _| (r, c));
         self.path_move(|i, _| i);
         let groups = self.model.snapshot.analysis.groups.len();
         self.view.group = self.view.group.min(groups.saturating_sub(1));
         self.groups_move(0);
         let n = self.model.snapshot.analysis.diagnostics.len();
-        let h = list_height(self, Pane::Diagnostics);
+        let h = self.list_height(Pane::Diagnostics);
         self.view.diagnostics.clamp(n, h);
     }
 
     /// Moves the levels selection: `f(rows, row, col, sticky col)` gives the new `(row, col)`.
     fn levels_move(&mut self, f: impl FnOnce(&[LevelRow<'_>], usize, usize, usize) -> (usize, usize)) {
-        let height = list_height(self, Pane::Levels);
+        let height = self.list_height(Pane::Levels);
         let sel = &self.view.levels;
         let (picked, len) = {
             let rows = self.level_rows();
@@ -136,7 +150,7 @@ impl App {
 
     /// Moves the critical-path selection: `f(index, len)` gives the new index.
     fn path_move(&mut self, f: impl FnOnce(usize, usize) -> usize) {
-        let height = list_height(self, Pane::CriticalPath);
+        let height = self.list_height(Pane::CriticalPath);
         let s = &self.model.snapshot;
         let path = &s.analysis.critical_path.nodes;
         let sel = &mut self.view.path;
@@ -157,7 +171,7 @@ impl App {
 
     /// Moves the group selection by `delta` rows in the table's order.
     fn groups_move(&mut self, delta: isize) {
-        let height = list_height(self, Pane::Groups);
+        let height = self.list_height(Pane::Groups);
         let order = self.sorted_groups();
         if order.is_empty() {
             self.view.group = 0;
@@ -262,8 +276,8 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                     });
                     bench.last = Some(*report);
                     bench.error = None;
-                    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
-                    let visible = areas(size, app).is_some_and(|a| a.pane(Pane::Bench).is_some());
+                    app.relayout();
+                    let visible = app.view.layout.as_ref().is_some_and(|a| a.pane(Pane::Bench).is_some());
                     if !visible {
                         let best = app.model.bench.history.last().expect("just pushed");
                         app.view.status = Some(format!(
@@ -311,6 +325,7 @@ enum Nav {
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
+    app.relayout();
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
         return Some(Effect::Quit);
@@ -338,7 +353,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         return None;
     }
     app.view.status = None;
-    let page = list_height(app, app.view.focus).saturating_sub(1).max(1);
+    let page = app.list_height(app.view.focus).saturating_sub(1).max(1);
     match key.code {
         KeyCode::Char('q') => return Some(Effect::Quit),
         KeyCode::Char('?') => {
@@ -406,8 +421,8 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Option<Effect> {
         }
         return None;
     }
-    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
-    let pane = areas(size, app).and_then(|a| a.pane_at(mouse.column, mouse.row))?;
+    app.relayout();
+    let pane = app.view.layout.as_ref().and_then(|a| a.pane_at(mouse.column, mouse.row))?;
     match scroll {
         Some(nav) => navigate(app, pane, nav),
         None => app.view.focus = pane,
@@ -441,7 +456,7 @@ fn navigate(app: &mut App, pane: Pane, nav: Nav) {
         },
         Pane::Diagnostics => {
             let n = app.model.snapshot.analysis.diagnostics.len();
-            let h = list_height(app, Pane::Diagnostics);
+            let h = app.list_height(Pane::Diagnostics);
             let place: &mut ListPlace = &mut app.view.diagnostics;
             match nav {
                 Nav::Up(k) => place.step(-(k as isize), n, h),
@@ -550,8 +565,8 @@ fn start_bench(app: &mut App) -> Option<Effect> {
 /// so when the pane is hidden or already shows both.
 fn toggle_chart(app: &mut App) {
     app.view.bench_chart = app.view.bench_chart.toggled();
-    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
-    let pane = areas(size, app).and_then(|a| a.pane(Pane::Bench));
+    app.relayout();
+    let pane = app.view.layout.as_ref().and_then(|a| a.pane(Pane::Bench));
     let what = match app.view.bench_chart {
         BenchChart::Timeline => "the timeline",
         BenchChart::Curve => "the speedup curve",

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::app::App;
-use super::layout::{MIN_SIZE, areas};
+use super::layout::{MIN_SIZE, Measures, areas};
 use super::panes::banner::Banner;
 use super::panes::bench::BenchPane;
 use super::panes::critical_path::CriticalPathPane;
@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 
 /// Draws `app` into `buf` over `area` (what [`draw`] does, for callers without a frame).
 pub fn render(app: &App, area: Rect, buf: &mut ratatui::buffer::Buffer) {
-    let Some(areas) = areas(area, app) else {
+    let Some(areas) = areas(area, &Measures::of(app, area)) else {
         too_small(app, area, buf);
         return;
     };

@@ -198,6 +198,9 @@ pub struct ViewState {
     pub overlay_scroll: usize,
     /// Terminal size `(columns, rows)`.
     pub size: (u16, u16),
+    /// Where each part of the screen is at `size`, as `update` last computed it (`None`:
+    /// too small to draw into). Key and mouse handling read it; drawing computes its own.
+    pub layout: Option<super::layout::Areas>,
     /// Spinner frame.
     pub spinner: usize,
     /// A one-line message in the footer until the next key press.
@@ -224,6 +227,7 @@ impl ViewState {
             overlay: None,
             overlay_scroll: 0,
             size: (80, 24),
+            layout: None,
             spinner: 0,
             status: None,
             search: Default::default(),
