@@ -428,7 +428,7 @@ fn the_benchmark_pane_draws_its_curve_at_every_size() {
             let area = ratatui::layout::Rect::new(0, 0, w, h);
             let mut buf = ratatui::buffer::Buffer::empty(area);
             (&SpeedupCurve { report: &report, theme: &theme, hint: Some("c timeline") }).render(area, &mut buf);
-            (&BenchPane { app: &app }).render(area, &mut buf);
+            (&BenchPane::new(&app)).render(area, &mut buf);
         }
     }
 }

@@ -11,7 +11,7 @@ use super::effect::Effect;
 use super::layout::{Measures, areas};
 use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
 use super::msg::Msg;
-use super::panes::bench::{self, Shown};
+use super::panes::bench::{BenchPane, Shown};
 use super::rows::{LevelRow, find_op_near, level_rows, locate};
 use super::theme::Theme;
 use super::view::{BenchChart, GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
@@ -73,22 +73,7 @@ impl App {
 
     /// Group indices in the table's current order.
     pub fn sorted_groups(&self) -> Vec<usize> {
-        let groups = &self.model.snapshot.analysis.groups;
-        let mut order: Vec<usize> = (0..groups.len()).collect();
-        let sort = self.view.group_sort;
-        order.sort_by(|&a, &b| {
-            let (ga, gb) = (&groups[a], &groups[b]);
-            let o = match sort.key {
-                GroupKey::Index => a.cmp(&b),
-                GroupKey::Ops => ga.nodes.len().cmp(&gb.nodes.len()),
-                GroupKey::Factor => ga.parallelism_factor.total_cmp(&gb.parallelism_factor),
-                GroupKey::Inputs => ga.shared_inputs.len().cmp(&gb.shared_inputs.len()),
-                GroupKey::Outputs => ga.outputs.len().cmp(&gb.outputs.len()),
-            };
-            let o = if sort.descending { o.reverse() } else { o };
-            o.then(a.cmp(&b))
-        });
-        order
+        super::panes::groups::sorted(&self.model.snapshot.analysis.groups, self.view.group_sort)
     }
 
     /// Recomputes where each part of the screen goes, from the terminal size and the counts
@@ -571,7 +556,7 @@ fn toggle_chart(app: &mut App) {
         BenchChart::Timeline => "the timeline",
         BenchChart::Curve => "the speedup curve",
     };
-    match pane.map(|p| bench::shown(app, p)) {
+    match pane.map(|p| BenchPane::new(app).shown(p)) {
         None => app.view.status = Some(format!("the benchmark pane (4) shows {what} now")),
         Some(Some(Shown::Both)) => {
             app.view.status = Some("the timeline and the speedup curve are both on screen".into());

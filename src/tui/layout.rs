@@ -9,7 +9,8 @@
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 
 use super::app::App;
-use super::panes::{banner, bench, header};
+use super::panes::bench::BenchPane;
+use super::panes::{banner, header};
 use super::view::Pane;
 
 /// Smallest terminal the TUI draws into; below it, a "too small" message.
@@ -45,7 +46,7 @@ impl Measures {
             header_rows: header::lines(app, area.width).len() as u16,
             banner_rows: banner::lines(app, area.width).len() as u16,
             // Only a wide screen has a benchmark pane sized to its content.
-            bench_rows: if is_wide(area) { bench::wanted_height(app, area.width) } else { 0 },
+            bench_rows: if is_wide(area) { BenchPane::new(app).wanted_height(area.width) } else { 0 },
             path_ops: a.critical_path.ops(),
             diagnostics: a.diagnostics.len(),
             focus: app.view.focus,

@@ -37,11 +37,11 @@ pub fn render(app: &App, area: Rect, buf: &mut ratatui::buffer::Buffer) {
     (&Tabs { app }).render(areas.tabs, buf);
     for &(pane, rect) in &areas.panes {
         match pane {
-            Pane::Levels => (&LevelsPane { app }).render(rect, buf),
-            Pane::CriticalPath => (&CriticalPathPane { app }).render(rect, buf),
-            Pane::Groups => (&GroupsPane { app }).render(rect, buf),
-            Pane::Bench => (&BenchPane { app }).render(rect, buf),
-            Pane::Diagnostics => (&DiagnosticsPane { app }).render(rect, buf),
+            Pane::Levels => (&LevelsPane::new(app)).render(rect, buf),
+            Pane::CriticalPath => (&CriticalPathPane::new(app)).render(rect, buf),
+            Pane::Groups => (&GroupsPane::new(app)).render(rect, buf),
+            Pane::Bench => (&BenchPane::new(app)).render(rect, buf),
+            Pane::Diagnostics => (&DiagnosticsPane::new(app)).render(rect, buf),
         }
     }
     (&Footer { app }).render(areas.footer, buf);

@@ -6,17 +6,61 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState, Widget};
 
+use crate::analysis::{Analysis, ParallelGroup};
 use crate::ir::{Ir, VarId};
 
 use super::super::app::App;
 use super::super::format::truncate;
-use super::super::view::{GroupKey, Pane, visible_offset};
-use super::pane_block;
+use super::super::view::{GroupKey, GroupSort, Pane, visible_offset};
+use super::{PaneContext, pane_block};
 
 /// The groups pane widget.
 pub struct GroupsPane<'a> {
-    /// The state to show.
-    pub app: &'a App,
+    /// Colours, focus, staleness.
+    pub ctx: PaneContext<'a>,
+    /// The IR on screen (for variable names).
+    pub ir: &'a Ir,
+    /// Its analysis (the groups).
+    pub analysis: &'a Analysis,
+    /// The table's order.
+    pub sort: GroupSort,
+    /// The selected group (its level index).
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+impl<'a> GroupsPane<'a> {
+    /// The pane as `app` shows it.
+    pub fn new(app: &'a App) -> GroupsPane<'a> {
+        let s = &app.model.snapshot;
+        GroupsPane {
+            ctx: PaneContext::of(app, Pane::Groups),
+            ir: &s.ir,
+            analysis: &s.analysis,
+            sort: app.view.group_sort,
+            selected: app.view.group,
+            offset: app.view.group_offset,
+        }
+    }
+}
+
+/// Group indices in the table's order under `sort` (ties in index order).
+pub fn sorted(groups: &[ParallelGroup], sort: GroupSort) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (&groups[a], &groups[b]);
+        let o = match sort.key {
+            GroupKey::Index => a.cmp(&b),
+            GroupKey::Ops => ga.nodes.len().cmp(&gb.nodes.len()),
+            GroupKey::Factor => ga.parallelism_factor.total_cmp(&gb.parallelism_factor),
+            GroupKey::Inputs => ga.shared_inputs.len().cmp(&gb.shared_inputs.len()),
+            GroupKey::Outputs => ga.outputs.len().cmp(&gb.outputs.len()),
+        };
+        let o = if sort.descending { o.reverse() } else { o };
+        o.then(a.cmp(&b))
+    });
+    order
 }
 
 /// `3: a, b, c` (count, then names in variable order) in at most `width` cells: whole names
@@ -45,11 +89,10 @@ fn names(ir: &Ir, vars: &[VarId], width: usize) -> String {
 
 impl Widget for &GroupsPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let t = &app.view.theme;
-        let (ir, a) = (&app.model.snapshot.ir, &app.model.snapshot.analysis);
-        let sort = app.view.group_sort;
-        let block = pane_block(app, Pane::Groups, format!("{} · s sort, S reverse", a.groups.len()));
+        let t = self.ctx.theme;
+        let (ir, a) = (self.ir, self.analysis);
+        let sort = self.sort;
+        let block = pane_block(self.ctx, Pane::Groups, format!("{} · s sort, S reverse", a.groups.len()));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height < 2 {
@@ -83,10 +126,10 @@ impl Widget for &GroupsPane<'_> {
         let columns = Layout::horizontal(widths).spacing(1).split(inner);
         let widths: Vec<Constraint> = columns.iter().map(|c| Constraint::Length(c.width)).collect();
         let cell_w = |i: usize| columns[i].width as usize;
-        let order = app.sorted_groups();
+        let order = sorted(&a.groups, sort);
         let height = inner.height.saturating_sub(1) as usize;
-        let at = order.iter().position(|&g| g == app.view.group).unwrap_or(0);
-        let offset = visible_offset(app.view.group_offset, at, height, order.len());
+        let at = order.iter().position(|&g| g == self.selected).unwrap_or(0);
+        let offset = visible_offset(self.offset, at, height, order.len());
         let rows: Vec<Row> = order
             .iter()
             .skip(offset)
@@ -104,7 +147,7 @@ impl Widget for &GroupsPane<'_> {
                 ])
             })
             .collect();
-        let highlight = if app.view.focus == Pane::Groups { t.selected() } else { t.selected_unfocused() };
+        let highlight = if self.ctx.focused { t.selected() } else { t.selected_unfocused() };
         let table = Table::new(rows, widths).header(header).column_spacing(1).row_highlight_style(highlight);
         let mut state = TableState::default().with_selected(Some(at - offset));
         StatefulWidget::render(table, inner, buf, &mut state);

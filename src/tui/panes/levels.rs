@@ -7,13 +7,17 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
-use crate::ir::Domain;
+use std::collections::BTreeSet;
+
+use crate::analysis::Analysis;
+use crate::ir::{Domain, Ir};
 
 use super::super::app::App;
 use super::super::format::{bar, truncate};
-use super::super::rows::{LevelRow, OpItem, find_op_near};
-use super::super::view::{Pane, visible_offset};
-use super::{pane_block, put_line, row_style};
+use super::super::rows::{LevelRow, OpItem, find_op_near, level_rows};
+use super::super::search::Search;
+use super::super::view::{OpSelection, Pane, visible_offset};
+use super::{PaneContext, pane_block, put_line, row_style};
 
 /// Width of the parallelism-factor bar.
 const BAR: usize = 8;
@@ -22,8 +26,33 @@ const BAR_MAX: f64 = 12.0;
 
 /// The levels pane widget.
 pub struct LevelsPane<'a> {
-    /// The state to show.
-    pub app: &'a App,
+    /// Colours, focus, staleness.
+    pub ctx: PaneContext<'a>,
+    /// The IR on screen.
+    pub ir: &'a Ir,
+    /// Its analysis.
+    pub analysis: &'a Analysis,
+    /// The loops and blocks shown open.
+    pub expanded: &'a BTreeSet<String>,
+    /// The selected op and the scroll.
+    pub selection: &'a OpSelection,
+    /// The `/` search, whose matches are marked.
+    pub search: &'a Search,
+}
+
+impl<'a> LevelsPane<'a> {
+    /// The pane as `app` shows it.
+    pub fn new(app: &'a App) -> LevelsPane<'a> {
+        let s = &app.model.snapshot;
+        LevelsPane {
+            ctx: PaneContext::of(app, Pane::Levels),
+            ir: &s.ir,
+            analysis: &s.analysis,
+            expanded: &app.view.expanded,
+            selection: &app.view.levels,
+            search: &app.view.search,
+        }
+    }
 }
 
 /// The row's label: `L3` at the top level, `node_11 L0` (indented) inside a body.
@@ -68,13 +97,12 @@ fn first_visible(row: &LevelRow<'_>, sel: usize, width: usize) -> usize {
 
 impl Widget for &LevelsPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let t = &app.view.theme;
-        let a = &app.model.snapshot.analysis;
-        let rows = app.level_rows();
-        let expand_hint = if app.view.expanded.is_empty() { "" } else { ", bodies open" };
+        let t = self.ctx.theme;
+        let a = self.analysis;
+        let rows = level_rows(self.ir, a, self.expanded);
+        let expand_hint = if self.expanded.is_empty() { "" } else { ", bodies open" };
         let block = pane_block(
-            app,
+            self.ctx,
             Pane::Levels,
             format!("{}{expand_hint}", super::super::format::plural(a.levels.len(), "level")),
         );
@@ -108,10 +136,10 @@ impl Widget for &LevelsPane<'_> {
         put_line(buf, inner.x, inner.y, head, inner.width);
 
         let list = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
-        let selected = app.selected_op().and_then(|id| find_op_near(&rows, id, app.view.levels.row));
-        let offset =
-            visible_offset(app.view.levels.offset, selected.map_or(0, |s| s.0), list.height as usize, rows.len());
-        let focused = app.view.focus == Pane::Levels;
+        let sel = self.selection;
+        let selected = sel.id.as_deref().and_then(|id| find_op_near(&rows, id, sel.row));
+        let offset = visible_offset(sel.offset, selected.map_or(0, |s| s.0), list.height as usize, rows.len());
+        let focused = self.ctx.focused;
         for (i, row) in rows.iter().enumerate().skip(offset).take(list.height as usize) {
             let y = list.y + (i - offset) as u16;
             let sel_here = selected.filter(|s| s.0 == i).map(|s| s.1);
@@ -148,10 +176,10 @@ impl Widget for &LevelsPane<'_> {
                 if op.critical {
                     style = style.patch(t.critical());
                 }
-                if app.view.search.is_match(op.id) {
+                if self.search.is_match(op.id) {
                     style = style.patch(t.search_match());
                 }
-                let sel_style = row_style(app, Pane::Levels, sel_here == Some(k));
+                let sel_style = row_style(self.ctx, sel_here == Some(k));
                 if op.critical {
                     spans.push(Span::styled("*", t.critical_mark().patch(sel_style)));
                 }
