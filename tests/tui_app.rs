@@ -266,16 +266,16 @@ fn groups_sort_and_enter_jumps_to_the_level() {
     let mut app = app("pagerank_loop", 160, 48);
     update(&mut app, ch('3'));
     update(&mut app, ch('s'));
-    assert_eq!(app.view.group_sort.key, GroupKey::Ops);
-    assert!(app.view.group_sort.descending);
+    assert_eq!(app.view.groups.sort.key, GroupKey::Ops);
+    assert!(app.view.groups.sort.descending);
     let order = app.sorted_groups();
     let sizes: Vec<usize> = order.iter().map(|&g| app.model.snapshot.analysis.groups[g].nodes.len()).collect();
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
     update(&mut app, ch('S'));
-    assert!(!app.view.group_sort.descending);
+    assert!(!app.view.groups.sort.descending);
     update(&mut app, key(KeyCode::End));
     let last = *app.sorted_groups().last().unwrap();
-    assert_eq!(app.view.group, last);
+    assert_eq!(app.view.groups.selected, last);
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.view.focus, Pane::Levels);
     let level =
@@ -290,13 +290,13 @@ fn mouse_wheel_scrolls_the_pane_under_the_pointer() {
     // The levels pane is on the left, below the header.
     update(&mut app, wheel(MouseEventKind::ScrollDown, 10, 10));
     update(&mut app, wheel(MouseEventKind::ScrollDown, 10, 10));
-    assert_eq!(app.view.levels.row, 2);
+    assert_eq!(app.view.levels.selection.row, 2);
     update(&mut app, wheel(MouseEventKind::ScrollUp, 10, 10));
-    assert_eq!(app.view.levels.row, 1);
+    assert_eq!(app.view.levels.selection.row, 1);
     assert_eq!(app.view.focus, Pane::Levels, "the wheel does not move focus");
     // The critical-path pane is at the top right.
     update(&mut app, wheel(MouseEventKind::ScrollDown, 120, 5));
-    assert_eq!(app.view.path.row, 1);
+    assert_eq!(app.view.path.selection.row, 1);
     update(&mut app, wheel(MouseEventKind::Down(ratatui::crossterm::event::MouseButton::Left), 120, 5));
     assert_eq!(app.view.focus, Pane::CriticalPath);
 }
@@ -305,16 +305,16 @@ fn mouse_wheel_scrolls_the_pane_under_the_pointer() {
 fn page_keys_move_a_screenful_in_a_large_ir() {
     let mut app = app("large_layered_10k", 160, 48);
     update(&mut app, key(KeyCode::PageDown));
-    let page = app.view.levels.row;
+    let page = app.view.levels.selection.row;
     assert!(page > 10, "{page}");
     update(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.view.levels.row, 2 * page);
-    let offset = app.view.levels.offset;
-    assert!(offset > 0 && offset <= app.view.levels.row);
+    assert_eq!(app.view.levels.selection.row, 2 * page);
+    let offset = app.view.levels.selection.offset;
+    assert!(offset > 0 && offset <= app.view.levels.selection.row);
     update(&mut app, key(KeyCode::End));
-    assert_eq!(app.view.levels.row, levels(&app) - 1);
+    assert_eq!(app.view.levels.selection.row, levels(&app) - 1);
     update(&mut app, key(KeyCode::Home));
-    assert_eq!((app.view.levels.row, app.view.levels.offset), (0, 0));
+    assert_eq!((app.view.levels.selection.row, app.view.levels.selection.offset), (0, 0));
 }
 
 #[test]

@@ -7,16 +7,60 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use crate::analysis::Analysis;
-use crate::ir::Ir;
+use crate::ir::{Ir, NodeId};
 
 use super::super::app::App;
 use super::super::format::{bar, cost, plural, truncate};
-use super::super::view::{OpSelection, Pane, visible_offset};
+use super::super::view::{Nav, OpSelection, Pane, visible_offset};
 use super::{PaneContext, pane_block, put_line, row_style};
 
 /// Paths up to this long set their column widths from every op; longer ones from the ops on
 /// screen.
 const WHOLE_PATH_WIDTHS: usize = 10_000;
+
+/// The critical-path pane's own state: the selected op (by id) and the scroll.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathState {
+    /// The selected op and the scroll (`col` is unused).
+    pub selection: OpSelection,
+}
+
+impl PathState {
+    /// Moves the selection on `path` (ops of `ir`): `f(index, len)` gives the new index; the
+    /// op is kept by id and within `height` rows.
+    fn move_to(&mut self, ir: &Ir, path: &[NodeId], height: usize, f: impl FnOnce(usize, usize) -> usize) {
+        let sel = &mut self.selection;
+        if path.is_empty() {
+            *sel = Default::default();
+            return;
+        }
+        let i = sel
+            .id
+            .as_deref()
+            .and_then(|id| path.iter().position(|&n| ir.node(n).id == id))
+            .unwrap_or(sel.row.min(path.len() - 1));
+        let i = f(i, path.len()).min(path.len() - 1);
+        sel.id = Some(ir.node(path[i]).id.clone());
+        sel.row = i;
+        sel.offset = visible_offset(sel.offset, i, height, path.len());
+    }
+
+    /// Finds the selected op again after the analysis or the height changed.
+    pub(crate) fn keep_place(&mut self, ir: &Ir, path: &[NodeId], height: usize) {
+        self.move_to(ir, path, height, |i, _| i);
+    }
+
+    /// A movement key (left and right do nothing here).
+    pub(crate) fn navigate(&mut self, ir: &Ir, path: &[NodeId], nav: Nav, height: usize) {
+        self.move_to(ir, path, height, |i, len| match nav {
+            Nav::Up(n) => i.saturating_sub(n),
+            Nav::Down(n) => i + n,
+            Nav::Home => 0,
+            Nav::End => len,
+            Nav::Left | Nav::Right => i,
+        });
+    }
+}
 
 /// The critical-path pane widget.
 pub struct CriticalPathPane<'a> {
@@ -38,7 +82,7 @@ impl<'a> CriticalPathPane<'a> {
             ctx: PaneContext::of(app, Pane::CriticalPath),
             ir: &s.ir,
             analysis: &s.analysis,
-            selection: &app.view.path,
+            selection: &app.view.path.selection,
         }
     }
 }

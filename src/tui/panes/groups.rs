@@ -11,7 +11,7 @@ use crate::ir::{Ir, VarId};
 
 use super::super::app::App;
 use super::super::format::truncate;
-use super::super::view::{GroupKey, GroupSort, Pane, visible_offset};
+use super::super::view::{GroupKey, GroupSort, Nav, Pane, visible_offset};
 use super::{PaneContext, pane_block};
 
 /// The groups pane widget.
@@ -38,10 +38,75 @@ impl<'a> GroupsPane<'a> {
             ctx: PaneContext::of(app, Pane::Groups),
             ir: &s.ir,
             analysis: &s.analysis,
-            sort: app.view.group_sort,
-            selected: app.view.group,
-            offset: app.view.group_offset,
+            sort: app.view.groups.sort,
+            selected: app.view.groups.selected,
+            offset: app.view.groups.offset,
         }
+    }
+}
+
+/// The groups pane's own state: the selected group, the scroll and the sort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupsState {
+    /// The selected group, as its level index.
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+    /// The table's order.
+    pub sort: GroupSort,
+}
+
+impl Default for GroupsState {
+    fn default() -> GroupsState {
+        GroupsState { selected: 0, offset: 0, sort: GroupSort { key: GroupKey::Index, descending: false } }
+    }
+}
+
+impl GroupsState {
+    /// Moves the selection by `delta` rows in the table's order, within `height` rows.
+    fn step(&mut self, groups: &[ParallelGroup], delta: isize, height: usize) {
+        let order = sorted(groups, self.sort);
+        if order.is_empty() {
+            self.selected = 0;
+            self.offset = 0;
+            return;
+        }
+        let at = order.iter().position(|&g| g == self.selected).unwrap_or(0);
+        let at = at.saturating_add_signed(delta).min(order.len() - 1);
+        self.selected = order[at];
+        self.offset = visible_offset(self.offset, at, height, order.len());
+    }
+
+    /// Keeps the selection on a group of `groups` and in view after they or the height
+    /// changed.
+    pub(crate) fn keep_place(&mut self, groups: &[ParallelGroup], height: usize) {
+        self.selected = self.selected.min(groups.len().saturating_sub(1));
+        self.step(groups, 0, height);
+    }
+
+    /// A movement key (left and right do nothing here).
+    pub(crate) fn navigate(&mut self, groups: &[ParallelGroup], nav: Nav, height: usize) {
+        let delta = match nav {
+            Nav::Up(n) => -(n as isize),
+            Nav::Down(n) => n as isize,
+            Nav::Home => isize::MIN / 2,
+            Nav::End => isize::MAX / 2,
+            Nav::Left | Nav::Right => return,
+        };
+        self.step(groups, delta, height);
+    }
+
+    /// `s`: sort by the next column (largest first, except by index).
+    pub(crate) fn next_sort(&mut self, groups: &[ParallelGroup], height: usize) {
+        self.sort.key = self.sort.key.next();
+        self.sort.descending = self.sort.key != GroupKey::Index;
+        self.step(groups, 0, height);
+    }
+
+    /// `S`: reverse the sort.
+    pub(crate) fn reverse_sort(&mut self, groups: &[ParallelGroup], height: usize) {
+        self.sort.descending = !self.sort.descending;
+        self.step(groups, 0, height);
     }
 }
 
@@ -151,5 +216,52 @@ impl Widget for &GroupsPane<'_> {
         let table = Table::new(rows, widths).header(header).column_spacing(1).row_highlight_style(highlight);
         let mut state = TableState::default().with_selected(Some(at - offset));
         StatefulWidget::render(table, inner, buf, &mut state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Groups with these op counts (nothing else differs).
+    fn groups(ops: &[usize]) -> Vec<ParallelGroup> {
+        ops.iter()
+            .map(|&n| ParallelGroup {
+                nodes: (0..n as u32).map(crate::ir::NodeId).collect(),
+                shared_inputs: Vec::new(),
+                outputs: Vec::new(),
+                depends_on: Vec::new(),
+                parallelism_factor: 1.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorting_keeps_the_selected_group_and_scrolls_to_it() {
+        let g = groups(&[1, 5, 2, 9, 3, 4]);
+        let mut state = GroupsState::default();
+        state.navigate(&g, Nav::Down(1), 2);
+        assert_eq!((state.selected, state.offset), (1, 0));
+        // By ops, largest first: 3, 1, 5, 4, 2, 0; group 1 is the second row.
+        state.next_sort(&g, 2);
+        assert_eq!(sorted(&g, state.sort), [3, 1, 5, 4, 2, 0]);
+        assert_eq!((state.selected, state.offset), (1, 0));
+        // Reversed, it is the fifth row, so the window of 2 rows moves to show it.
+        state.reverse_sort(&g, 2);
+        assert_eq!(sorted(&g, state.sort), [0, 2, 4, 5, 1, 3]);
+        assert_eq!((state.selected, state.offset), (1, 3));
+        state.navigate(&g, Nav::End, 2);
+        assert_eq!(state.selected, 3);
+        state.navigate(&g, Nav::Left, 2);
+        assert_eq!(state.selected, 3, "left and right do nothing in the table");
+    }
+
+    #[test]
+    fn fewer_groups_after_a_reload_keep_the_selection_on_one_of_them() {
+        let mut state = GroupsState { selected: 5, offset: 4, ..GroupsState::default() };
+        state.keep_place(&groups(&[1, 1, 1]), 2);
+        assert_eq!((state.selected, state.offset), (2, 1));
+        state.keep_place(&[], 2);
+        assert_eq!((state.selected, state.offset), (0, 0));
     }
 }
