@@ -5,7 +5,7 @@
 mod tui_support;
 
 use irtop::exec::Mode;
-use irtop::tui::bench_job::{MODE_CHOICES, ModeChoice};
+use irtop::tui::bench_job::ModeChoice;
 use irtop::tui::model::FileProblem;
 use irtop::tui::view::{BenchChart, GroupKey, Overlay, Pane};
 use irtop::tui::{Effect, Msg, update};
@@ -92,7 +92,7 @@ fn reload_invalid_save_fix_bench_resize() {
     assert!(app.model.bench.running.is_none());
     assert_eq!(app.model.bench.last, Some(bench_report()));
     assert_eq!(app.model.bench.history.len(), 1);
-    assert_eq!(app.model.bench.history[0].best_mode, "dataflow");
+    assert_eq!(app.model.bench.history[0].best_mode.name(), "dataflow");
     assert!(!app.is_animating());
 
     // A resize keeps the place.
@@ -203,12 +203,12 @@ fn threads_and_mode_keys() {
     }
     assert_eq!(app.model.bench.threads, 1);
     update(&mut app, ch('m'));
-    assert_eq!(app.model.bench.mode(), MODE_CHOICES[1]);
+    assert_eq!(app.model.bench.mode, ModeChoice::ALL[1]);
     update(&mut app, ch('M'));
     update(&mut app, ch('M'));
-    assert_eq!(app.model.bench.mode(), MODE_CHOICES[MODE_CHOICES.len() - 1]);
+    assert_eq!(app.model.bench.mode, ModeChoice::Only(irtop::exec::Mode::AUTO));
     let Some(Effect::StartBench { threads: 1, mode, .. }) = update(&mut app, ch('b')) else { panic!() };
-    assert_eq!(mode, MODE_CHOICES[MODE_CHOICES.len() - 1]);
+    assert_eq!(mode, ModeChoice::Only(irtop::exec::Mode::AUTO));
 }
 
 #[test]
@@ -266,16 +266,16 @@ fn groups_sort_and_enter_jumps_to_the_level() {
     let mut app = app("pagerank_loop", 160, 48);
     update(&mut app, ch('3'));
     update(&mut app, ch('s'));
-    assert_eq!(app.view.group_sort.key, GroupKey::Ops);
-    assert!(app.view.group_sort.descending);
+    assert_eq!(app.view.groups.sort.key, GroupKey::Ops);
+    assert!(app.view.groups.sort.descending);
     let order = app.sorted_groups();
     let sizes: Vec<usize> = order.iter().map(|&g| app.model.snapshot.analysis.groups[g].nodes.len()).collect();
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
     update(&mut app, ch('S'));
-    assert!(!app.view.group_sort.descending);
+    assert!(!app.view.groups.sort.descending);
     update(&mut app, key(KeyCode::End));
     let last = *app.sorted_groups().last().unwrap();
-    assert_eq!(app.view.group, last);
+    assert_eq!(app.view.groups.selected, last);
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.view.focus, Pane::Levels);
     let level =
@@ -290,13 +290,13 @@ fn mouse_wheel_scrolls_the_pane_under_the_pointer() {
     // The levels pane is on the left, below the header.
     update(&mut app, wheel(MouseEventKind::ScrollDown, 10, 10));
     update(&mut app, wheel(MouseEventKind::ScrollDown, 10, 10));
-    assert_eq!(app.view.levels.row, 2);
+    assert_eq!(app.view.levels.selection.row, 2);
     update(&mut app, wheel(MouseEventKind::ScrollUp, 10, 10));
-    assert_eq!(app.view.levels.row, 1);
+    assert_eq!(app.view.levels.selection.row, 1);
     assert_eq!(app.view.focus, Pane::Levels, "the wheel does not move focus");
     // The critical-path pane is at the top right.
     update(&mut app, wheel(MouseEventKind::ScrollDown, 120, 5));
-    assert_eq!(app.view.path.row, 1);
+    assert_eq!(app.view.path.selection.row, 1);
     update(&mut app, wheel(MouseEventKind::Down(ratatui::crossterm::event::MouseButton::Left), 120, 5));
     assert_eq!(app.view.focus, Pane::CriticalPath);
 }
@@ -305,16 +305,16 @@ fn mouse_wheel_scrolls_the_pane_under_the_pointer() {
 fn page_keys_move_a_screenful_in_a_large_ir() {
     let mut app = app("large_layered_10k", 160, 48);
     update(&mut app, key(KeyCode::PageDown));
-    let page = app.view.levels.row;
+    let page = app.view.levels.selection.row;
     assert!(page > 10, "{page}");
     update(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.view.levels.row, 2 * page);
-    let offset = app.view.levels.offset;
-    assert!(offset > 0 && offset <= app.view.levels.row);
+    assert_eq!(app.view.levels.selection.row, 2 * page);
+    let offset = app.view.levels.selection.offset;
+    assert!(offset > 0 && offset <= app.view.levels.selection.row);
     update(&mut app, key(KeyCode::End));
-    assert_eq!(app.view.levels.row, levels(&app) - 1);
+    assert_eq!(app.view.levels.selection.row, levels(&app) - 1);
     update(&mut app, key(KeyCode::Home));
-    assert_eq!((app.view.levels.row, app.view.levels.offset), (0, 0));
+    assert_eq!((app.view.levels.selection.row, app.view.levels.selection.offset), (0, 0));
 }
 
 #[test]
@@ -428,7 +428,7 @@ fn the_benchmark_pane_draws_its_curve_at_every_size() {
             let area = ratatui::layout::Rect::new(0, 0, w, h);
             let mut buf = ratatui::buffer::Buffer::empty(area);
             (&SpeedupCurve { report: &report, theme: &theme, hint: Some("c timeline") }).render(area, &mut buf);
-            (&BenchPane { app: &app }).render(area, &mut buf);
+            (&BenchPane::new(&app)).render(area, &mut buf);
         }
     }
 }

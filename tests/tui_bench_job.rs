@@ -1,6 +1,7 @@
 //! The benchmark job with fake runners: progress is forwarded (throttled), results are
 //! tagged with their generation, Esc and a restart cancel the run in flight, and a runner
-//! that panics becomes an error message instead of taking the UI down.
+//! that panics becomes an error message instead of taking the UI down. (How the latest-wins
+//! job drops requests superseded before they start is tested in `src/tui/job.rs`.)
 
 mod tui_support;
 
@@ -12,7 +13,7 @@ use std::time::Duration;
 use irtop::exec::Mode;
 use irtop::exec::bench::{Phase, Progress};
 use irtop::pipeline::Stage;
-use irtop::tui::bench_job::{BenchFn, BenchJobs, BenchRequest, ModeChoice};
+use irtop::tui::bench_job::{self, BenchFn, BenchRequest, ModeChoice};
 use irtop::tui::{Msg, update};
 use tui_support::{app, bench_report, ch};
 
@@ -30,6 +31,17 @@ fn request() -> BenchRequest {
         analysis: s.analysis.clone(),
         threads: 2,
         mode: ModeChoice::All,
+    }
+}
+
+/// Waits until run `generation` reports progress: it is running.
+fn running(rx: &Receiver<Msg>, generation: u64) {
+    loop {
+        match rx.recv_timeout(Duration::from_secs(120)).expect("the run never started") {
+            Msg::BenchProgress { generation: g, .. } if g == generation => return,
+            Msg::BenchFinished { generation: g, .. } if g == generation => panic!("run {g} finished before it ran"),
+            _ => {}
+        }
     }
 }
 
@@ -56,7 +68,7 @@ fn progress_is_throttled_and_the_result_lands_in_the_app() {
         Ok(bench_report())
     });
     let (tx, rx) = mpsc::channel();
-    let jobs = BenchJobs::new(runner, tx);
+    let jobs = bench_job::spawn(runner, tx).expect("bench worker");
     let mut app = app("diamond", 80, 24);
     update(&mut app, ch('b'));
     jobs.start(1, request());
@@ -86,8 +98,9 @@ fn waits_for_cancel(seen: Arc<Mutex<Vec<String>>>) -> BenchFn {
 fn cancel_stops_the_runner() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = mpsc::channel();
-    let jobs = BenchJobs::new(waits_for_cancel(seen.clone()), tx);
+    let jobs = bench_job::spawn(waits_for_cancel(seen.clone()), tx).expect("bench worker");
     jobs.start(1, request());
+    running(&rx, 1);
     jobs.cancel(1);
     let msgs = until_finished(&rx);
     assert!(matches!(msgs.last(), Some(Msg::BenchFinished { generation: 1, outcome: Err(_) })));
@@ -98,12 +111,14 @@ fn cancel_stops_the_runner() {
 fn a_new_run_cancels_the_one_in_flight() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = mpsc::channel();
-    let jobs = BenchJobs::new(waits_for_cancel(seen.clone()), tx);
+    let jobs = bench_job::spawn(waits_for_cancel(seen.clone()), tx).expect("bench worker");
     jobs.start(1, BenchRequest { mode: ModeChoice::Only(Mode::ALL[1]), ..request() });
+    running(&rx, 1);
     jobs.start(2, BenchRequest { mode: ModeChoice::Only(Mode::ALL[2]), ..request() });
     let msgs = until_finished(&rx);
     assert!(matches!(msgs.last(), Some(Msg::BenchFinished { generation: 1, .. })), "the first run stops");
     assert_eq!(*seen.lock().unwrap(), ["levels"]);
+    running(&rx, 2);
     drop(jobs); // Dropping the jobs cancels the second run too.
     until_finished(&rx);
     assert_eq!(*seen.lock().unwrap(), ["levels", "dataflow"]);
@@ -113,7 +128,7 @@ fn a_new_run_cancels_the_one_in_flight() {
 fn a_panicking_runner_is_an_error_message() {
     let runner: BenchFn = Arc::new(|_, _, _| panic!("kernel exploded"));
     let (tx, rx) = mpsc::channel();
-    let jobs = BenchJobs::new(runner, tx);
+    let jobs = bench_job::spawn(runner, tx).expect("bench worker");
     jobs.start(7, request());
     let msgs = until_finished(&rx);
     let Some(Msg::BenchFinished { generation: 7, outcome: Err(why) }) = msgs.last() else { panic!("{msgs:?}") };

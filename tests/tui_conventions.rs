@@ -78,7 +78,7 @@ fn search_matches_op_names_and_variables_inside_loop_bodies() {
     type_text(&mut app, "NEIGHBOR_AGG");
     let first = app.selected_op().unwrap().to_owned();
     assert!(first.starts_with("node_11/"), "neighbor_agg lives in the loop's body: {first}");
-    assert!(app.view.expanded.contains("node_11"), "the loop opens to show the match");
+    assert!(app.view.levels.expanded.contains("node_11"), "the loop opens to show the match");
     // A variable name: recip_5 is written by node_5 and read by the loop.
     update(&mut app, key(KeyCode::Esc));
     update(&mut app, ch('/'));

@@ -9,7 +9,8 @@ mod tui_support;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use irtop::tui::reload_job::Reloader;
+use irtop::limits::Limits;
+use irtop::tui::reload_job;
 use irtop::tui::watcher::{DEBOUNCE, watch};
 use irtop::tui::{Effect, Msg, update};
 use tui_support::{app, screen};
@@ -26,7 +27,7 @@ fn save_to_redraw_on_10k_ops() {
     app.model.path = file.clone();
     let (tx, rx) = mpsc::channel();
     let _watcher = watch(&file, tx.clone(), DEBOUNCE).expect("watch");
-    let reloader = Reloader::spawn(file.clone(), tx).expect("reload worker");
+    let reloader = reload_job::spawn(file.clone(), tx, Limits::default()).expect("reload worker");
 
     for round in 0..3 {
         let changed = text.replacen("\"layered_10000\"", &format!("\"layered_10000_v{round}\""), 1);
@@ -41,7 +42,7 @@ fn save_to_redraw_on_10k_ops() {
             let analysed = matches!(msg, Msg::Analysed { .. });
             if let Some(Effect::Reload { generation }) = update(&mut app, msg) {
                 noticed.get_or_insert(saved.elapsed());
-                reloader.request(generation);
+                reloader.start(generation, ());
             }
             if analysed && !app.model.reload.pending {
                 let analysed_at = saved.elapsed();

@@ -7,7 +7,8 @@ mod tui_support;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use irtop::tui::reload_job::Reloader;
+use irtop::limits::Limits;
+use irtop::tui::reload_job;
 use irtop::tui::{Msg, update};
 
 /// A chain IR named `name`.
@@ -34,16 +35,16 @@ fn a_reload_waits_until_the_last_result_is_taken() {
     std::fs::write(&file, chain("first")).unwrap();
     let mut app = tui_support::app("diamond", 80, 24);
     let (tx, rx) = mpsc::channel();
-    let reloader = Reloader::spawn(file.clone(), tx).expect("reload worker");
+    let reloader = reload_job::spawn(file.clone(), tx, Limits::default()).expect("reload worker");
 
     let g1 = app.model.reload.start();
-    reloader.request(g1);
+    reloader.start(g1, ());
     let first = rx.recv_timeout(Duration::from_secs(30)).expect("the first result");
 
     // The file changes again while the first result waits, untaken, in the channel.
     std::fs::write(&file, chain("second")).unwrap();
     let g2 = app.model.reload.start();
-    reloader.request(g2);
+    reloader.start(g2, ());
     // A chain of two ops loads in microseconds: a worker that did not wait would have sent
     // the second result long before this.
     assert!(rx.recv_timeout(Duration::from_millis(500)).is_err(), "a second analysis was built meanwhile");

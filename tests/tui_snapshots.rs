@@ -30,13 +30,13 @@ fn levels_pane_pagerank_with_the_loop_open() {
     let mut app = app("pagerank_loop", 160, 48);
     update(&mut app, key(KeyCode::End));
     update(&mut app, ch(' '));
-    insta::assert_snapshot!(widget(100, 16, &LevelsPane { app: &app }));
+    insta::assert_snapshot!(widget(100, 16, &LevelsPane::new(&app)));
 }
 
 #[test]
 fn levels_pane_mixed() {
     let app = app("mixed", 160, 48);
-    insta::assert_snapshot!(widget(100, 10, &LevelsPane { app: &app }));
+    insta::assert_snapshot!(widget(100, 10, &LevelsPane::new(&app)));
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn critical_path_pane_pagerank() {
     let mut app = app("pagerank_loop", 160, 48);
     update(&mut app, ch('2'));
     update(&mut app, key(KeyCode::End));
-    insta::assert_snapshot!(widget(80, 8, &CriticalPathPane { app: &app }));
+    insta::assert_snapshot!(widget(80, 8, &CriticalPathPane::new(&app)));
 }
 
 #[test]
@@ -53,20 +53,20 @@ fn groups_pane_sorted_by_factor() {
     update(&mut app, ch('3'));
     update(&mut app, ch('s'));
     update(&mut app, ch('s'));
-    insta::assert_snapshot!(widget(90, 10, &GroupsPane { app: &app }));
+    insta::assert_snapshot!(widget(90, 10, &GroupsPane::new(&app)));
 }
 
 #[test]
 fn diagnostics_pane_lpa_sweep() {
     let mut app = app("lpa_sweep_in_place", 160, 48);
     update(&mut app, ch('5'));
-    insta::assert_snapshot!(widget(100, 8, &DiagnosticsPane { app: &app }));
+    insta::assert_snapshot!(widget(100, 8, &DiagnosticsPane::new(&app)));
 }
 
 #[test]
 fn bench_pane_empty() {
     let app = app("pagerank_loop", 160, 48);
-    insta::assert_snapshot!(widget(100, 5, &BenchPane { app: &app }));
+    insta::assert_snapshot!(widget(100, 5, &BenchPane::new(&app)));
 }
 
 /// Runs the benchmark flow with the hand-built report (2 threads, a `levels` timeline).
@@ -116,25 +116,25 @@ fn speedup_curve_alone() {
 #[test]
 fn bench_pane_wide_with_timeline_and_curve() {
     let app = benched_with_curve(160, 48);
-    let h = irtop::tui::panes::bench::wanted_height(&app, 160);
-    insta::assert_snapshot!(widget(160, h, &BenchPane { app: &app }));
+    let h = BenchPane::new(&app).wanted_height(160);
+    insta::assert_snapshot!(widget(160, h, &BenchPane::new(&app)));
 }
 
 #[test]
 fn bench_pane_130_wide_shows_the_timeline_then_c_the_curve() {
     let mut app = benched_with_curve(130, 40);
-    let h = irtop::tui::panes::bench::wanted_height(&app, 130);
-    let timeline = widget(130, h, &BenchPane { app: &app });
+    let h = BenchPane::new(&app).wanted_height(130);
+    let timeline = widget(130, h, &BenchPane::new(&app));
     assert!(timeline.contains("c curve"), "{timeline}");
     update(&mut app, ch('c'));
-    let h = irtop::tui::panes::bench::wanted_height(&app, 130);
-    insta::assert_snapshot!(widget(130, h, &BenchPane { app: &app }));
+    let h = BenchPane::new(&app).wanted_height(130);
+    insta::assert_snapshot!(widget(130, h, &BenchPane::new(&app)));
 }
 
 #[test]
 fn bench_pane_narrow_and_tall_stacks_the_curve_under_the_timeline() {
     let app = benched_with_curve(80, 50);
-    insta::assert_snapshot!(widget(80, 40, &BenchPane { app: &app }));
+    insta::assert_snapshot!(widget(80, 40, &BenchPane::new(&app)));
 }
 
 #[test]
@@ -155,13 +155,13 @@ fn whole_screen_200x60_with_the_speedup_curve() {
 #[test]
 fn bench_pane_wide_with_timeline() {
     let app = benched(160, 48);
-    insta::assert_snapshot!(widget(160, 12, &BenchPane { app: &app }));
+    insta::assert_snapshot!(widget(160, 12, &BenchPane::new(&app)));
 }
 
 #[test]
 fn bench_pane_narrow_with_timeline() {
     let app = benched(80, 24);
-    insta::assert_snapshot!(widget(80, 18, &BenchPane { app: &app }));
+    insta::assert_snapshot!(widget(80, 18, &BenchPane::new(&app)));
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn bench_pane_running() {
         &mut app,
         Msg::BenchProgress { generation: 1, fraction: 0.42, label: "round 3 of ~7, dataflow · ETA 2.41 s".into() },
     );
-    insta::assert_snapshot!(widget(100, 5, &BenchPane { app: &app }));
+    insta::assert_snapshot!(widget(100, 5, &BenchPane::new(&app)));
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn bench_pane_after_the_file_changed_is_marked_stale() {
         let Some(irtop::tui::Effect::Reload { generation }) = update(&mut app, Msg::FileChanged) else { panic!() };
         let outcome = Ok(tui_support::snapshot_of(&tui_support::sample("pagerank_loop")));
         update(&mut app, Msg::Analysed { generation, outcome });
-        insta::assert_snapshot!(format!("bench_pane_stale_{w}"), widget(w, h, &BenchPane { app: &app }));
+        insta::assert_snapshot!(format!("bench_pane_stale_{w}"), widget(w, h, &BenchPane::new(&app)));
     }
 }
 
@@ -323,7 +323,7 @@ fn bench_pane_says_what_auto_chose() {
         let mut app = app("pagerank_loop", w, h);
         update(&mut app, ch('b'));
         update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(with_auto(bench_report()))) });
-        let pane = widget(w, 14, &BenchPane { app: &app });
+        let pane = widget(w, 14, &BenchPane::new(&app));
         assert!(pane.contains("auto the program: each op as soon as its inputs are ready"), "{pane}");
         if w == 80 {
             assert!(pane.contains('…'), "{pane}");

@@ -13,7 +13,9 @@ use std::io::Write;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use irtop::tui::reload_job::Reloader;
+use irtop::limits::Limits;
+use irtop::tui::job::LatestJob;
+use irtop::tui::reload_job;
 use irtop::tui::watcher::{DEBOUNCE, FileWatcher, watch};
 use irtop::tui::{App, Effect, Msg, update};
 use tmux_support::{
@@ -26,7 +28,7 @@ struct Pipeline {
     file: std::path::PathBuf,
     app: App,
     rx: Receiver<Msg>,
-    reloader: Reloader,
+    reloader: LatestJob<()>,
     _watcher: FileWatcher,
     reloads: usize,
 }
@@ -40,7 +42,7 @@ impl Pipeline {
         app.model.path = file.clone();
         let (tx, rx) = mpsc::channel();
         let watcher = watch(&file, tx.clone(), DEBOUNCE).expect("watch");
-        let reloader = Reloader::spawn(file.clone(), tx).expect("reload worker");
+        let reloader = reload_job::spawn(file.clone(), tx, Limits::default()).expect("reload worker");
         Pipeline { _dir: dir, file, app, rx, reloader, _watcher: watcher, reloads: 0 }
     }
 
@@ -54,7 +56,7 @@ impl Pipeline {
     fn handle(&mut self, msg: Msg) {
         if let Some(Effect::Reload { generation }) = update(&mut self.app, msg) {
             self.reloads += 1;
-            self.reloader.request(generation);
+            self.reloader.start(generation, ());
         }
     }
 

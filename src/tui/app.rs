@@ -7,15 +7,14 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::bench_job::MODE_CHOICES;
 use super::effect::Effect;
-use super::layout::{areas, list_height};
+use super::layout::{Measures, areas};
 use super::model::{BenchRecord, BenchRun, BenchState, JobState, Model, Snapshot};
 use super::msg::Msg;
-use super::panes::bench::{self, Shown};
-use super::rows::{LevelRow, find_op_near, level_rows, locate};
+use super::panes::bench::{BenchPane, Shown};
+use super::rows::{LevelRow, locate};
 use super::theme::Theme;
-use super::view::{BenchChart, GroupKey, ListPlace, Overlay, Pane, ViewState, visible_offset};
+use super::view::{BenchChart, Nav, Overlay, Pane, ViewState};
 
 /// The status line while a benchmark runs on the last good analysis of a broken file; it
 /// clears when the file loads again.
@@ -64,127 +63,54 @@ impl App {
     /// The levels pane's rows for the current snapshot and expansions.
     pub fn level_rows(&self) -> Vec<LevelRow<'_>> {
         let s = &self.model.snapshot;
-        level_rows(&s.ir, &s.analysis, &self.view.expanded)
+        self.view.levels.rows(&s.ir, &s.analysis)
     }
 
     /// The selected op's id in the levels pane.
     pub fn selected_op(&self) -> Option<&str> {
-        self.view.levels.id.as_deref()
+        self.view.levels.selection.id.as_deref()
     }
 
     /// Group indices in the table's current order.
     pub fn sorted_groups(&self) -> Vec<usize> {
-        let groups = &self.model.snapshot.analysis.groups;
-        let mut order: Vec<usize> = (0..groups.len()).collect();
-        let sort = self.view.group_sort;
-        order.sort_by(|&a, &b| {
-            let (ga, gb) = (&groups[a], &groups[b]);
-            let o = match sort.key {
-                GroupKey::Index => a.cmp(&b),
-                GroupKey::Ops => ga.nodes.len().cmp(&gb.nodes.len()),
-                GroupKey::Factor => ga.parallelism_factor.total_cmp(&gb.parallelism_factor),
-                GroupKey::Inputs => ga.shared_inputs.len().cmp(&gb.shared_inputs.len()),
-                GroupKey::Outputs => ga.outputs.len().cmp(&gb.outputs.len()),
-            };
-            let o = if sort.descending { o.reverse() } else { o };
-            o.then(a.cmp(&b))
-        });
-        order
+        super::panes::groups::sorted(&self.model.snapshot.analysis.groups, self.view.groups.sort)
+    }
+
+    /// Recomputes where each part of the screen goes, from the terminal size and the counts
+    /// it depends on: once per key or click, and again after a change that moves it (a
+    /// resize, a new snapshot, a finished benchmark, `c`). Drawing computes its own.
+    fn relayout(&mut self) {
+        let area = Rect::new(0, 0, self.view.size.0, self.view.size.1);
+        self.view.layout = areas(area, &Measures::of(self, area));
+    }
+
+    /// Rows of `pane`'s list on the current screen (see [`super::layout::Areas::list_height`]).
+    fn list_height(&self, pane: Pane) -> usize {
+        self.view.layout.as_ref().map_or(1, |a| a.list_height(pane))
     }
 
     /// Re-finds every selection after the snapshot, the expansions or the size changed:
     /// ops by id where they still exist, else the nearest row; scroll clamped.
     fn keep_place(&mut self) {
-        self.levels_move(|_, r, c, _| (r, c));
-        self.path_move(|i, _| i);
-        let groups = self.model.snapshot.analysis.groups.len();
-        self.view.group = self.view.group.min(groups.saturating_sub(1));
-        self.groups_move(0);
-        let n = self.model.snapshot.analysis.diagnostics.len();
-        let h = list_height(self, Pane::Diagnostics);
-        self.view.diagnostics.clamp(n, h);
-    }
-
-    /// Moves the levels selection: `f(rows, row, col, sticky col)` gives the new `(row, col)`.
-    fn levels_move(&mut self, f: impl FnOnce(&[LevelRow<'_>], usize, usize, usize) -> (usize, usize)) {
-        let height = list_height(self, Pane::Levels);
-        let sel = &self.view.levels;
-        let (picked, len) = {
-            let rows = self.level_rows();
-            if rows.is_empty() {
-                (None, 0)
-            } else {
-                let (r, c) = sel.id.as_deref().and_then(|id| find_op_near(&rows, id, sel.row)).unwrap_or_else(|| {
-                    let r = sel.row.min(rows.len() - 1);
-                    (r, sel.col.min(rows[r].len().saturating_sub(1)))
-                });
-                let (r, c) = f(&rows, r, c, sel.col);
-                let r = r.min(rows.len() - 1);
-                let c = c.min(rows[r].len().saturating_sub(1));
-                ((c < rows[r].len()).then(|| (rows[r].op(c).id.to_owned(), r, c)), rows.len())
-            }
-        };
-        let sel = &mut self.view.levels;
-        match picked {
-            Some((id, r, _)) => {
-                sel.id = Some(id);
-                sel.row = r;
-            }
-            None => *sel = Default::default(),
-        }
-        sel.offset = visible_offset(sel.offset, sel.row, height, len);
-    }
-
-    /// Moves the critical-path selection: `f(index, len)` gives the new index.
-    fn path_move(&mut self, f: impl FnOnce(usize, usize) -> usize) {
-        let height = list_height(self, Pane::CriticalPath);
-        let s = &self.model.snapshot;
-        let path = &s.analysis.critical_path.nodes;
-        let sel = &mut self.view.path;
-        if path.is_empty() {
-            *sel = Default::default();
-            return;
-        }
-        let i = sel
-            .id
-            .as_deref()
-            .and_then(|id| path.iter().position(|&n| s.ir.node(n).id == id))
-            .unwrap_or(sel.row.min(path.len() - 1));
-        let i = f(i, path.len()).min(path.len() - 1);
-        sel.id = Some(s.ir.node(path[i]).id.clone());
-        sel.row = i;
-        sel.offset = visible_offset(sel.offset, i, height, path.len());
-    }
-
-    /// Moves the group selection by `delta` rows in the table's order.
-    fn groups_move(&mut self, delta: isize) {
-        let height = list_height(self, Pane::Groups);
-        let order = self.sorted_groups();
-        if order.is_empty() {
-            self.view.group = 0;
-            self.view.group_offset = 0;
-            return;
-        }
-        let at = order.iter().position(|&g| g == self.view.group).unwrap_or(0);
-        let at = at.saturating_add_signed(delta).min(order.len() - 1);
-        self.view.group = order[at];
-        self.view.group_offset = visible_offset(self.view.group_offset, at, height, order.len());
+        self.relayout();
+        let heights = Pane::ALL.map(|p| self.list_height(p));
+        let height = |p: Pane| heights[p.number() - 1];
+        let (ir, a) = (&self.model.snapshot.ir, &self.model.snapshot.analysis);
+        let v = &mut self.view;
+        v.levels.keep_place(ir, a, height(Pane::Levels));
+        v.path.keep_place(ir, &a.critical_path.nodes, height(Pane::CriticalPath));
+        v.groups.keep_place(&a.groups, height(Pane::Groups));
+        v.diagnostics.clamp(a.diagnostics.len(), height(Pane::Diagnostics));
     }
 
     /// Selects op `id` in the levels pane, opening the loops and blocks around it, and
     /// focuses the pane (search uses this).
     pub(crate) fn select_op(&mut self, id: &str) {
-        let parents: Vec<String> = {
-            let s = &self.model.snapshot;
-            match locate(&s.ir, &s.analysis, id) {
-                Some(found) => found.parents.iter().map(|&(p, _)| p.to_owned()).collect(),
-                None => return,
-            }
-        };
-        self.view.expanded.extend(parents);
-        self.view.levels.id = Some(id.to_owned());
-        self.view.focus = Pane::Levels;
-        self.levels_move(|_, r, c, _| (r, c));
+        let height = self.list_height(Pane::Levels);
+        let (ir, a) = (&self.model.snapshot.ir, &self.model.snapshot.analysis);
+        if self.view.levels.select(ir, a, id, height) {
+            self.view.focus = Pane::Levels;
+        }
     }
 
     fn open_details(&mut self, id: String) {
@@ -257,14 +183,14 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                     let best = report.best_parallel();
                     bench.history.push(BenchRecord {
                         best_speedup: best.map_or(1.0, |m| m.speedup),
-                        best_mode: best.map_or_else(|| "seq".to_owned(), |m| m.mode.name().to_owned()),
+                        best_mode: best.map_or(crate::exec::Mode::SEQ, |m| m.mode),
                         predicted: report.predicted.groggy,
                         threads: report.measured.threads,
                     });
                     bench.last = Some(*report);
                     bench.error = None;
-                    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
-                    let visible = areas(size, app).is_some_and(|a| a.pane(Pane::Bench).is_some());
+                    app.relayout();
+                    let visible = app.view.layout.as_ref().is_some_and(|a| a.pane(Pane::Bench).is_some());
                     if !visible {
                         let best = app.model.bench.history.last().expect("just pushed");
                         app.view.status = Some(format!(
@@ -300,18 +226,8 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
     }
 }
 
-/// A movement key, independent of the pane it applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Nav {
-    Up(usize),
-    Down(usize),
-    Left,
-    Right,
-    Home,
-    End,
-}
-
 fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
+    app.relayout();
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
         return Some(Effect::Quit);
@@ -339,7 +255,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         return None;
     }
     app.view.status = None;
-    let page = list_height(app, app.view.focus).saturating_sub(1).max(1);
+    let page = app.list_height(app.view.focus).saturating_sub(1).max(1);
     match key.code {
         KeyCode::Char('q') => return Some(Effect::Quit),
         KeyCode::Char('?') => {
@@ -365,23 +281,16 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
             let b = &mut app.model.bench;
             b.threads = b.threads.saturating_sub(1).max(1);
         }
-        KeyCode::Char('m') => {
-            let b = &mut app.model.bench;
-            b.mode_index = (b.mode_index + 1) % MODE_CHOICES.len();
-        }
-        KeyCode::Char('M') => {
-            let b = &mut app.model.bench;
-            b.mode_index = (b.mode_index + MODE_CHOICES.len() - 1) % MODE_CHOICES.len();
-        }
+        KeyCode::Char('m') => app.model.bench.mode = app.model.bench.mode.next(),
+        KeyCode::Char('M') => app.model.bench.mode = app.model.bench.mode.prev(),
         KeyCode::Char('c') => toggle_chart(app),
         KeyCode::Char('s') if app.view.focus == Pane::Groups => {
-            app.view.group_sort.key = app.view.group_sort.key.next();
-            app.view.group_sort.descending = app.view.group_sort.key != GroupKey::Index;
-            app.groups_move(0);
+            let height = app.list_height(Pane::Groups);
+            app.view.groups.next_sort(&app.model.snapshot.analysis.groups, height);
         }
         KeyCode::Char('S') if app.view.focus == Pane::Groups => {
-            app.view.group_sort.descending = !app.view.group_sort.descending;
-            app.groups_move(0);
+            let height = app.list_height(Pane::Groups);
+            app.view.groups.reverse_sort(&app.model.snapshot.analysis.groups, height);
         }
         KeyCode::Enter => enter(app),
         KeyCode::Char(' ') if app.view.focus == Pane::Levels => toggle_body(app),
@@ -413,8 +322,8 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Option<Effect> {
         }
         return None;
     }
-    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
-    let pane = areas(size, app).and_then(|a| a.pane_at(mouse.column, mouse.row))?;
+    app.relayout();
+    let pane = app.view.layout.as_ref().and_then(|a| a.pane_at(mouse.column, mouse.row))?;
     match scroll {
         Some(nav) => navigate(app, pane, nav),
         None => app.view.focus = pane,
@@ -422,50 +331,17 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Option<Effect> {
     None
 }
 
+/// A movement key for `pane`: its state knows what the key means there.
 fn navigate(app: &mut App, pane: Pane, nav: Nav) {
+    let height = app.list_height(pane);
+    let (ir, a) = (&app.model.snapshot.ir, &app.model.snapshot.analysis);
+    let v = &mut app.view;
     match pane {
-        Pane::Levels => app.levels_move(|rows, r, c, sticky| match nav {
-            Nav::Up(n) => (r.saturating_sub(n), sticky),
-            Nav::Down(n) => (r + n, sticky),
-            Nav::Left => (r, c.saturating_sub(1)),
-            Nav::Right => (r, c + 1),
-            Nav::Home => (0, 0),
-            Nav::End => (rows.len().saturating_sub(1), 0),
-        }),
-        Pane::CriticalPath => app.path_move(|i, len| match nav {
-            Nav::Up(n) => i.saturating_sub(n),
-            Nav::Down(n) => i + n,
-            Nav::Home => 0,
-            Nav::End => len,
-            Nav::Left | Nav::Right => i,
-        }),
-        Pane::Groups => match nav {
-            Nav::Up(n) => app.groups_move(-(n as isize)),
-            Nav::Down(n) => app.groups_move(n as isize),
-            Nav::Home => app.groups_move(isize::MIN / 2),
-            Nav::End => app.groups_move(isize::MAX / 2),
-            Nav::Left | Nav::Right => {}
-        },
-        Pane::Diagnostics => {
-            let n = app.model.snapshot.analysis.diagnostics.len();
-            let h = list_height(app, Pane::Diagnostics);
-            let place: &mut ListPlace = &mut app.view.diagnostics;
-            match nav {
-                Nav::Up(k) => place.step(-(k as isize), n, h),
-                Nav::Down(k) => place.step(k as isize, n, h),
-                Nav::Home => place.step(isize::MIN / 2, n, h),
-                Nav::End => place.step(isize::MAX / 2, n, h),
-                Nav::Left | Nav::Right => {}
-            }
-        }
+        Pane::Levels => v.levels.navigate(ir, a, nav, height),
+        Pane::CriticalPath => v.path.navigate(ir, &a.critical_path.nodes, nav, height),
+        Pane::Groups => v.groups.navigate(&a.groups, nav, height),
+        Pane::Diagnostics => v.diagnostics.navigate(nav, a.diagnostics.len(), height),
         Pane::Bench => {}
-    }
-    if matches!(nav, Nav::Left | Nav::Right | Nav::Home | Nav::End) && pane == Pane::Levels {
-        let col = {
-            let rows = app.level_rows();
-            app.selected_op().and_then(|id| find_op_near(&rows, id, app.view.levels.row)).map_or(0, |(_, c)| c)
-        };
-        app.view.levels.col = col;
     }
 }
 
@@ -473,29 +349,20 @@ fn navigate(app: &mut App, pane: Pane, nav: Nav) {
 fn enter(app: &mut App) {
     match app.view.focus {
         Pane::Levels => {
-            if let Some(id) = app.view.levels.id.clone() {
+            if let Some(id) = app.view.levels.selection.id.clone() {
                 app.open_details(id);
             }
         }
         Pane::CriticalPath => {
-            if let Some(id) = app.view.path.id.clone() {
+            if let Some(id) = app.view.path.selection.id.clone() {
                 app.open_details(id);
             }
         }
         Pane::Groups => {
-            let level = app.view.group;
-            let first = {
-                let rows = app.level_rows();
-                rows.iter()
-                    .position(|r| r.owner.is_none() && r.level == level)
-                    .map(|r| (r, rows[r].op(0).id.to_owned()))
-            };
-            if let Some((row, id)) = first {
-                app.view.levels.id = Some(id);
-                app.view.levels.row = row;
-                app.view.levels.col = 0;
+            let height = app.list_height(Pane::Levels);
+            let (ir, a) = (&app.model.snapshot.ir, &app.model.snapshot.analysis);
+            if app.view.levels.select_level(ir, a, app.view.groups.selected, height) {
                 app.view.focus = Pane::Levels;
-                app.levels_move(|_, r, c, _| (r, c));
             }
         }
         Pane::Diagnostics => {
@@ -511,39 +378,19 @@ fn enter(app: &mut App) {
     }
 }
 
-/// Space in the levels pane: open or close the selected loop's body; on an op inside a
-/// body, close that body and select its loop.
+/// Space in the levels pane: open or close the selected loop's body.
 fn toggle_body(app: &mut App) {
-    let (target, owner) = {
-        let rows = app.level_rows();
-        let Some((r, c)) = app.selected_op().and_then(|id| find_op_near(&rows, id, app.view.levels.row)) else {
-            return;
-        };
-        let op = rows[r].op(c);
-        (op.body.map(|_| op.id.to_owned()), rows[r].owner.map(str::to_owned))
-    };
-    match (target, owner) {
-        (Some(id), _) => {
-            if !app.view.expanded.remove(&id) {
-                app.view.expanded.insert(id);
-            }
-        }
-        (None, Some(owner)) => {
-            app.view.expanded.remove(&owner);
-            app.view.levels.id = Some(owner);
-        }
-        (None, None) => {
-            app.view.status = Some("Space opens a loop or block (its ops have ▸); this op has no body".into());
-            return;
-        }
+    let height = app.list_height(Pane::Levels);
+    let (ir, a) = (&app.model.snapshot.ir, &app.model.snapshot.analysis);
+    if let Some(why) = app.view.levels.toggle_body(ir, a, height) {
+        app.view.status = Some(why);
     }
-    app.levels_move(|_, r, c, _| (r, c));
 }
 
 fn start_bench(app: &mut App) -> Option<Effect> {
     let bench = &mut app.model.bench;
     let generation = bench.job.start();
-    let (threads, mode) = (bench.threads, bench.mode());
+    let (threads, mode) = (bench.threads, bench.mode);
     let version = app.model.version;
     bench.running = Some(BenchRun { generation, progress: 0.0, label: String::new(), threads, mode, version });
     bench.error = None;
@@ -557,13 +404,13 @@ fn start_bench(app: &mut App) -> Option<Effect> {
 /// so when the pane is hidden or already shows both.
 fn toggle_chart(app: &mut App) {
     app.view.bench_chart = app.view.bench_chart.toggled();
-    let size = Rect::new(0, 0, app.view.size.0, app.view.size.1);
-    let pane = areas(size, app).and_then(|a| a.pane(Pane::Bench));
+    app.relayout();
+    let pane = app.view.layout.as_ref().and_then(|a| a.pane(Pane::Bench));
     let what = match app.view.bench_chart {
         BenchChart::Timeline => "the timeline",
         BenchChart::Curve => "the speedup curve",
     };
-    match pane.map(|p| bench::shown(app, p)) {
+    match pane.map(|p| BenchPane::new(app).shown(p)) {
         None => app.view.status = Some(format!("the benchmark pane (4) shows {what} now")),
         Some(Some(Shown::Both)) => {
             app.view.status = Some("the timeline and the speedup curve are both on screen".into());

@@ -1,14 +1,14 @@
 //! Benchmarks on a background thread: the runner the binary plugs in, what it is asked to
-//! run, and the job that starts, cancels and reports it (latest wins).
+//! run, and the latest-wins [`LatestJob`] that starts, cancels and reports it.
 //!
 //! The TUI does not measure anything itself; it calls a [`BenchFn`] and shows the
 //! [`BenchReport`] it returns.
 
 use std::cell::Cell;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Weak};
 
 use crate::analysis::Analysis;
 use crate::exec::Mode;
@@ -16,6 +16,7 @@ use crate::ir::Ir;
 use crate::pipeline::Stage;
 use crate::report::bench_report::BenchReport;
 
+use super::job::{LatestJob, Work};
 use super::msg::Msg;
 use super::panic_message;
 
@@ -28,24 +29,41 @@ pub enum ModeChoice {
     Only(Mode),
 }
 
-/// The choices `m` cycles through, in order.
-pub const MODE_CHOICES: [ModeChoice; 7] = [
-    ModeChoice::All,
-    ModeChoice::Only(Mode::ALL[1]),
-    ModeChoice::Only(Mode::ALL[2]),
-    ModeChoice::Only(Mode::ALL[3]),
-    ModeChoice::Only(Mode::ALL[4]),
-    ModeChoice::Only(Mode::ALL[5]),
-    ModeChoice::Only(Mode::AUTO),
-];
-
 impl ModeChoice {
+    /// Every choice, in the order `m` cycles through them: all, then each parallel mode
+    /// (`auto` last).
+    pub const ALL: [ModeChoice; 7] = [
+        ModeChoice::All,
+        ModeChoice::Only(Mode::ALL[1]),
+        ModeChoice::Only(Mode::ALL[2]),
+        ModeChoice::Only(Mode::ALL[3]),
+        ModeChoice::Only(Mode::ALL[4]),
+        ModeChoice::Only(Mode::ALL[5]),
+        ModeChoice::Only(Mode::AUTO),
+    ];
+
     /// `all`, or the mode's name.
     pub fn name(self) -> &'static str {
         match self {
             ModeChoice::All => "all",
             ModeChoice::Only(m) => m.name(),
         }
+    }
+
+    /// The choice after this one (`m`), wrapping round.
+    pub fn next(self) -> ModeChoice {
+        self.step(1)
+    }
+
+    /// The choice before this one (`M`), wrapping round.
+    pub fn prev(self) -> ModeChoice {
+        self.step(ModeChoice::ALL.len() - 1)
+    }
+
+    fn step(self, by: usize) -> ModeChoice {
+        // A choice outside the list (a mode `m` never offers) cycles as if it were `all`.
+        let at = ModeChoice::ALL.iter().position(|&c| c == self).unwrap_or(0);
+        ModeChoice::ALL[(at + by) % ModeChoice::ALL.len()]
     }
 
     /// The modes to run besides seq.
@@ -78,75 +96,45 @@ pub struct BenchRequest {
 pub type BenchFn =
     Arc<dyn Fn(&BenchRequest, &AtomicBool, &dyn Fn(&Stage)) -> Result<BenchReport, String> + Send + Sync>;
 
-/// Starts benchmarks on their own threads and cancels the one in flight when a new one
-/// starts or the user presses Esc. Progress and results arrive as [`Msg`]s tagged with the
-/// run's generation.
-pub struct BenchJobs {
+/// Benchmarks as a [`LatestJob`]: a new run asks the one in flight to stop (the runner's
+/// cancel flag), and progress and results arrive as [`Msg`]s tagged with the run's
+/// generation.
+struct Bench {
     runner: BenchFn,
     tx: Sender<Msg>,
-    current: Mutex<Option<(u64, Arc<AtomicBool>)>>,
 }
 
-impl BenchJobs {
-    /// Jobs that run `runner` and report on `tx`.
-    pub fn new(runner: BenchFn, tx: Sender<Msg>) -> BenchJobs {
-        BenchJobs { runner, tx, current: Mutex::new(None) }
-    }
+impl Work for Bench {
+    type Request = BenchRequest;
 
-    /// Cancels any run in flight and starts `request` as `generation`.
-    pub fn start(&self, generation: u64, request: BenchRequest) {
-        let cancel = Arc::new(AtomicBool::new(false));
-        if let Some((_, old)) =
-            self.current.lock().unwrap_or_else(|p| p.into_inner()).replace((generation, cancel.clone()))
-        {
-            old.store(true, Ordering::Relaxed);
-        }
-        let runner = self.runner.clone();
-        let tx = self.tx.clone();
-        let spawned = std::thread::Builder::new().name("irtop-bench".into()).spawn(move || {
-            let last = Cell::new((-1.0f32, std::time::Instant::now()));
-            let progress = |stage: &Stage| {
-                let f = match stage {
-                    Stage::Bench(p) => p.fraction.clamp(0.0, 1.0),
-                    _ => 0.0,
-                };
-                // At most one message per percent or per tenth of a second, so a chatty
-                // runner cannot flood the UI.
-                let (before, at) = last.get();
-                if (f - before).abs() >= 0.01 || at.elapsed().as_millis() >= 100 || !matches!(stage, Stage::Bench(_)) {
-                    last.set((f, std::time::Instant::now()));
-                    let _ = tx.send(Msg::BenchProgress { generation, fraction: f, label: stage.to_string() });
-                }
+    fn run(&mut self, generation: u64, request: BenchRequest, cancel: &AtomicBool) -> Option<Weak<()>> {
+        let tx = &self.tx;
+        let last = Cell::new((-1.0f32, std::time::Instant::now()));
+        let progress = |stage: &Stage| {
+            let f = match stage {
+                Stage::Bench(p) => p.fraction.clamp(0.0, 1.0),
+                _ => 0.0,
             };
-            let outcome =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runner(&request, &cancel, &progress)))
-                    .unwrap_or_else(|p| Err(format!("the benchmark panicked: {}", panic_message(&p))));
-            let _ = tx.send(Msg::BenchFinished { generation, outcome: outcome.map(Box::new) });
-        });
-        if let Err(e) = spawned {
-            let _ =
-                self.tx.send(Msg::BenchFinished { generation, outcome: Err(format!("cannot start a thread: {e}")) });
-        }
-    }
-
-    /// Asks run `generation` to stop (its result, if any, is then ignored).
-    pub fn cancel(&self, generation: u64) {
-        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((g, flag)) = current.as_ref()
-            && *g == generation
-        {
-            flag.store(true, Ordering::Relaxed);
-            *current = None;
-        }
+            // At most one message per percent or per tenth of a second, so a chatty runner
+            // cannot flood the UI.
+            let (before, at) = last.get();
+            if (f - before).abs() >= 0.01 || at.elapsed().as_millis() >= 100 || !matches!(stage, Stage::Bench(_)) {
+                last.set((f, std::time::Instant::now()));
+                let _ = tx.send(Msg::BenchProgress { generation, fraction: f, label: stage.to_string() });
+            }
+        };
+        let runner = &self.runner;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runner(&request, cancel, &progress)))
+            .unwrap_or_else(|p| Err(format!("the benchmark panicked: {}", panic_message(&p))));
+        let _ = tx.send(Msg::BenchFinished { generation, outcome: outcome.map(Box::new) });
+        None
     }
 }
 
-impl Drop for BenchJobs {
-    fn drop(&mut self) {
-        if let Some((_, flag)) = self.current.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            flag.store(true, Ordering::Relaxed);
-        }
-    }
+/// Starts the benchmark worker: `start(generation, request)` runs `runner` on it (stopping
+/// the run in flight), `cancel(generation)` stops it (Esc); progress and results go to `tx`.
+pub fn spawn(runner: BenchFn, tx: Sender<Msg>) -> std::io::Result<LatestJob<BenchRequest>> {
+    LatestJob::spawn("irtop-bench", Bench { runner, tx })
 }
 
 /// The runner the binary plugs in: the pipeline's benchmark on the graph `graph` describes
@@ -181,4 +169,25 @@ pub fn executor_runner(
         )
         .map_err(|e| e.to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn m_visits_every_choice_once_and_comes_back_and_shift_m_goes_back() {
+        let mut seen = vec![ModeChoice::All];
+        let mut choice = ModeChoice::All.next();
+        while choice != ModeChoice::All {
+            assert!(!seen.contains(&choice), "{choice:?} came twice");
+            seen.push(choice);
+            choice = choice.next();
+        }
+        assert_eq!(seen, ModeChoice::ALL);
+        for c in ModeChoice::ALL {
+            assert_eq!(c.next().prev(), c);
+        }
+        assert_eq!(ModeChoice::All.prev(), ModeChoice::Only(Mode::AUTO));
+    }
 }

@@ -6,12 +6,14 @@
 //! effect and draws the state with [`ui::draw`], a pure function of it.
 //!
 //! - state: [`model`] (the file, its last good analysis, benchmarks) and [`view`] (focus,
-//!   selection by op id, scroll, sort, overlays), joined in [`app`];
-//! - background work: [`reload_job`] (load + analyse, latest wins), [`bench_job`] (the
-//!   benchmark runner the binary supplies, cancellable), [`watcher`] (debounced notify on
+//!   overlays, and each pane's own state: selection by op id, scroll, sort, with the keys
+//!   that move them), joined in [`app`];
+//! - background work: one latest-wins job type, [`job`], serving [`reload_job`] (load +
+//!   analyse) and [`bench_job`] (the benchmark runner the binary supplies), [`watcher`] (debounced notify on
 //!   the file's directory), [`input`] (terminal events), [`signals`] (SIGTERM, SIGHUP,
 //!   SIGINT and SIGQUIT as a quit message);
-//! - drawing: [`layout`], [`panes`], [`theme`] (all colours, with a `NO_COLOR` variant).
+//! - drawing: [`layout`] (a function of the terminal size and a few counts), [`panes`]
+//!   (each given only what it draws), [`theme`] (all colours, with a `NO_COLOR` variant).
 
 pub mod app;
 pub mod bench_job;
@@ -20,6 +22,7 @@ pub mod effect;
 pub mod format;
 pub mod freeze;
 pub mod input;
+pub mod job;
 pub mod layout;
 pub mod model;
 pub mod msg;

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::analysis::Analysis;
+use crate::exec::Mode;
 use crate::ir::{Ir, LoadError};
 use crate::report::bench_report::BenchReport;
 
-use super::bench_job::{MODE_CHOICES, ModeChoice};
+use super::bench_job::ModeChoice;
 use super::clock::WallTime;
 
 /// A loaded and analysed file: immutable, cheap to clone and to send to a worker.
@@ -145,8 +146,8 @@ pub struct BenchRun {
 pub struct BenchRecord {
     /// The best parallel mode's speedup over seq (1.0 when only seq ran).
     pub best_speedup: f64,
-    /// That mode's name.
-    pub best_mode: String,
+    /// That mode (seq when only seq ran).
+    pub best_mode: Mode,
     /// groggy's predicted speedup at the time.
     pub predicted: f64,
     /// Threads used.
@@ -158,8 +159,8 @@ pub struct BenchRecord {
 pub struct BenchState {
     /// Threads for the next run.
     pub threads: usize,
-    /// Index into [`MODE_CHOICES`] of the modes of the next run.
-    pub mode_index: usize,
+    /// The modes of the next run (`m` and `M` cycle through [`ModeChoice::ALL`]).
+    pub mode: ModeChoice,
     /// Generation counter of bench requests.
     pub job: JobState,
     /// The run in flight.
@@ -179,7 +180,7 @@ impl BenchState {
     pub fn new(threads: usize) -> BenchState {
         BenchState {
             threads: threads.max(1),
-            mode_index: 0,
+            mode: ModeChoice::All,
             job: JobState::default(),
             running: None,
             last: None,
@@ -187,11 +188,6 @@ impl BenchState {
             error: None,
             last_version: 0,
         }
-    }
-
-    /// The modes the next run uses.
-    pub fn mode(&self) -> ModeChoice {
-        MODE_CHOICES[self.mode_index % MODE_CHOICES.len()]
     }
 }
 

@@ -10,12 +10,12 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use super::app::{App, update};
-use super::bench_job::{BenchJobs, BenchRequest};
+use super::bench_job::{self, BenchRequest};
 use super::clock::WallTime;
 use super::effect::Effect;
 use super::input::Input;
 use super::msg::Msg;
-use super::reload_job::{Reloader, load_snapshot_with};
+use super::reload_job::{self, load_snapshot_with};
 use super::terminal::TerminalGuard;
 use super::watcher::{DEBOUNCE, watch};
 use super::{Options, TuiError, signals, ui};
@@ -36,8 +36,8 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
             None
         }
     };
-    let reloader = Reloader::spawn_with(path.to_owned(), tx.clone(), options.limits)?;
-    let bench = BenchJobs::new(options.bench, tx.clone());
+    let reloader = reload_job::spawn(path.to_owned(), tx.clone(), options.limits)?;
+    let bench = bench_job::spawn(options.bench, tx.clone())?;
     let _signals = signals::forward(tx.clone())?;
 
     let mut guard = TerminalGuard::enter()?;
@@ -75,13 +75,13 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
             let msg = match msg {
                 // A result that came too late is freed by the reload worker, not here.
                 Msg::Analysed { generation, outcome: Ok(snapshot) } if !app.model.reload.is_current(generation) => {
-                    reloader.retire(snapshot);
+                    reloader.free(snapshot);
                     continue;
                 }
                 // The snapshot leaving the screen is freed by the reload worker too (its
                 // share is handed over before `update` drops the model's).
                 Msg::Analysed { generation, outcome: Ok(snapshot) } => {
-                    reloader.retire(app.model.snapshot.clone());
+                    reloader.free(app.model.snapshot.clone());
                     Msg::Analysed { generation, outcome: Ok(snapshot) }
                 }
                 other => other,
@@ -93,7 +93,7 @@ pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                     return ending;
                 }
                 Effect::Reload { generation } => {
-                    reloader.request(generation);
+                    reloader.start(generation, ());
                     // `r` (and every reload) also checks that the directory is still watched.
                     if let Some(w) = &watcher {
                         w.recheck();

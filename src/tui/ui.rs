@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::app::App;
-use super::layout::{MIN_SIZE, areas};
+use super::layout::{MIN_SIZE, Measures, areas};
 use super::panes::banner::Banner;
 use super::panes::bench::BenchPane;
 use super::panes::critical_path::CriticalPathPane;
@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 
 /// Draws `app` into `buf` over `area` (what [`draw`] does, for callers without a frame).
 pub fn render(app: &App, area: Rect, buf: &mut ratatui::buffer::Buffer) {
-    let Some(areas) = areas(area, app) else {
+    let Some(areas) = areas(area, &Measures::of(app, area)) else {
         too_small(app, area, buf);
         return;
     };
@@ -37,11 +37,11 @@ pub fn render(app: &App, area: Rect, buf: &mut ratatui::buffer::Buffer) {
     (&Tabs { app }).render(areas.tabs, buf);
     for &(pane, rect) in &areas.panes {
         match pane {
-            Pane::Levels => (&LevelsPane { app }).render(rect, buf),
-            Pane::CriticalPath => (&CriticalPathPane { app }).render(rect, buf),
-            Pane::Groups => (&GroupsPane { app }).render(rect, buf),
-            Pane::Bench => (&BenchPane { app }).render(rect, buf),
-            Pane::Diagnostics => (&DiagnosticsPane { app }).render(rect, buf),
+            Pane::Levels => (&LevelsPane::new(app)).render(rect, buf),
+            Pane::CriticalPath => (&CriticalPathPane::new(app)).render(rect, buf),
+            Pane::Groups => (&GroupsPane::new(app)).render(rect, buf),
+            Pane::Bench => (&BenchPane::new(app)).render(rect, buf),
+            Pane::Diagnostics => (&DiagnosticsPane::new(app)).render(rect, buf),
         }
     }
     (&Footer { app }).render(areas.footer, buf);

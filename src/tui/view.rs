@@ -1,8 +1,9 @@
 //! View state: how the model is shown (focus, selection, scroll, sort, overlays), kept apart
 //! from the model so a reload replaces the analysis without losing the user's place.
 
-use std::collections::BTreeSet;
-
+use super::panes::critical_path::PathState;
+use super::panes::groups::GroupsState;
+use super::panes::levels::LevelsState;
 use super::theme::Theme;
 
 /// The panes, in Tab order.
@@ -117,6 +118,23 @@ pub struct GroupSort {
     pub descending: bool,
 }
 
+/// A movement key, the same for every pane: each pane's state says what it means there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// Up this many rows.
+    Up(usize),
+    /// Down this many rows.
+    Down(usize),
+    /// To the previous item in the row.
+    Left,
+    /// To the next item in the row.
+    Right,
+    /// To the first row.
+    Home,
+    /// To the last row.
+    End,
+}
+
 /// A list's place: the selected row and the first row shown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListPlace {
@@ -136,6 +154,18 @@ impl ListPlace {
         }
         self.selected = self.selected.saturating_add_signed(delta).min(len - 1);
         self.offset = visible_offset(self.offset, self.selected, height, len);
+    }
+
+    /// A movement key on a list of `len` rows shown `height` at a time (left and right do
+    /// nothing).
+    pub fn navigate(&mut self, nav: Nav, len: usize, height: usize) {
+        match nav {
+            Nav::Up(k) => self.step(-(k as isize), len, height),
+            Nav::Down(k) => self.step(k as isize, len, height),
+            Nav::Home => self.step(isize::MIN / 2, len, height),
+            Nav::End => self.step(isize::MAX / 2, len, height),
+            Nav::Left | Nav::Right => {}
+        }
     }
 
     /// Clamps the place to a list of `len` rows.
@@ -171,23 +201,18 @@ pub struct OpSelection {
     pub offset: usize,
 }
 
-/// Everything about how the model is shown.
+/// Everything about how the model is shown. Each pane's own state (selection, scroll,
+/// sort, open bodies) is a field, with the keys that change it as its methods.
 #[derive(Debug, Clone)]
 pub struct ViewState {
     /// The pane keys go to.
     pub focus: Pane,
-    /// The op selected in the levels pane.
-    pub levels: OpSelection,
-    /// Loops and blocks whose body levels are shown, by id.
-    pub expanded: BTreeSet<String>,
-    /// The op selected on the critical path (by id), and the pane's scroll.
-    pub path: OpSelection,
-    /// The selected group, as its level index, and the table's scroll.
-    pub group: usize,
-    /// First visible row of the groups table.
-    pub group_offset: usize,
-    /// Group table order.
-    pub group_sort: GroupSort,
+    /// The levels pane's state: the selected op, the scroll, the open bodies.
+    pub levels: LevelsState,
+    /// The critical-path pane's state: the selected op and the scroll.
+    pub path: PathState,
+    /// The groups pane's state: the selected group, the scroll and the sort.
+    pub groups: GroupsState,
     /// Selected diagnostic and scroll.
     pub diagnostics: ListPlace,
     /// Timeline or speedup curve, where the benchmark pane has room for one.
@@ -198,6 +223,9 @@ pub struct ViewState {
     pub overlay_scroll: usize,
     /// Terminal size `(columns, rows)`.
     pub size: (u16, u16),
+    /// Where each part of the screen is at `size`, as `update` last computed it (`None`:
+    /// too small to draw into). Key and mouse handling read it; drawing computes its own.
+    pub layout: Option<super::layout::Areas>,
     /// Spinner frame.
     pub spinner: usize,
     /// A one-line message in the footer until the next key press.
@@ -213,17 +241,15 @@ impl ViewState {
     pub fn new(theme: Theme) -> ViewState {
         ViewState {
             focus: Pane::Levels,
-            levels: OpSelection::default(),
-            expanded: BTreeSet::new(),
-            path: OpSelection::default(),
-            group: 0,
-            group_offset: 0,
-            group_sort: GroupSort { key: GroupKey::Index, descending: false },
+            levels: LevelsState::default(),
+            path: PathState::default(),
+            groups: GroupsState::default(),
             diagnostics: ListPlace::default(),
             bench_chart: BenchChart::default(),
             overlay: None,
             overlay_scroll: 0,
             size: (80, 24),
+            layout: None,
             spinner: 0,
             status: None,
             search: Default::default(),

@@ -17,15 +17,37 @@ use crate::tui::bench_job::ModeChoice;
 
 use super::super::app::App;
 use super::super::format::{bar, duration, plural, times, truncate};
+use super::super::model::BenchState;
 use super::super::view::{BenchChart, Pane};
 use super::curve::{self, SpeedupCurve, has_curve};
 use super::header::SPINNER;
-use super::{key_hint, pane_block, put_line};
+use super::{PaneContext, key_hint, pane_block, put_line};
 
 /// The benchmark pane widget.
 pub struct BenchPane<'a> {
-    /// The state to show.
-    pub app: &'a App,
+    /// Colours, focus.
+    pub ctx: PaneContext<'a>,
+    /// The settings, the run in flight and the results.
+    pub bench: &'a BenchState,
+    /// Timeline or curve, where only one fits.
+    pub chart: BenchChart,
+    /// Spinner frame.
+    pub spinner: usize,
+    /// The file's name, when the last report was measured on an earlier version of it.
+    pub stale_file: Option<&'a str>,
+}
+
+impl<'a> BenchPane<'a> {
+    /// The pane as `app` shows it.
+    pub fn new(app: &'a App) -> BenchPane<'a> {
+        BenchPane {
+            ctx: PaneContext::of(app, Pane::Bench),
+            bench: &app.model.bench,
+            chart: app.view.bench_chart,
+            spinner: app.view.spinner,
+            stale_file: app.model.bench_is_stale().then_some(app.model.file_name.as_str()),
+        }
+    }
 }
 
 /// The timeline to draw: the selected mode's if it has one, else the best parallel mode's,
@@ -68,8 +90,8 @@ const CURVE_STACKED_ROWS: u16 = 10;
 
 /// Rows the timeline wants: its title, a row (two for up to 4 threads) per thread up to 16,
 /// and the time axis.
-fn timeline_rows(app: &App, r: &BenchReport) -> u16 {
-    let workers = chosen_timeline(r, app.model.bench.mode()).map_or(0, |(_, s)| timeline_workers(s));
+fn timeline_rows(pane: &BenchPane<'_>, r: &BenchReport) -> u16 {
+    let workers = chosen_timeline(r, pane.bench.mode).map_or(0, |(_, s)| timeline_workers(s));
     if workers == 0 { 1 } else { (2 + workers.min(16) * if workers <= 4 { 2 } else { 1 }) as u16 }
 }
 
@@ -104,8 +126,8 @@ impl Parts {
 
 /// The one of the timeline and the curve shown when there is room for one: the user's pick
 /// (`c`), or the timeline when the report has no curve.
-fn picked(app: &App, r: &BenchReport) -> Shown {
-    match app.view.bench_chart {
+fn picked(pane: &BenchPane<'_>, r: &BenchReport) -> Shown {
+    match pane.chart {
         BenchChart::Curve if has_curve(r) => Shown::Curve,
         _ => Shown::Timeline,
     }
@@ -129,9 +151,9 @@ fn columns(body: Rect, three: bool) -> (Rect, Rect, Rect) {
     }
 }
 
-fn parts(app: &App, r: &BenchReport, body: Rect) -> Parts {
+fn parts(pane: &BenchPane<'_>, r: &BenchReport, body: Rect) -> Parts {
     let table_h = r.measured.modes.len() as u16 + 2;
-    let one = |area: Rect| match picked(app, r) {
+    let one = |area: Rect| match picked(pane, r) {
         Shown::Curve => (None, Some(area)),
         _ => (Some(area), None),
     };
@@ -144,7 +166,7 @@ fn parts(app: &App, r: &BenchReport, body: Rect) -> Parts {
     } else {
         let [table, history, rest] =
             body.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(2), Constraint::Fill(1)]));
-        let timeline_h = timeline_rows(app, r);
+        let timeline_h = timeline_rows(pane, r);
         if has_curve(r) && rest.height >= timeline_h + 1 + CURVE_STACKED_ROWS {
             let [timeline, _, curve] = rest.layout(&Layout::vertical([
                 Constraint::Length(timeline_h),
@@ -153,7 +175,7 @@ fn parts(app: &App, r: &BenchReport, body: Rect) -> Parts {
             ]));
             return Parts { table, history, timeline: Some(timeline), curve: Some(curve) };
         }
-        if picked(app, r) == Shown::Curve && rest.height < curve::wanted_rows(r, &app.view.theme, rest.width) {
+        if picked(pane, r) == Shown::Curve && rest.height < curve::wanted_rows(r, pane.ctx.theme, rest.width) {
             // A short pane gives the history's rows to the curve.
             let [table, curve] = body.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]));
             return Parts { table, history: Rect::default(), timeline: None, curve: Some(curve) };
@@ -169,31 +191,37 @@ fn body_of(pane: Rect) -> Rect {
     Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner }
 }
 
-/// What the pane drawn over `pane` shows of the timeline and the curve, if it shows a
-/// benchmark.
-pub fn shown(app: &App, pane: Rect) -> Option<Shown> {
-    let r = app.model.bench.last.as_ref()?;
-    Some(parts(app, r, body_of(pane)).shown())
+impl BenchPane<'_> {
+    /// What the pane drawn over `pane` shows of the timeline and the curve, if it shows a
+    /// benchmark.
+    pub fn shown(&self, pane: Rect) -> Option<Shown> {
+        let r = self.bench.last.as_ref()?;
+        Some(parts(self, r, body_of(pane)).shown())
+    }
+
+    /// Rows the pane needs (borders included) to show the last report at `width` columns.
+    pub fn wanted_height(&self, width: u16) -> u16 {
+        wanted_height(self, width)
+    }
 }
 
-/// Rows the pane needs (borders included) to show `app`'s last report at `width` columns.
-pub fn wanted_height(app: &App, width: u16) -> u16 {
-    let Some(r) = &app.model.bench.last else { return 5 };
-    let t = &app.view.theme;
+fn wanted_height(pane: &BenchPane<'_>, width: u16) -> u16 {
+    let Some(r) = &pane.bench.last else { return 5 };
+    let t = pane.ctx.theme;
     let table = r.measured.modes.len() as u16 + 2;
-    let timeline = timeline_rows(app, r);
+    let timeline = timeline_rows(pane, r);
     let body_w = width.saturating_sub(2);
     let inner = if body_w >= TWO_COLUMNS {
         let three = has_curve(r) && body_w >= THREE_COLUMNS;
         let (_, middle, right) = columns(Rect::new(0, 0, body_w, 1), three);
-        let right = match (three, picked(app, r)) {
+        let right = match (three, picked(pane, r)) {
             (true, _) => timeline.max(curve::wanted_rows(r, t, right.width)),
             (false, Shown::Curve) => curve::wanted_rows(r, t, middle.width),
             _ => timeline,
         };
         1 + (table + 2).max(right)
     } else {
-        let below = match picked(app, r) {
+        let below = match picked(pane, r) {
             Shown::Curve => curve::wanted_rows(r, t, body_w),
             _ => timeline,
         };
@@ -204,10 +232,9 @@ pub fn wanted_height(app: &App, width: u16) -> u16 {
 
 impl Widget for &BenchPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let t = &app.view.theme;
-        let b = &app.model.bench;
-        let block = pane_block(app, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode().name()));
+        let t = self.ctx.theme;
+        let b = self.bench;
+        let block = pane_block(self.ctx, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode.name()));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width < 20 {
@@ -225,7 +252,7 @@ impl Widget for &BenchPane<'_> {
             Paragraph::new(Span::styled(text, t.dim())).wrap(Wrap { trim: true }).render(rest, buf);
             return;
         };
-        let parts = parts(app, report, body);
+        let parts = parts(self, report, body);
         self.table(report, parts.table, buf);
         self.history(parts.history, buf);
         if parts.history.height >= 2 {
@@ -244,14 +271,14 @@ impl Widget for &BenchPane<'_> {
 impl BenchPane<'_> {
     /// Progress while running; else the last failure or what the keys do.
     fn status_line(&self, area: Rect, buf: &mut Buffer) {
-        let t = &self.app.view.theme;
-        let b = &self.app.model.bench;
+        let t = self.ctx.theme;
+        let b = self.bench;
         let spans = if let Some(run) = &b.running {
             let w = (area.width as usize).saturating_sub(50).clamp(10, 40);
             let filled = bar(run.progress as f64, 1.0, w);
             let pad = w.saturating_sub(filled.chars().count());
             vec![
-                Span::styled(format!("{} ", SPINNER[self.app.view.spinner % SPINNER.len()]), t.stale()),
+                Span::styled(format!("{} ", SPINNER[self.spinner % SPINNER.len()]), t.stale()),
                 Span::styled(filled, t.gauge()),
                 Span::styled("·".repeat(pad), t.dim()),
                 Span::styled(format!(" {:>3.0}% ", run.progress * 100.0), t.value()),
@@ -270,8 +297,7 @@ impl BenchPane<'_> {
         } else if let Some(r) = &b.last {
             let m = &r.measured;
             let mut spans = Vec::new();
-            if self.app.model.bench_is_stale() {
-                let file = &self.app.model.file_name;
+            if let Some(file) = self.stale_file {
                 spans.push(Span::styled(
                     format!("STALE: measured on an earlier version of {file}; b reruns · "),
                     t.stale(),
@@ -308,7 +334,7 @@ impl BenchPane<'_> {
     /// static) beside the measured one and the measured one as a bar, after a row for
     /// groggy's estimate.
     fn table(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
-        let t = &self.app.view.theme;
+        let t = self.ctx.theme;
         let full = area.width >= 100;
         let max = r.measured.modes.iter().map(|m| m.speedup).fold(r.predicted.groggy, f64::max).max(1.0);
         let mut head = vec!["mode", "thr", "median"];
@@ -406,7 +432,7 @@ impl BenchPane<'_> {
 
     /// What `auto` chose, in a line, when it ran.
     fn auto_choice(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
-        let t = &self.app.view.theme;
+        let t = self.ctx.theme;
         let Some(auto) = &r.predicted.auto else { return };
         let Some(first) = auto.lines.first() else { return };
         let split = auto.lines.iter().find(|l| l.contains(" runs split")).map(|l| format!(" · {}", l.trim_start()));
@@ -421,8 +447,8 @@ impl BenchPane<'_> {
 
     /// The best speedup of every run since start, as a sparkline, with the last and best.
     fn history(&self, area: Rect, buf: &mut Buffer) {
-        let t = &self.app.view.theme;
-        let h = &self.app.model.bench.history;
+        let t = self.ctx.theme;
+        let h = &self.bench.history;
         if h.is_empty() || area.height == 0 {
             return;
         }
@@ -457,11 +483,11 @@ impl BenchPane<'_> {
     /// each op a bar coloured by level and labelled with its id where it fits.
     /// `other`: the speedup curve is not on screen, so the title says which key shows it.
     fn gantt(&self, r: &BenchReport, area: Rect, other: bool, buf: &mut Buffer) {
-        let t = &self.app.view.theme;
+        let t = self.ctx.theme;
         if area.height < 3 || area.width < 20 {
             return;
         }
-        let Some((mode, spans)) = chosen_timeline(r, self.app.model.bench.mode()) else {
+        let Some((mode, spans)) = chosen_timeline(r, self.bench.mode) else {
             put_line(buf, area.x, area.y, vec![Span::styled("no timeline recorded", t.dim())], area.width);
             return;
         };

@@ -6,29 +6,94 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
+use crate::analysis::Analysis;
+use crate::ir::{Ir, NodeId};
+
 use super::super::app::App;
 use super::super::format::{bar, cost, plural, truncate};
-use super::super::view::{Pane, visible_offset};
-use super::{pane_block, put_line, row_style};
+use super::super::view::{Nav, OpSelection, Pane, visible_offset};
+use super::{PaneContext, pane_block, put_line, row_style};
 
 /// Paths up to this long set their column widths from every op; longer ones from the ops on
 /// screen.
 const WHOLE_PATH_WIDTHS: usize = 10_000;
 
+/// The critical-path pane's own state: the selected op (by id) and the scroll.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathState {
+    /// The selected op and the scroll (`col` is unused).
+    pub selection: OpSelection,
+}
+
+impl PathState {
+    /// Moves the selection on `path` (ops of `ir`): `f(index, len)` gives the new index; the
+    /// op is kept by id and within `height` rows.
+    fn move_to(&mut self, ir: &Ir, path: &[NodeId], height: usize, f: impl FnOnce(usize, usize) -> usize) {
+        let sel = &mut self.selection;
+        if path.is_empty() {
+            *sel = Default::default();
+            return;
+        }
+        let i = sel
+            .id
+            .as_deref()
+            .and_then(|id| path.iter().position(|&n| ir.node(n).id == id))
+            .unwrap_or(sel.row.min(path.len() - 1));
+        let i = f(i, path.len()).min(path.len() - 1);
+        sel.id = Some(ir.node(path[i]).id.clone());
+        sel.row = i;
+        sel.offset = visible_offset(sel.offset, i, height, path.len());
+    }
+
+    /// Finds the selected op again after the analysis or the height changed.
+    pub(crate) fn keep_place(&mut self, ir: &Ir, path: &[NodeId], height: usize) {
+        self.move_to(ir, path, height, |i, _| i);
+    }
+
+    /// A movement key (left and right do nothing here).
+    pub(crate) fn navigate(&mut self, ir: &Ir, path: &[NodeId], nav: Nav, height: usize) {
+        self.move_to(ir, path, height, |i, len| match nav {
+            Nav::Up(n) => i.saturating_sub(n),
+            Nav::Down(n) => i + n,
+            Nav::Home => 0,
+            Nav::End => len,
+            Nav::Left | Nav::Right => i,
+        });
+    }
+}
+
 /// The critical-path pane widget.
 pub struct CriticalPathPane<'a> {
-    /// The state to show.
-    pub app: &'a App,
+    /// Colours, focus, staleness.
+    pub ctx: PaneContext<'a>,
+    /// The IR on screen.
+    pub ir: &'a Ir,
+    /// Its analysis (the path, the costs).
+    pub analysis: &'a Analysis,
+    /// The selected op and the scroll.
+    pub selection: &'a OpSelection,
+}
+
+impl<'a> CriticalPathPane<'a> {
+    /// The pane as `app` shows it.
+    pub fn new(app: &'a App) -> CriticalPathPane<'a> {
+        let s = &app.model.snapshot;
+        CriticalPathPane {
+            ctx: PaneContext::of(app, Pane::CriticalPath),
+            ir: &s.ir,
+            analysis: &s.analysis,
+            selection: &app.view.path.selection,
+        }
+    }
 }
 
 impl Widget for &CriticalPathPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let t = &app.view.theme;
-        let (ir, a) = (&app.model.snapshot.ir, &app.model.snapshot.analysis);
+        let t = self.ctx.theme;
+        let (ir, a) = (self.ir, self.analysis);
         let path = &a.critical_path;
         let block =
-            pane_block(app, Pane::CriticalPath, format!("{}, cost {}", plural(path.ops(), "op"), cost(path.cost)));
+            pane_block(self.ctx, Pane::CriticalPath, format!("{}, cost {}", plural(path.ops(), "op"), cost(path.cost)));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width < 10 {
@@ -54,8 +119,8 @@ impl Widget for &CriticalPathPane<'_> {
 
         let list = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
         let total = path.cost.max(f64::MIN_POSITIVE);
-        let sel = app.view.path.row.min(path.nodes.len() - 1);
-        let offset = visible_offset(app.view.path.offset, sel, list.height as usize, path.nodes.len());
+        let sel = self.selection.row.min(path.nodes.len() - 1);
+        let offset = visible_offset(self.selection.offset, sel, list.height as usize, path.nodes.len());
         // Column widths from the whole path, or from the rows on screen when it is long (a
         // million-op IR's has 57,000 ops: measuring them all took 20 ms a frame).
         let shown = match path.nodes.len() {
@@ -70,7 +135,7 @@ impl Widget for &CriticalPathPane<'_> {
             let node = ir.node(n);
             let c = a.costs[n.index()];
             let share = c.span / total;
-            let style = row_style(app, Pane::CriticalPath, i == sel);
+            let style = row_style(self.ctx, i == sel);
             let spans = vec![
                 Span::styled(format!("{:<id_w$}", truncate(&node.id, id_w)), t.domain(&node.domain).patch(style)),
                 Span::styled(format!(" {:<op_w$}", truncate(&node.op, op_w)), style),

@@ -6,12 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
+use crate::analysis::Analysis;
 use crate::ir::Severity;
 
 use super::super::app::App;
 use super::super::format::plural;
-use super::super::view::{Pane, visible_offset};
-use super::{pane_block, put_line, row_style};
+use super::super::view::{ListPlace, Pane, visible_offset};
+use super::{PaneContext, pane_block, put_line, row_style};
 
 /// `text` in lines of at most `width` characters, broken at spaces where possible.
 fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -41,22 +42,36 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The diagnostics pane widget.
 pub struct DiagnosticsPane<'a> {
-    /// The state to show.
-    pub app: &'a App,
+    /// Colours, focus, staleness.
+    pub ctx: PaneContext<'a>,
+    /// The analysis whose findings are listed.
+    pub analysis: &'a Analysis,
+    /// The selected finding and the scroll.
+    pub place: ListPlace,
+}
+
+impl<'a> DiagnosticsPane<'a> {
+    /// The pane as `app` shows it.
+    pub fn new(app: &'a App) -> DiagnosticsPane<'a> {
+        DiagnosticsPane {
+            ctx: PaneContext::of(app, Pane::Diagnostics),
+            analysis: &app.model.snapshot.analysis,
+            place: app.view.diagnostics,
+        }
+    }
 }
 
 impl Widget for &DiagnosticsPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let t = &app.view.theme;
-        let a = &app.model.snapshot.analysis;
+        let t = self.ctx.theme;
+        let a = self.analysis;
         let counts = format!(
             "{}, {}, {}",
             plural(a.count(Severity::Error), "error"),
             plural(a.count(Severity::Warning), "warning"),
             plural(a.count(Severity::Note), "note")
         );
-        let block = pane_block(app, Pane::Diagnostics, counts);
+        let block = pane_block(self.ctx, Pane::Diagnostics, counts);
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 {
@@ -66,7 +81,7 @@ impl Widget for &DiagnosticsPane<'_> {
             put_line(buf, inner.x, inner.y, vec![Span::styled("No findings.", t.dim())], inner.width);
             return;
         }
-        let place = app.view.diagnostics;
+        let place = self.place;
         let n = a.diagnostics.len();
         let sel = place.selected.min(n - 1);
         let height = inner.height as usize;
@@ -80,7 +95,7 @@ impl Widget for &DiagnosticsPane<'_> {
                 None => format!("{:<7} {}: {}", d.severity.to_string(), d.code, d.message),
             })
             .collect();
-        let focused = app.view.focus == Pane::Diagnostics;
+        let focused = self.ctx.focused;
         let sel_lines = if focused { wrap(&texts[sel], width).len().min(height) } else { 1 };
         let mut offset = visible_offset(place.offset, sel, height, n);
         while offset < sel && (sel - offset) + sel_lines > height {
@@ -91,7 +106,7 @@ impl Widget for &DiagnosticsPane<'_> {
             if y >= inner.bottom() {
                 break;
             }
-            let style = row_style(app, Pane::Diagnostics, i == sel);
+            let style = row_style(self.ctx, i == sel);
             if i == sel && focused {
                 let lines = wrap(&texts[i], width);
                 for (k, line) in lines.into_iter().enumerate() {

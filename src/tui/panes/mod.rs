@@ -1,5 +1,7 @@
-//! The widgets, one per pane or overlay. Each is a small struct borrowing the [`App`] with
-//! `impl Widget for &Pane`: drawing reads the state and changes nothing.
+//! The widgets, one per pane or overlay, each with `impl Widget for &Pane`: drawing reads
+//! the state and changes nothing. The five panes hold only what they draw (a
+//! [`PaneContext`], the analysis or benchmarks, and their own view state), built from the
+//! [`App`] by their `new`; the header, banner, footer and overlays read the [`App`].
 
 pub mod banner;
 pub mod bench;
@@ -23,13 +25,34 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
 
 use super::app::App;
+use super::theme::Theme;
 use super::view::Pane;
+
+/// What every pane's frame needs from the state: the colours, whether the pane has the
+/// focus, and whether the analysis on screen is stale. Panes get this and the data they
+/// draw, not the whole [`App`].
+#[derive(Debug, Clone, Copy)]
+pub struct PaneContext<'a> {
+    /// Colours.
+    pub theme: &'a Theme,
+    /// The pane has the focus.
+    pub focused: bool,
+    /// The analysis on screen no longer matches the file.
+    pub stale: bool,
+}
+
+impl<'a> PaneContext<'a> {
+    /// The context of `pane` in `app`.
+    pub fn of(app: &'a App, pane: Pane) -> PaneContext<'a> {
+        PaneContext { theme: &app.view.theme, focused: app.view.focus == pane, stale: app.model.is_stale() }
+    }
+}
 
 /// The bordered block around `pane`: its number and title, extra title text, and the focus
 /// colour. A stale analysis says so in every pane that shows it.
-pub fn pane_block<'a>(app: &App, pane: Pane, extra: String) -> Block<'a> {
-    let theme = &app.view.theme;
-    let focused = app.view.focus == pane;
+pub fn pane_block<'a>(ctx: PaneContext<'_>, pane: Pane, extra: String) -> Block<'a> {
+    let theme = ctx.theme;
+    let focused = ctx.focused;
     let mut title = vec![
         Span::styled(format!(" {} ", pane.number()), theme.dim()),
         Span::styled(pane.title().to_owned(), theme.title(focused)),
@@ -38,7 +61,7 @@ pub fn pane_block<'a>(app: &App, pane: Pane, extra: String) -> Block<'a> {
         title.push(Span::styled(format!(" · {extra}"), theme.text()));
     }
     title.push(Span::raw(" "));
-    if app.model.is_stale() && pane != Pane::Bench {
+    if ctx.stale && pane != Pane::Bench {
         title.push(Span::styled("STALE ", theme.stale()));
     }
     Block::bordered()
@@ -69,10 +92,10 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// The style of a list row: selected (focused or not) or plain.
-pub fn row_style(app: &App, pane: Pane, selected: bool) -> Style {
-    match (selected, app.view.focus == pane) {
-        (true, true) => app.view.theme.selected(),
-        (true, false) => app.view.theme.selected_unfocused(),
+pub fn row_style(ctx: PaneContext<'_>, selected: bool) -> Style {
+    match (selected, ctx.focused) {
+        (true, true) => ctx.theme.selected(),
+        (true, false) => ctx.theme.selected_unfocused(),
         _ => Style::new(),
     }
 }
