@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::analysis::{Analysis, analyze};
 use crate::exec::bench::{BenchError, BenchOptions, Hooks, Progress, Rounds, run_bench};
-use crate::exec::graph_spec::{GraphArgs, GraphError};
+use crate::exec::graph_spec::{GraphError, GraphSpec};
 use crate::exec::{ExecError, Graph, Mode, Program, Scheduler, Team};
 use crate::ir::{Ir, LoadError, load_file_with};
 use crate::limits::{LimitError, Limits};
@@ -73,7 +73,7 @@ impl Compiled {
 /// smaller ones when a benchmark would not fit its budget; each built once.
 #[derive(Debug)]
 pub struct GraphSource {
-    args: GraphArgs,
+    spec: GraphSpec,
     built: Mutex<HashMap<u32, Arc<Graph>>>,
 }
 
@@ -81,18 +81,18 @@ pub struct GraphSource {
 pub const MIN_SCALED_NODES: usize = 1 << 10;
 
 impl GraphSource {
-    /// Graphs from the flags `args`.
-    pub fn new(args: GraphArgs) -> GraphSource {
-        GraphSource { args, built: Mutex::new(HashMap::new()) }
+    /// Graphs from `spec`.
+    pub fn new(spec: GraphSpec) -> GraphSource {
+        GraphSource { spec, built: Mutex::new(HashMap::new()) }
     }
 
-    /// The flags of the graph `down` times halved (the flags' own graph at 0); `None` for an
-    /// edge-list file or below [`MIN_SCALED_NODES`].
-    pub fn flags(&self, down: u32) -> Option<GraphArgs> {
+    /// The graph `down` times halved (the one asked for at 0); `None` for an edge-list file
+    /// or below [`MIN_SCALED_NODES`].
+    pub fn flags(&self, down: u32) -> Option<GraphSpec> {
         if down == 0 {
-            return Some(self.args.clone());
+            return Some(self.spec.clone());
         }
-        self.args.scaled_down(down).filter(|a| a.nodes().is_some_and(|n| n >= MIN_SCALED_NODES))
+        self.spec.scaled_down(down).filter(|a| a.nodes().is_some_and(|n| n >= MIN_SCALED_NODES))
     }
 
     /// The graph `down` times halved, built on first use within `limits` (the graph and
@@ -271,7 +271,7 @@ pub fn bench(
     let budget = settings.budget.as_secs_f64();
     let mut down = 0u32;
     loop {
-        let asked = graphs.args.describe();
+        let asked = graphs.spec.describe();
         stage(&Stage::Graph(graphs.flags(down).map_or_else(|| asked.clone(), |a| a.describe())));
         let g = graphs.graph(down, limits)?;
         limits.check_work(program, g.node_count(), g.edge_count())?;

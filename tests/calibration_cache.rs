@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use irtop::cli::calibrate::print_and_save;
 use irtop::predict::calibrate::{CALIBRATION_VERSION, Calibration, save};
-use irtop::predict::commands::print_and_save;
 use irtop::predict::cost_model::CostModel;
 use serde_json::Value;
 

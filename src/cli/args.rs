@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use super::graph_args::GraphArgs;
 use crate::exec::Mode;
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::GraphSpec;
 use crate::generate::Shape;
 use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, LimitError, Limits};
 use crate::report::plan_fields::Fields;
@@ -262,7 +263,7 @@ impl Cli {
         if self.command.is_none() {
             return Vec::new();
         }
-        let default = default_graph_args();
+        let default = GraphSpec::default();
         let g = &self.graph;
         [
             ("FILE", self.file.is_some()),
@@ -279,11 +280,19 @@ impl Cli {
     }
 }
 
-/// The graph flags' values when none is given, as clap fills them in.
-fn default_graph_args() -> GraphArgs {
-    use clap::{Args, FromArgMatches};
-    let matches = GraphArgs::augment_args(clap::Command::new("defaults")).get_matches_from(["defaults"]);
-    GraphArgs::from_arg_matches(&matches).unwrap_or_default()
+/// `--shape` takes a shape by its name; the engine's [`Shape`] knows nothing of clap.
+impl clap::ValueEnum for Shape {
+    fn value_variants<'a>() -> &'a [Shape] {
+        &Shape::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Shape::Random => "Each op reads one or two recent variables; some ops update in place",
+            Shape::Layered => "`ops / width` layers; each op reads one or two outputs of the previous layer",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `irtop bench FILE`: a benchmark of seq and each parallel mode through the pipeline,
 //! written as a table or JSON (and optionally a Chrome trace). `irtop bench --all` is
-//! [`crate::predict::commands`].
+//! [`super::bench_all`].
 
 use std::io::Write;
 use std::path::Path;
@@ -11,7 +11,7 @@ use super::prelude::{refuse_output_onto_input, threads};
 use super::progress::ProgressLine;
 use crate::exec::Mode;
 use crate::exec::bench::{MAX_ROUNDS, Rounds};
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
 use crate::pipeline::{BenchSettings, Compiled, GraphSource, bench as run_pipeline};
@@ -51,7 +51,7 @@ pub fn rounds(reps: Option<usize>) -> Result<Rounds, CliError> {
 /// Benchmarks `file` on the graph `graph` describes and writes the report to `out`.
 pub fn bench(
     file: &Path,
-    graph: &GraphArgs,
+    graph: &GraphSpec,
     request: BenchRequest,
     out: &mut dyn Write,
     limits: &Limits,

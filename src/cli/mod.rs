@@ -1,12 +1,15 @@
 //! The command line: argument definitions ([`args`]) and the headless subcommands, one
-//! module per group: [`analyse`] (`report`, `plan`, `dot`), [`run`](mod@run) and
-//! [`bench`](mod@bench); `bench --all` and `calibrate` are [`crate::predict::commands`],
-//! `gen` is [`crate::generate`].
+//! module per group: [`analyse`] (`report`, `plan`, `dot`), [`run`](mod@run),
+//! [`bench`](mod@bench), [`bench_all`] (`bench --all`) and [`calibrate`](mod@calibrate);
+//! `gen` writes what [`crate::generate`] makes.
 
 pub mod analyse;
 pub mod args;
 pub mod bench;
+pub mod bench_all;
+pub mod calibrate;
 pub mod error;
+pub mod graph_args;
 pub mod lint;
 pub mod prelude;
 pub mod progress;
@@ -44,7 +47,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Run { file, graph, mode, threads, vars, out: path, no_fuse }) => {
             let limits = cli.limits.limits(&graph);
             let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };
-            run::run_once(&file, &graph, &request, out, &limits)
+            run::run_once(&file, &graph.spec(), &request, out, &limits)
         }
         Some(Command::Bench {
             file,
@@ -63,14 +66,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             let limits = cli.limits.limits(&graph);
             match (all, file) {
                 (Some(dir), _) => {
-                    let threads = Some(prelude::threads(threads)?);
-                    let request = crate::predict::commands::AllRequest { threads, reps, budget, scales, twice, json };
-                    crate::predict::commands::bench_all(&dir, &request, out, &limits)
+                    let threads = prelude::threads(threads)?;
+                    let request = bench_all::AllRequest { threads, reps, budget, scales, twice, json };
+                    bench_all::bench_all(&dir, &request, out, &limits)
                 }
                 (None, Some(file)) => {
                     let request =
                         BenchRequest { threads, reps, budget, modes, json, trace: trace.as_deref(), fuse: !no_fuse };
-                    bench::bench(&file, &graph, request, out, &limits)
+                    bench::bench(&file, &graph.spec(), request, out, &limits)
                 }
                 (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),
             }
@@ -83,7 +86,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 "start",
                 "Pass a smaller --threads",
             )?;
-            crate::predict::commands::calibrate(Some(threads), out)
+            calibrate::calibrate(threads, out)
         }
         Some(Command::Gen { ops, shape, width, seed }) => {
             crate::generate::check_ops(ops, &limits)?;

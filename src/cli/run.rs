@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::CliError;
 use super::prelude::{refuse_output_onto_input, threads};
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::GraphSpec;
 use crate::exec::{Executor, Mode, Retain, RunOptions, Scheduler};
 use crate::ir::VarId;
 use crate::limits::Limits;
@@ -34,7 +34,7 @@ pub struct RunRequest<'a> {
 /// or `out`.
 pub fn run_once(
     file: &Path,
-    graph: &GraphArgs,
+    graph: &GraphSpec,
     request: &RunRequest,
     out: &mut dyn Write,
     limits: &Limits,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::exec::Mode;
 use crate::exec::bench::Rounds;
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
 use crate::pipeline::{BenchSettings, Compiled, GraphSource};
 use crate::report::bench_report::BenchReport;
@@ -73,11 +73,11 @@ pub fn bench_sample(
     let mut result = SampleResult { file: file.to_owned(), scale, report: None, again: None, error: None };
     let run = || -> Result<(BenchReport, Option<BenchReport>), String> {
         let compiled = Compiled::load(file, limits).map_err(|e| e.to_string())?;
-        let graphs = GraphSource::new(GraphArgs {
+        let graphs = GraphSource::new(GraphSpec {
             rmat: Some(scale),
             edge_factor: EDGE_FACTOR,
             seed: 1,
-            ..GraphArgs::default()
+            ..GraphSpec::default()
         });
         let bench = BenchSettings {
             threads: settings.threads,

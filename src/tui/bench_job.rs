@@ -153,7 +153,7 @@ impl Drop for BenchJobs {
 /// (each size built once, on first use), within `budget` (a synthetic graph too big for it
 /// is scaled down) and `limits` (a run over `limits.max_work` is refused before it starts).
 pub fn executor_runner(
-    graph: crate::exec::graph_spec::GraphArgs,
+    graph: crate::exec::graph_spec::GraphSpec,
     limits: crate::limits::Limits,
     budget: std::time::Duration,
 ) -> BenchFn {
