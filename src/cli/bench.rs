@@ -14,7 +14,7 @@ use crate::exec::bench::{MAX_ROUNDS, Rounds};
 use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
-use crate::pipeline::{BenchSettings, Compiled, GraphSource, bench as run_pipeline};
+use crate::pipeline::{BenchSettings, Context, GraphSource, Input, execute};
 use crate::report;
 
 /// What `irtop bench FILE` was asked for, besides the file and the graph.
@@ -66,17 +66,14 @@ pub fn bench(
     if let Some(path) = request.trace {
         refuse_output_onto_input(path, "--trace", file, graph)?;
     }
-    let compiled = Compiled::load(file, limits)?;
     let line = ProgressLine::new();
-    let report = run_pipeline(
-        &compiled.program,
-        compiled.analysis.estimated_speedup,
-        &GraphSource::new(graph.clone()),
-        &settings,
+    let cx = Context {
+        graphs: &GraphSource::new(graph.clone()),
         limits,
-        &AtomicBool::new(false),
-        &|stage| line.show(stage),
-    );
+        cancel: &AtomicBool::new(false),
+        stage: &|stage| line.show(stage),
+    };
+    let report = execute(Input::File(file), &settings, &cx);
     line.done();
     let report = report?;
     if let Some(path) = request.trace {
