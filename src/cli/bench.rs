@@ -15,7 +15,8 @@ use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
 use crate::pipeline::{BenchSettings, Context, GraphSource, Input, execute};
-use crate::report;
+use crate::report::export::{self, Data};
+use crate::report::format::Format;
 
 /// What `irtop bench FILE` was asked for, besides the file and the graph.
 #[derive(Debug, Clone)]
@@ -30,8 +31,8 @@ pub struct BenchRequest<'a> {
     pub modes: Vec<Mode>,
     /// Fuse element-wise chains.
     pub fuse: bool,
-    /// JSON instead of a table.
-    pub json: bool,
+    /// Text, JSON or a Chrome trace.
+    pub format: Format,
     /// Where to write the Chrome trace, if anywhere (replaced whole, never in place).
     pub trace: Option<&'a Path>,
 }
@@ -77,15 +78,9 @@ pub fn bench(
     line.done();
     let report = report?;
     if let Some(path) = request.trace {
-        let trace = report::trace::to_trace(&report);
-        write_atomically(path, Special::WriteInto, |w| report::escape::to_writer(w, &trace))
+        write_atomically(path, Special::WriteInto, |w| export::write(w, Data::Bench(&report), Format::Trace).map(drop))
             .map_err(|source| CliError::WriteFile { path: path.to_owned(), flag: "--trace", source })?;
     }
-    if request.json {
-        report::escape::to_writer_pretty(&mut *out, &report)?;
-        out.write_all(b"\n")?;
-    } else {
-        out.write_all(report::bench_text::render(&report).as_bytes())?;
-    }
+    export::write(out, Data::Bench(&report), request.format)?;
     Ok(())
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 use super::CliError;
 use crate::limits::Limits;
 use crate::predict::accuracy::{AccuracySettings, DEFAULT_SCALES, bench_sample, samples};
+use crate::report::export::{self, Data};
+use crate::report::format::Format;
 
 /// What `irtop bench --all DIR` was asked for.
 #[derive(Debug, Clone)]
@@ -21,8 +23,8 @@ pub struct AllRequest {
     pub scales: Vec<u32>,
     /// Measure each row twice.
     pub twice: bool,
-    /// JSON instead of the table.
-    pub json: bool,
+    /// Text (the accuracy table) or JSON (every report).
+    pub format: Format,
 }
 
 /// `irtop bench --all DIR`: every IR at every scale, the accuracy table (or the reports as
@@ -45,14 +47,9 @@ pub fn bench_all(dir: &Path, request: &AllRequest, out: &mut dyn Write, limits: 
             results.push(bench_sample(f, scale, &settings, limits, &|line| eprintln!("irtop: {line}")));
         }
     }
-    if request.json {
-        serde_json::to_writer_pretty(&mut *out, &results).map_err(std::io::Error::from)?;
-        writeln!(out)?;
-    } else {
-        let (_, source) = crate::predict::calibrate::active();
-        let rounds = request.reps.map_or_else(|| "rounds until steady".to_owned(), |n| format!("{n} rounds"));
-        writeln!(out, "{} threads, {rounds}, {}\n", settings.threads, source.label())?;
-        out.write_all(crate::report::accuracy_text::render(&results).as_bytes())?;
-    }
+    let (_, source) = crate::predict::calibrate::active();
+    let rounds = request.reps.map_or_else(|| "rounds until steady".to_owned(), |n| format!("{n} rounds"));
+    let header = format!("{} threads, {rounds}, {}\n\n", settings.threads, source.label());
+    export::write(out, Data::Accuracy { header: &header, results: &results }, request.format)?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `irtop run`: one run of the IR, its values written as JSON or CSV.
+//! `irtop run`: one run of the IR, its values written as JSON or CSV (`--format`).
 
 use std::io::Write;
 use std::path::Path;
@@ -12,7 +12,9 @@ use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
 use crate::pipeline::{Context, GraphSource, Input, PipelineError, RunSettings, execute};
 use crate::report::escape::escape_control;
-use crate::report::results::{self, Format};
+use crate::report::export::{self, Data};
+use crate::report::format::Format;
+use crate::report::results;
 
 /// What `irtop run` was asked for, besides the file and the graph.
 #[derive(Debug, Clone)]
@@ -23,7 +25,9 @@ pub struct RunRequest<'a> {
     pub threads: Option<usize>,
     /// The variables to write (default: all).
     pub vars: &'a [String],
-    /// The file to write (`.csv` for CSV, else JSON); stdout when `None`. It is replaced
+    /// JSON or CSV.
+    pub format: Format,
+    /// The file to write; stdout when `None`. It is replaced
     /// whole once the run is done (a temporary file renamed over it), never rewritten in place.
     pub path: Option<&'a Path>,
     /// Fuse element-wise chains.
@@ -58,21 +62,17 @@ pub fn run_once(
     })?;
     let requested = !request.vars.is_empty();
     let columns: results::Columns = ran.values.iter().map(|(name, value)| (name.as_str(), value)).collect();
-    let csv = request.path.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
-    let format = if csv { Format::Csv } else { Format::Json };
+    let format = request.format;
     let left_out = results::check_columns(format, &columns, requested).map_err(CliError::Usage)?;
-    if let (Some(path), false) = (request.path, left_out.is_empty()) {
+    if !left_out.is_empty() {
         eprintln!(
             "irtop: note: {} has no column for {} (scalars and lists have no value per node); JSON output holds them",
-            path.display(),
+            request.path.map_or_else(|| "the CSV on stdout".to_owned(), |p| p.display().to_string()),
             left_out.join(", ")
         );
     }
-    let nodes = ran.nodes;
-    let write = |w: &mut dyn Write| match format {
-        Format::Csv => results::write_csv(w, nodes, &columns),
-        Format::Json => results::write_json(w, nodes, &columns),
-    };
+    let data = Data::Values { nodes: ran.nodes, columns: &columns };
+    let write = |w: &mut dyn Write| export::write(w, data, format).map(drop);
     match request.path {
         Some(path) => write_atomically(path, Special::WriteInto, write).map_err(|source| CliError::WriteFile {
             path: path.to_owned(),
