@@ -223,7 +223,7 @@ impl Task for RunSettings {
 impl Task for BenchSettings {
     type Output = BenchReport;
 
-    /// Benchmarks the program; see [`bench`].
+    /// Benchmarks the program, scaling a synthetic graph down to fit the budget.
     fn perform(&self, compiled: Compiled<'_>, cx: &Context<'_>) -> Result<BenchReport, PipelineError> {
         bench(compiled.program, compiled.analysis.estimated_speedup, self, cx)
     }

@@ -1,5 +1,5 @@
 //! Every command's data written in the format asked for, dispatched in one place
-//! ([`write`]): which formats each kind of data has ([`Kind::formats`]) and which writer
+//! ([`write()`]): which formats each kind of data has ([`Kind::formats`]) and which writer
 //! makes each one. The writers themselves are this module's siblings.
 
 use std::io::{self, Write};

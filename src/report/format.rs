@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// A format a command can write its data in; which ones a command can write is
-/// [`super::export::Data::formats`].
+/// [`super::export::Kind::formats`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Text for people: the report, the benchmark table, the accuracy table.
