@@ -99,6 +99,9 @@ fn run_writes_csv_by_format_or_by_the_out_name() {
     let json_named_csv = dir.path("values-json.csv");
     ok(&[&run[..], &["--out", &json_named_csv, "--format", "json"]].concat());
     assert_eq!(std::fs::read_to_string(&json_named_csv).expect("written"), json);
+    // A scalar has no CSV column; the advice is the flag that writes JSON whatever the name.
+    let err = refused(&["run", PAGERANK, "--uniform", "8", "--format", "csv", "--var", "n_0"]);
+    assert!(err.contains("--var n_0: a scalar") && err.contains("write JSON (--format json)"), "{err}");
     let err = refused(&[&run[..], &["--format", "dot"]].concat());
     assert!(err.contains("--format") && err.contains("json, csv"), "{err}");
     assert!(!Path::new(&dir.path("never.json")).exists());

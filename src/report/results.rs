@@ -42,7 +42,7 @@ pub fn check_columns(format: Format, columns: &Columns, requested: bool) -> Resu
         if no_column && requested {
             let kind = if matches!(value.as_ref(), Value::Scalar(_)) { "a scalar" } else { "a list per node" };
             return Err(format!(
-                "--var {}: {kind}, which has no column in CSV (one value per node); write JSON (--out x.json), \
+                "--var {}: {kind}, which has no column in CSV (one value per node); write JSON (--format json), \
                  which holds it, or leave it out",
                 escape_control(name)
             ));
