@@ -20,12 +20,25 @@ use serde_json::{Map, Value};
 use crate::limits::{LimitError, Limits, MAX_GEN_OPS};
 
 /// The shape of a generated IR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     /// Each op reads one or two recent variables; some ops update in place.
     Random,
     /// `ops / width` layers; each op reads one or two outputs of the previous layer.
     Layered,
+}
+
+impl Shape {
+    /// Every shape, in the order `--shape` lists them.
+    pub const ALL: [Shape; 2] = [Shape::Random, Shape::Layered];
+
+    /// The shape's name, as `--shape` takes it and generated IRs are named.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Random => "random",
+            Shape::Layered => "layered",
+        }
+    }
 }
 
 /// How many recent variables an op of the random shape may read.
@@ -368,13 +381,7 @@ pub fn generate(shape: Shape, ops: usize, width: usize, seed: u64) -> Vec<u8> {
             metadata,
         });
     }
-    let name = format!(
-        "{}_{ops}",
-        match shape {
-            Shape::Random => "random",
-            Shape::Layered => "layered",
-        }
-    );
+    let name = format!("{}_{ops}", shape.name());
     serde_json::to_vec(&GenIr { name, nodes }).expect("generated IR serialises")
 }
 

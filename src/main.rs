@@ -37,7 +37,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.clone(), limits, budget);
+        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.spec(), limits, budget);
     }
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -57,14 +57,14 @@ fn main() -> ExitCode {
 /// The terminal UI on `path`; a file that does not load exits 2 like the subcommands.
 fn run_tui(
     path: PathBuf,
-    graph: irtop::exec::graph_spec::GraphArgs,
+    graph: irtop::exec::graph_spec::GraphSpec,
     limits: irtop::limits::Limits,
     budget: std::time::Duration,
 ) -> ExitCode {
     let options = tui::Options {
         bench: tui::bench_job::executor_runner(graph, limits, budget),
         limits,
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        threads: irtop::pipeline::default_threads(),
         theme: Theme::from_env(),
     };
     match tui::run(&path, options) {

@@ -1,7 +1,8 @@
-//! The steps every command that runs an IR takes, in one place: load, analyse and compile
-//! the file; build the graph; check the limits; benchmark; predict from the measurement.
-//! `irtop run`, `irtop bench`, the terminal UI's benchmark and the accuracy run all go
-//! through here, so they build graphs, count threads and treat budgets the same way.
+//! The steps every command that runs an IR takes, in one place ([`execute`]): load, analyse
+//! and compile the file; build the graph; check the limits; run once or benchmark (and
+//! predict from the measurement). `irtop run`, `irtop bench`, the terminal UI's benchmark
+//! and the accuracy run all go through it, so they build graphs, count threads and treat
+//! budgets the same way.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -12,9 +13,9 @@ use std::time::Duration;
 
 use crate::analysis::{Analysis, analyze};
 use crate::exec::bench::{BenchError, BenchOptions, Hooks, Progress, Rounds, run_bench};
-use crate::exec::graph_spec::{GraphArgs, GraphError};
-use crate::exec::{ExecError, Graph, Mode, Program, Scheduler, Team};
-use crate::ir::{Ir, LoadError, load_file_with};
+use crate::exec::graph_spec::{GraphError, GraphSpec};
+use crate::exec::{ExecError, Executor, Graph, Mode, Program, Retain, RunOptions, Scheduler, Team, Value};
+use crate::ir::{Ir, LoadError, VarId, load_file_with};
 use crate::limits::{LimitError, Limits};
 use crate::predict::probe::Probe;
 use crate::report::bench_report::BenchReport;
@@ -24,15 +25,65 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// An IR ready to run.
-#[derive(Debug, Clone)]
-pub struct Compiled {
+/// Where the pipeline's IR comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    /// A file: loaded within the limits, then analysed and compiled.
+    File(&'a Path),
+    /// An IR already loaded and analysed (the terminal UI's last good version): compiled only.
+    Analysed(&'a Ir, &'a Analysis),
+}
+
+/// An IR ready to run: the IR, its analysis and the program the executor runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Compiled<'a> {
     /// The IR.
-    pub ir: Ir,
+    pub ir: &'a Ir,
     /// Its analysis.
-    pub analysis: Analysis,
+    pub analysis: &'a Analysis,
     /// The program the executor runs.
-    pub program: Program,
+    pub program: &'a Program,
+}
+
+/// What every step after compiling shares: the graphs, the limits, the cancel flag and
+/// where to report progress.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// The graph asked for (and, for a benchmark, its smaller versions).
+    pub graphs: &'a GraphSource,
+    /// The limits every step checks.
+    pub limits: &'a Limits,
+    /// Set to stop the run or the benchmark soon.
+    pub cancel: &'a AtomicBool,
+    /// Called with each stage, for a progress line.
+    pub stage: &'a dyn Fn(&Stage),
+}
+
+/// The pipeline's last steps on a compiled IR: build the graph, check the limits, run or
+/// benchmark. [`RunSettings`] and [`BenchSettings`] are the two.
+pub trait Task {
+    /// What the task gives back.
+    type Output;
+
+    /// Performs the task on `compiled` within `cx`.
+    fn perform(&self, compiled: Compiled<'_>, cx: &Context<'_>) -> Result<Self::Output, PipelineError>;
+}
+
+/// Runs the whole pipeline: loads and analyses `input` (when it is a file), compiles it,
+/// then builds the graph, checks the limits and runs or benchmarks it as `task` says.
+pub fn execute<T: Task>(input: Input<'_>, task: &T, cx: &Context<'_>) -> Result<T::Output, PipelineError> {
+    let loaded;
+    let (ir, analysis) = match input {
+        Input::File(path) => {
+            let ir = load_file_with(path, cx.limits)?;
+            let analysis = analyze(&ir);
+            loaded = (ir, analysis);
+            (&loaded.0, &loaded.1)
+        }
+        Input::Analysed(ir, analysis) => (ir, analysis),
+    };
+    let program = Program::compile(ir, analysis)?;
+    task.perform(Compiled { ir, analysis, program: &program }, cx)
 }
 
 /// Why a step of the pipeline failed.
@@ -53,27 +104,16 @@ pub enum PipelineError {
     /// The benchmark does not fit its budget, even on the smallest graph tried.
     #[error("{0}")]
     Budget(String),
-}
-
-impl Compiled {
-    /// Analyses and compiles `ir`.
-    pub fn new(ir: Ir) -> Result<Compiled, ExecError> {
-        let analysis = analyze(&ir);
-        let program = Program::compile(&ir, &analysis)?;
-        Ok(Compiled { ir, analysis, program })
-    }
-
-    /// Loads `file` (within `limits`), analyses and compiles it.
-    pub fn load(file: &Path, limits: &Limits) -> Result<Compiled, PipelineError> {
-        Ok(Compiled::new(load_file_with(file, limits)?)?)
-    }
+    /// A variable asked for by name is not in the IR.
+    #[error("no variable `{0}` in the IR")]
+    UnknownVar(String),
 }
 
 /// The graphs a benchmark may run on: the one the flags describe and, for synthetic ones,
 /// smaller ones when a benchmark would not fit its budget; each built once.
 #[derive(Debug)]
 pub struct GraphSource {
-    args: GraphArgs,
+    spec: GraphSpec,
     built: Mutex<HashMap<u32, Arc<Graph>>>,
 }
 
@@ -81,18 +121,18 @@ pub struct GraphSource {
 pub const MIN_SCALED_NODES: usize = 1 << 10;
 
 impl GraphSource {
-    /// Graphs from the flags `args`.
-    pub fn new(args: GraphArgs) -> GraphSource {
-        GraphSource { args, built: Mutex::new(HashMap::new()) }
+    /// Graphs from `spec`.
+    pub fn new(spec: GraphSpec) -> GraphSource {
+        GraphSource { spec, built: Mutex::new(HashMap::new()) }
     }
 
-    /// The flags of the graph `down` times halved (the flags' own graph at 0); `None` for an
-    /// edge-list file or below [`MIN_SCALED_NODES`].
-    pub fn flags(&self, down: u32) -> Option<GraphArgs> {
+    /// The graph `down` times halved (the one asked for at 0); `None` for an edge-list file
+    /// or below [`MIN_SCALED_NODES`].
+    pub fn flags(&self, down: u32) -> Option<GraphSpec> {
         if down == 0 {
-            return Some(self.args.clone());
+            return Some(self.spec.clone());
         }
-        self.args.scaled_down(down).filter(|a| a.nodes().is_some_and(|n| n >= MIN_SCALED_NODES))
+        self.spec.scaled_down(down).filter(|a| a.nodes().is_some_and(|n| n >= MIN_SCALED_NODES))
     }
 
     /// The graph `down` times halved, built on first use within `limits` (the graph and
@@ -121,6 +161,72 @@ pub struct BenchSettings {
     pub budget: Duration,
     /// Fuse element-wise chains (off: each op its own pass, to see what fusion buys).
     pub fuse: bool,
+}
+
+/// What one run should do.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// The scheduling mode.
+    pub mode: Mode,
+    /// Threads of a parallel mode (seq runs on one).
+    pub threads: usize,
+    /// The variables to keep, by name (empty: all).
+    pub vars: Vec<String>,
+    /// Fuse element-wise chains.
+    pub fuse: bool,
+}
+
+/// What one run gave: the values asked for, by variable name, on a graph of `nodes` nodes.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    /// Nodes of the graph it ran on.
+    pub nodes: usize,
+    /// The variables with a value at the end of the run, in the order asked for (else in
+    /// the IR's order).
+    pub values: Vec<(String, Arc<Value>)>,
+}
+
+impl Task for RunSettings {
+    type Output = Ran;
+
+    /// Resolves the variables asked for, builds the graph, checks the work limit and runs
+    /// once (`auto` on the plan the cost model predicts fastest: no run has measured this
+    /// IR's ops yet).
+    fn perform(&self, compiled: Compiled<'_>, cx: &Context<'_>) -> Result<Ran, PipelineError> {
+        let Compiled { ir, program, .. } = compiled;
+        let threads = if self.mode == Mode::SEQ { 1 } else { self.threads };
+        let wanted: Vec<VarId> = self
+            .vars
+            .iter()
+            .map(|name| ir.vars.get(name).ok_or_else(|| PipelineError::UnknownVar(name.clone())))
+            .collect::<Result<_, _>>()?;
+        let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
+        let g = cx.graphs.graph(0, cx.limits)?;
+        cx.limits.check_work(program, g.node_count(), g.edge_count())?;
+        let scheduler = if self.mode == Mode::AUTO {
+            let (model, _) = crate::predict::calibrate::active();
+            let plan = auto_plan(program, &g, self.fuse, threads, model, &[]);
+            let team = Team::new(threads).map_err(|why| ExecError::Threads { threads, why })?;
+            Scheduler::planned(Arc::new(plan.plan), Arc::new(team))
+        } else {
+            Scheduler::new(self.mode, threads)?
+        };
+        let options = RunOptions { fuse: self.fuse, cancel: Some(cx.cancel), ..RunOptions::keeping(retain) };
+        let outcome = scheduler.run(program, &g, &options)?;
+        let ids: Vec<VarId> = if wanted.is_empty() { (0..ir.vars.len() as u32).map(VarId).collect() } else { wanted };
+        let values =
+            ids.iter().filter_map(|&v| Some((ir.var(v).to_owned(), outcome.values[v.index()].clone()?))).collect();
+        Ok(Ran { nodes: g.node_count(), values })
+    }
+}
+
+impl Task for BenchSettings {
+    type Output = BenchReport;
+
+    /// Benchmarks the program, scaling a synthetic graph down to fit the budget.
+    fn perform(&self, compiled: Compiled<'_>, cx: &Context<'_>) -> Result<BenchReport, PipelineError> {
+        bench(compiled.program, compiled.analysis.estimated_speedup, self, cx)
+    }
 }
 
 /// Where the pipeline is, for a progress line.
@@ -180,7 +286,6 @@ fn size_up(program: &Program, g: &Graph, fuse: bool, cancel: &AtomicBool, share:
         fuse,
         ..crate::exec::RunOptions::keeping(crate::exec::Retain::Sinks)
     };
-    use crate::exec::Executor;
     let timed = |limit: Duration| {
         let started = std::time::Instant::now();
         let outcome =
@@ -262,7 +367,7 @@ fn first_scale_down(
     budget: f64,
 ) -> u32 {
     const MARGIN: f64 = 8.0;
-    let (Some(nodes), Some(edges)) = (graphs.args.nodes(), graphs.args.edges()) else { return 0 };
+    let (Some(nodes), Some(edges)) = (graphs.spec.nodes(), graphs.spec.edges()) else { return 0 };
     let over = crate::predict::upfront::seq_seconds(program, model, nodes, edges) * runs / budget.max(1e-9) / MARGIN;
     if over.is_nan() || over <= 1.0 {
         return 0;
@@ -274,19 +379,17 @@ fn first_scale_down(
 /// Rounds during which the probe samples the machine (more cost time and add little).
 const PROBE_ROUNDS: usize = 9;
 
-/// Benchmarks `program` (whose groggy estimate is `groggy`) on `graphs` as `settings` say,
-/// within `limits`; when a synthetic graph makes it longer than its budget, on the largest
+/// Benchmarks `program` (whose groggy estimate is `groggy`) on `cx.graphs` as `settings`
+/// say, within `cx.limits`; when a synthetic graph makes it longer than its budget, on the largest
 /// halved graph that fits (the report says so). Predictions use the calibration cache (or
 /// the default costs).
-pub fn bench(
+fn bench(
     program: &Program,
     groggy: f64,
-    graphs: &GraphSource,
     settings: &BenchSettings,
-    limits: &Limits,
-    cancel: &AtomicBool,
-    stage: &dyn Fn(&Stage),
+    cx: &Context<'_>,
 ) -> Result<BenchReport, PipelineError> {
+    let Context { graphs, limits, cancel, stage } = *cx;
     let threads = settings.threads.max(1);
     let team = Arc::new(Team::new(threads).map_err(|why| ExecError::Threads { threads, why })?);
     let modes = if settings.modes.is_empty() { Mode::ALL.to_vec() } else { settings.modes.clone() };
@@ -310,10 +413,10 @@ pub fn bench(
     let started = std::time::Instant::now();
     let predicting =
         crate::predict::upfront::predicting_seconds(program, settings.fuse, model, threads, modes.len() + 1);
-    graphs.args.check_flags()?;
+    graphs.spec.check_flags()?;
     let mut down = first_scale_down(program, graphs, model, runs, budget);
     loop {
-        let asked = graphs.args.describe();
+        let asked = graphs.spec.describe();
         stage(&Stage::Graph(graphs.flags(down).map_or_else(|| asked.clone(), |a| a.describe())));
         let g = graphs.graph(down, limits)?;
         limits.check_work(program, g.node_count(), g.edge_count())?;

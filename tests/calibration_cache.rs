@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use irtop::cli::calibrate::print_and_save;
 use irtop::predict::calibrate::{CALIBRATION_VERSION, Calibration, save};
-use irtop::predict::commands::print_and_save;
 use irtop::predict::cost_model::CostModel;
+use irtop::report::format::Format;
 use serde_json::Value;
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
@@ -126,7 +127,7 @@ fn an_unwritable_cache_still_prints_the_constants_and_names_the_path() {
     std::fs::write(dir.join("file"), "").unwrap();
     let path = dir.join("file/irtop/calibration.json");
     let mut out = Vec::new();
-    let err = print_and_save(&calibration(), Some(&path), &mut out).unwrap_err().to_string();
+    let err = print_and_save(&calibration(), Format::Json, Some(&path), &mut out).unwrap_err().to_string();
     let printed: Value = serde_json::from_slice(&out).expect("the constants are printed as JSON");
     assert_eq!(printed["stream_ns"], serde_json::json!(CostModel::default().stream_ns));
     assert!(

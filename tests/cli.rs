@@ -579,3 +579,13 @@ fn bare_list_of_nodes_says_what_an_ir_file_is() {
     assert!(err.contains("object"), "{err}");
     assert!(err.contains("`nodes`"), "{err}");
 }
+
+/// `--var` with a name the IR does not have is refused before the graph is built, naming
+/// the flag, the name and the file.
+#[test]
+fn run_refuses_an_unknown_variable_by_name() {
+    let out = irtop(&["run", "samples/diamond.json", "--uniform", "4", "--var", "nope"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("--var nope: no variable of that name in samples/diamond.json"), "{}", stderr(&out));
+}

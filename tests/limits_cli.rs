@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use irtop::analysis::analyze;
-use irtop::exec::graph_spec::GraphArgs;
+use irtop::exec::graph_spec::GraphSpec;
 use irtop::ir::load_bytes;
 use irtop::limits::Limits;
 use irtop::tui::bench_job::{BenchRequest, executor_runner};
@@ -223,7 +223,7 @@ fn nan_is_data_written_as_null() {
 fn run_bench(text: &str, max_work: f64) -> Result<irtop::report::bench_report::BenchReport, String> {
     let ir = load_bytes(text.as_bytes(), Path::new("t.json")).expect("loads");
     let analysis = analyze(&ir);
-    let graph = GraphArgs { uniform: Some(50), seed: 1, edge_factor: 4, ..GraphArgs::default() };
+    let graph = GraphSpec { uniform: Some(50), seed: 1, edge_factor: 4, ..GraphSpec::default() };
     let runner = executor_runner(graph, Limits { max_work, ..Limits::default() }, std::time::Duration::from_secs(3600));
     let request = BenchRequest {
         path: PathBuf::from("t.json"),

@@ -8,40 +8,35 @@ use super::CliError;
 use crate::analysis::analyze;
 use crate::ir::{Diagnostic, Severity, load_file_with};
 use crate::limits::{Limits, PLAN_BYTES_PER_FILE_BYTE};
-use crate::report;
 use crate::report::escape::escape_control;
+use crate::report::export::{self, Data};
+use crate::report::format::Format;
 use crate::report::plan_fields::Fields;
 
-/// What `report`, `plan` and `dot` write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// The text report.
-    Report,
-    /// The plan as JSON, with these sections, indented or not.
-    Plan {
-        /// The sections (`--fields`).
-        fields: Fields,
-        /// Indented (`--pretty`).
-        pretty: bool,
-    },
-    /// Graphviz DOT; `full` draws every op of a large IR too.
-    Dot {
-        /// `--full`.
-        full: bool,
-    },
+/// How `report` writes the plan and the DOT drawing (the text report has no options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// The plan's sections (`--fields`).
+    pub fields: Fields,
+    /// Indent the plan (`--pretty`).
+    pub pretty: bool,
+    /// Draw every op of a large IR too (`--full`).
+    pub full: bool,
 }
 
-/// Loads and analyses `file` and writes it to `out` as `format`. The report lists the
-/// diagnostics itself; the plan and DOT leave them to stderr. With `deny`, findings at that
-/// level fail the command after the output is written.
+/// Loads and analyses `file` and writes it to `out` as `format` (text: the report; json: the
+/// plan; dot: Graphviz) with `options`. The report lists the diagnostics itself; the plan
+/// and DOT leave them to stderr. With `deny`, findings at that level fail the command after
+/// the output is written.
 pub fn emit(
     file: &Path,
     out: &mut dyn Write,
     format: Format,
+    options: Options,
     limits: &Limits,
     deny: Option<super::lint::DenyLevel>,
 ) -> Result<(), CliError> {
-    if matches!(format, Format::Plan { .. })
+    if format == Format::Json
         && let Ok(meta) = std::fs::metadata(file)
         && meta.is_file()
     {
@@ -51,17 +46,12 @@ pub fn emit(
     }
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
-    match format {
-        Format::Report => report::text::write(out, &ir, &analysis)?,
-        Format::Plan { fields, pretty } => report::plan::write(out, &ir, &analysis, fields, pretty)?,
-        Format::Dot { full } => {
-            let drawn = report::dot::write(out, &ir, &analysis, full)?;
-            if let Some(note) = drawn.collapsed_note() {
-                eprintln!("{}: {note}", file.display());
-            }
-        }
+    let Options { fields, pretty, full } = options;
+    let data = Data::Analysis { ir: &ir, analysis: &analysis, fields, pretty, full };
+    if let Some(note) = export::write(out, data, format)? {
+        eprintln!("{}: {note}", file.display());
     }
-    if format != Format::Report {
+    if format != Format::Text {
         write_warnings(file, &analysis.diagnostics);
     }
     super::lint::check(file, &analysis.diagnostics, deny)

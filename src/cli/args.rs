@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use super::graph_args::GraphArgs;
 use crate::exec::Mode;
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::GraphSpec;
 use crate::generate::Shape;
 use crate::limits::{DEFAULT_MAX_FILE_MB, DEFAULT_MAX_WORK, LimitError, Limits};
+use crate::report::export::Kind;
+use crate::report::format::Format;
 use crate::report::plan_fields::Fields;
 
 /// A benchmark's time budget when none is given, in seconds.
@@ -35,6 +38,8 @@ pub fn budget(seconds: f64) -> Result<std::time::Duration, String> {
     about,
     long_about = None,
     override_usage = "irtop [OPTIONS] [FILE]\n       irtop [LIMIT OPTIONS] <COMMAND>",
+    after_help = "Subcommands write their data as --format text|json|csv|dot|trace, each in the formats it can \
+                  (`irtop <COMMAND> --help` lists them).",
     mut_arg("max_graph_gb", |a| a.global(true))
 )]
 pub struct Cli {
@@ -109,15 +114,30 @@ impl LimitArgs {
 /// Headless subcommands for scripts and CI.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the text report: levels, critical path, work/span, groups, diagnostics.
+    /// Print the analysis: the text report (levels, critical path, work/span, groups,
+    /// diagnostics), or with --format the plan as JSON or Graphviz DOT.
     Report {
         /// The IR file.
         file: PathBuf,
+        /// text: the report (default); json: the plan (groggy's ParallelExecutionPlan fields
+        /// plus irtop's, as `irtop plan`); dot: Graphviz DOT (as `irtop dot`).
+        #[arg(long, value_name = "FORMAT", value_parser = super::format::parser(Kind::Analysis))]
+        format: Option<Format>,
+        /// With --format json: the sections to write, comma-separated (see `irtop plan --help`).
+        #[arg(long, value_name = "LIST")]
+        fields: Option<Fields>,
+        /// With --format json: indent the JSON (about twice the size).
+        #[arg(long)]
+        pretty: bool,
+        /// With --format dot: draw every op, however large the IR.
+        #[arg(long)]
+        full: bool,
         /// `--deny`.
         #[command(flatten)]
         lint: super::lint::LintArgs,
     },
-    /// Print the plan as JSON (groggy's ParallelExecutionPlan fields plus irtop's).
+    /// Print the plan as JSON (groggy's ParallelExecutionPlan fields plus irtop's). Kept for
+    /// scripts: the same as `irtop report --format json`.
     Plan {
         /// The IR file.
         file: PathBuf,
@@ -135,7 +155,8 @@ pub enum Command {
     },
     /// Print Graphviz DOT: one rank per level, the critical path bold. When graphviz would
     /// take minutes (about 1,000 layered or 400 random ops), each level is one box with its op
-    /// counts by domain and only the critical path is drawn op by op.
+    /// counts by domain and only the critical path is drawn op by op. Kept for scripts: the
+    /// same as `irtop report --format dot`.
     Dot {
         /// The IR file.
         file: PathBuf,
@@ -163,7 +184,11 @@ pub enum Command {
         /// Only write this variable (repeatable).
         #[arg(long = "var", value_name = "NAME")]
         vars: Vec<String>,
-        /// Write to this file: `.csv` for CSV, anything else JSON (default: JSON on stdout).
+        /// json (default) or csv (a `node_id` column and one per node-map variable). Without
+        /// --format, an --out file whose name ends in `.csv` gets CSV (the older spelling).
+        #[arg(long, value_name = "FORMAT", value_parser = super::format::parser(Kind::Values))]
+        format: Option<Format>,
+        /// Write to this file instead of stdout (replaced whole once the run is done).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Run each op as its own pass over the nodes instead of fusing element-wise chains
@@ -204,10 +229,15 @@ pub enum Command {
         /// Only these modes (repeatable; seq always runs as the baseline).
         #[arg(long = "mode", value_name = "MODE")]
         modes: Vec<Mode>,
-        /// Print JSON instead of a table.
-        #[arg(long)]
+        /// text: the table (default); json: the report as JSON; trace: the last round of each
+        /// mode as Chrome trace-event JSON (not with --all, which writes text or json).
+        #[arg(long, value_name = "FORMAT", value_parser = super::format::parser(Kind::Bench))]
+        format: Option<Format>,
+        /// Deprecated: the same as --format json.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
-        /// Write the last round of each mode as Chrome trace-event JSON.
+        /// Also write the Chrome trace (what --format trace prints) to FILE, beside the table
+        /// or JSON on stdout.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
         /// Run each op as its own pass over the nodes instead of fusing element-wise chains
@@ -221,6 +251,9 @@ pub enum Command {
         /// Threads to measure parallel behaviour with (default: one per core; at most 256).
         #[arg(long)]
         threads: Option<usize>,
+        /// json, the only format of the constants (the default).
+        #[arg(long, value_name = "FORMAT", value_parser = super::format::parser(Kind::Calibration))]
+        format: Option<Format>,
     },
     /// Write a large generated IR (seeded) to stdout, to measure irtop at scale.
     Gen {
@@ -236,6 +269,9 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// json, the only format of an IR (the default).
+        #[arg(long, value_name = "FORMAT", value_parser = super::format::parser(Kind::Ir))]
+        format: Option<Format>,
     },
 }
 
@@ -262,7 +298,7 @@ impl Cli {
         if self.command.is_none() {
             return Vec::new();
         }
-        let default = default_graph_args();
+        let default = GraphSpec::default();
         let g = &self.graph;
         [
             ("FILE", self.file.is_some()),
@@ -279,11 +315,19 @@ impl Cli {
     }
 }
 
-/// The graph flags' values when none is given, as clap fills them in.
-fn default_graph_args() -> GraphArgs {
-    use clap::{Args, FromArgMatches};
-    let matches = GraphArgs::augment_args(clap::Command::new("defaults")).get_matches_from(["defaults"]);
-    GraphArgs::from_arg_matches(&matches).unwrap_or_default()
+/// `--shape` takes a shape by its name; the engine's [`Shape`] knows nothing of clap.
+impl clap::ValueEnum for Shape {
+    fn value_variants<'a>() -> &'a [Shape] {
+        &Shape::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Shape::Random => "Each op reads one or two recent variables; some ops update in place",
+            Shape::Layered => "`ops / width` layers; each op reads one or two outputs of the previous layer",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 #[cfg(test)]

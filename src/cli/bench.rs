@@ -1,6 +1,6 @@
 //! `irtop bench FILE`: a benchmark of seq and each parallel mode through the pipeline,
 //! written as a table or JSON (and optionally a Chrome trace). `irtop bench --all` is
-//! [`crate::predict::commands`].
+//! [`super::bench_all`].
 
 use std::io::Write;
 use std::path::Path;
@@ -11,11 +11,12 @@ use super::prelude::{refuse_output_onto_input, threads};
 use super::progress::ProgressLine;
 use crate::exec::Mode;
 use crate::exec::bench::{MAX_ROUNDS, Rounds};
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
-use crate::pipeline::{BenchSettings, Compiled, GraphSource, bench as run_pipeline};
-use crate::report;
+use crate::pipeline::{BenchSettings, Context, GraphSource, Input, execute};
+use crate::report::export::{self, Data};
+use crate::report::format::Format;
 
 /// What `irtop bench FILE` was asked for, besides the file and the graph.
 #[derive(Debug, Clone)]
@@ -30,8 +31,8 @@ pub struct BenchRequest<'a> {
     pub modes: Vec<Mode>,
     /// Fuse element-wise chains.
     pub fuse: bool,
-    /// JSON instead of a table.
-    pub json: bool,
+    /// Text, JSON or a Chrome trace.
+    pub format: Format,
     /// Where to write the Chrome trace, if anywhere (replaced whole, never in place).
     pub trace: Option<&'a Path>,
 }
@@ -51,7 +52,7 @@ pub fn rounds(reps: Option<usize>) -> Result<Rounds, CliError> {
 /// Benchmarks `file` on the graph `graph` describes and writes the report to `out`.
 pub fn bench(
     file: &Path,
-    graph: &GraphArgs,
+    graph: &GraphSpec,
     request: BenchRequest,
     out: &mut dyn Write,
     limits: &Limits,
@@ -66,29 +67,20 @@ pub fn bench(
     if let Some(path) = request.trace {
         refuse_output_onto_input(path, "--trace", file, graph)?;
     }
-    let compiled = Compiled::load(file, limits)?;
     let line = ProgressLine::new();
-    let report = run_pipeline(
-        &compiled.program,
-        compiled.analysis.estimated_speedup,
-        &GraphSource::new(graph.clone()),
-        &settings,
+    let cx = Context {
+        graphs: &GraphSource::new(graph.clone()),
         limits,
-        &AtomicBool::new(false),
-        &|stage| line.show(stage),
-    );
+        cancel: &AtomicBool::new(false),
+        stage: &|stage| line.show(stage),
+    };
+    let report = execute(Input::File(file), &settings, &cx);
     line.done();
     let report = report?;
     if let Some(path) = request.trace {
-        let trace = report::trace::to_trace(&report);
-        write_atomically(path, Special::WriteInto, |w| report::escape::to_writer(w, &trace))
+        write_atomically(path, Special::WriteInto, |w| export::write(w, Data::Bench(&report), Format::Trace).map(drop))
             .map_err(|source| CliError::WriteFile { path: path.to_owned(), flag: "--trace", source })?;
     }
-    if request.json {
-        report::escape::to_writer_pretty(&mut *out, &report)?;
-        out.write_all(b"\n")?;
-    } else {
-        out.write_all(report::bench_text::render(&report).as_bytes())?;
-    }
+    export::write(out, Data::Bench(&report), request.format)?;
     Ok(())
 }

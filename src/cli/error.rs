@@ -54,6 +54,7 @@ impl From<crate::pipeline::PipelineError> for CliError {
             P::Limit(e) => CliError::Limit(e),
             P::Exec(e) => CliError::Exec(e),
             P::Budget(why) => CliError::Usage(why),
+            P::UnknownVar(name) => CliError::Usage(format!("--var {name}: no variable of that name in the IR")),
         }
     }
 }

@@ -1,12 +1,16 @@
 //! The command line: argument definitions ([`args`]) and the headless subcommands, one
-//! module per group: [`analyse`] (`report`, `plan`, `dot`), [`run`](mod@run) and
-//! [`bench`](mod@bench); `bench --all` and `calibrate` are [`crate::predict::commands`],
-//! `gen` is [`crate::generate`].
+//! module per group: [`analyse`] (`report`, `plan`, `dot`), [`run`](mod@run),
+//! [`bench`](mod@bench), [`bench_all`] (`bench --all`) and [`calibrate`](mod@calibrate);
+//! `gen` writes what [`crate::generate`] makes.
 
 pub mod analyse;
 pub mod args;
 pub mod bench;
+pub mod bench_all;
+pub mod calibrate;
 pub mod error;
+pub mod format;
+pub mod graph_args;
 pub mod lint;
 pub mod prelude;
 pub mod progress;
@@ -22,7 +26,9 @@ pub use error::CliError;
 pub use prelude::threads;
 pub use sample::sample_path;
 
-use analyse::{Format, emit};
+use crate::report::export::{self, Data, Kind};
+use crate::report::format::Format;
+use analyse::{Options, emit};
 use bench::BenchRequest;
 use run::RunRequest;
 
@@ -36,15 +42,38 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
     cli.limits.check(graph_flags)?;
     let limits = cli.limits.limits(&cli.graph);
     match cli.command {
-        Some(Command::Report { file, lint }) => emit(&file, out, Format::Report, &limits, lint.deny),
-        Some(Command::Plan { file, fields, pretty, lint }) => {
-            emit(&file, out, Format::Plan { fields, pretty }, &limits, lint.deny)
+        Some(Command::Report { file, format, fields, pretty, full, lint }) => {
+            let format = format::choose(Kind::Analysis, format, "irtop report")?;
+            let refuse = |flag: &str, wants: Format| {
+                Err(CliError::Usage(format!(
+                    "{flag} applies to --format {wants} only; this writes --format {format}. Add --format {wants}"
+                )))
+            };
+            match (fields.is_some() || pretty, full) {
+                (true, _) if format != Format::Json => {
+                    refuse(if pretty { "--pretty" } else { "--fields" }, Format::Json)
+                }
+                (_, true) if format != Format::Dot => refuse("--full", Format::Dot),
+                _ => {
+                    let options = Options { fields: fields.unwrap_or_default(), pretty, full };
+                    emit(&file, out, format, options, &limits, lint.deny)
+                }
+            }
         }
-        Some(Command::Dot { file, full, lint }) => emit(&file, out, Format::Dot { full }, &limits, lint.deny),
-        Some(Command::Run { file, graph, mode, threads, vars, out: path, no_fuse }) => {
+        Some(Command::Plan { file, fields, pretty, lint }) => {
+            emit(&file, out, Format::Json, Options { fields, pretty, full: false }, &limits, lint.deny)
+        }
+        Some(Command::Dot { file, full, lint }) => {
+            emit(&file, out, Format::Dot, Options { full, ..Options::default() }, &limits, lint.deny)
+        }
+        Some(Command::Run { file, graph, mode, threads, vars, format, out: path, no_fuse }) => {
             let limits = cli.limits.limits(&graph);
-            let request = RunRequest { mode, threads, vars: &vars, path: path.as_deref(), fuse: !no_fuse };
-            run::run_once(&file, &graph, &request, out, &limits)
+            // Without --format, the older spelling: an --out name ending in `.csv`.
+            let csv_name =
+                path.as_deref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+            let format = format::choose(Kind::Values, format.or(csv_name.then_some(Format::Csv)), "irtop run")?;
+            let request = RunRequest { mode, threads, vars: &vars, format, path: path.as_deref(), fuse: !no_fuse };
+            run::run_once(&file, &graph.spec(), &request, out, &limits)
         }
         Some(Command::Bench {
             file,
@@ -56,26 +85,32 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             reps,
             budget,
             modes,
+            format,
             json,
             trace,
             no_fuse,
         }) => {
             let limits = cli.limits.limits(&graph);
+            // `--json` is the older spelling of `--format json`.
+            let format = format.or(json.then_some(Format::Json));
             match (all, file) {
                 (Some(dir), _) => {
-                    let threads = Some(prelude::threads(threads)?);
-                    let request = crate::predict::commands::AllRequest { threads, reps, budget, scales, twice, json };
-                    crate::predict::commands::bench_all(&dir, &request, out, &limits)
+                    let format = format::choose(Kind::Accuracy, format, "irtop bench --all")?;
+                    let threads = prelude::threads(threads)?;
+                    let request = bench_all::AllRequest { threads, reps, budget, scales, twice, format };
+                    bench_all::bench_all(&dir, &request, out, &limits)
                 }
                 (None, Some(file)) => {
+                    let format = format::choose(Kind::Bench, format, "irtop bench")?;
                     let request =
-                        BenchRequest { threads, reps, budget, modes, json, trace: trace.as_deref(), fuse: !no_fuse };
-                    bench::bench(&file, &graph, request, out, &limits)
+                        BenchRequest { threads, reps, budget, modes, format, trace: trace.as_deref(), fuse: !no_fuse };
+                    bench::bench(&file, &graph.spec(), request, out, &limits)
                 }
                 (None, None) => Err(CliError::Usage("bench needs an IR file or --all DIR".into())),
             }
         }
-        Some(Command::Calibrate { threads }) => {
+        Some(Command::Calibrate { threads, format }) => {
+            let format = format::choose(Kind::Calibration, format, "irtop calibrate")?;
             let threads = prelude::threads(threads)?;
             limits.check_memory(
                 &format!("calibrating on {threads} threads (a few copies of a 64 MB map per thread)"),
@@ -83,15 +118,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 "start",
                 "Pass a smaller --threads",
             )?;
-            crate::predict::commands::calibrate(Some(threads), out)
+            calibrate::calibrate(threads, format, out)
         }
-        Some(Command::Gen { ops, shape, width, seed }) => {
+        Some(Command::Gen { ops, shape, width, seed, format }) => {
+            let format = format::choose(Kind::Ir, format, "irtop gen")?;
             crate::generate::check_ops(ops, &limits)?;
-            out.write_all(&crate::generate::generate(shape, ops, width, seed))?;
-            out.write_all(b"\n")?;
+            export::write(out, Data::Ir(&crate::generate::generate(shape, ops, width, seed)), format)?;
             Ok(())
         }
-        None => emit(&cli.file.unwrap_or_else(sample_path), out, Format::Report, &limits, None),
+        None => emit(&cli.file.unwrap_or_else(sample_path), out, Format::Text, Options::default(), &limits, None),
     }
 }
 

@@ -8,31 +8,42 @@ use super::graph::Graph;
 use super::synthetic::{try_rmat, try_uniform};
 use crate::limits::{LimitError, Limits, graph_bytes};
 
-/// Graph flags shared by `irtop run`, `irtop bench` and the TUI.
-#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
-pub struct GraphArgs {
-    /// Edge list to run on: `u v` or `u v w` per line, `#` comments, `# nodes N` header.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["rmat", "uniform"])]
+/// The graph to run on: an edge-list file, a synthetic R-MAT or uniform graph, or (none
+/// given) the default R-MAT graph. Plain data: the command line's `GraphArgs` fill it in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphSpec {
+    /// An edge list: `u v` or `u v w` per line, `#` comments, `# nodes N` header.
     pub graph: Option<PathBuf>,
-    /// Generate a Graph500-style R-MAT graph with 2^SCALE nodes.
-    #[arg(long, value_name = "SCALE", conflicts_with = "uniform")]
+    /// A Graph500-style R-MAT graph with 2^SCALE nodes (default [`DEFAULT_RMAT_SCALE`]).
     pub rmat: Option<u32>,
-    /// Edges per node for --rmat (and for --uniform when --edges is not given).
-    #[arg(long, value_name = "K", default_value_t = 16)]
+    /// Edges per node for R-MAT (and for a uniform graph when `edges` is not given).
     pub edge_factor: u32,
-    /// Generate a uniform random graph with this many nodes.
-    #[arg(long, value_name = "NODES")]
+    /// A uniform random graph with this many nodes.
     pub uniform: Option<usize>,
-    /// Edges of the --uniform graph (default: NODES x edge factor).
-    #[arg(long, value_name = "M")]
+    /// Edges of the uniform graph (default: nodes x edge factor).
     pub edges: Option<usize>,
     /// Seed of the synthetic graph.
-    #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Refuse a graph that needs more than this many GB to build (default: the memory
-    /// available).
-    #[arg(long, value_name = "GB")]
-    pub max_graph_gb: Option<f64>,
+}
+
+/// Edges per node of a synthetic graph when none is given.
+pub const DEFAULT_EDGE_FACTOR: u32 = 16;
+
+/// Seed of a synthetic graph when none is given.
+pub const DEFAULT_SEED: u64 = 1;
+
+impl Default for GraphSpec {
+    /// The built-in default: R-MAT scale [`DEFAULT_RMAT_SCALE`], edge factor 16, seed 1.
+    fn default() -> GraphSpec {
+        GraphSpec {
+            graph: None,
+            rmat: None,
+            edge_factor: DEFAULT_EDGE_FACTOR,
+            uniform: None,
+            edges: None,
+            seed: DEFAULT_SEED,
+        }
+    }
 }
 
 /// Why the graph the flags describe cannot be built.
@@ -53,21 +64,10 @@ pub enum GraphError {
 /// second on two cores.
 pub const DEFAULT_RMAT_SCALE: u32 = 18;
 
-impl GraphArgs {
-    /// The limits the graph flags set (`--max-graph-gb`); the rest are the defaults.
-    pub fn limits(&self) -> Limits {
-        Limits { max_graph_bytes: self.max_graph_gb.map(|gb| (gb.max(0.0) * 1e9) as u64), ..Limits::default() }
-    }
-
-    /// Builds (or loads) the graph the flags describe within their own limits
-    /// ([`GraphArgs::limits`]); see [`GraphArgs::build_with`].
-    pub fn build(&self) -> Result<Graph, GraphError> {
-        self.build_with(&self.limits())
-    }
-
+impl GraphSpec {
     /// Builds (or loads) the graph the flags describe, after checking that it can be held:
     /// ids fit in a `u32` and it needs no more memory than the graph limit of `limits`
-    /// (which should include these flags' `--max-graph-gb`). The arrays are reserved
+    /// (which should include `--max-graph-gb`). The arrays are reserved
     /// fallibly, so memory the allocator cannot give is an error, not an abort.
     pub fn build_with(&self, limits: &Limits) -> Result<Graph, GraphError> {
         if let Some(path) = &self.graph {
@@ -129,7 +129,7 @@ impl GraphArgs {
 
     /// The flags of a graph `by` times halved: R-MAT `by` scales down, a uniform graph with
     /// `2^by` times fewer nodes and edges; `None` for an edge-list file.
-    pub fn scaled_down(&self, by: u32) -> Option<GraphArgs> {
+    pub fn scaled_down(&self, by: u32) -> Option<GraphSpec> {
         if self.graph.is_some() {
             return None;
         }

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use crate::exec::Mode;
 use crate::exec::bench::Rounds;
-use crate::exec::graph_spec::GraphArgs;
+use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
-use crate::pipeline::{BenchSettings, Compiled, GraphSource};
+use crate::pipeline::{BenchSettings, Context, GraphSource, Input, Stage, execute};
 use crate::report::bench_report::BenchReport;
 
 /// The scales an accuracy run covers when none are asked for: groggy users' graphs.
@@ -72,12 +72,11 @@ pub fn bench_sample(
 ) -> SampleResult {
     let mut result = SampleResult { file: file.to_owned(), scale, report: None, again: None, error: None };
     let run = || -> Result<(BenchReport, Option<BenchReport>), String> {
-        let compiled = Compiled::load(file, limits).map_err(|e| e.to_string())?;
-        let graphs = GraphSource::new(GraphArgs {
+        let graphs = GraphSource::new(GraphSpec {
             rmat: Some(scale),
             edge_factor: EDGE_FACTOR,
             seed: 1,
-            ..GraphArgs::default()
+            ..GraphSpec::default()
         });
         let bench = BenchSettings {
             threads: settings.threads,
@@ -87,11 +86,16 @@ pub fn bench_sample(
             fuse: true,
         };
         let cancel = std::sync::atomic::AtomicBool::new(false);
-        let groggy = compiled.analysis.estimated_speedup;
         let once = || {
-            progress(&format!("{} on R-MAT {scale}", file.display()));
-            crate::pipeline::bench(&compiled.program, groggy, &graphs, &bench, limits, &cancel, &|_| {})
-                .map_err(|e| e.to_string())
+            // Announced once the IR is loaded and compiled, as the benchmark starts.
+            let announced = std::cell::Cell::new(false);
+            let stage = |_: &Stage| {
+                if !announced.replace(true) {
+                    progress(&format!("{} on R-MAT {scale}", file.display()));
+                }
+            };
+            let cx = Context { graphs: &graphs, limits, cancel: &cancel, stage: &stage };
+            execute(Input::File(file), &bench, &cx).map_err(|e| e.to_string())
         };
         let first = once()?;
         let again = if settings.twice { Some(once()?) } else { None };

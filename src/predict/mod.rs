@@ -11,7 +11,6 @@
 pub mod accuracy;
 pub mod auto;
 pub mod calibrate;
-pub mod commands;
 pub mod cost_model;
 pub mod curve;
 pub mod probe;

@@ -1,10 +1,13 @@
-//! Writers that present an analysis: text report, plan JSON, Graphviz DOT.
+//! Writers of what irtop computes: the text report, plan JSON, Graphviz DOT, run values,
+//! benchmark and accuracy tables, Chrome traces; [`export`] picks one by [`format::Format`].
 
 pub mod accuracy_text;
 pub mod bench_report;
 pub mod bench_text;
 pub mod dot;
 pub mod escape;
+pub mod export;
+pub mod format;
 pub mod plan;
 pub mod plan_fields;
 pub mod results;

@@ -13,20 +13,12 @@ use std::sync::Arc;
 use serde_json::Number;
 
 use super::escape::escape_control;
+use super::format::Format;
 use crate::exec::Value;
 use crate::exec::value::NodeMap;
 
 /// The variables to write: `(name, value)` in the order given.
 pub type Columns<'a> = Vec<(&'a str, &'a Arc<Value>)>;
-
-/// The output formats of `irtop run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// One JSON document.
-    Json,
-    /// Comma-separated values, a row per node.
-    Csv,
-}
 
 /// Refuses columns `format` cannot write: a node-map or list variable named `node_id` (or,
 /// in JSON, `scalars`) would overwrite the key or column irtop writes under that name; in
@@ -36,23 +28,21 @@ pub fn check_columns(format: Format, columns: &Columns, requested: bool) -> Resu
     let mut left_out = Vec::new();
     for (name, value) in columns {
         let per_node = !matches!(value.as_ref(), Value::Scalar(_));
-        let reserved = match format {
-            Format::Json => ["node_id", "scalars"].contains(name),
-            Format::Csv => *name == "node_id",
-        };
+        // JSON (the other format a run's values have) reserves `scalars` too.
+        let reserved = if format == Format::Csv { *name == "node_id" } else { ["node_id", "scalars"].contains(name) };
         if per_node && reserved {
             return Err(format!(
                 "variable `{}` has the name of the `{name}` {} irtop writes; it cannot be written beside it. \
                  Choose the variables to write with --var, or rename it in the IR",
                 escape_control(name),
-                if format == Format::Json { "key" } else { "column" }
+                if format == Format::Csv { "column" } else { "key" }
             ));
         }
         let no_column = format == Format::Csv && !matches!(value.as_ref(), Value::Map(_));
         if no_column && requested {
             let kind = if matches!(value.as_ref(), Value::Scalar(_)) { "a scalar" } else { "a list per node" };
             return Err(format!(
-                "--var {}: {kind}, which has no column in CSV (one value per node); write JSON (--out x.json), \
+                "--var {}: {kind}, which has no column in CSV (one value per node); write JSON (--format json), \
                  which holds it, or leave it out",
                 escape_control(name)
             ));

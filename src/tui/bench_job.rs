@@ -141,16 +141,14 @@ pub fn spawn(runner: BenchFn, tx: Sender<Msg>) -> std::io::Result<LatestJob<Benc
 /// (each size built once, on first use), within `budget` (a synthetic graph too big for it
 /// is scaled down) and `limits` (a run over `limits.max_work` is refused before it starts).
 pub fn executor_runner(
-    graph: crate::exec::graph_spec::GraphArgs,
+    graph: crate::exec::graph_spec::GraphSpec,
     limits: crate::limits::Limits,
     budget: std::time::Duration,
 ) -> BenchFn {
-    use crate::exec::Program;
     use crate::exec::bench::Rounds;
-    use crate::pipeline::{BenchSettings, GraphSource};
+    use crate::pipeline::{BenchSettings, Context, GraphSource, Input, execute};
     let graphs = Arc::new(GraphSource::new(graph));
     Arc::new(move |request: &BenchRequest, cancel: &AtomicBool, progress: &dyn Fn(&Stage)| {
-        let program = Program::compile(&request.ir, &request.analysis).map_err(|e| e.to_string())?;
         let settings = BenchSettings {
             threads: request.threads,
             modes: request.mode.modes(),
@@ -158,16 +156,8 @@ pub fn executor_runner(
             budget,
             fuse: true,
         };
-        crate::pipeline::bench(
-            &program,
-            request.analysis.estimated_speedup,
-            &graphs,
-            &settings,
-            &limits,
-            cancel,
-            progress,
-        )
-        .map_err(|e| e.to_string())
+        let cx = Context { graphs: &graphs, limits: &limits, cancel, stage: progress };
+        execute(Input::Analysed(&request.ir, &request.analysis), &settings, &cx).map_err(|e| e.to_string())
     })
 }
 
