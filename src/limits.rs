@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::exec::kernel::Kernel;
 use crate::exec::program::{Program, StepKind};
-use crate::ir::op::{CostClass, op_info};
+use crate::ir::op::{CostClass, Op};
 
 /// The limits of one irtop process. [`Limits::default`] is what irtop uses without flags.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -252,7 +252,7 @@ fn step_work(step: &crate::exec::program::Step, v: f64, e: f64) -> f64 {
         StepKind::Kernel(Kernel::MapNodes(..) | Kernel::CollectNeighbors(_) | Kernel::ModeList(_)) => {
             LIST_OP_FACTOR * (v + e)
         }
-        StepKind::Kernel(_) => match op_info(&step.op).cost {
+        StepKind::Kernel(_) => match Op::parse(&step.op).info().cost {
             CostClass::Scalar => 1.0,
             CostClass::Edges => v + e,
             CostClass::Nodes | CostClass::Unknown | CostClass::Nested => v.max(1.0),

@@ -5,17 +5,62 @@ use serde_json::{Map, Value};
 
 use super::error::shown;
 use super::model::{Domain, Node, VarTable};
+use super::op::Op;
 
 /// Operand keys, in the order they become `inputs`, for ops whose order matters.
-fn operand_keys(op: &str) -> &'static [&'static str] {
+fn operand_keys(op: &Op) -> &'static [&'static str] {
     match op {
-        "where" => &["mask", "if_true", "if_false"],
-        "fused_axpy" => &["a", "x", "b", "y"],
-        "fused_madd" => &["a", "b", "c"],
-        "fused_neighbor_mul_agg" => &["values", "scalars"],
-        "broadcast_scalar" => &["scalar", "reference"],
-        "compare" => &["a", "b"],
-        _ => &["a", "b", "source", "input", "values", "x"],
+        Op::Where => &["mask", "if_true", "if_false"],
+        Op::FusedAxpy => &["a", "x", "b", "y"],
+        Op::FusedMadd => &["a", "b", "c"],
+        Op::FusedNeighborMulAgg => &["values", "scalars"],
+        Op::BroadcastScalar => &["scalar", "reference"],
+        Op::Compare => &["a", "b"],
+        Op::Constant
+        | Op::InitScalar
+        | Op::GraphNodeCount
+        | Op::GraphEdgeCount
+        | Op::InitNodes
+        | Op::InitNodesUnique
+        | Op::InitNodesWithIndex
+        | Op::Binary(_)
+        | Op::Unary(_)
+        | Op::Clip
+        | Op::Recip
+        | Op::Cmp(_)
+        | Op::Select
+        | Op::Map
+        | Op::Transform
+        | Op::ElementWise
+        | Op::And
+        | Op::Or
+        | Op::Xor
+        | Op::Not
+        | Op::Alias
+        | Op::LoadAttr
+        | Op::Load
+        | Op::ReduceScalar
+        | Op::Reduce
+        | Op::Sum
+        | Op::Mean
+        | Op::NormalizeSum
+        | Op::Normalize
+        | Op::UpdateInPlace
+        | Op::Degree
+        | Op::NeighborAgg
+        | Op::MapNodes
+        | Op::CollectNeighborValues
+        | Op::ModeList
+        | Op::IterLoop
+        | Op::Loop
+        | Op::Attach
+        | Op::AttachAs
+        | Op::Save
+        | Op::Store
+        | Op::Print
+        | Op::Debug
+        | Op::Block(_)
+        | Op::Unknown(_) => &["a", "b", "source", "input", "values", "x"],
     }
 }
 
@@ -30,8 +75,8 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
         None => return Err("step has no `type`; body steps look like {\"type\": \"core.mul\", \"output\": ..., \"a\": ..., \"b\": ...}".into()),
     };
     let (domain, op) = match ty.split_once('.') {
-        Some((d, o)) => (Domain::parse(d), o.to_owned()),
-        None => (Domain::Core, ty.to_owned()),
+        Some((d, o)) => (Domain::parse(d), Op::parse(o)),
+        None => (Domain::Core, Op::parse(ty)),
     };
     let mut metadata = Map::new();
     let mut inputs = Vec::new();
@@ -44,7 +89,7 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
         }
     };
 
-    if op == "alias" {
+    if op == Op::Alias {
         let source = step.get("source").ok_or("alias step has no `source`")?;
         let target = step.get("target").ok_or("alias step has no `target`")?;
         inputs.push(vars.intern(&var_of("source", source)?));
@@ -81,12 +126,9 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
                     return Err(format!("`{key}` must name a variable, found {}", shown(value)));
                 }
             }
-            "inputs" if op == "map_nodes" => {
+            "inputs" if op == Op::MapNodes => {
                 let Value::Object(map) = value else {
-                    return Err(format!(
-                        "map_nodes `inputs` must be an object of name -> variable, found {}",
-                        shown(value)
-                    ));
+                    return Err(format!("{op} `inputs` must be an object of name -> variable, found {}", shown(value)));
                 };
                 for (name, var) in map {
                     inputs.push(vars.intern(&var_of(name, var)?));
