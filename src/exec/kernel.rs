@@ -322,6 +322,39 @@ impl Kernel {
         Ok(work.run_to_end().map_err(|e| e.message)?.into_iter().next().flatten())
     }
 
+    /// The IR op the kernel computes (one of them, where several names share a kernel),
+    /// whose class ([`crate::ir::op::Op::info`]) the work limit counts.
+    pub fn op(&self) -> Op {
+        use Kernel as K;
+        match self {
+            K::Constant(_) => Op::Constant,
+            K::InitNodes(_) => Op::InitNodes,
+            K::InitIndex => Op::InitNodesWithIndex,
+            K::NodeCount => Op::GraphNodeCount,
+            K::EdgeCount => Op::GraphEdgeCount,
+            K::Degree => Op::Degree,
+            K::Binary(op) => Op::Binary(*op),
+            K::Unary(op) => Op::Unary(*op),
+            K::Recip(_) => Op::Recip,
+            K::Clip(..) => Op::Clip,
+            K::Compare(op) => Op::Cmp(*op),
+            K::Where => Op::Where,
+            K::Reduce(_) => Op::Reduce,
+            K::Broadcast => Op::BroadcastScalar,
+            K::Normalize(_) => Op::Normalize,
+            K::Copy => Op::Alias,
+            K::NeighborAgg(..) => Op::NeighborAgg,
+            K::LoadAttr(_) => Op::LoadAttr,
+            K::Attach(_) => Op::Attach,
+            K::FusedAxpy => Op::FusedAxpy,
+            K::FusedMadd => Op::FusedMadd,
+            K::FusedNeighborMulAgg => Op::FusedNeighborMulAgg,
+            K::MapNodes(..) => Op::MapNodes,
+            K::CollectNeighbors(_) => Op::CollectNeighborValues,
+            K::ModeList(_) => Op::ModeList,
+        }
+    }
+
     /// True when one run of the kernel must visit nodes in order on one thread
     /// (an asynchronous `map_nodes`).
     pub fn is_sequential(&self) -> bool {
