@@ -455,6 +455,64 @@ impl Op {
         }
     }
 
+    /// The operand keys of groggy's loop-body step format (`{"type": "core.where", "mask",
+    /// "if_true", "if_false"}`), in the order they become the node's `inputs`.
+    pub fn step_operand_keys(&self) -> &'static [&'static str] {
+        match self {
+            Op::Where => &["mask", "if_true", "if_false"],
+            Op::FusedAxpy => &["a", "x", "b", "y"],
+            Op::FusedMadd => &["a", "b", "c"],
+            Op::FusedNeighborMulAgg => &["values", "scalars"],
+            Op::BroadcastScalar => &["scalar", "reference"],
+            Op::Compare => &["a", "b"],
+            Op::Constant
+            | Op::InitScalar
+            | Op::GraphNodeCount
+            | Op::GraphEdgeCount
+            | Op::InitNodes
+            | Op::InitNodesUnique
+            | Op::InitNodesWithIndex
+            | Op::Binary(_)
+            | Op::Unary(_)
+            | Op::Clip
+            | Op::Recip
+            | Op::Cmp(_)
+            | Op::Select
+            | Op::Map
+            | Op::Transform
+            | Op::ElementWise
+            | Op::And
+            | Op::Or
+            | Op::Xor
+            | Op::Not
+            | Op::Alias
+            | Op::LoadAttr
+            | Op::Load
+            | Op::ReduceScalar
+            | Op::Reduce
+            | Op::Sum
+            | Op::Mean
+            | Op::NormalizeSum
+            | Op::Normalize
+            | Op::UpdateInPlace
+            | Op::Degree
+            | Op::NeighborAgg
+            | Op::MapNodes
+            | Op::CollectNeighborValues
+            | Op::ModeList
+            | Op::IterLoop
+            | Op::Loop
+            | Op::Attach
+            | Op::AttachAs
+            | Op::Save
+            | Op::Store
+            | Op::Print
+            | Op::Debug
+            | Op::Block(_)
+            | Op::Unknown(_) => &["a", "b", "source", "input", "values", "x"],
+        }
+    }
+
     /// The mode of an execution block (`message_pass` for `block_message_pass`).
     pub fn block_mode(&self) -> Option<&str> {
         match self {

@@ -7,63 +7,6 @@ use super::error::shown;
 use super::model::{Domain, Node, VarTable};
 use super::op::Op;
 
-/// Operand keys, in the order they become `inputs`, for ops whose order matters.
-fn operand_keys(op: &Op) -> &'static [&'static str] {
-    match op {
-        Op::Where => &["mask", "if_true", "if_false"],
-        Op::FusedAxpy => &["a", "x", "b", "y"],
-        Op::FusedMadd => &["a", "b", "c"],
-        Op::FusedNeighborMulAgg => &["values", "scalars"],
-        Op::BroadcastScalar => &["scalar", "reference"],
-        Op::Compare => &["a", "b"],
-        Op::Constant
-        | Op::InitScalar
-        | Op::GraphNodeCount
-        | Op::GraphEdgeCount
-        | Op::InitNodes
-        | Op::InitNodesUnique
-        | Op::InitNodesWithIndex
-        | Op::Binary(_)
-        | Op::Unary(_)
-        | Op::Clip
-        | Op::Recip
-        | Op::Cmp(_)
-        | Op::Select
-        | Op::Map
-        | Op::Transform
-        | Op::ElementWise
-        | Op::And
-        | Op::Or
-        | Op::Xor
-        | Op::Not
-        | Op::Alias
-        | Op::LoadAttr
-        | Op::Load
-        | Op::ReduceScalar
-        | Op::Reduce
-        | Op::Sum
-        | Op::Mean
-        | Op::NormalizeSum
-        | Op::Normalize
-        | Op::UpdateInPlace
-        | Op::Degree
-        | Op::NeighborAgg
-        | Op::MapNodes
-        | Op::CollectNeighborValues
-        | Op::ModeList
-        | Op::IterLoop
-        | Op::Loop
-        | Op::Attach
-        | Op::AttachAs
-        | Op::Save
-        | Op::Store
-        | Op::Print
-        | Op::Debug
-        | Op::Block(_)
-        | Op::Unknown(_) => &["a", "b", "source", "input", "values", "x"],
-    }
-}
-
 /// Parses one body step. `id` is the step's name in reports (`node_11/3`).
 ///
 /// An operand given as a number (`"if_true": 0.0`) is an inline literal and stays in
@@ -106,7 +49,7 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
         });
     }
 
-    let keys = operand_keys(&op);
+    let keys = op.step_operand_keys();
     for key in keys {
         match step.get(*key) {
             Some(Value::String(name)) => inputs.push(vars.intern(name)),
