@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::ir::op::{BinOp, Op};
+use crate::ir::op::{BinOp, CmpOp, Op};
 use crate::limits::{LimitError, Limits, MAX_GEN_OPS};
 
 /// The shape of a generated IR.
@@ -198,7 +198,7 @@ impl GenOp {
                 m.insert("op".into(), Value::from("sum"));
             }
             GenOp::Compare => {
-                m.insert("op".into(), Value::from("gt"));
+                m.insert("op".into(), Value::from(Op::Cmp(CmpOp::Gt).name()));
             }
             _ => {}
         }
