@@ -17,6 +17,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::ir::op::{BinOp, CmpOp, Op};
 use crate::limits::{LimitError, Limits, MAX_GEN_OPS};
 
 /// The shape of a generated IR.
@@ -52,7 +53,7 @@ pub const TRIES: usize = 8;
 struct GenNode {
     id: String,
     domain: &'static str,
-    op_type: &'static str,
+    op_type: Op,
     inputs: Vec<String>,
     output: Option<String>,
     metadata: Map<String, Value>,
@@ -176,20 +177,21 @@ impl GenOp {
         }
     }
 
-    fn op_type(self) -> &'static str {
+    /// The IR op it writes.
+    fn op_type(self) -> Op {
         match self {
-            GenOp::Constant(_) => "constant",
-            GenOp::InitNodes => "init_nodes",
-            GenOp::NeighborAgg => "neighbor_agg",
-            GenOp::Degree => "degree",
-            GenOp::ReduceScalar => "reduce_scalar",
-            GenOp::Compare => "compare",
-            GenOp::Where => "where",
-            GenOp::UpdateInPlace => "update_in_place",
-            GenOp::Add => "add",
-            GenOp::Mul => "mul",
-            GenOp::Sub => "sub",
-            GenOp::Div => "div",
+            GenOp::Constant(_) => Op::Constant,
+            GenOp::InitNodes => Op::InitNodes,
+            GenOp::NeighborAgg => Op::NeighborAgg,
+            GenOp::Degree => Op::Degree,
+            GenOp::ReduceScalar => Op::ReduceScalar,
+            GenOp::Compare => Op::Compare,
+            GenOp::Where => Op::Where,
+            GenOp::UpdateInPlace => Op::UpdateInPlace,
+            GenOp::Add => Op::Binary(BinOp::Add),
+            GenOp::Mul => Op::Binary(BinOp::Mul),
+            GenOp::Sub => Op::Binary(BinOp::Sub),
+            GenOp::Div => Op::Binary(BinOp::Div),
         }
     }
 
@@ -209,7 +211,7 @@ impl GenOp {
                 m.insert("op".into(), Value::from("sum"));
             }
             GenOp::Compare => {
-                m.insert("op".into(), Value::from("gt"));
+                m.insert("op".into(), Value::from(Op::Cmp(CmpOp::Gt).name()));
             }
             _ => {}
         }
@@ -430,20 +432,21 @@ mod tests {
     fn the_mix_keeps_every_op() {
         let text = String::from_utf8(generate(Shape::Random, 5_000, 100, 1)).unwrap();
         for op in [
-            "constant",
-            "init_nodes",
-            "neighbor_agg",
-            "degree",
-            "reduce_scalar",
-            "compare",
-            "where",
-            "update_in_place",
-            "\"add\"",
-            "\"mul\"",
-            "\"sub\"",
-            "\"div\"",
+            GenOp::Constant(0.0),
+            GenOp::InitNodes,
+            GenOp::NeighborAgg,
+            GenOp::Degree,
+            GenOp::ReduceScalar,
+            GenOp::Compare,
+            GenOp::Where,
+            GenOp::UpdateInPlace,
+            GenOp::Add,
+            GenOp::Mul,
+            GenOp::Sub,
+            GenOp::Div,
         ] {
-            assert!(text.contains(op), "no {op} in 5000 ops");
+            let op = format!("\"op_type\":\"{}\"", op.op_type());
+            assert!(text.contains(&op), "no {op} in 5000 ops");
         }
     }
 

@@ -5,16 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::exec::kernel::Kernel;
-use crate::exec::program::{Program, StepKind};
-use crate::ir::op::{CostClass, op_info};
-
 /// The limits of one irtop process. [`Limits::default`] is what irtop uses without flags.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     /// Largest IR file read, in bytes. Default [`DEFAULT_MAX_FILE_MB`] MiB.
     pub max_file_bytes: u64,
-    /// Most work one run may do, in estimated element operations (see [`estimate_work`]).
+    /// Most work one run may do, in estimated element operations (see [`Workload`]).
     /// Default [`DEFAULT_MAX_WORK`].
     pub max_work: f64,
     /// Most bytes a graph may need while it is built; `None`: the memory limit
@@ -165,8 +161,8 @@ impl Limits {
 
     /// Refuses a run of `program` on a graph of `nodes` nodes and `edges` edges whose
     /// estimated work is above `max_work`.
-    pub fn check_work(&self, program: &Program, nodes: usize, edges: usize) -> Result<(), LimitError> {
-        let estimate = estimate_work(program, nodes, edges);
+    pub fn check_work(&self, program: &impl Workload, nodes: usize, edges: usize) -> Result<(), LimitError> {
+        let estimate = program.estimate_work(nodes, edges);
         if estimate.total <= self.max_work {
             return Ok(());
         }
@@ -184,7 +180,7 @@ pub fn graph_bytes(nodes: u64, edges: u64, weighted: bool) -> u64 {
 
 /// Bytes `irtop calibrate` needs on `threads` threads: its two R-MAT graphs (scales 18 and
 /// 22, built at once at most 0.5 GB) and, per thread, two 64 MB input maps and the output
-/// of each kernel copy running at once (`crate::predict::calibrate`; 256 MB a thread with
+/// of each kernel copy running at once (256 MB a thread with
 /// room for the allocator).
 pub fn calibration_bytes(threads: usize) -> u64 {
     (512u64 << 20).saturating_add((threads as u64).saturating_mul(256 << 20))
@@ -193,15 +189,6 @@ pub fn calibration_bytes(threads: usize) -> u64 {
 /// `Pass --max-memory-gb N if it fits`, N covering `need` bytes.
 pub fn raise_memory(need: u64) -> String {
     format!("Pass --max-memory-gb {} if it fits", (need as f64 / GB).ceil().max(1.0) as u64)
-}
-
-/// The memory the OS says is available (`MemAvailable` in `/proc/meminfo`), when known.
-/// [`Limits::memory_limit`] also takes the rlimits and the cgroup's limit into account.
-pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib.saturating_mul(1024))
 }
 
 /// The estimated work of one run and where most of it is.
@@ -213,52 +200,12 @@ pub struct WorkEstimate {
     pub heaviest_loop: Option<(String, u64, usize, f64)>,
 }
 
-/// Estimates the element operations of one run of `program` on a graph of `nodes` nodes
-/// and `edges` edges: a scalar op is 1, a pass over the nodes is `nodes`, a pass over the
-/// edges `nodes + edges` (16 times that for a list op), and a loop `iterations x (1 + its body's work)` (the 1: an
-/// iteration of an empty body still costs something). Computed in `f64`, so an absurd
-/// count is a huge number rather than an overflow.
-///
-/// # Complexity
-/// O(steps), loop bodies included.
-pub fn estimate_work(program: &Program, nodes: usize, edges: usize) -> WorkEstimate {
-    let (v, e) = (nodes as f64, edges as f64);
-    let mut heaviest_loop: Option<(String, u64, usize, f64)> = None;
-    let mut total = 0.0;
-    for step in &program.steps {
-        let w = step_work(step, v, e);
-        if let StepKind::Loop(lp) = &step.kind
-            && heaviest_loop.as_ref().is_none_or(|h| w > h.3)
-        {
-            heaviest_loop = Some((step.id.clone(), lp.iterations, lp.body.steps.len(), w));
-        }
-        total += w;
-    }
-    WorkEstimate { total, heaviest_loop }
-}
-
-fn scope_work(program: &Program, v: f64, e: f64) -> f64 {
-    program.steps.iter().map(|s| step_work(s, v, e)).sum()
-}
-
-/// How much slower than a neighbour sum a list op is, per element: `map_nodes`,
-/// `collect_neighbor_values` and `mode_list` build and count lists (measured: groggy's label
-/// propagation runs at 1/17 of PageRank's element rate).
-const LIST_OP_FACTOR: f64 = 16.0;
-
-fn step_work(step: &crate::exec::program::Step, v: f64, e: f64) -> f64 {
-    match &step.kind {
-        StepKind::Loop(lp) => lp.iterations as f64 * (1.0 + scope_work(&lp.body, v, e)),
-        StepKind::Kernel(Kernel::MapNodes(..) | Kernel::CollectNeighbors(_) | Kernel::ModeList(_)) => {
-            LIST_OP_FACTOR * (v + e)
-        }
-        StepKind::Kernel(_) => match op_info(&step.op).cost {
-            CostClass::Scalar => 1.0,
-            CostClass::Edges => v + e,
-            CostClass::Nodes | CostClass::Unknown | CostClass::Nested => v.max(1.0),
-        },
-        StepKind::Fused(f) => f.members.iter().map(|m| step_work(m, v, e)).sum(),
-    }
+/// What can say how much work one run of it does: the executor's compiled program. The
+/// limits sit below the executor, so it estimates its own work and [`Limits::check_work`]
+/// only compares.
+pub trait Workload {
+    /// The element operations of one run on a graph of `nodes` nodes and `edges` edges.
+    fn estimate_work(&self, nodes: usize, edges: usize) -> WorkEstimate;
 }
 
 /// An input refused by a [`Limits`] check. Each message gives the number, the limit, and

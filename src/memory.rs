@@ -19,11 +19,17 @@ pub struct Budget {
     pub source: String,
 }
 
+/// The memory the OS says is available (`MemAvailable` in `/proc/meminfo`), when known.
+/// [`budget`] also takes the rlimits and the cgroup's limit into account.
+pub fn available_memory() -> Option<u64> {
+    std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| kib_field(&m, "MemAvailable:"))
+}
+
 /// The tightest of the limits that can be read; `None` where none can (not Linux).
 pub fn budget() -> Option<Budget> {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let mut candidates = Vec::new();
-    if let Some(b) = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| kib_field(&m, "MemAvailable:")) {
+    if let Some(b) = available_memory() {
         candidates.push(Budget { bytes: b, source: format!("the memory available ({})", gb(b)) });
     }
     for (resource, name, field) in

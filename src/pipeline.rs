@@ -538,11 +538,11 @@ mod tests {
 
     fn program(json: &str) -> Program {
         let ir = crate::ir::load_bytes(json.as_bytes(), Path::new("t.json")).expect("loads");
-        Compiled::new(ir).expect("compiles").program
+        Program::compile(&ir, &analyze(&ir)).expect("compiles")
     }
 
     fn rmat(scale: u32) -> GraphSource {
-        GraphSource::new(GraphArgs { rmat: Some(scale), edge_factor: 16, ..GraphArgs::default() })
+        GraphSource::new(GraphSpec { rmat: Some(scale), edge_factor: 16, ..GraphSpec::default() })
     }
 
     /// What the static model says a benchmark of `runs` runs takes on `graphs` halved `down` times.
@@ -576,7 +576,7 @@ mod tests {
     fn an_edge_list_is_never_skipped() {
         let p = program(include_str!("../samples/large_layered_10k.json"));
         let graphs =
-            GraphSource::new(GraphArgs { graph: Some(std::path::PathBuf::from("g.txt")), ..GraphArgs::default() });
+            GraphSource::new(GraphSpec { graph: Some(std::path::PathBuf::from("g.txt")), ..GraphSpec::default() });
         assert_eq!(first_scale_down(&p, &graphs, &CostModel::default(), 56.0, 0.001), 0);
     }
 }

@@ -20,11 +20,11 @@ fn loop_steps_become_nodes_of_a_body_ir() {
     assert_eq!(l.iterations, 20);
     assert_eq!(l.body.nodes.len(), 15);
     let step = &l.body.nodes[2];
-    assert_eq!((step.id.as_str(), step.op.as_str(), &step.domain), ("node_11/2", "where", &Domain::Core));
+    assert_eq!((step.id.as_str(), step.op.name(), &step.domain), ("node_11/2", "where", &Domain::Core));
     let inputs: Vec<&str> = step.inputs.iter().map(|&v| l.body.var(v)).collect();
     assert_eq!(inputs, ["compare_7", "const_12", "mul_11"]);
     let alias = &l.body.nodes[14];
-    assert_eq!(alias.op, "alias");
+    assert_eq!(alias.op.name(), "alias");
     assert_eq!(alias.output.map(|v| l.body.var(v)), Some("ranks"));
     assert_eq!(l.loop_vars.len(), 1);
     assert_eq!((ir.var(l.loop_vars[0].initial), ir.var(l.loop_vars[0].logical)), ("broadcast_3", "ranks"));

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::ir::Node;
-use crate::ir::op::{CostClass, op_info};
+use crate::ir::op::CostClass;
 
 /// What one node costs under the static model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -20,7 +20,7 @@ pub struct NodeCost {
 impl NodeCost {
     /// The cost of `node`; `body` is the (work, span) of its body when it has one.
     pub fn of(node: &Node, body: Option<(f64, f64)>) -> NodeCost {
-        let class = op_info(&node.op).cost;
+        let class = node.op.info().cost;
         match (&node.body, body) {
             (Some(b), Some((work, span))) => {
                 let n = b.iterations() as f64;

@@ -8,7 +8,6 @@
 //! # Complexity
 //! O(total operands), bodies included.
 
-use crate::ir::op::op_info;
 use crate::ir::{Body, Ir, Node, NodeId, VarId};
 
 /// The variables one node reads and writes, in the node's own IR's variable table.
@@ -107,7 +106,7 @@ fn dedup_from(list: &mut Vec<VarId>, from: usize) {
 /// Appends one node's reads and writes (starting at `r0` and `w0`); returns whether it
 /// has side effects.
 fn push_effects(ir: &Ir, node: &Node, reads: &mut Vec<VarId>, r0: usize, writes: &mut Vec<VarId>, w0: usize) -> bool {
-    let mut side_effect = op_info(&node.op).side_effect;
+    let mut side_effect = node.op.info().side_effect;
     for v in node.inputs.iter().chain(node.implicit_reads.iter().map(|r| &r.var)) {
         reads.push(*v);
     }

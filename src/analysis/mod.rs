@@ -19,7 +19,7 @@ pub use groups::ParallelGroup;
 pub use levels::LevelPlan;
 pub use sequential::{LiveRange, SequentialPlan};
 
-use crate::ir::op::{is_sequential_sweep, op_info};
+use crate::ir::op::is_sequential_sweep;
 use crate::ir::{Body, Diagnostic, Domain, Ir, NodeId, Severity};
 
 /// Everything irtop knows about one IR (or one loop or block body).
@@ -166,7 +166,7 @@ fn classify_ops(ir: &Ir, diagnostics: &mut Vec<Diagnostic>) {
                 format!("domain `{d}` is not one of core, graph, attr, control, execution; kept as written"),
             ));
         }
-        if !op_info(&node.op).known {
+        if !node.op.info().known {
             diagnostics.push(Diagnostic::at(
                 Severity::Warning,
                 "unknown-op",

@@ -99,7 +99,7 @@ impl SequentialPlan {
         let constants = ir
             .nodes
             .iter()
-            .filter(|n| n.op == "constant")
+            .filter(|n| n.op == crate::ir::op::Op::Constant)
             .filter_map(|n| Some((n.output?, n.metadata.field("value").unwrap_or(Value::Null))))
             .collect();
         SequentialPlan { order, live_ranges, slot_of, max_live_variables: slots as usize, constants }

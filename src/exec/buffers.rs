@@ -27,7 +27,7 @@ pub const FALLBACK_MAX_POOLED_BYTES: usize = 1 << 30;
 pub fn max_pooled_bytes() -> usize {
     static MAX: OnceLock<usize> = OnceLock::new();
     *MAX.get_or_init(|| {
-        crate::limits::available_memory()
+        crate::memory::available_memory()
             .map_or(FALLBACK_MAX_POOLED_BYTES, |a| usize::try_from(a / 4).unwrap_or(usize::MAX))
             .max(FALLBACK_MAX_POOLED_BYTES)
     })

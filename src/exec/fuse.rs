@@ -235,7 +235,18 @@ fn kernel_kind(k: &Kernel, ins: &[Kind]) -> Kind {
         },
         K::CollectNeighbors(_) => Kind::Lists,
         K::Attach(_) => Kind::Unknown,
-        _ => Kind::Map,
+        K::InitNodes(_)
+        | K::InitIndex
+        | K::Degree
+        | K::Compare(_)
+        | K::Where
+        | K::Broadcast
+        | K::Normalize(_)
+        | K::NeighborAgg(..)
+        | K::LoadAttr(_)
+        | K::FusedNeighborMulAgg
+        | K::MapNodes(..)
+        | K::ModeList(_) => Kind::Map,
     }
 }
 
@@ -255,26 +266,32 @@ fn role(k: &Kernel, ins: &[Kind]) -> Option<Role> {
     use Kernel as K;
     let num = |k: &Kind| matches!(k, Kind::Map | Kind::Scalar);
     let map = |i: usize| ins.get(i) == Some(&Kind::Map);
-    let ok = match k {
-        K::Binary(_) | K::FusedAxpy | K::FusedMadd => ins.iter().all(num) && ins.contains(&Kind::Map),
-        K::Unary(_) | K::Recip(_) | K::Clip(..) => map(0),
-        K::Compare(_) => map(0) && ins.get(1).is_some_and(num),
-        K::Where => map(0) && ins[1..].iter().all(num),
-        K::Broadcast => ins.first() == Some(&Kind::Scalar) && matches!(ins.get(1), Some(Kind::Map | Kind::Lists)),
-        K::InitNodes(_) | K::InitIndex | K::LoadAttr(_) | K::Degree => true,
-        K::NeighborAgg(..) | K::MapNodes(_, false) => map(0),
-        K::FusedNeighborMulAgg => map(0) && ins.get(1).is_some_and(num),
-        K::Reduce(_) => map(0),
-        _ => false,
+    let (ok, role) = match k {
+        K::Binary(_) | K::FusedAxpy | K::FusedMadd => {
+            (ins.iter().all(num) && ins.contains(&Kind::Map), Role::Elementwise)
+        }
+        K::Unary(_) | K::Recip(_) | K::Clip(..) => (map(0), Role::Elementwise),
+        K::Compare(_) => (map(0) && ins.get(1).is_some_and(num), Role::Elementwise),
+        K::Where => (map(0) && ins[1..].iter().all(num), Role::Elementwise),
+        K::Broadcast => (
+            ins.first() == Some(&Kind::Scalar) && matches!(ins.get(1), Some(Kind::Map | Kind::Lists)),
+            Role::Elementwise,
+        ),
+        K::InitNodes(_) | K::InitIndex | K::LoadAttr(_) | K::Degree => (true, Role::Elementwise),
+        K::NeighborAgg(..) | K::MapNodes(_, false) => (map(0), Role::Gather),
+        K::FusedNeighborMulAgg => (map(0) && ins.get(1).is_some_and(num), Role::Gather),
+        K::Reduce(_) => (map(0), Role::Reduce),
+        K::Constant(_)
+        | K::NodeCount
+        | K::EdgeCount
+        | K::Normalize(_)
+        | K::Copy
+        | K::Attach(_)
+        | K::MapNodes(_, true)
+        | K::CollectNeighbors(_)
+        | K::ModeList(_) => return None,
     };
-    if !ok {
-        return None;
-    }
-    Some(match k {
-        K::NeighborAgg(..) | K::MapNodes(..) | K::FusedNeighborMulAgg => Role::Gather,
-        K::Reduce(_) => Role::Reduce,
-        _ => Role::Elementwise,
-    })
+    ok.then_some(role)
 }
 
 /// True when operand `position` of `k` is read node by node (not at other nodes, and not
@@ -283,7 +300,27 @@ fn reads_per_node(k: &Kernel, position: usize) -> bool {
     match k {
         Kernel::NeighborAgg(..) | Kernel::MapNodes(..) | Kernel::FusedNeighborMulAgg => false,
         Kernel::Broadcast => position != 1,
-        _ => true,
+        Kernel::Constant(_)
+        | Kernel::InitNodes(_)
+        | Kernel::InitIndex
+        | Kernel::NodeCount
+        | Kernel::EdgeCount
+        | Kernel::Degree
+        | Kernel::Binary(_)
+        | Kernel::Unary(_)
+        | Kernel::Recip(_)
+        | Kernel::Clip(..)
+        | Kernel::Compare(_)
+        | Kernel::Where
+        | Kernel::Reduce(_)
+        | Kernel::Normalize(_)
+        | Kernel::Copy
+        | Kernel::LoadAttr(_)
+        | Kernel::Attach(_)
+        | Kernel::FusedAxpy
+        | Kernel::FusedMadd
+        | Kernel::CollectNeighbors(_)
+        | Kernel::ModeList(_) => true,
     }
 }
 

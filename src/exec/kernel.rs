@@ -13,57 +13,8 @@ use super::kernels::work::{KernelError, NodePass, Work};
 use super::kernels::{elementwise as ew, neighbor};
 use super::value::{Scalar, Value};
 use crate::ir::Node;
-
-/// Element-wise binary arithmetic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinOp {
-    /// a + b
-    Add,
-    /// a - b
-    Sub,
-    /// a * b
-    Mul,
-    /// a / b (fails on a divisor with abs <= EPS)
-    Div,
-    /// a ^ b
-    Pow,
-    /// min(a, b)
-    Min,
-    /// max(a, b)
-    Max,
-}
-
-/// Element-wise unary functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnOp {
-    /// -x
-    Neg,
-    /// |x|
-    Abs,
-    /// sqrt(x)
-    Sqrt,
-    /// e^x
-    Exp,
-    /// ln(x)
-    Log,
-}
-
-/// `compare`'s operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CmpOp {
-    /// |l - r| < EPS
-    Eq,
-    /// |l - r| >= EPS
-    Ne,
-    /// l < r
-    Lt,
-    /// l <= r
-    Le,
-    /// l > r
-    Gt,
-    /// l >= r
-    Ge,
-}
+use crate::ir::op::Op;
+pub use crate::ir::op::{BinOp, CmpOp, UnOp};
 
 /// Reductions over nodes or neighbours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,49 +141,33 @@ impl Kernel {
     /// The kernel for `node`, or why irtop cannot run it.
     pub fn compile(node: &Node) -> Result<Kernel, String> {
         use Kernel as K;
-        let op = node.op.as_str();
-        Ok(match op {
-            "constant" | "init_scalar" => K::Constant(scalar_of(node.metadata.get("value"), 0.0)),
-            "init_nodes" => K::InitNodes(scalar_of(node.metadata.get("default"), 0.0)),
-            "init_nodes_unique" | "init_nodes_with_index" => K::InitIndex,
-            "graph_node_count" => K::NodeCount,
-            "graph_edge_count" => K::EdgeCount,
-            "degree" => K::Degree,
-            "add" => K::Binary(BinOp::Add),
-            "sub" => K::Binary(BinOp::Sub),
-            "mul" => K::Binary(BinOp::Mul),
-            "div" => K::Binary(BinOp::Div),
-            "pow" => K::Binary(BinOp::Pow),
-            "min" => K::Binary(BinOp::Min),
-            "max" => K::Binary(BinOp::Max),
-            "neg" => K::Unary(UnOp::Neg),
-            "abs" => K::Unary(UnOp::Abs),
-            "sqrt" => K::Unary(UnOp::Sqrt),
-            "exp" => K::Unary(UnOp::Exp),
-            "log" => K::Unary(UnOp::Log),
-            "recip" => K::Recip(meta_f64(node, "epsilon").unwrap_or(1e-10)),
-            "clip" => K::Clip(
+        Ok(match &node.op {
+            Op::Constant | Op::InitScalar => K::Constant(scalar_of(node.metadata.get("value"), 0.0)),
+            Op::InitNodes => K::InitNodes(scalar_of(node.metadata.get("default"), 0.0)),
+            Op::InitNodesUnique | Op::InitNodesWithIndex => K::InitIndex,
+            Op::GraphNodeCount => K::NodeCount,
+            Op::GraphEdgeCount => K::EdgeCount,
+            Op::Degree => K::Degree,
+            Op::Binary(op) => K::Binary(*op),
+            Op::Unary(op) => K::Unary(*op),
+            Op::Recip => K::Recip(meta_f64(node, "epsilon").unwrap_or(1e-10)),
+            Op::Clip => K::Clip(
                 meta_f64(node, "min").unwrap_or(f64::NEG_INFINITY),
                 meta_f64(node, "max").unwrap_or(f64::INFINITY),
             ),
-            "compare" => K::Compare(match meta_str(node, "op").unwrap_or("eq") {
-                "eq" => CmpOp::Eq,
-                "ne" => CmpOp::Ne,
-                "lt" => CmpOp::Lt,
-                "le" => CmpOp::Le,
-                "gt" => CmpOp::Gt,
-                "ge" => CmpOp::Ge,
-                other => return Err(format!("compare op `{other}` is not one of eq, ne, lt, le, gt, ge")),
-            }),
-            "eq" | "ne" | "lt" | "le" | "gt" | "ge" => {
-                return Kernel::compile(&Node {
-                    op: "compare".into(),
-                    metadata: [("op".to_owned(), Json::from(op))].into_iter().collect(),
-                    ..node.clone()
-                });
+            Op::Compare => {
+                let name = meta_str(node, "op");
+                match name.map_or(Some(CmpOp::Eq), CmpOp::parse) {
+                    Some(op) => K::Compare(op),
+                    None => {
+                        let other = name.unwrap_or_default();
+                        return Err(format!("compare op `{other}` is not one of eq, ne, lt, le, gt, ge"));
+                    }
+                }
             }
-            "where" | "select" => K::Where,
-            "reduce_scalar" | "reduce" => match agg(meta_str(node, "op").unwrap_or("sum")) {
+            Op::Cmp(op) => K::Compare(*op),
+            Op::Where | Op::Select => K::Where,
+            Op::ReduceScalar | Op::Reduce => match agg(meta_str(node, "op").unwrap_or("sum")) {
                 Some(Agg::Mode) | None => {
                     return Err(format!(
                         "reduce op `{}` is not sum, mean, min or max",
@@ -241,44 +176,60 @@ impl Kernel {
                 }
                 Some(a) => K::Reduce(a),
             },
-            "broadcast_scalar" => K::Broadcast,
-            "normalize_sum" => K::Normalize(Norm::Sum),
-            "normalize" => K::Normalize(match meta_str(node, "method").unwrap_or("sum") {
+            Op::BroadcastScalar => K::Broadcast,
+            Op::NormalizeSum => K::Normalize(Norm::Sum),
+            Op::Normalize => K::Normalize(match meta_str(node, "method").unwrap_or("sum") {
                 "sum" => Norm::Sum,
                 "max" => Norm::Max,
                 "minmax" => Norm::MinMax,
                 other => return Err(format!("normalize method `{other}` is not sum, max or minmax")),
             }),
-            "update_in_place" | "alias" => K::Copy,
-            "neighbor_agg" => {
+            Op::UpdateInPlace | Op::Alias => K::Copy,
+            Op::NeighborAgg => {
                 let a = agg(meta_str(node, "agg").unwrap_or("sum"))
-                    .ok_or_else(|| format!("neighbor_agg agg `{}` is unknown", meta_str(node, "agg").unwrap_or("")))?;
+                    .ok_or_else(|| format!("{} agg `{}` is unknown", node.op, meta_str(node, "agg").unwrap_or("")))?;
                 let weighted = node.metadata.get("weights").is_some_and(|w| !w.is_null() && w != &Json::Bool(false));
                 K::NeighborAgg(a, weighted)
             }
-            "load_attr" | "load" => K::LoadAttr(meta_str(node, "name").unwrap_or("attr").to_owned()),
-            "attach" | "attach_as" | "save" | "store" => K::Attach(meta_str(node, "name").unwrap_or("").to_owned()),
-            "fused_axpy" => K::FusedAxpy,
-            "fused_madd" => K::FusedMadd,
-            "fused_neighbor_mul_agg" => K::FusedNeighborMulAgg,
-            "map_nodes" => {
+            Op::LoadAttr | Op::Load => K::LoadAttr(meta_str(node, "name").unwrap_or("attr").to_owned()),
+            Op::Attach | Op::AttachAs | Op::Save | Op::Store => {
+                K::Attach(meta_str(node, "name").unwrap_or("").to_owned())
+            }
+            Op::FusedAxpy => K::FusedAxpy,
+            Op::FusedMadd => K::FusedMadd,
+            Op::FusedNeighborMulAgg => K::FusedNeighborMulAgg,
+            Op::MapNodes => {
                 let f = meta_str(node, "fn").unwrap_or("");
                 let a = map_fn_agg(f).ok_or_else(|| {
-                    format!("map_nodes fn `{f}` is not AGG(NAME[neighbors(node)]) with AGG sum, mean or mode")
+                    format!("{} fn `{f}` is not AGG(NAME[neighbors(node)]) with AGG sum, mean or mode", node.op)
                 })?;
                 let async_update = node.metadata.get("async_update").and_then(Json::as_bool).unwrap_or(false);
                 K::MapNodes(a, async_update)
             }
-            "collect_neighbor_values" => {
+            Op::CollectNeighborValues => {
                 K::CollectNeighbors(node.metadata.get("include_self").and_then(Json::as_bool).unwrap_or(true))
             }
-            "mode_list" => K::ModeList(match meta_str(node, "tie_break").unwrap_or("lowest") {
+            Op::ModeList => K::ModeList(match meta_str(node, "tie_break").unwrap_or("lowest") {
                 "lowest" => TieBreak::Lowest,
                 "highest" => TieBreak::Highest,
                 "keep" => TieBreak::Keep,
-                other => return Err(format!("mode_list tie_break `{other}` is not lowest, highest or keep")),
+                other => return Err(format!("{} tie_break `{other}` is not lowest, highest or keep", node.op)),
             }),
-            _ => return Err("no kernel for this op".into()),
+            Op::Map
+            | Op::Transform
+            | Op::ElementWise
+            | Op::And
+            | Op::Or
+            | Op::Xor
+            | Op::Not
+            | Op::Sum
+            | Op::Mean
+            | Op::Print
+            | Op::Debug
+            | Op::IterLoop
+            | Op::Loop
+            | Op::Block(_)
+            | Op::Unknown(_) => return Err("no kernel for this op".into()),
         })
     }
 
@@ -369,6 +320,39 @@ impl Kernel {
     pub fn apply(&self, inputs: &[Arc<Value>], graph: &Graph) -> Result<Option<Value>, String> {
         let work = self.bind(inputs.to_vec(), graph).map_err(|e| e.message)?;
         Ok(work.run_to_end().map_err(|e| e.message)?.into_iter().next().flatten())
+    }
+
+    /// The IR op the kernel computes (one of them, where several names share a kernel),
+    /// whose class ([`crate::ir::op::Op::info`]) the work limit counts.
+    pub fn op(&self) -> Op {
+        use Kernel as K;
+        match self {
+            K::Constant(_) => Op::Constant,
+            K::InitNodes(_) => Op::InitNodes,
+            K::InitIndex => Op::InitNodesWithIndex,
+            K::NodeCount => Op::GraphNodeCount,
+            K::EdgeCount => Op::GraphEdgeCount,
+            K::Degree => Op::Degree,
+            K::Binary(op) => Op::Binary(*op),
+            K::Unary(op) => Op::Unary(*op),
+            K::Recip(_) => Op::Recip,
+            K::Clip(..) => Op::Clip,
+            K::Compare(op) => Op::Cmp(*op),
+            K::Where => Op::Where,
+            K::Reduce(_) => Op::Reduce,
+            K::Broadcast => Op::BroadcastScalar,
+            K::Normalize(_) => Op::Normalize,
+            K::Copy => Op::Alias,
+            K::NeighborAgg(..) => Op::NeighborAgg,
+            K::LoadAttr(_) => Op::LoadAttr,
+            K::Attach(_) => Op::Attach,
+            K::FusedAxpy => Op::FusedAxpy,
+            K::FusedMadd => Op::FusedMadd,
+            K::FusedNeighborMulAgg => Op::FusedNeighborMulAgg,
+            K::MapNodes(..) => Op::MapNodes,
+            K::CollectNeighbors(_) => Op::CollectNeighborValues,
+            K::ModeList(_) => Op::ModeList,
+        }
     }
 
     /// True when one run of the kernel must visit nodes in order on one thread

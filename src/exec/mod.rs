@@ -20,6 +20,7 @@ pub mod span;
 pub mod synthetic;
 pub mod team;
 pub mod value;
+pub mod work_estimate;
 
 pub use env::Retain;
 pub use error::ExecError;

@@ -284,7 +284,7 @@ impl Program {
 }
 
 fn unsupported(node: &Node, why: String) -> ExecError {
-    ExecError::Unsupported { node: node.id.clone(), op: node.op.clone(), why }
+    ExecError::Unsupported { node: node.id.clone(), op: node.op.to_string(), why }
 }
 
 /// Compiles one scope; `map` takes the scope's variable ids to the top-level space.
@@ -322,7 +322,7 @@ fn compile_scope(ir: &Ir, a: &Analysis, map: &[VarId], names: &Arc<[String]>) ->
         };
         steps.push(Step {
             id: node.id.clone(),
-            op: node.op.clone(),
+            op: node.op.to_string(),
             level: 0,
             kind,
             inputs,

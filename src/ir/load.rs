@@ -22,6 +22,7 @@ use super::error::{LoadError, shown};
 use super::format::{FileShape, LoaderKeys, NodeIdShape, NodeShape, RawMetadata};
 use super::metadata::Metadata;
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
+use super::op::Op;
 use super::step::parse_step;
 use crate::input_file::{InputKind, ReadError, read_input};
 use crate::limits::{LOAD_BYTES_PER_FILE_BYTE, Limits};
@@ -320,16 +321,16 @@ pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
         ));
     }
     let id = id.into_owned();
-    let Some(op) = shape.op_type.map(Cow::into_owned) else {
+    let Some(op) = shape.op_type.as_deref().map(Op::parse) else {
         return Err(node_error(path, &id, "has no `op_type` (e.g. \"mul\", \"neighbor_agg\", \"iter_loop\")".into()));
     };
     let domain = match &shape.domain {
         Some(d) => Domain::parse(d),
-        None => default_domain(&op),
+        None => op.default_domain(),
     };
     let mut inputs: Vec<_> = shape.inputs.unwrap_or_default().iter().map(|v| vars.intern(v)).collect();
     let mut output = shape.output.as_deref().map(|v| vars.intern(v));
-    let ordinary = shape.body.is_none() && op != "iter_loop" && op != "loop" && !op.starts_with("block_");
+    let ordinary = shape.body.is_none() && !op.is_nested();
     match shape.metadata.as_ref().map(|m| m.text()) {
         None if ordinary => {
             let metadata = Metadata::default();
@@ -348,7 +349,7 @@ pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
     let shape_target = shape.target.map(Cow::into_owned);
 
     let steps = shape.body.or_else(|| take_steps(&mut metadata, "body"));
-    let body = if op == "iter_loop" || op == "loop" || steps.is_some() {
+    let body = if matches!(op, Op::IterLoop | Op::Loop) || steps.is_some() {
         let iterations = shape.iterations.or_else(|| metadata.remove("iterations"));
         let iterations = parse_iterations(iterations.as_ref()).map_err(|m| node_error(path, &id, m))?;
         let loop_vars = match shape.loop_vars {
@@ -375,7 +376,7 @@ pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
             })
             .collect();
         Some(Body::Loop(LoopBody { iterations, body: Box::new(adopt(body.ir, vars)), loop_vars }))
-    } else if let Some(mode) = op.strip_prefix("block_") {
+    } else if let Some(mode) = op.block_mode() {
         let target = shape_target.or_else(|| metadata.get("target").and_then(Value::as_str).map(str::to_owned));
         let target = target.map(|t| vars.intern(&t));
         let body_nodes = match metadata.remove("body_nodes") {
@@ -410,11 +411,11 @@ pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
         None
     };
 
-    if body.is_none() && op == "update_in_place" && output.is_none() {
+    if body.is_none() && op == Op::UpdateInPlace && output.is_none() {
         output = metadata.get("target").and_then(Value::as_str).map(|t| vars.intern(t));
     }
     let implicit_reads = implicit_reads(&op, &metadata, &inputs, vars);
-    if op == "map_nodes" && inputs.is_empty() {
+    if op == Op::MapNodes && inputs.is_empty() {
         // The seed's minimal form: the variables are only named in map_inputs.
         inputs = implicit_reads.iter().map(|r| r.var).collect();
         let metadata = Metadata::from(metadata);
@@ -450,17 +451,6 @@ fn parse_iterations(value: Option<&Value>) -> Result<u64, String> {
     }
 }
 
-/// The domain a node without one belongs to (the seed's minimal form).
-fn default_domain(op: &str) -> Domain {
-    match op {
-        "iter_loop" | "loop" => Domain::Control,
-        "degree" | "neighbor_agg" | "graph_node_count" | "graph_edge_count" | "fused_neighbor_mul_agg" => Domain::Graph,
-        "attach" | "attach_as" | "save" | "store" | "load_attr" | "load" => Domain::Attr,
-        o if o.starts_with("block_") => Domain::Execution,
-        _ => Domain::Core,
-    }
-}
-
 /// Makes every variable of a body known to the outer IR too, so that analyses can relate
 /// a body's reads and writes to the outer program.
 fn adopt(body: Ir, outer: &mut VarTable) -> Ir {
@@ -473,13 +463,13 @@ fn adopt(body: Ir, outer: &mut VarTable) -> Ir {
 /// Reads hidden in metadata: a rebuilt `where`'s mask, a fused op's `fused_inputs` (which
 /// groggy's executor reads instead of `inputs`), `map_nodes`' `map_inputs`.
 fn implicit_reads(
-    op: &str,
+    op: &Op,
     metadata: &Map<String, Value>,
     inputs: &[super::model::VarId],
     vars: &mut VarTable,
 ) -> Vec<ImplicitRead> {
     let mut found: Vec<(&str, &'static str)> = Vec::new();
-    if op == "where"
+    if *op == Op::Where
         && let Some(Value::String(mask)) = metadata.get("mask")
     {
         found.push((mask, "metadata.mask"));
@@ -491,7 +481,7 @@ fn implicit_reads(
             }
         }
     }
-    if op == "map_nodes"
+    if *op == Op::MapNodes
         && let Some(Value::Object(map)) = metadata.get("map_inputs")
     {
         for v in map.values() {

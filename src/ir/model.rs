@@ -202,8 +202,9 @@ pub struct Node {
     pub id: String,
     /// groggy's domain.
     pub domain: Domain,
-    /// groggy's `op_type` (`mul`, `neighbor_agg`, `iter_loop`, `block_message_pass` ...).
-    pub op: String,
+    /// groggy's `op_type` (`mul`, `neighbor_agg`, `iter_loop`, `block_message_pass` ...),
+    /// typed when the file is loaded.
+    pub op: super::op::Op,
     /// Variables the node names as inputs, as written.
     pub inputs: Vec<VarId>,
     /// Variable the node names as its output, as written.

@@ -5,19 +5,7 @@ use serde_json::{Map, Value};
 
 use super::error::shown;
 use super::model::{Domain, Node, VarTable};
-
-/// Operand keys, in the order they become `inputs`, for ops whose order matters.
-fn operand_keys(op: &str) -> &'static [&'static str] {
-    match op {
-        "where" => &["mask", "if_true", "if_false"],
-        "fused_axpy" => &["a", "x", "b", "y"],
-        "fused_madd" => &["a", "b", "c"],
-        "fused_neighbor_mul_agg" => &["values", "scalars"],
-        "broadcast_scalar" => &["scalar", "reference"],
-        "compare" => &["a", "b"],
-        _ => &["a", "b", "source", "input", "values", "x"],
-    }
-}
+use super::op::Op;
 
 /// Parses one body step. `id` is the step's name in reports (`node_11/3`).
 ///
@@ -30,8 +18,8 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
         None => return Err("step has no `type`; body steps look like {\"type\": \"core.mul\", \"output\": ..., \"a\": ..., \"b\": ...}".into()),
     };
     let (domain, op) = match ty.split_once('.') {
-        Some((d, o)) => (Domain::parse(d), o.to_owned()),
-        None => (Domain::Core, ty.to_owned()),
+        Some((d, o)) => (Domain::parse(d), Op::parse(o)),
+        None => (Domain::Core, Op::parse(ty)),
     };
     let mut metadata = Map::new();
     let mut inputs = Vec::new();
@@ -44,7 +32,7 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
         }
     };
 
-    if op == "alias" {
+    if op == Op::Alias {
         let source = step.get("source").ok_or("alias step has no `source`")?;
         let target = step.get("target").ok_or("alias step has no `target`")?;
         inputs.push(vars.intern(&var_of("source", source)?));
@@ -61,7 +49,7 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
         });
     }
 
-    let keys = operand_keys(&op);
+    let keys = op.step_operand_keys();
     for key in keys {
         match step.get(*key) {
             Some(Value::String(name)) => inputs.push(vars.intern(name)),
@@ -81,12 +69,9 @@ pub(crate) fn parse_step(step: &Map<String, Value>, id: String, vars: &mut VarTa
                     return Err(format!("`{key}` must name a variable, found {}", shown(value)));
                 }
             }
-            "inputs" if op == "map_nodes" => {
+            "inputs" if op == Op::MapNodes => {
                 let Value::Object(map) = value else {
-                    return Err(format!(
-                        "map_nodes `inputs` must be an object of name -> variable, found {}",
-                        shown(value)
-                    ));
+                    return Err(format!("{op} `inputs` must be an object of name -> variable, found {}", shown(value)));
                 };
                 for (name, var) in map {
                     inputs.push(vars.intern(&var_of(name, var)?));

@@ -47,7 +47,26 @@ pub fn scalar_vars(program: &Program) -> Vec<bool> {
                 scalar[out.index()] = match k {
                     Kernel::Constant(_) | Kernel::NodeCount | Kernel::EdgeCount | Kernel::Reduce(_) => true,
                     Kernel::Copy => s.inputs.first().is_some_and(|v| scalar[v.index()]),
-                    _ => false,
+                    Kernel::InitNodes(_)
+                    | Kernel::InitIndex
+                    | Kernel::Degree
+                    | Kernel::Binary(_)
+                    | Kernel::Unary(_)
+                    | Kernel::Recip(_)
+                    | Kernel::Clip(..)
+                    | Kernel::Compare(_)
+                    | Kernel::Where
+                    | Kernel::Broadcast
+                    | Kernel::Normalize(_)
+                    | Kernel::NeighborAgg(..)
+                    | Kernel::LoadAttr(_)
+                    | Kernel::Attach(_)
+                    | Kernel::FusedAxpy
+                    | Kernel::FusedMadd
+                    | Kernel::FusedNeighborMulAgg
+                    | Kernel::MapNodes(..)
+                    | Kernel::CollectNeighbors(_)
+                    | Kernel::ModeList(_) => false,
                 };
             }
         }

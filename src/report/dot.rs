@@ -142,8 +142,8 @@ fn write_op(out: &mut impl Write, ir: &Ir, n: NodeId, level: usize, critical: bo
     let node = ir.node(n);
     // `\n` is DOT's line break, between the escaped id and op.
     let label = match &node.body {
-        Some(b) => format!("\"{}\\n{} x {} ops\"", inner(&node.id), inner(&node.op), b.iterations()),
-        None => format!("\"{}\\n{}\"", inner(&node.id), inner(&node.op)),
+        Some(b) => format!("\"{}\\n{} x {} ops\"", inner(&node.id), inner(node.op.name()), b.iterations()),
+        None => format!("\"{}\\n{}\"", inner(&node.id), inner(node.op.name())),
     };
     let bold = if critical { ", penwidth=3, fontname=\"Helvetica-Bold\"" } else { "" };
     writeln!(

@@ -220,7 +220,7 @@ impl Serialize for NodeJson<'_> {
         let cost = a.costs[n.index()];
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("id", &node.id)?;
-        m.serialize_entry("op", &node.op)?;
+        m.serialize_entry("op", node.op.name())?;
         m.serialize_entry("level", &a.levels.level(n))?;
         m.serialize_entry("cost_class", cost.class.label())?;
         m.serialize_entry("work", &cost.work)?;
@@ -315,7 +315,7 @@ impl Serialize for OperationJson<'_> {
         let slot = |&v: &VarId| plan.slot(v).map_or(-1, i64::from);
         let mut m = s.serialize_map(Some(6))?;
         m.serialize_entry("id", &node.id)?;
-        m.serialize_entry("op_type", &node.op)?;
+        m.serialize_entry("op_type", node.op.name())?;
         m.serialize_entry("domain", node.domain.as_str())?;
         m.serialize_entry("inputs", &Seq(|| fx.reads.iter().map(slot)))?;
         m.serialize_entry("outputs", &Seq(|| fx.writes.iter().map(slot)))?;

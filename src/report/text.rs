@@ -87,7 +87,7 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
             let node = ir.node(n);
             let on_path = if critical[n.index()] { "  *critical" } else { "" };
             let deps = predecessor_count(&a.deps, n);
-            writeln!(out, "  - {} ({}) [deps: {deps}]{on_path}", esc(&node.op), esc(&node.id))?;
+            writeln!(out, "  - {} ({}) [deps: {deps}]{on_path}", esc(node.op.name()), esc(&node.id))?;
         }
         writeln!(out)?;
     }
@@ -101,7 +101,7 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
                 out,
                 "  {:<12} {:<24} {:<7} {:>10}  {:>5.1}%",
                 esc(&ir.node(n).id),
-                esc(&ir.node(n).op),
+                esc(ir.node(n).op.name()),
                 c.class.label(),
                 fmt_cost(c.span),
                 100.0 * c.span / total
@@ -141,7 +141,7 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
                 out,
                 "  {} ({}): {} x {} ops; per iteration {} levels, critical path {} ops (cost {}), work {}; total work {}, span {}",
                 esc(&ir.node(n).id),
-                esc(&ir.node(n).op),
+                esc(ir.node(n).op.name()),
                 body.iterations(),
                 body.ir().nodes.len(),
                 ba.levels.len(),

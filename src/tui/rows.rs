@@ -65,7 +65,7 @@ impl<'a> LevelRow<'a> {
         let node = self.ir.node(n);
         OpItem {
             id: &node.id,
-            op: &node.op,
+            op: node.op.name(),
             domain: &node.domain,
             critical: self.analysis.critical_path.nodes.binary_search(&n).is_ok(),
             body: node.body.as_ref().map(|b| (b.iterations(), self.expanded.contains(&node.id))),

@@ -62,7 +62,8 @@ fn scope_matches(ir: &Ir, a: &Analysis, q: &str, out: &mut Vec<String>) {
         for &n in level {
             let node = ir.node(n);
             let vars = node.inputs.iter().chain(node.output.iter());
-            if contains(&node.id, q) || contains(&node.op, q) || vars.into_iter().any(|&v| contains(ir.var(v), q)) {
+            if contains(&node.id, q) || contains(node.op.name(), q) || vars.into_iter().any(|&v| contains(ir.var(v), q))
+            {
                 out.push(node.id.clone());
             }
         }

@@ -21,6 +21,7 @@ use super::work::{ChunkedMap, FirstFailure, KernelError, NodePass, PerChunk, Wor
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, CmpOp, UnOp};
 use crate::exec::value::{NodeMap, Scalar, Value};
+use crate::ir::op::Op;
 
 /// Nodes per block: registers of this many values stay in the first-level cache.
 pub const BLOCK: usize = 512;
@@ -100,25 +101,30 @@ pub enum NodeOp {
 }
 
 impl NodeOp {
+    /// The IR op this instruction computes, to name it in messages.
+    fn op(&self) -> Op {
+        match self {
+            NodeOp::Bin(op) => Op::Binary(*op),
+            NodeOp::Un(op) => Op::Unary(*op),
+            NodeOp::Recip(_) => Op::Recip,
+            NodeOp::Clip(..) => Op::Clip,
+            NodeOp::Cmp(_) => Op::Compare,
+            NodeOp::Select => Op::Where,
+            NodeOp::Axpy => Op::FusedAxpy,
+            NodeOp::Madd => Op::FusedMadd,
+            NodeOp::Fill => Op::BroadcastScalar,
+            NodeOp::Index => Op::InitNodesWithIndex,
+            NodeOp::Attr(_) => Op::LoadAttr,
+            NodeOp::Degree => Op::Degree,
+            NodeOp::Gather(..) => Op::NeighborAgg,
+            NodeOp::GatherMul => Op::FusedNeighborMulAgg,
+            NodeOp::MapNodes(_) => Op::MapNodes,
+        }
+    }
+
     /// The op's name in messages (the IR's op names).
     pub fn name(&self) -> String {
-        match self {
-            NodeOp::Bin(op) => format!("{op:?}").to_lowercase(),
-            NodeOp::Un(op) => format!("{op:?}").to_lowercase(),
-            NodeOp::Recip(_) => "recip".into(),
-            NodeOp::Clip(..) => "clip".into(),
-            NodeOp::Cmp(_) => "compare".into(),
-            NodeOp::Select => "where".into(),
-            NodeOp::Axpy => "fused_axpy".into(),
-            NodeOp::Madd => "fused_madd".into(),
-            NodeOp::Fill => "broadcast_scalar".into(),
-            NodeOp::Index => "init_nodes_with_index".into(),
-            NodeOp::Attr(_) => "load_attr".into(),
-            NodeOp::Degree => "degree".into(),
-            NodeOp::Gather(..) => "neighbor_agg".into(),
-            NodeOp::GatherMul => "fused_neighbor_mul_agg".into(),
-            NodeOp::MapNodes(_) => "map_nodes".into(),
-        }
+        self.op().to_string()
     }
 
     /// True for ops that read their first input at other nodes (it must be a whole map
@@ -413,7 +419,7 @@ impl Checker<'_, '_> {
                         self.len_of(a[0], "compare's left operand", m)?,
                         self.len_of(a[1], "compare's right operand", m)?,
                     ];
-                    self.same_len(&l, "compare", m)?;
+                    self.same_len(&l, Op::Compare.name(), m)?;
                     false
                 }
                 NodeOp::Select => {
@@ -423,7 +429,7 @@ impl Checker<'_, '_> {
                         self.len_of(a[1], "if_true", m)?,
                         self.len_of(a[2], "if_false", m)?,
                     ];
-                    self.same_len(&l, "where", m)?;
+                    self.same_len(&l, Op::Where.name(), m)?;
                     self.int(a[1]) && self.int(a[2])
                 }
                 NodeOp::Axpy | NodeOp::Madd => {
@@ -461,9 +467,9 @@ impl Checker<'_, '_> {
                             },
                             _ => self.n.unwrap_or(self.graph.node_count()),
                         };
-                        self.settle(n, "broadcast_scalar", m)?;
+                        self.settle(n, Op::BroadcastScalar.name(), m)?;
                     } else {
-                        self.settle(self.graph.node_count(), "init_nodes", m)?;
+                        self.settle(self.graph.node_count(), Op::InitNodes.name(), m)?;
                     }
                     self.int(a[0])
                 }
@@ -484,14 +490,14 @@ impl Checker<'_, '_> {
                 }
                 NodeOp::GatherMul => {
                     self.must_be_map(a[0], "fused_neighbor_mul_agg needs a node map", m)?;
-                    let len = self.len_of(a[0], "fused_neighbor_mul_agg", m)?.unwrap_or(0);
+                    let len = self.len_of(a[0], Op::FusedNeighborMulAgg.name(), m)?.unwrap_or(0);
                     neighbor::check_len(len, self.graph).map_err(|e| Self::fail(m, e))?;
                     if let Src::In(k) = a[1]
                         && let Bound::Lists(_) = self.bound[k as usize]
                     {
                         return Err(Self::fail(m, "fused_neighbor_mul_agg's scalars must be numbers".into()));
                     }
-                    self.settle(len, "fused_neighbor_mul_agg", m)?;
+                    self.settle(len, Op::FusedNeighborMulAgg.name(), m)?;
                     false
                 }
             };
@@ -502,7 +508,7 @@ impl Checker<'_, '_> {
                 match self.bound[k as usize] {
                     Bound::Lists(_) => return Err(Self::fail(r.member, "cannot reduce a map of lists".into())),
                     Bound::Map(v, _) => {
-                        self.settle(v.len(), "reduce_scalar", r.member)?;
+                        self.settle(v.len(), Op::ReduceScalar.name(), r.member)?;
                     }
                     Bound::Scalar(..) => {}
                 }

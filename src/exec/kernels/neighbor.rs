@@ -10,6 +10,7 @@ use super::work::{ChunkedMap, KernelError, NodePass, PerChunk, chunk_count, chun
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, TieBreak};
 use crate::exec::value::{NodeLists, NodeMap, Value};
+use crate::ir::op::Op;
 
 /// The map a graph kernel reads, or the error an unfused run gives.
 pub fn node_map<'a>(v: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
@@ -127,7 +128,7 @@ pub struct AsyncMapPass<'a> {
 impl<'a> AsyncMapPass<'a> {
     /// The sweep of `agg` over `x` (checked: a node map of the graph's size).
     pub fn new(agg: Agg, x: std::sync::Arc<Value>, graph: &'a Graph) -> Result<AsyncMapPass<'a>, String> {
-        check_len(node_map(&x, "map_nodes")?.values.len(), graph)?;
+        check_len(node_map(&x, Op::MapNodes.name())?.values.len(), graph)?;
         Ok(AsyncMapPass { agg, x, graph, out: std::sync::Mutex::new(None) })
     }
 }
@@ -138,7 +139,7 @@ impl NodePass for AsyncMapPass<'_> {
     }
 
     fn run(&self, _pass: usize, _chunk: usize) -> Result<(), KernelError> {
-        let m = node_map(&self.x, "map_nodes")?;
+        let m = node_map(&self.x, Op::MapNodes.name())?;
         let mut cur = crate::exec::buffers::take(m.values.len());
         cur.copy_from_slice(&m.values);
         let mut scratch = Vec::new();
@@ -168,7 +169,7 @@ pub struct CollectPass<'a> {
 impl<'a> CollectPass<'a> {
     /// Lists of `x`'s values (checked: a node map of the graph's size).
     pub fn new(include_self: bool, x: std::sync::Arc<Value>, graph: &'a Graph) -> Result<CollectPass<'a>, String> {
-        let m = node_map(&x, "collect_neighbor_values")?;
+        let m = node_map(&x, Op::CollectNeighborValues.name())?;
         check_len(m.values.len(), graph)?;
         let int = m.int;
         let chunks = chunk_count(graph.node_count());
@@ -182,7 +183,7 @@ impl NodePass for CollectPass<'_> {
     }
 
     fn run(&self, _pass: usize, chunk: usize) -> Result<(), KernelError> {
-        let m = node_map(&self.x, "collect_neighbor_values")?;
+        let m = node_map(&self.x, Op::CollectNeighborValues.name())?;
         let lists: Vec<Vec<f64>> = chunk_range(self.graph.node_count(), chunk)
             .map(|v| {
                 let mut l = Vec::with_capacity(self.graph.out_neighbors(v).len() + 1);

@@ -128,7 +128,7 @@ impl Widget for &CriticalPathPane<'_> {
             len => &path.nodes[offset..(offset + list.height as usize).min(len)],
         };
         let id_w = shown.iter().map(|&n| ir.node(n).id.chars().count()).max().unwrap_or(4).clamp(4, 16);
-        let op_w = shown.iter().map(|&n| ir.node(n).op.chars().count()).max().unwrap_or(2).clamp(2, 18);
+        let op_w = shown.iter().map(|&n| ir.node(n).op.name().chars().count()).max().unwrap_or(2).clamp(2, 18);
         let fixed = id_w + 1 + op_w + 1 + 7 + 1 + 9 + 8;
         let bar_w = (list.width as usize).saturating_sub(fixed).min(30);
         for (i, &n) in path.nodes.iter().enumerate().skip(offset).take(list.height as usize) {
@@ -138,7 +138,7 @@ impl Widget for &CriticalPathPane<'_> {
             let style = row_style(self.ctx, i == sel);
             let spans = vec![
                 Span::styled(format!("{:<id_w$}", truncate(&node.id, id_w)), t.domain(&node.domain).patch(style)),
-                Span::styled(format!(" {:<op_w$}", truncate(&node.op, op_w)), style),
+                Span::styled(format!(" {:<op_w$}", truncate(node.op.name(), op_w)), style),
                 Span::styled(format!(" {:<7}", c.class.label()), t.dim()),
                 Span::styled(format!(" {:>9}", cost(c.span)), t.text()),
                 Span::styled(format!(" {:>5.1}% ", share * 100.0), t.value()),

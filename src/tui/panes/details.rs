@@ -61,7 +61,7 @@ pub fn lines<'a>(app: &'a App, id: &str) -> Vec<Line<'a>> {
     let mut out = Vec::new();
     out.push(Line::from(vec![
         key("op"),
-        Span::styled(node.op.clone(), t.domain(&node.domain).patch(t.value())),
+        Span::styled(node.op.to_string(), t.domain(&node.domain).patch(t.value())),
         Span::styled(format!("  (domain {})", node.domain.as_str()), t.dim()),
     ]));
     let mut level = format!("{}", a.levels.level(n));
