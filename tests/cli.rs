@@ -426,6 +426,40 @@ fn program_order_decides_a_read_before_a_later_write() {
     assert!(words.contains(&"b"), "does not name node b: {line}");
 }
 
+/// groggy's rebuilt `where` names its mask in `metadata.mask` and lists only the two
+/// branches as inputs; a `select` written the same way reads the mask too. The report counts
+/// the mask as a dependency of both, and both runs give the same values.
+#[test]
+fn select_with_its_mask_in_metadata_reads_it_like_where() {
+    let tmp = TempDir::new("select_mask");
+    let ir = |op: &str| {
+        format!(
+            r#"{{"nodes": [
+            {{"id": "i", "op_type": "init_nodes_unique", "output": "index"}},
+            {{"id": "h", "op_type": "constant", "output": "half", "metadata": {{"value": 1.5}}}},
+            {{"id": "m", "op_type": "gt", "inputs": ["index", "half"], "output": "above"}},
+            {{"id": "f", "op_type": "constant", "output": "otherwise", "metadata": {{"value": -1.0}}}},
+            {{"id": "s", "op_type": "{op}", "inputs": ["index", "otherwise"], "output": "chosen",
+              "metadata": {{"mask": "above"}}}}]}}"#
+        )
+    };
+    let mut runs = Vec::new();
+    for op in ["where", "select"] {
+        let path = tmp.file(&format!("{op}.json"), ir(op));
+        let path = path.to_str().expect("temp path is not UTF-8");
+        let report = success(&["report", path]);
+        assert!(report.contains(&format!("- {op} (s) [deps: 3]")), "the mask is not counted as a read:\n{report}");
+        let out = success(&["run", path, "--uniform", "4", "--var", "chosen"]);
+        let doc: Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("irtop run {op}: not JSON ({e}):\n{out}"));
+        runs.push(key(&doc, "chosen").clone());
+    }
+    assert_eq!(runs[0], runs[1], "where and select differ");
+    // A node takes if_true (its index) where the mask (index > 1.5) is non-zero, else if_false.
+    let chosen: Vec<f64> = runs[1].as_array().expect("a list").iter().map(|v| v.as_f64().expect("a number")).collect();
+    assert_eq!(chosen, [-1.0, -1.0, 2.0, 3.0]);
+}
+
 // ---------------------------------------------------------------------------------------
 // Bad input: exit code 2, nothing on stdout, a message that says where and what
 // ---------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ use super::kernels::eval::NodeProgram;
 use crate::analysis::Analysis;
 use crate::analysis::dependencies::program_order_predecessors;
 use crate::analysis::effects::NodeEffects;
+use crate::ir::op::Operand;
 use crate::ir::{Body, Ir, Node, VarId};
-use serde_json::Value as Json;
 
 /// One executable step.
 #[derive(Debug, Clone)]
@@ -338,14 +338,22 @@ fn compile_scope(ir: &Ir, a: &Analysis, map: &[VarId], names: &Arc<[String]>) ->
     Ok(Program::assemble_with(steps, preds, names.len(), names.clone()))
 }
 
-/// The variables a kernel reads, in the kernel's argument order.
+/// The variables a kernel reads, in the kernel's argument order: those the metadata names
+/// ([`crate::ir::op::Op::hidden_reads`], as the analysis counts them), else the node's inputs.
 fn operands(ir: &Ir, node: &Node, kernel: &Kernel) -> Result<Vec<VarId>, String> {
-    let named =
-        |key: &str| -> Option<VarId> { node.metadata.get(key).and_then(Json::as_str).and_then(|s| ir.vars.get(s)) };
-    let fused = |keys: &[&str]| -> Option<Vec<VarId>> {
-        let Json::Object(f) = node.metadata.get("fused_inputs")? else { return None };
-        keys.iter().map(|k| f.get(*k).and_then(Json::as_str).and_then(|s| ir.vars.get(s))).collect()
-    };
+    let named = node.op.hidden_reads(node.inputs.len(), &node.metadata).operands;
+    let resolved = named.and_then(|operands| {
+        operands
+            .iter()
+            .map(|operand| match *operand {
+                Operand::Input(i) => node.inputs.get(i).copied(),
+                Operand::Named(name) => ir.vars.get(name),
+            })
+            .collect::<Option<Vec<VarId>>>()
+    });
+    if let Some(operands) = resolved {
+        return Ok(operands);
+    }
     let need = |n: usize| -> Result<Vec<VarId>, String> {
         if node.inputs.len() >= n {
             Ok(node.inputs.clone())
@@ -354,29 +362,13 @@ fn operands(ir: &Ir, node: &Node, kernel: &Kernel) -> Result<Vec<VarId>, String>
         }
     };
     Ok(match kernel {
-        Kernel::Where if node.inputs.len() == 2 => match named("mask") {
-            Some(mask) => vec![mask, node.inputs[0], node.inputs[1]],
-            None => return Err("where has two inputs and no metadata.mask".into()),
+        Kernel::Where if node.inputs.len() == 2 => return Err("where has two inputs and no metadata.mask".into()),
+        Kernel::Where | Kernel::FusedMadd => need(3)?,
+        Kernel::FusedAxpy => need(4)?,
+        Kernel::MapNodes(..) => match node.inputs.first() {
+            Some(v) => vec![*v],
+            None => return Err("map_nodes names no input variable".into()),
         },
-        Kernel::Where => need(3)?,
-        Kernel::FusedAxpy => match fused(&["a", "x", "b", "y"]) {
-            Some(v) => v,
-            None => need(4)?,
-        },
-        Kernel::FusedMadd => match fused(&["a", "b", "c"]) {
-            Some(v) => v,
-            None => need(3)?,
-        },
-        Kernel::MapNodes(..) => {
-            let first = match node.metadata.get("map_inputs") {
-                Some(Json::Object(m)) => m.values().find_map(Json::as_str).and_then(|s| ir.vars.get(s)),
-                _ => None,
-            };
-            match first.or_else(|| node.inputs.first().copied()) {
-                Some(v) => vec![v],
-                None => return Err("map_nodes names no input variable".into()),
-            }
-        }
         Kernel::Binary(_) | Kernel::Compare(_) | Kernel::Broadcast | Kernel::FusedNeighborMulAgg => need(2)?,
         Kernel::Unary(_)
         | Kernel::Recip(_)

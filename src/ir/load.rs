@@ -460,41 +460,19 @@ fn adopt(body: Ir, outer: &mut VarTable) -> Ir {
     body
 }
 
-/// Reads hidden in metadata: a rebuilt `where`'s mask, a fused op's `fused_inputs` (which
-/// groggy's executor reads instead of `inputs`), `map_nodes`' `map_inputs`.
+/// The reads hidden in metadata ([`Op::hidden_reads`]) that `inputs` does not list, each
+/// once; their variables are made known here, so that compiling finds them.
 fn implicit_reads(
     op: &Op,
     metadata: &Map<String, Value>,
     inputs: &[super::model::VarId],
     vars: &mut VarTable,
 ) -> Vec<ImplicitRead> {
-    let mut found: Vec<(&str, &'static str)> = Vec::new();
-    if *op == Op::Where
-        && let Some(Value::String(mask)) = metadata.get("mask")
-    {
-        found.push((mask, "metadata.mask"));
-    }
-    if let Some(Value::Object(fused)) = metadata.get("fused_inputs") {
-        for v in fused.values() {
-            if let Value::String(name) = v {
-                found.push((name, "metadata.fused_inputs"));
-            }
-        }
-    }
-    if *op == Op::MapNodes
-        && let Some(Value::Object(map)) = metadata.get("map_inputs")
-    {
-        for v in map.values() {
-            if let Value::String(name) = v {
-                found.push((name, "metadata.map_inputs"));
-            }
-        }
-    }
     let mut reads: Vec<ImplicitRead> = Vec::new();
-    for (name, source) in found {
-        let var = vars.intern(name);
+    for hidden in op.hidden_reads(inputs.len(), metadata).reads {
+        let var = vars.intern(hidden.name);
         if !inputs.contains(&var) && !reads.iter().any(|r| r.var == var) {
-            reads.push(ImplicitRead { var, source });
+            reads.push(ImplicitRead { var, source: hidden.source });
         }
     }
     reads

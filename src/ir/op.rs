@@ -8,7 +8,7 @@
 //! `analysis::groggy`.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::model::{Domain, Node};
 
@@ -524,6 +524,79 @@ impl Op {
     /// True for ops whose node carries a body: loops and execution blocks.
     pub fn is_nested(&self) -> bool {
         self.info().cost == CostClass::Nested
+    }
+}
+
+/// A variable an op reads that its metadata names rather than its `inputs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HiddenRead<'m> {
+    /// The variable's name.
+    pub(crate) name: &'m str,
+    /// The key that names it: `metadata.mask`, `metadata.fused_inputs` or `metadata.map_inputs`.
+    pub(crate) source: &'static str,
+}
+
+/// One operand of an op, in its kernel's argument order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operand<'m> {
+    /// The node's `inputs[i]`.
+    Input(usize),
+    /// A variable its metadata names.
+    Named(&'m str),
+}
+
+/// What an op reads through its metadata, resolved in one place so that the analysis (which
+/// orders a node after every variable it reads) and the compiled kernel (which reads its
+/// operands) cannot disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HiddenReads<'m> {
+    /// Every variable the metadata names for the op to read, in the order found; it may
+    /// repeat an input.
+    pub(crate) reads: Vec<HiddenRead<'m>>,
+    /// The kernel's operands when the metadata supplies some of them, else `None` (the
+    /// node's inputs as written). Each [`Operand::Named`] is one of `reads`.
+    pub(crate) operands: Option<Vec<Operand<'m>>>,
+}
+
+impl Op {
+    /// The reads hidden in a node's metadata, as groggy's executor makes them: a rebuilt
+    /// `where` (or `select`) takes its mask from `metadata.mask` when its inputs are only the
+    /// two branches; a fused op reads `metadata.fused_inputs` instead of `inputs`;
+    /// `map_nodes` reads the variables of `metadata.map_inputs`. `inputs` is how many
+    /// inputs the node lists.
+    pub(crate) fn hidden_reads<'m>(&self, inputs: usize, metadata: &'m Map<String, Value>) -> HiddenReads<'m> {
+        let object = |key: &str| match metadata.get(key) {
+            Some(Value::Object(map)) => Some(map),
+            _ => None,
+        };
+        let names =
+            |map: Option<&'m Map<String, Value>>| map.into_iter().flat_map(|m| m.values().filter_map(Value::as_str));
+        let mask = match self {
+            Op::Where | Op::Select => metadata.get("mask").and_then(Value::as_str),
+            _ => None,
+        };
+        let fused_inputs = object("fused_inputs");
+        let map_inputs = if *self == Op::MapNodes { object("map_inputs") } else { None };
+
+        let mut reads: Vec<HiddenRead<'m>> = Vec::new();
+        reads.extend(mask.map(|name| HiddenRead { name, source: "metadata.mask" }));
+        reads.extend(names(fused_inputs).map(|name| HiddenRead { name, source: "metadata.fused_inputs" }));
+        reads.extend(names(map_inputs).map(|name| HiddenRead { name, source: "metadata.map_inputs" }));
+
+        let fused = |keys: &[&str]| -> Option<Vec<Operand<'m>>> {
+            let f = fused_inputs?;
+            keys.iter().map(|k| f.get(*k).and_then(Value::as_str).map(Operand::Named)).collect()
+        };
+        let operands = match self {
+            Op::Where | Op::Select if inputs == 2 => {
+                mask.map(|m| vec![Operand::Named(m), Operand::Input(0), Operand::Input(1)])
+            }
+            Op::FusedAxpy => fused(&["a", "x", "b", "y"]),
+            Op::FusedMadd => fused(&["a", "b", "c"]),
+            Op::MapNodes => names(map_inputs).next().map(|first| vec![Operand::Named(first)]),
+            _ => None,
+        };
+        HiddenReads { reads, operands }
     }
 }
 
