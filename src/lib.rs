@@ -19,6 +19,10 @@
 //! assert_eq!(analysis.critical_path.ops(), 3);
 //! ```
 
+// Items are `pub(crate)` unless the binary, the tests or the benchmarks use them, so that
+// the compiler reports what nothing uses.
+#![warn(unreachable_pub)]
+
 pub mod analysis;
 pub mod cli;
 pub mod exec;

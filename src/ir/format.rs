@@ -95,7 +95,7 @@ pub(crate) struct LoaderKeys {
 impl LoaderKeys {
     /// True when `raw` (an object) has none of the keys; false also when it cannot tell
     /// (a key given twice).
-    pub fn none_in(raw: &RawValue) -> bool {
+    pub(crate) fn none_in(raw: &RawValue) -> bool {
         serde_json::from_str::<LoaderKeys>(raw.get()).is_ok_and(|k| {
             ![k.body, k.iterations, k.loop_vars, k.body_nodes, k.target, k.mask, k.fused_inputs, k.map_inputs]
                 .iter()

@@ -351,14 +351,12 @@ pub struct OpInfo {
     pub cost: CostClass,
     /// Writes outside the IR (attributes, files, the terminal): keeps program order.
     pub side_effect: bool,
-    /// Each node's result depends only on that node's operands, so the op splits over nodes.
-    pub data_parallel: bool,
     /// irtop recognises the name.
     pub known: bool,
 }
 
-const fn info(cost: CostClass, data_parallel: bool) -> OpInfo {
-    OpInfo { cost, side_effect: false, data_parallel, known: true }
+const fn info(cost: CostClass) -> OpInfo {
+    OpInfo { cost, side_effect: false, known: true }
 }
 
 impl Op {
@@ -367,10 +365,10 @@ impl Op {
         use CostClass::*;
         match self {
             Op::Attach | Op::AttachAs | Op::Save | Op::Store | Op::Print | Op::Debug => {
-                OpInfo { cost: Nodes, side_effect: true, data_parallel: false, known: true }
+                OpInfo { cost: Nodes, side_effect: true, known: true }
             }
-            Op::Constant | Op::InitScalar | Op::GraphNodeCount | Op::GraphEdgeCount => info(Scalar, false),
-            Op::InitNodes | Op::InitNodesUnique | Op::InitNodesWithIndex => info(Nodes, true),
+            Op::Constant | Op::InitScalar | Op::GraphNodeCount | Op::GraphEdgeCount => info(Scalar),
+            Op::InitNodes | Op::InitNodesUnique | Op::InitNodesWithIndex => info(Nodes),
             Op::Binary(_)
             | Op::Unary(_)
             | Op::Clip
@@ -391,18 +389,18 @@ impl Op {
             | Op::FusedMadd
             | Op::Alias
             | Op::LoadAttr
-            | Op::Load => info(Nodes, true),
-            Op::ReduceScalar | Op::Reduce | Op::Sum | Op::Mean | Op::NormalizeSum | Op::Normalize => info(Nodes, false),
+            | Op::Load => info(Nodes),
+            Op::ReduceScalar | Op::Reduce | Op::Sum | Op::Mean | Op::NormalizeSum | Op::Normalize => info(Nodes),
             // Copies values into an existing map; with `ordered` it is one sequential sweep.
-            Op::UpdateInPlace => info(Nodes, false),
+            Op::UpdateInPlace => info(Nodes),
             Op::Degree
             | Op::NeighborAgg
             | Op::FusedNeighborMulAgg
             | Op::MapNodes
             | Op::CollectNeighborValues
-            | Op::ModeList => info(Edges, false),
-            Op::IterLoop | Op::Loop | Op::Block(_) => info(Nested, false),
-            Op::Unknown(_) => OpInfo { cost: Unknown, side_effect: false, data_parallel: false, known: false },
+            | Op::ModeList => info(Edges),
+            Op::IterLoop | Op::Loop | Op::Block(_) => info(Nested),
+            Op::Unknown(_) => OpInfo { cost: Unknown, side_effect: false, known: false },
         }
     }
 

@@ -18,12 +18,8 @@ use super::model::{FileProblem, Snapshot};
 use super::msg::Msg;
 use super::panic_message;
 
-/// Loads and analyses `path` now, stamping the snapshot with `at`.
-pub fn load_snapshot(path: &Path, at: WallTime) -> Result<Snapshot, crate::ir::LoadError> {
-    load_snapshot_with(path, at, &Limits::default())
-}
-
-/// [`load_snapshot`] within `limits` (the file size limit).
+/// Loads and analyses `path` now within `limits` (the file size limit), stamping the
+/// snapshot with `at`.
 pub fn load_snapshot_with(path: &Path, at: WallTime, limits: &Limits) -> Result<Snapshot, crate::ir::LoadError> {
     let ir = load_file_with(path, limits)?;
     let analysis = analyze(&ir);
