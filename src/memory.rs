@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// The memory this process may still use, and which limit says so.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Budget {
+pub(crate) struct Budget {
     /// Bytes.
     pub bytes: u64,
     /// The limit that binds and what it leaves, for messages: `the memory available
@@ -21,12 +21,12 @@ pub struct Budget {
 
 /// The memory the OS says is available (`MemAvailable` in `/proc/meminfo`), when known.
 /// [`budget`] also takes the rlimits and the cgroup's limit into account.
-pub fn available_memory() -> Option<u64> {
+pub(crate) fn available_memory() -> Option<u64> {
     std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| kib_field(&m, "MemAvailable:"))
 }
 
 /// The tightest of the limits that can be read; `None` where none can (not Linux).
-pub fn budget() -> Option<Budget> {
+pub(crate) fn budget() -> Option<Budget> {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let mut candidates = Vec::new();
     if let Some(b) = available_memory() {

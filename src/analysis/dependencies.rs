@@ -178,7 +178,7 @@ fn walk<'e>(
 ///
 /// # Complexity
 /// O(steps + total operands).
-pub fn program_order_predecessors<'e>(
+pub(crate) fn program_order_predecessors<'e>(
     effects: impl Iterator<Item = NodeEffects<'e>>,
     n: usize,
     var_count: usize,

@@ -28,10 +28,10 @@ pub struct GroggyView {
 }
 
 /// At most this many nodes get their own `groggy-misplaced` note; the rest are counted.
-pub const MAX_LISTED_NOTES: usize = 50;
+pub(crate) const MAX_LISTED_NOTES: usize = 50;
 
 /// Runs groggy's dependency and level algorithm on `ir`.
-pub fn groggy_levels(ir: &Ir) -> (Vec<Option<u32>>, Vec<Vec<NodeId>>, Vec<bool>) {
+pub(crate) fn groggy_levels(ir: &Ir) -> (Vec<Option<u32>>, Vec<Vec<NodeId>>, Vec<bool>) {
     let n = ir.nodes.len();
     let mut producer: Vec<Option<NodeId>> = vec![None; ir.vars.len()];
     // (producer, dependent) pairs, each distinct per dependent.

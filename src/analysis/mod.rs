@@ -1,14 +1,14 @@
 //! Analyses of an [`Ir`]: functions from the IR to side tables, gathered in [`Analysis`].
 
-pub mod cost;
-pub mod critical_path;
+pub(crate) mod cost;
+pub(crate) mod critical_path;
 pub mod dependencies;
-pub mod effects;
+pub(crate) mod effects;
 pub mod groggy;
 pub mod groggy_view;
 pub mod groups;
-pub mod levels;
-pub mod sequential;
+pub(crate) mod levels;
+pub(crate) mod sequential;
 
 pub use cost::NodeCost;
 pub use critical_path::CriticalPath;

@@ -10,7 +10,7 @@ use crate::predict::accuracy::{SampleResult, relative_error};
 
 /// How the predictions did over the rows.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Accuracy {
+pub(crate) struct Accuracy {
     /// Rows (IR, scale, parallel mode) with a measurement and predictions.
     pub rows: usize,
     /// Rows whose measured speedup lies inside irtop's band.
@@ -26,7 +26,7 @@ pub struct Accuracy {
 }
 
 /// Renders the table as Markdown (it goes into the README as is) and the summary.
-pub fn render(results: &[SampleResult]) -> String {
+pub(crate) fn render(results: &[SampleResult]) -> String {
     let mut s = String::new();
     let twice = results.iter().any(|r| r.again.is_some());
     s.push_str("| IR | graph | seq | mode | measured |");
@@ -113,7 +113,7 @@ pub fn render(results: &[SampleResult]) -> String {
 }
 
 /// How the predictions did over `results`.
-pub fn summarise(results: &[SampleResult]) -> Accuracy {
+pub(crate) fn summarise(results: &[SampleResult]) -> Accuracy {
     let mut a = Accuracy::default();
     let mut errors: [Vec<f64>; 3] = Default::default();
     let mut spreads = Vec::new();

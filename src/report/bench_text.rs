@@ -8,7 +8,7 @@ use crate::report::bench_report::BenchReport;
 use crate::units::duration;
 
 /// Renders `report` as a table.
-pub fn render(report: &BenchReport) -> String {
+pub(crate) fn render(report: &BenchReport) -> String {
     let mut out = String::new();
     let m = &report.measured;
     let g = &m.graph;

@@ -46,7 +46,7 @@ impl Kind {
 
 /// A command's data, ready to write.
 #[derive(Debug, Clone, Copy)]
-pub enum Data<'a> {
+pub(crate) enum Data<'a> {
     /// An IR's analysis: the text report, the plan as JSON (`fields`, `pretty`) or DOT (`full`:
     /// every op of a large IR too).
     Analysis {
@@ -85,7 +85,7 @@ pub enum Data<'a> {
 
 impl Data<'_> {
     /// What kind of data this is.
-    pub fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         match self {
             Data::Analysis { .. } => Kind::Analysis,
             Data::Values { .. } => Kind::Values,
@@ -100,7 +100,7 @@ impl Data<'_> {
 /// Writes `data` to `out` as `format`. Returns a note for stderr, if any (the DOT of a large
 /// IR says its levels were collapsed). A format the data has not ([`Kind::formats`]) is an
 /// `InvalidInput` error; commands refuse it before they start.
-pub fn write(out: &mut dyn Write, data: Data<'_>, format: Format) -> io::Result<Option<String>> {
+pub(crate) fn write(out: &mut dyn Write, data: Data<'_>, format: Format) -> io::Result<Option<String>> {
     match (data, format) {
         (Data::Analysis { ir, analysis, .. }, Format::Text) => text::write(out, ir, analysis)?,
         (Data::Analysis { ir, analysis, fields, pretty, .. }, Format::Json) => {

@@ -1,15 +1,15 @@
 //! Writers of what irtop computes: the text report, plan JSON, Graphviz DOT, run values,
 //! benchmark and accuracy tables, Chrome traces; [`export`] picks one by [`format::Format`].
 
-pub mod accuracy_text;
+pub(crate) mod accuracy_text;
 pub mod bench_report;
-pub mod bench_text;
+pub(crate) mod bench_text;
 pub mod dot;
 pub mod escape;
-pub mod export;
+pub(crate) mod export;
 pub mod format;
 pub mod plan;
 pub mod plan_fields;
-pub mod results;
+pub(crate) mod results;
 pub mod text;
-pub mod trace;
+pub(crate) mod trace;

@@ -18,13 +18,13 @@ use crate::exec::Value;
 use crate::exec::value::NodeMap;
 
 /// The variables to write: `(name, value)` in the order given.
-pub type Columns<'a> = Vec<(&'a str, &'a Arc<Value>)>;
+pub(crate) type Columns<'a> = Vec<(&'a str, &'a Arc<Value>)>;
 
 /// Refuses columns `format` cannot write: a node-map or list variable named `node_id` (or,
 /// in JSON, `scalars`) would overwrite the key or column irtop writes under that name; in
 /// CSV a scalar or a list has no per-node column, so one asked for by name (`requested`) is
 /// refused rather than left out. Returns the names CSV leaves out otherwise (for a note).
-pub fn check_columns(format: Format, columns: &Columns, requested: bool) -> Result<Vec<String>, String> {
+pub(crate) fn check_columns(format: Format, columns: &Columns, requested: bool) -> Result<Vec<String>, String> {
     let mut left_out = Vec::new();
     for (name, value) in columns {
         let per_node = !matches!(value.as_ref(), Value::Scalar(_));
@@ -88,7 +88,7 @@ fn write_json_list(out: &mut dyn Write, xs: &[f64], int: bool) -> io::Result<()>
 }
 
 /// Writes the JSON document for `columns` on a graph of `nodes` nodes: one line per key.
-pub fn write_json(out: &mut dyn Write, nodes: usize, columns: &Columns) -> io::Result<()> {
+pub(crate) fn write_json(out: &mut dyn Write, nodes: usize, columns: &Columns) -> io::Result<()> {
     out.write_all(b"{\n  \"node_id\": [")?;
     for i in 0..nodes {
         if i > 0 {
@@ -148,7 +148,7 @@ fn csv_name(name: &str) -> String {
 
 /// Writes CSV: `node_id` then one column per node-map variable; empty cells for no value.
 /// Scalars and lists have no per-node column and are left out ([`check_columns`]).
-pub fn write_csv(out: &mut dyn Write, nodes: usize, columns: &Columns) -> io::Result<()> {
+pub(crate) fn write_csv(out: &mut dyn Write, nodes: usize, columns: &Columns) -> io::Result<()> {
     let maps: Vec<(&str, &NodeMap)> =
         columns.iter().filter_map(|(n, v)| if let Value::Map(m) = v.as_ref() { Some((*n, m)) } else { None }).collect();
     out.write_all(b"node_id")?;

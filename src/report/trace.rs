@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::report::bench_report::BenchReport;
 
 /// The trace of the last repetition of every mode in `report`.
-pub fn to_trace(report: &BenchReport) -> Value {
+pub(crate) fn to_trace(report: &BenchReport) -> Value {
     let mut events = Vec::new();
     for (pid, (mode, spans)) in report.measured.timelines.iter().enumerate() {
         events.push(json!({"name": "process_name", "ph": "M", "pid": pid, "tid": 0, "args": {"name": mode.name()}}));
