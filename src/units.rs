@@ -2,7 +2,7 @@
 //! digits (µs, ms, s).
 
 /// A duration in seconds: `41.3 µs`, `2.35 ms`, `1.20 s`.
-pub fn duration(s: f64) -> String {
+pub(crate) fn duration(s: f64) -> String {
     let a = s.abs();
     if a >= 1.0 {
         format!("{s:.2} s")

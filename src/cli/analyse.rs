@@ -15,7 +15,7 @@ use crate::report::plan_fields::Fields;
 
 /// How `report` writes the plan and the DOT drawing (the text report has no options).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// The plan's sections (`--fields`).
     pub fields: Fields,
     /// Indent the plan (`--pretty`).
@@ -28,7 +28,7 @@ pub struct Options {
 /// plan; dot: Graphviz) with `options`. The report lists the diagnostics itself; the plan
 /// and DOT leave them to stderr. With `deny`, findings at that level fail the command after
 /// the output is written.
-pub fn emit(
+pub(crate) fn emit(
     file: &Path,
     out: &mut dyn Write,
     format: Format,

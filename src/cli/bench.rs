@@ -20,7 +20,7 @@ use crate::report::format::Format;
 
 /// What `irtop bench FILE` was asked for, besides the file and the graph.
 #[derive(Debug, Clone)]
-pub struct BenchRequest<'a> {
+pub(crate) struct BenchRequest<'a> {
     /// Worker threads of the parallel modes (default: one per core).
     pub threads: Option<usize>,
     /// Timed rounds (`None`: adaptive).
@@ -38,7 +38,7 @@ pub struct BenchRequest<'a> {
 }
 
 /// The rounds `--reps` asks for, or why the number is unusable.
-pub fn rounds(reps: Option<usize>) -> Result<Rounds, CliError> {
+pub(crate) fn rounds(reps: Option<usize>) -> Result<Rounds, CliError> {
     match reps {
         None => Ok(Rounds::Adaptive),
         Some(0) => Err(CliError::Usage("--reps 0: a benchmark times at least 1 round".into())),
@@ -50,7 +50,7 @@ pub fn rounds(reps: Option<usize>) -> Result<Rounds, CliError> {
 }
 
 /// Benchmarks `file` on the graph `graph` describes and writes the report to `out`.
-pub fn bench(
+pub(crate) fn bench(
     file: &Path,
     graph: &GraphSpec,
     request: BenchRequest,

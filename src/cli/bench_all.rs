@@ -12,7 +12,7 @@ use crate::report::format::Format;
 
 /// What `irtop bench --all DIR` was asked for.
 #[derive(Debug, Clone)]
-pub struct AllRequest {
+pub(crate) struct AllRequest {
     /// Threads of the parallel modes.
     pub threads: usize,
     /// Timed rounds per benchmark (default: adaptive).
@@ -29,7 +29,12 @@ pub struct AllRequest {
 
 /// `irtop bench --all DIR`: every IR at every scale, the accuracy table (or the reports as
 /// JSON).
-pub fn bench_all(dir: &Path, request: &AllRequest, out: &mut dyn Write, limits: &Limits) -> Result<(), CliError> {
+pub(crate) fn bench_all(
+    dir: &Path,
+    request: &AllRequest,
+    out: &mut dyn Write,
+    limits: &Limits,
+) -> Result<(), CliError> {
     let files = samples(dir).map_err(|e| CliError::Usage(format!("--all {}: {e}", dir.display())))?;
     if files.is_empty() {
         return Err(CliError::Usage(format!("--all {}: no *.json files there", dir.display())));

@@ -10,14 +10,14 @@ use crate::report::format::{Format, list};
 
 /// The `--format` parser of a command that writes `kind`: it takes the names of
 /// `kind`'s formats and refuses any other, listing them.
-pub fn parser(kind: Kind) -> impl TypedValueParser<Value = Format> {
+pub(crate) fn parser(kind: Kind) -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(kind.formats().iter().map(|f| f.name()))
         .try_map(|name| Format::from_name(&name).ok_or("not a format"))
 }
 
 /// The format to write `kind` in: `asked`, or `kind`'s default. `command` (`irtop bench
 /// --all`) names the command in the error for a format it cannot write.
-pub fn choose(kind: Kind, asked: Option<Format>, command: &str) -> Result<Format, CliError> {
+pub(crate) fn choose(kind: Kind, asked: Option<Format>, command: &str) -> Result<Format, CliError> {
     let formats = kind.formats();
     match asked {
         None => Ok(formats[0]),

@@ -45,7 +45,7 @@ pub struct LintArgs {
 
 /// Fails with [`CliError::Denied`] when `diagnostics` holds a finding at `deny`'s level or
 /// above, naming how many of each code and the first node of each.
-pub fn check(file: &Path, diagnostics: &[Diagnostic], deny: Option<DenyLevel>) -> Result<(), CliError> {
+pub(crate) fn check(file: &Path, diagnostics: &[Diagnostic], deny: Option<DenyLevel>) -> Result<(), CliError> {
     let Some(deny) = deny else { return Ok(()) };
     let mut codes: BTreeMap<&str, (usize, Option<&str>)> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| d.severity >= deny.severity()) {

@@ -3,19 +3,19 @@
 //! [`bench`](mod@bench), [`bench_all`] (`bench --all`) and [`calibrate`](mod@calibrate);
 //! `gen` writes what [`crate::generate`] makes.
 
-pub mod analyse;
+pub(crate) mod analyse;
 pub mod args;
-pub mod bench;
-pub mod bench_all;
+pub(crate) mod bench;
+pub(crate) mod bench_all;
 pub mod calibrate;
-pub mod error;
-pub mod format;
-pub mod graph_args;
-pub mod lint;
-pub mod prelude;
-pub mod progress;
-pub mod run;
-pub mod sample;
+pub(crate) mod error;
+pub(crate) mod format;
+pub(crate) mod graph_args;
+pub(crate) mod lint;
+pub(crate) mod prelude;
+pub(crate) mod progress;
+pub(crate) mod run;
+pub(crate) mod sample;
 pub mod suggest;
 
 use std::io::Write;

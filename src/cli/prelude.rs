@@ -20,7 +20,12 @@ pub fn threads(threads: Option<usize>) -> Result<usize, CliError> {
 
 /// Refuses an output file (`flag` names it) that is the IR file being read or the graph's
 /// edge list: writing it would replace the input (`irtop run x.json --out x.json`, a typo).
-pub fn refuse_output_onto_input(output: &Path, flag: &str, ir: &Path, graph: &GraphSpec) -> Result<(), CliError> {
+pub(crate) fn refuse_output_onto_input(
+    output: &Path,
+    flag: &str,
+    ir: &Path,
+    graph: &GraphSpec,
+) -> Result<(), CliError> {
     let inputs =
         [(Some(ir), "the IR file being run"), (graph.graph.as_deref(), "the edge list the graph is read from")];
     for (input, what) in inputs {

@@ -6,11 +6,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::pipeline::Stage;
 
 /// The progress line of one command.
-pub struct ProgressLine(ProgressBar);
+pub(crate) struct ProgressLine(ProgressBar);
 
 impl ProgressLine {
     /// A line that shows nothing until the first stage.
-    pub fn new() -> ProgressLine {
+    pub(crate) fn new() -> ProgressLine {
         let bar = ProgressBar::new(1000);
         bar.set_style(
             ProgressStyle::with_template("{spinner} {wide_msg} [{bar:24}] {percent:>3}%")
@@ -21,7 +21,7 @@ impl ProgressLine {
     }
 
     /// Shows `stage`.
-    pub fn show(&self, stage: &Stage) {
+    pub(crate) fn show(&self, stage: &Stage) {
         if let Stage::Bench(p) = stage {
             self.0.set_position((p.fraction.clamp(0.0, 1.0) * 1000.0) as u64);
         }
@@ -32,7 +32,7 @@ impl ProgressLine {
     }
 
     /// Removes the line.
-    pub fn done(&self) {
+    pub(crate) fn done(&self) {
         self.0.finish_and_clear();
     }
 }

@@ -18,7 +18,7 @@ use crate::report::results;
 
 /// What `irtop run` was asked for, besides the file and the graph.
 #[derive(Debug, Clone)]
-pub struct RunRequest<'a> {
+pub(crate) struct RunRequest<'a> {
     /// The scheduling mode.
     pub mode: Mode,
     /// Worker threads of a parallel mode (default: one per core).
@@ -36,7 +36,7 @@ pub struct RunRequest<'a> {
 
 /// Runs `file` once on the graph `graph` describes and writes the values to `request.path`
 /// or `out`.
-pub fn run_once(
+pub(crate) fn run_once(
     file: &Path,
     graph: &GraphSpec,
     request: &RunRequest,

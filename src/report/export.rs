@@ -16,7 +16,7 @@ use crate::predict::cost_model::CostModel;
 /// What a command writes, known before its work starts, so that a format it cannot write is
 /// refused before then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// An IR's analysis (`report`).
     Analysis,
     /// A run's values (`run`).
@@ -33,7 +33,7 @@ pub enum Kind {
 
 impl Kind {
     /// The formats this data can be written in; the first is the default.
-    pub fn formats(self) -> &'static [Format] {
+    pub(crate) fn formats(self) -> &'static [Format] {
         match self {
             Kind::Analysis => &[Format::Text, Format::Json, Format::Dot],
             Kind::Values => &[Format::Json, Format::Csv],

@@ -21,7 +21,7 @@ use super::view::{BenchChart, Nav, Overlay, Pane, ViewState};
 const BENCH_ON_STALE: &str = "the file on disk does not load: benchmarking the last good analysis";
 
 /// Most threads the `+` key goes to: [`crate::limits::MAX_THREADS`], as `--threads`.
-pub const MAX_THREADS: usize = crate::limits::MAX_THREADS;
+pub(crate) const MAX_THREADS: usize = crate::limits::MAX_THREADS;
 
 /// The whole TUI state.
 #[derive(Debug, Clone)]

@@ -1,24 +1,24 @@
 //! Number formatting shared by the panes.
 
 /// A static cost: integers without decimals, else one decimal.
-pub fn cost(c: f64) -> String {
+pub(crate) fn cost(c: f64) -> String {
     if c.fract() == 0.0 && c.abs() < 1e15 { format!("{c:.0}") } else { format!("{c:.1}") }
 }
 
 /// A speedup or factor: `2.88x`.
-pub fn times(x: f64) -> String {
+pub(crate) fn times(x: f64) -> String {
     format!("{x:.2}x")
 }
 
-pub use crate::units::duration;
+pub(crate) use crate::units::duration;
 
 /// `1 op`, `2 ops`.
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
 /// `s` cut to `width` characters, ending in `…` when cut.
-pub fn truncate(s: &str, width: usize) -> String {
+pub(crate) fn truncate(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_owned()
     } else if width == 0 {
@@ -31,7 +31,7 @@ pub fn truncate(s: &str, width: usize) -> String {
 }
 
 /// A horizontal bar of `width` cells for `value` out of `max`, in eighths of a cell.
-pub fn bar(value: f64, max: f64, width: usize) -> String {
+pub(crate) fn bar(value: f64, max: f64, width: usize) -> String {
     const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
     if width == 0 || max <= 0.0 || !value.is_finite() {
         return String::new();

@@ -19,14 +19,14 @@ enum Control {
 }
 
 /// The input thread's handle; dropping it stops the thread.
-pub struct Input {
+pub(crate) struct Input {
     control: Sender<Control>,
 }
 
 impl Input {
     /// Starts reading terminal events and sending them on `tx`. If reading fails, sends
     /// [`Msg::InputFailed`] and stops.
-    pub fn spawn(tx: Sender<Msg>) -> std::io::Result<Input> {
+    pub(crate) fn spawn(tx: Sender<Msg>) -> std::io::Result<Input> {
         let (control, rx) = mpsc::channel();
         std::thread::Builder::new().name("irtop-input".into()).spawn(move || {
             let failed = tx.clone();
@@ -42,7 +42,7 @@ impl Input {
     }
 
     /// Stops reading input; returns once the thread has stopped.
-    pub fn pause(&self) {
+    pub(crate) fn pause(&self) {
         let (ack, acked) = mpsc::channel();
         if self.control.send(Control::Pause(ack)).is_ok() {
             let _ = acked.recv_timeout(POLL * 4);
@@ -50,7 +50,7 @@ impl Input {
     }
 
     /// Reads input again after [`Input::pause`].
-    pub fn resume(&self) {
+    pub(crate) fn resume(&self) {
         let _ = self.control.send(Control::Resume);
     }
 }

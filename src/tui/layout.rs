@@ -14,16 +14,16 @@ use super::panes::{banner, header};
 use super::view::Pane;
 
 /// Smallest terminal the TUI draws into; below it, a "too small" message.
-pub const MIN_SIZE: (u16, u16) = (60, 15);
+pub(crate) const MIN_SIZE: (u16, u16) = (60, 15);
 
 /// From this size up, every pane is on screen at once.
-pub const WIDE_SIZE: (u16, u16) = (120, 34);
+pub(crate) const WIDE_SIZE: (u16, u16) = (120, 34);
 
 /// What the layout needs from the state at a given size: the rows the header, the banner
 /// and the benchmark pane want, the counts that size the side panes, and the focused pane
 /// (the one a narrow screen shows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Measures {
+pub(crate) struct Measures {
     /// Lines of the header at this width.
     pub header_rows: u16,
     /// Lines of the banner at this width (0 when there is nothing to say).
@@ -40,7 +40,7 @@ pub struct Measures {
 
 impl Measures {
     /// The measures of `app` drawn into `area`.
-    pub fn of(app: &App, area: Rect) -> Measures {
+    pub(crate) fn of(app: &App, area: Rect) -> Measures {
         let a = &app.model.snapshot.analysis;
         Measures {
             header_rows: header::lines(app, area.width).len() as u16,
@@ -94,12 +94,12 @@ impl Areas {
 }
 
 /// True when every pane fits side by side in `area`.
-pub fn is_wide(area: Rect) -> bool {
+pub(crate) fn is_wide(area: Rect) -> bool {
     area.width >= WIDE_SIZE.0 && area.height >= WIDE_SIZE.1
 }
 
 /// The regions for `area`, or `None` when it is too small to draw into.
-pub fn areas(area: Rect, m: &Measures) -> Option<Areas> {
+pub(crate) fn areas(area: Rect, m: &Measures) -> Option<Areas> {
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         return None;
     }

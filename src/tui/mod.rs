@@ -15,26 +15,26 @@
 //! - drawing: [`layout`] (a function of the terminal size and a few counts), [`panes`]
 //!   (each given only what it draws), [`theme`] (all colours, with a `NO_COLOR` variant).
 
-pub mod app;
+pub(crate) mod app;
 pub mod bench_job;
 pub mod clock;
-pub mod effect;
-pub mod format;
-pub mod freeze;
-pub mod input;
+pub(crate) mod effect;
+pub(crate) mod format;
+pub(crate) mod freeze;
+pub(crate) mod input;
 pub mod job;
-pub mod layout;
+pub(crate) mod layout;
 pub mod model;
-pub mod msg;
+pub(crate) mod msg;
 pub mod panes;
 pub mod reload_job;
-pub mod rows;
-pub mod runtime;
-pub mod save_diff;
-pub mod search;
+pub(crate) mod rows;
+pub(crate) mod runtime;
+pub(crate) mod save_diff;
+pub(crate) mod search;
 pub mod signals;
-pub mod terminal;
-pub mod theme;
+pub(crate) mod terminal;
+pub(crate) mod theme;
 pub mod ui;
 pub mod view;
 pub mod watcher;

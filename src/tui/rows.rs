@@ -87,7 +87,7 @@ impl<'a> LevelRow<'a> {
 ///
 /// # Complexity
 /// O(levels) over the top level and every expanded body; no op is looked at.
-pub fn level_rows<'a>(ir: &'a Ir, a: &'a Analysis, expanded: &'a BTreeSet<String>) -> Vec<LevelRow<'a>> {
+pub(crate) fn level_rows<'a>(ir: &'a Ir, a: &'a Analysis, expanded: &'a BTreeSet<String>) -> Vec<LevelRow<'a>> {
     let mut rows = Vec::with_capacity(a.levels.len());
     push_scope(ir, a, None, 0, expanded, &mut rows);
     rows
@@ -121,19 +121,19 @@ fn push_scope<'a>(
 ///
 /// # Complexity
 /// O(V) over the rows' ops; see [`find_op_near`] for the usual case.
-pub fn find_op(rows: &[LevelRow<'_>], id: &str) -> Option<(usize, usize)> {
+pub(crate) fn find_op(rows: &[LevelRow<'_>], id: &str) -> Option<(usize, usize)> {
     rows.iter().enumerate().find_map(|(r, row)| row.position(id).map(|c| (r, c)))
 }
 
 /// [`find_op`], looking in row `row` first: a selection stays in its row until the analysis
 /// or the open bodies change.
-pub fn find_op_near(rows: &[LevelRow<'_>], id: &str, row: usize) -> Option<(usize, usize)> {
+pub(crate) fn find_op_near(rows: &[LevelRow<'_>], id: &str, row: usize) -> Option<(usize, usize)> {
     rows.get(row).and_then(|r| r.position(id)).map(|c| (row, c)).or_else(|| find_op(rows, id))
 }
 
 /// An op found by id, with the IR and analysis of the scope it lives in.
 #[derive(Debug, Clone)]
-pub struct Located<'a> {
+pub(crate) struct Located<'a> {
     /// The scope's IR (the top level, or a body).
     pub ir: &'a Ir,
     /// The scope's analysis.
@@ -148,7 +148,7 @@ pub struct Located<'a> {
 ///
 /// # Complexity
 /// O(V) over the scopes searched.
-pub fn locate<'a>(ir: &'a Ir, a: &'a Analysis, id: &str) -> Option<Located<'a>> {
+pub(crate) fn locate<'a>(ir: &'a Ir, a: &'a Analysis, id: &str) -> Option<Located<'a>> {
     if let Some(node) = ir.find(id) {
         return Some(Located { ir, analysis: a, node, parents: Vec::new() });
     }

@@ -24,7 +24,7 @@ use super::{Options, TuiError, signals, ui};
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the TUI on `path` until the user quits. See [`super::run`].
-pub fn run(path: &Path, options: Options) -> Result<(), TuiError> {
+pub(crate) fn run(path: &Path, options: Options) -> Result<(), TuiError> {
     // Load before touching the terminal: a bad file is a plain error message.
     let snapshot = load_snapshot_with(path, WallTime::now(), &options.limits)?;
     let (tx, rx) = mpsc::channel::<Msg>();

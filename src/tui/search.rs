@@ -45,7 +45,7 @@ impl Search {
 ///
 /// # Complexity
 /// O(V x L) for V ops (bodies included) and names of length L.
-pub fn find_matches(ir: &Ir, analysis: &Analysis, query: &str) -> Vec<String> {
+pub(crate) fn find_matches(ir: &Ir, analysis: &Analysis, query: &str) -> Vec<String> {
     let mut out = Vec::new();
     if !query.is_empty() {
         scope_matches(ir, analysis, &query.to_lowercase(), &mut out);

@@ -28,7 +28,7 @@ static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
 static HOOK: Once = Once::new();
 
 /// The terminal in TUI mode; dropping it restores the terminal.
-pub struct TerminalGuard {
+pub(crate) struct TerminalGuard {
     /// The ratatui terminal to draw on.
     pub terminal: Terminal<CrosstermBackend<Stdout>>,
 }
@@ -36,7 +36,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Installs the panic hook (once), then enters raw mode, the alternate screen and mouse
     /// capture. On failure the terminal is left as it was.
-    pub fn enter() -> io::Result<TerminalGuard> {
+    pub(crate) fn enter() -> io::Result<TerminalGuard> {
         install_panic_hook();
         *UI_THREAD.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::thread::current().id());
         enable()?;
@@ -50,19 +50,19 @@ impl TerminalGuard {
     }
 
     /// Gives the terminal back (for `$EDITOR`).
-    pub fn suspend(&mut self) {
+    pub(crate) fn suspend(&mut self) {
         leave();
     }
 
     /// Takes the terminal again after [`TerminalGuard::suspend`] and redraws from scratch.
-    pub fn resume(&mut self) -> io::Result<()> {
+    pub(crate) fn resume(&mut self) -> io::Result<()> {
         enable()?;
         self.terminal.clear()
     }
 
     /// Gives the terminal back and stops the process (SIGSTOP), as Ctrl-Z does in a shell;
     /// returns once the process is continued (`fg`), with the terminal taken again.
-    pub fn stop_process(&mut self) -> io::Result<()> {
+    pub(crate) fn stop_process(&mut self) -> io::Result<()> {
         leave();
         let _ = stdout().flush();
         signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
@@ -72,7 +72,7 @@ impl TerminalGuard {
     /// Takes the terminal again whatever state it is in, and redraws from scratch: after the
     /// process was stopped and continued the shell has used the terminal, maybe reset it to
     /// cooked mode and drawn over the screen, while irtop's own state says TUI mode.
-    pub fn retake(&mut self) -> io::Result<()> {
+    pub(crate) fn retake(&mut self) -> io::Result<()> {
         // crossterm skips enabling raw mode when it believes it is on: reset its belief.
         let _ = disable_raw_mode();
         ACTIVE.store(false, Ordering::SeqCst);
@@ -99,7 +99,7 @@ fn enable() -> io::Result<()> {
 
 /// Leaves TUI mode from anywhere (the signal thread, when the loop does not answer);
 /// harmless when not in it.
-pub fn restore() {
+pub(crate) fn restore() {
     leave();
 }
 

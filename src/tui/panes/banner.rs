@@ -17,7 +17,7 @@ pub struct Banner<'a> {
 
 /// The banner's lines at `width` columns (none when all is well). Long messages wrap onto at
 /// most three lines.
-pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = &app.view.theme;
     let m = &app.model;
     let mut out = Vec::new();

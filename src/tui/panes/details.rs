@@ -27,7 +27,7 @@ const KINDS: [DepKind; 4] =
 
 /// Most names listed in one line of the overlay; the rest are counted (an op with a million
 /// inputs would otherwise take seconds to wrap on every draw).
-pub const MAX_LISTED: usize = 100;
+pub(crate) const MAX_LISTED: usize = 100;
 
 /// `items` joined by commas, at most [`MAX_LISTED`] of them, then `… and N more`.
 fn capped(items: impl ExactSizeIterator<Item = String>) -> String {
@@ -47,7 +47,7 @@ fn edge_list(ir: &Ir, edges: &[&Dependency], other: impl Fn(&Dependency) -> Node
 }
 
 /// The overlay's text.
-pub fn lines<'a>(app: &'a App, id: &str) -> Vec<Line<'a>> {
+pub(crate) fn lines<'a>(app: &'a App, id: &str) -> Vec<Line<'a>> {
     let t = &app.view.theme;
     let s = &app.model.snapshot;
     let Some(Located { ir, analysis: a, node: n, parents }) = locate(&s.ir, &s.analysis, id) else {

@@ -3,20 +3,20 @@
 //! [`PaneContext`], the analysis or benchmarks, and their own view state), built from the
 //! [`App`] by their `new`; the header, banner, footer and overlays read the [`App`].
 
-pub mod banner;
+pub(crate) mod banner;
 pub mod bench;
 pub mod critical_path;
 pub mod curve;
-pub mod details;
+pub(crate) mod details;
 pub mod diagnostics;
-pub mod footer;
+pub(crate) mod footer;
 pub mod groups;
 pub mod header;
 pub mod help;
 pub mod levels;
-pub mod save_line;
-pub mod search_bar;
-pub mod tabs;
+pub(crate) mod save_line;
+pub(crate) mod search_bar;
+pub(crate) mod tabs;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

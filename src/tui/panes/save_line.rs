@@ -8,7 +8,7 @@ use super::super::format::{cost, plural, times, truncate};
 use super::super::save_diff::VersionDiff;
 
 /// The lines at `width` columns: none before the first save and without a baseline.
-pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = &app.view.theme;
     let saves = &app.model.saves;
     let width = width as usize;
@@ -35,7 +35,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
 }
 
 /// `+1 op, -0, 2 changed │ levels 4 → 5 │ ...`: the ops by id, then each number that moved.
-pub fn describe(d: &VersionDiff) -> String {
+pub(crate) fn describe(d: &VersionDiff) -> String {
     let (b, a) = (&d.before, &d.after);
     let mut parts = vec![if d.is_unchanged() {
         "ops unchanged".to_owned()

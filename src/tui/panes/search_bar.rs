@@ -6,7 +6,7 @@ use ratatui::text::Span;
 use super::super::app::App;
 
 /// The footer's spans for the search, or `None` when no search is active.
-pub fn spans(app: &App) -> Option<Vec<Span<'static>>> {
+pub(crate) fn spans(app: &App) -> Option<Vec<Span<'static>>> {
     let search = &app.view.search;
     if !search.is_active() {
         return None;
