@@ -34,7 +34,7 @@ use super::value::Value;
 
 /// How long an idle member spins before it parks: about what waking a parked thread costs
 /// on a virtual machine (10-60 µs), so that waiting never costs more than twice the best.
-pub const SPIN: Duration = Duration::from_micros(100);
+pub(crate) const SPIN: Duration = Duration::from_micros(100);
 
 /// A ready step (or an offer to help with one already running).
 #[derive(Debug, Clone, Copy)]
@@ -122,7 +122,7 @@ impl Idle {
 /// Median seconds from offering work to a parked member (as the engine parks them) until it
 /// runs, and median seconds the offering thread spends in the wake-up call itself, over
 /// `samples` tries: what calibration prices a wake-up at.
-pub fn measure_wake(samples: usize) -> (f64, f64) {
+pub(crate) fn measure_wake(samples: usize) -> (f64, f64) {
     let idle = std::sync::Arc::new(Idle { sleepers: AtomicUsize::new(0), lock: Mutex::new(()), cv: Condvar::new() });
     let offered = std::sync::Arc::new(AtomicU64::new(0));
     let (tx, rx) = std::sync::mpsc::channel::<f64>();
@@ -166,7 +166,7 @@ pub fn measure_wake(samples: usize) -> (f64, f64) {
 /// threads have been idle for as long as between two runs of a benchmark (past the spin, so
 /// they have parked), and median seconds the recruiting thread spends in the call itself,
 /// over `samples` tries; `None` on one thread.
-pub fn measure_recruit(team: &Team, samples: usize) -> Option<(f64, f64)> {
+pub(crate) fn measure_recruit(team: &Team, samples: usize) -> Option<(f64, f64)> {
     if team.size() < 2 {
         return None;
     }

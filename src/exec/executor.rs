@@ -255,7 +255,7 @@ impl Executor for Scheduler {
 }
 
 /// Which variables a run keeps to the end.
-pub fn keep_mask(program: &Program, retain: &Retain) -> Vec<bool> {
+pub(crate) fn keep_mask(program: &Program, retain: &Retain) -> Vec<bool> {
     let mut keep = vec![matches!(retain, Retain::All); program.var_count];
     let list: &[crate::ir::VarId] = match retain {
         Retain::All => &[],

@@ -23,7 +23,7 @@ pub struct RunPlan {
 }
 
 /// The regions of `program`: itself, then each loop's body, depth first in program order.
-pub fn regions(program: &Program) -> Vec<&Program> {
+pub(crate) fn regions(program: &Program) -> Vec<&Program> {
     let mut out = vec![program];
     for s in &program.steps {
         if let StepKind::Loop(lp) = &s.kind {
