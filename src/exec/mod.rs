@@ -12,7 +12,7 @@ pub mod fuse;
 pub(crate) mod graph;
 pub mod graph_spec;
 pub mod kernel;
-pub mod kernels;
+pub(crate) mod kernels;
 pub(crate) mod plan;
 pub mod program;
 pub mod simulated_run;

@@ -9,7 +9,7 @@
 
 pub mod measurement;
 pub mod mock;
-pub mod stats;
+pub(crate) mod stats;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,11 +5,9 @@
 //! resampled with replacement, each keeping its baseline and mode times together, and the
 //! ratio of medians recomputed; the 2.5th and 97.5th percentiles bound it.
 
-use std::time::Duration;
-
 /// Median, fastest and slowest of a set of timings, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// The middle value (mean of the two middle values for an even count).
     pub median_s: f64,
     /// The smallest.
@@ -19,13 +17,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarises `times`; all zeros for an empty set.
-    pub fn of(times: &[Duration]) -> Summary {
-        Summary::of_seconds(&times.iter().map(Duration::as_secs_f64).collect::<Vec<_>>())
-    }
-
     /// Summarises times in seconds; all zeros for an empty set.
-    pub fn of_seconds(s: &[f64]) -> Summary {
+    pub(crate) fn of_seconds(s: &[f64]) -> Summary {
         if s.is_empty() {
             return Summary { median_s: 0.0, min_s: 0.0, max_s: 0.0 };
         }
@@ -36,7 +29,7 @@ impl Summary {
 }
 
 /// The middle value of `values` (mean of the two middle ones for an even count; 0 when empty).
-pub fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
@@ -52,7 +45,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 
 /// A speedup and its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Speedup {
+pub(crate) struct Speedup {
     /// The baseline's median time over the mode's.
     pub point: f64,
     /// The 2.5th and 97.5th percentiles of the paired bootstrap.
@@ -63,7 +56,7 @@ pub struct Speedup {
 
 impl Speedup {
     /// Half the interval's width relative to the point: 0.05 is "within 5%".
-    pub fn relative_half_width(&self) -> f64 {
+    pub(crate) fn relative_half_width(&self) -> f64 {
         if self.point > 0.0 { (self.high - self.low) / (2.0 * self.point) } else { f64::INFINITY }
     }
 }
@@ -77,7 +70,7 @@ const RESAMPLES: usize = 1000;
 ///
 /// # Complexity
 /// O(RESAMPLES x rounds).
-pub fn speedup(baseline: &[f64], other: &[f64]) -> Speedup {
+pub(crate) fn speedup(baseline: &[f64], other: &[f64]) -> Speedup {
     let n = baseline.len().min(other.len());
     if n == 0 {
         return Speedup { point: 1.0, low: 1.0, high: 1.0 };
@@ -115,15 +108,11 @@ pub fn speedup(baseline: &[f64], other: &[f64]) -> Speedup {
 mod tests {
     use super::*;
 
-    fn ms(v: &[u64]) -> Vec<Duration> {
-        v.iter().map(|&m| Duration::from_millis(m)).collect()
-    }
-
     #[test]
     fn odd_and_even_counts() {
-        assert_eq!(Summary::of(&ms(&[30, 10, 20])), Summary { median_s: 0.02, min_s: 0.01, max_s: 0.03 });
-        assert_eq!(Summary::of(&ms(&[40, 10, 20, 30])).median_s, 0.025);
-        assert_eq!(Summary::of(&[]).median_s, 0.0);
+        assert_eq!(Summary::of_seconds(&[0.03, 0.01, 0.02]), Summary { median_s: 0.02, min_s: 0.01, max_s: 0.03 });
+        assert_eq!(Summary::of_seconds(&[0.04, 0.01, 0.02, 0.03]).median_s, 0.025);
+        assert_eq!(Summary::of_seconds(&[]).median_s, 0.0);
     }
 
     #[test]

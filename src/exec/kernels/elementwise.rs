@@ -10,7 +10,7 @@ use crate::exec::kernel::{BinOp, CmpOp, UnOp};
 
 /// An operand over a block of nodes: a slice, or one number for every node.
 #[derive(Clone, Copy)]
-pub enum Operand<'a> {
+pub(crate) enum Operand<'a> {
     /// One value per node of the block.
     Slice(&'a [f64]),
     /// The same value for every node.
@@ -20,7 +20,7 @@ pub enum Operand<'a> {
 impl Operand<'_> {
     /// The value at position `i` of the block.
     #[inline]
-    pub fn at(self, i: usize) -> f64 {
+    pub(crate) fn at(self, i: usize) -> f64 {
         match self {
             Operand::Slice(s) => s[i],
             Operand::Const(c) => c,
@@ -52,7 +52,7 @@ fn map2(out: &mut [f64], x: Operand, y: Operand, f: impl Fn(f64, f64) -> f64) {
 
 /// `a op b`. Division by a divisor of magnitude at most [`EPS`] is refused before this
 /// runs ([`first_zero_divisor`]).
-pub fn binary(op: BinOp, out: &mut [f64], x: Operand, y: Operand) {
+pub(crate) fn binary(op: BinOp, out: &mut [f64], x: Operand, y: Operand) {
     match op {
         BinOp::Add => map2(out, x, y, |a, b| a + b),
         BinOp::Sub => map2(out, x, y, |a, b| a - b),
@@ -65,7 +65,7 @@ pub fn binary(op: BinOp, out: &mut [f64], x: Operand, y: Operand) {
 }
 
 /// The first position whose divisor has magnitude at most [`EPS`], with the divisor.
-pub fn first_zero_divisor(y: Operand, len: usize) -> Option<(usize, f64)> {
+pub(crate) fn first_zero_divisor(y: Operand, len: usize) -> Option<(usize, f64)> {
     match y {
         Operand::Slice(b) => b.iter().position(|v| v.abs() <= EPS).map(|i| (i, b[i])),
         Operand::Const(c) => (c.abs() <= EPS && len > 0).then_some((0, c)),
@@ -73,12 +73,12 @@ pub fn first_zero_divisor(y: Operand, len: usize) -> Option<(usize, f64)> {
 }
 
 /// True when `op` applied to Int operands gives an Int (groggy keeps sums of Ints Int).
-pub fn binary_keeps_int(op: BinOp) -> bool {
+pub(crate) fn binary_keeps_int(op: BinOp) -> bool {
     matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Min | BinOp::Max)
 }
 
 /// The function of one number behind a unary op.
-pub fn unary_fn(op: UnOp) -> fn(f64) -> f64 {
+pub(crate) fn unary_fn(op: UnOp) -> fn(f64) -> f64 {
     match op {
         UnOp::Neg => |x| -x,
         UnOp::Abs => f64::abs,
@@ -89,7 +89,7 @@ pub fn unary_fn(op: UnOp) -> fn(f64) -> f64 {
 }
 
 /// An element-wise function of one operand.
-pub fn unary(op: UnOp, out: &mut [f64], x: Operand) {
+pub(crate) fn unary(op: UnOp, out: &mut [f64], x: Operand) {
     match op {
         UnOp::Neg => map1(out, x, |x| -x),
         UnOp::Abs => map1(out, x, f64::abs),
@@ -100,35 +100,35 @@ pub fn unary(op: UnOp, out: &mut [f64], x: Operand) {
 }
 
 /// True when `op` of an Int is an Int.
-pub fn unary_keeps_int(op: UnOp) -> bool {
+pub(crate) fn unary_keeps_int(op: UnOp) -> bool {
     matches!(op, UnOp::Neg | UnOp::Abs)
 }
 
 /// groggy's reciprocal of one number: `1 / (sign(x) * max(|x|, eps))`, with sign(-0.0) = -1.
 #[inline]
-pub fn recip_of(x: f64, eps: f64) -> f64 {
+pub(crate) fn recip_of(x: f64, eps: f64) -> f64 {
     let sign = if x.is_sign_negative() { -1.0 } else { 1.0 };
     1.0 / (sign * x.abs().max(eps))
 }
 
 /// [`recip_of`] over a block.
-pub fn recip(out: &mut [f64], x: Operand, eps: f64) {
+pub(crate) fn recip(out: &mut [f64], x: Operand, eps: f64) {
     map1(out, x, |x| recip_of(x, eps));
 }
 
 /// `x` clamped to `[lo, hi]`.
 #[inline]
-pub fn clip_of(x: f64, lo: f64, hi: f64) -> f64 {
+pub(crate) fn clip_of(x: f64, lo: f64, hi: f64) -> f64 {
     x.max(lo).min(hi)
 }
 
 /// [`clip_of`] over a block.
-pub fn clip(out: &mut [f64], x: Operand, lo: f64, hi: f64) {
+pub(crate) fn clip(out: &mut [f64], x: Operand, lo: f64, hi: f64) {
     map1(out, x, |x| clip_of(x, lo, hi));
 }
 
 /// 1.0 where `a op b` holds, else 0.0.
-pub fn compare(op: CmpOp, out: &mut [f64], x: Operand, y: Operand) {
+pub(crate) fn compare(op: CmpOp, out: &mut [f64], x: Operand, y: Operand) {
     let to_float = |holds: bool| if holds { 1.0 } else { 0.0 };
     match op {
         CmpOp::Eq => map2(out, x, y, |a, b| to_float((a - b).abs() < EPS)),
@@ -141,7 +141,7 @@ pub fn compare(op: CmpOp, out: &mut [f64], x: Operand, y: Operand) {
 }
 
 /// `if_true` where `|mask| > EPS`, else `if_false`.
-pub fn select(out: &mut [f64], mask: Operand, if_true: Operand, if_false: Operand) {
+pub(crate) fn select(out: &mut [f64], mask: Operand, if_true: Operand, if_false: Operand) {
     let pick = |k: f64, t: f64, f: f64| if k.abs() > EPS { t } else { f };
     match (if_true, if_false) {
         (Operand::Const(t), Operand::Const(f)) => map1(out, mask, |k| pick(k, t, f)),
@@ -152,29 +152,29 @@ pub fn select(out: &mut [f64], mask: Operand, if_true: Operand, if_false: Operan
 }
 
 /// `a * x + b * y`.
-pub fn axpy(out: &mut [f64], a: Operand, x: Operand, b: Operand, y: Operand) {
+pub(crate) fn axpy(out: &mut [f64], a: Operand, x: Operand, b: Operand, y: Operand) {
     out.iter_mut().enumerate().for_each(|(i, o)| *o = a.at(i) * x.at(i) + b.at(i) * y.at(i));
 }
 
 /// `a * b + c`.
-pub fn madd(out: &mut [f64], a: Operand, b: Operand, c: Operand) {
+pub(crate) fn madd(out: &mut [f64], a: Operand, b: Operand, c: Operand) {
     out.iter_mut().enumerate().for_each(|(i, o)| *o = a.at(i) * b.at(i) + c.at(i));
 }
 
 /// Node indices `first, first + 1, ...`.
-pub fn index(out: &mut [f64], first: usize) {
+pub(crate) fn index(out: &mut [f64], first: usize) {
     out.iter_mut().enumerate().for_each(|(i, o)| *o = (first + i) as f64);
 }
 
 /// The seed of a synthetic attribute: an FNV-1a hash of its name.
-pub fn attr_seed(name: &str) -> u64 {
+pub(crate) fn attr_seed(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// A deterministic synthetic attribute in [0, 1) for node `i`: SplitMix64 of the name's
 /// seed and the index, so runs without attribute files are reproducible.
 #[inline]
-pub fn attr_of(seed: u64, i: usize) -> f64 {
+pub(crate) fn attr_of(seed: u64, i: usize) -> f64 {
     let mut z = seed.wrapping_add((i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -183,7 +183,7 @@ pub fn attr_of(seed: u64, i: usize) -> f64 {
 }
 
 /// [`attr_of`] for nodes `first, first + 1, ...`.
-pub fn attr(out: &mut [f64], seed: u64, first: usize) {
+pub(crate) fn attr(out: &mut [f64], seed: u64, first: usize) {
     out.iter_mut().enumerate().for_each(|(i, o)| *o = attr_of(seed, first + i));
 }
 

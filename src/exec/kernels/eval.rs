@@ -24,7 +24,7 @@ use crate::exec::value::{NodeMap, Scalar, Value};
 use crate::ir::op::Op;
 
 /// Nodes per block: registers of this many values stay in the first-level cache.
-pub const BLOCK: usize = 512;
+pub(crate) const BLOCK: usize = 512;
 
 /// Where an instruction reads an operand.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,7 +13,7 @@ use crate::exec::value::{NodeLists, NodeMap, Value};
 use crate::ir::op::Op;
 
 /// The map a graph kernel reads, or the error an unfused run gives.
-pub fn node_map<'a>(v: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
+pub(crate) fn node_map<'a>(v: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
     match v {
         Value::Map(m) => Ok(m),
         other => Err(format!("{what} needs a node map, got {}", other.kind())),
@@ -21,7 +21,7 @@ pub fn node_map<'a>(v: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
 }
 
 /// Refuses a map whose length is not the graph's node count.
-pub fn check_len(len: usize, g: &Graph) -> Result<(), String> {
+pub(crate) fn check_len(len: usize, g: &Graph) -> Result<(), String> {
     if len == g.node_count() {
         Ok(())
     } else {
@@ -31,7 +31,7 @@ pub fn check_len(len: usize, g: &Graph) -> Result<(), String> {
 
 /// Out-degree of `v`, counting each edge (a self loop once).
 #[inline]
-pub fn degree_at(g: &Graph, v: usize) -> f64 {
+pub(crate) fn degree_at(g: &Graph, v: usize) -> f64 {
     g.out_neighbors(v).len() as f64
 }
 
@@ -39,7 +39,7 @@ pub fn degree_at(g: &Graph, v: usize) -> f64 {
 /// a NaN sum means a NaN term, and only then are the terms summed again skipping NaNs. No
 /// terms give -0.0.
 #[inline]
-pub fn in_sum_at(x: &[f64], g: &Graph, v: usize) -> f64 {
+pub(crate) fn in_sum_at(x: &[f64], g: &Graph, v: usize) -> f64 {
     let s = g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x[u as usize]);
     if !s.is_nan() {
         return s;
@@ -50,7 +50,7 @@ pub fn in_sum_at(x: &[f64], g: &Graph, v: usize) -> f64 {
 /// `neighbor_agg` at node `v`: over its in-neighbour terms (one per edge, times the edge's
 /// weight when `weighted`), NaN terms skipped. Sum of no terms is -0.0, mean 0.0,
 /// min/max/mode none (NaN).
-pub fn in_agg_at(agg: Agg, weighted: bool, x: &[f64], int: bool, g: &Graph, v: usize) -> f64 {
+pub(crate) fn in_agg_at(agg: Agg, weighted: bool, x: &[f64], int: bool, g: &Graph, v: usize) -> f64 {
     let weights = if weighted { g.in_weights(v) } else { None };
     let term = |k: usize, u: u32| -> f64 {
         let value = x[u as usize];
@@ -75,14 +75,14 @@ pub fn in_agg_at(agg: Agg, weighted: bool, x: &[f64], int: bool, g: &Graph, v: u
 }
 
 /// True when `neighbor_agg`'s result of an Int map is an Int (only the mode is).
-pub fn in_agg_keeps_int(agg: Agg) -> bool {
+pub(crate) fn in_agg_keeps_int(agg: Agg) -> bool {
     agg == Agg::Mode
 }
 
 /// `fused_neighbor_mul_agg` at node `v`: the sum over in-neighbour terms u of
 /// `x[u] * s(u)` (groggy ignores `metadata.agg` here).
 #[inline]
-pub fn in_mul_sum_at(x: &[f64], s: impl Fn(usize) -> f64, g: &Graph, v: usize) -> f64 {
+pub(crate) fn in_mul_sum_at(x: &[f64], s: impl Fn(usize) -> f64, g: &Graph, v: usize) -> f64 {
     g.in_neighbors(v).iter().fold(-0.0, |acc, &u| acc + x[u as usize] * s(u as usize))
 }
 
@@ -96,7 +96,7 @@ fn distinct_out(g: &Graph, v: usize, scratch: &mut Vec<u32>) {
 
 /// `map_nodes`' `AGG(x[neighbors(node)])` at node `v` over the values `x`; 0 without
 /// out-neighbours.
-pub fn map_at(agg: Agg, x: &[f64], int: bool, g: &Graph, v: usize, scratch: &mut Vec<u32>) -> f64 {
+pub(crate) fn map_at(agg: Agg, x: &[f64], int: bool, g: &Graph, v: usize, scratch: &mut Vec<u32>) -> f64 {
     distinct_out(g, v, scratch);
     if scratch.is_empty() {
         return 0.0;
@@ -112,13 +112,13 @@ pub fn map_at(agg: Agg, x: &[f64], int: bool, g: &Graph, v: usize, scratch: &mut
 }
 
 /// True when `map_nodes`' result of an Int map is an Int.
-pub fn map_keeps_int(agg: Agg) -> bool {
+pub(crate) fn map_keeps_int(agg: Agg) -> bool {
     agg != Agg::Mean
 }
 
 /// The asynchronous `map_nodes` sweep: nodes in ascending order, each result written back
 /// at once so later nodes read it. One chunk: the sweep is sequential by definition.
-pub struct AsyncMapPass<'a> {
+pub(crate) struct AsyncMapPass<'a> {
     agg: Agg,
     x: std::sync::Arc<Value>,
     graph: &'a Graph,
@@ -127,7 +127,7 @@ pub struct AsyncMapPass<'a> {
 
 impl<'a> AsyncMapPass<'a> {
     /// The sweep of `agg` over `x` (checked: a node map of the graph's size).
-    pub fn new(agg: Agg, x: std::sync::Arc<Value>, graph: &'a Graph) -> Result<AsyncMapPass<'a>, String> {
+    pub(crate) fn new(agg: Agg, x: std::sync::Arc<Value>, graph: &'a Graph) -> Result<AsyncMapPass<'a>, String> {
         check_len(node_map(&x, Op::MapNodes.name())?.values.len(), graph)?;
         Ok(AsyncMapPass { agg, x, graph, out: std::sync::Mutex::new(None) })
     }
@@ -158,7 +158,7 @@ impl NodePass for AsyncMapPass<'_> {
 
 /// `collect_neighbor_values`: per node, its own value first when `include_self`, then the
 /// value at the target of each out-edge.
-pub struct CollectPass<'a> {
+pub(crate) struct CollectPass<'a> {
     include_self: bool,
     x: std::sync::Arc<Value>,
     graph: &'a Graph,
@@ -168,7 +168,11 @@ pub struct CollectPass<'a> {
 
 impl<'a> CollectPass<'a> {
     /// Lists of `x`'s values (checked: a node map of the graph's size).
-    pub fn new(include_self: bool, x: std::sync::Arc<Value>, graph: &'a Graph) -> Result<CollectPass<'a>, String> {
+    pub(crate) fn new(
+        include_self: bool,
+        x: std::sync::Arc<Value>,
+        graph: &'a Graph,
+    ) -> Result<CollectPass<'a>, String> {
         let m = node_map(&x, Op::CollectNeighborValues.name())?;
         check_len(m.values.len(), graph)?;
         let int = m.int;
@@ -206,7 +210,7 @@ impl NodePass for CollectPass<'_> {
 }
 
 /// `mode_list`: the most frequent value of each list; none (NaN) for an empty list.
-pub struct ModeListPass {
+pub(crate) struct ModeListPass {
     tie: TieBreak,
     lists: std::sync::Arc<Value>,
     out: ChunkedMap,
@@ -215,7 +219,7 @@ pub struct ModeListPass {
 
 impl ModeListPass {
     /// The modes of `lists` (checked: a map of lists).
-    pub fn new(tie: TieBreak, lists: std::sync::Arc<Value>) -> Result<ModeListPass, String> {
+    pub(crate) fn new(tie: TieBreak, lists: std::sync::Arc<Value>) -> Result<ModeListPass, String> {
         let Value::Lists(l) = &*lists else {
             return Err(format!("mode_list needs a map of lists, got {}", lists.kind()));
         };
@@ -254,7 +258,7 @@ impl NodePass for ModeListPass {
 
 /// groggy's `map_nodes` mode: Int ties go to the smallest value; Float ties to the value
 /// whose bits, read as a signed integer, are smallest.
-pub fn mode_of(list: &[f64], int: bool) -> Option<f64> {
+pub(crate) fn mode_of(list: &[f64], int: bool) -> Option<f64> {
     let mut sorted = list.to_vec();
     if int {
         sorted.sort_by(f64::total_cmp);

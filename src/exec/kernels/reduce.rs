@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 
 use super::work::{ChunkedMap, KernelError, NodePass, PerChunk, chunk_count, chunk_range};
 use crate::exec::kernel::{Agg, Norm};
-use crate::exec::value::{NodeMap, Value};
+use crate::exec::value::Value;
 
 /// A chunk's partial results: (sum, min, max).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Partial {
+pub(crate) struct Partial {
     /// Sum of the values, added in node order from 0.0.
     pub sum: f64,
     /// Smallest value.
@@ -25,26 +25,26 @@ pub struct Partial {
 
 impl Partial {
     /// Nothing summed yet.
-    pub const EMPTY: Partial = Partial { sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY };
+    pub(crate) const EMPTY: Partial = Partial { sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY };
 
     /// Adds `values`, in order.
     #[inline]
-    pub fn add_all(self, values: &[f64]) -> Partial {
+    pub(crate) fn add_all(self, values: &[f64]) -> Partial {
         values.iter().fold(self, |p, &x| Partial { sum: p.sum + x, min: p.min.min(x), max: p.max.max(x) })
     }
 
     /// Adds `x` `count` times, as [`Partial::add_all`] of that many copies would.
-    pub fn add_repeated(self, x: f64, count: usize) -> Partial {
+    pub(crate) fn add_repeated(self, x: f64, count: usize) -> Partial {
         (0..count).fold(self, |p, _| Partial { sum: p.sum + x, min: p.min.min(x), max: p.max.max(x) })
     }
 
     /// Chunk partials combined in chunk order.
-    pub fn combine(parts: impl Iterator<Item = Partial>) -> Partial {
+    pub(crate) fn combine(parts: impl Iterator<Item = Partial>) -> Partial {
         parts.fold(Partial::EMPTY, |a, p| Partial { sum: a.sum + p.sum, min: a.min.min(p.min), max: a.max.max(p.max) })
     }
 
     /// `reduce_scalar`'s result over `n` nodes: 0.0 for no nodes.
-    pub fn result(self, agg: Agg, n: usize) -> Result<f64, String> {
+    pub(crate) fn result(self, agg: Agg, n: usize) -> Result<f64, String> {
         if n == 0 {
             return Ok(0.0);
         }
@@ -61,7 +61,7 @@ impl Partial {
 /// `normalize_sum` / `normalize`: x / sum, x / max, or (x - min) / (max - min); fails when
 /// the divisor's magnitude is at most 1e-9. Two passes: the chunk partials, then the
 /// division.
-pub struct NormalizePass {
+pub(crate) struct NormalizePass {
     method: Norm,
     x: Arc<Value>,
     partials: Mutex<PerChunk<Partial>>,
@@ -71,7 +71,7 @@ pub struct NormalizePass {
 
 impl NormalizePass {
     /// The normalisation of `x` (checked: a node map).
-    pub fn new(method: Norm, x: Arc<Value>) -> Result<NormalizePass, String> {
+    pub(crate) fn new(method: Norm, x: Arc<Value>) -> Result<NormalizePass, String> {
         let Value::Map(m) = &*x else {
             return Err(format!("normalize needs a node map, got {}", x.kind()));
         };
@@ -137,14 +137,6 @@ impl NodePass for NormalizePass {
 
     fn finish(&self) -> Result<Vec<Option<Value>>, KernelError> {
         Ok(vec![Some(Value::float_map(self.out.take()))])
-    }
-}
-
-/// A map's values, or the errors an unfused normalisation or reduction gives.
-pub fn map_values<'a>(x: &'a Value, what: &str) -> Result<&'a NodeMap, String> {
-    match x {
-        Value::Map(m) => Ok(m),
-        other => Err(format!("{what} needs a node map, got {}", other.kind())),
     }
 }
 

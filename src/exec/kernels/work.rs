@@ -80,12 +80,12 @@ impl Work<'_> {
 }
 
 /// Chunks of `n` nodes.
-pub fn chunk_count(n: usize) -> usize {
+pub(crate) fn chunk_count(n: usize) -> usize {
     n.div_ceil(CHUNK)
 }
 
 /// The node range of chunk `c` of `n` nodes.
-pub fn chunk_range(n: usize, c: usize) -> std::ops::Range<usize> {
+pub(crate) fn chunk_range(n: usize, c: usize) -> std::ops::Range<usize> {
     let lo = c * CHUNK;
     lo..(lo + CHUNK).min(n)
 }
@@ -95,7 +95,7 @@ pub fn chunk_range(n: usize, c: usize) -> std::ops::Range<usize> {
 /// Each chunk's slice is handed out once per pass by the scheduler's claim protocol, so no
 /// two threads ever hold the same elements; the buffer itself is only moved out by
 /// [`ChunkedMap::take`] after every chunk has been written.
-pub struct ChunkedMap {
+pub(crate) struct ChunkedMap {
     ptr: *mut f64,
     len: usize,
     buffer: Mutex<Option<Vec<f64>>>,
@@ -110,7 +110,7 @@ unsafe impl Sync for ChunkedMap {}
 
 impl ChunkedMap {
     /// An output of `n` values, in a recycled buffer ([`crate::exec::buffers`]).
-    pub fn new(n: usize) -> ChunkedMap {
+    pub(crate) fn new(n: usize) -> ChunkedMap {
         let mut v = crate::exec::buffers::take(n);
         ChunkedMap { ptr: v.as_mut_ptr(), len: v.len(), buffer: Mutex::new(Some(v)) }
     }
@@ -121,7 +121,7 @@ impl ChunkedMap {
     /// At most one caller may hold the slice of a given chunk at a time, and no caller may
     /// hold any slice when [`ChunkedMap::take`] runs.
     #[allow(clippy::mut_from_ref)]
-    pub unsafe fn chunk_mut(&self, c: usize) -> &mut [f64] {
+    pub(crate) unsafe fn chunk_mut(&self, c: usize) -> &mut [f64] {
         let r = chunk_range(self.len, c);
         // SAFETY: `r` lies inside the buffer of `self.len` values, and the caller guarantees
         // that nobody else holds these elements.
@@ -129,7 +129,7 @@ impl ChunkedMap {
     }
 
     /// The whole buffer, once every chunk is written.
-    pub fn take(&self) -> Vec<f64> {
+    pub(crate) fn take(&self) -> Vec<f64> {
         self.buffer.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
     }
 }
@@ -144,33 +144,23 @@ impl Drop for ChunkedMap {
 }
 
 /// One value per chunk, each set once by whoever runs that chunk.
-pub struct PerChunk<T> {
+pub(crate) struct PerChunk<T> {
     slots: Vec<std::sync::OnceLock<T>>,
 }
 
 impl<T> PerChunk<T> {
     /// Empty slots for `chunks` chunks.
-    pub fn new(chunks: usize) -> PerChunk<T> {
+    pub(crate) fn new(chunks: usize) -> PerChunk<T> {
         PerChunk { slots: (0..chunks).map(|_| std::sync::OnceLock::new()).collect() }
     }
 
     /// Sets chunk `c`'s value (a second set is ignored).
-    pub fn set(&self, c: usize, value: T) {
+    pub(crate) fn set(&self, c: usize, value: T) {
         let _ = self.slots[c].set(value);
     }
 
-    /// The values in chunk order (`None` for a chunk never set).
-    pub fn into_values(self) -> impl Iterator<Item = Option<T>> {
-        self.slots.into_iter().map(std::sync::OnceLock::into_inner)
-    }
-
-    /// The values in chunk order, by reference.
-    pub fn values(&self) -> impl Iterator<Item = Option<&T>> {
-        self.slots.iter().map(std::sync::OnceLock::get)
-    }
-
     /// Takes every value out, in chunk order.
-    pub fn take_all(&mut self) -> Vec<Option<T>> {
+    pub(crate) fn take_all(&mut self) -> Vec<Option<T>> {
         self.slots.iter_mut().map(std::sync::OnceLock::take).collect()
     }
 }
@@ -178,13 +168,13 @@ impl<T> PerChunk<T> {
 /// The earliest failure seen by any chunk: failures are ordered by (member, node index),
 /// so a split run reports the failure a sequential run would have stopped at.
 #[derive(Default)]
-pub struct FirstFailure {
+pub(crate) struct FirstFailure {
     slot: Mutex<Option<((usize, usize), KernelError)>>,
 }
 
 impl FirstFailure {
     /// Records a failure at `(member order, node index)`; keeps the smallest.
-    pub fn record(&self, at: (usize, usize), error: KernelError) {
+    pub(crate) fn record(&self, at: (usize, usize), error: KernelError) {
         let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
         if slot.as_ref().is_none_or(|(k, _)| at < *k) {
             *slot = Some((at, error));
@@ -192,7 +182,7 @@ impl FirstFailure {
     }
 
     /// The earliest failure, if any.
-    pub fn get(&self) -> Option<KernelError> {
+    pub(crate) fn get(&self) -> Option<KernelError> {
         self.slot.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|(_, e)| e.clone())
     }
 }
