@@ -16,15 +16,15 @@ use crate::pipeline::{BenchSettings, Context, GraphSource, Input, Stage, execute
 use crate::report::bench_report::BenchReport;
 
 /// The scales an accuracy run covers when none are asked for: groggy users' graphs.
-pub const DEFAULT_SCALES: [u32; 4] = [14, 16, 18, 20];
+pub(crate) const DEFAULT_SCALES: [u32; 4] = [14, 16, 18, 20];
 
 /// The edge factor of accuracy runs.
-pub const EDGE_FACTOR: u32 = 16;
+pub(crate) const EDGE_FACTOR: u32 = 16;
 
 /// One IR at one scale: its benchmarks (the second when measured twice), or why it could
 /// not run.
 #[derive(Debug, Clone, Serialize)]
-pub struct SampleResult {
+pub(crate) struct SampleResult {
     /// The IR file.
     pub file: PathBuf,
     /// The R-MAT scale asked for (the report's graph says what ran, if it was scaled down).
@@ -39,7 +39,7 @@ pub struct SampleResult {
 }
 
 /// The `*.json` files of `dir`, sorted by name.
-pub fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -50,7 +50,7 @@ pub fn samples(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// What an accuracy run does per row.
 #[derive(Debug, Clone)]
-pub struct AccuracySettings {
+pub(crate) struct AccuracySettings {
     /// Threads of the parallel modes.
     pub threads: usize,
     /// Rounds per benchmark.
@@ -63,7 +63,7 @@ pub struct AccuracySettings {
 
 /// Benchmarks `file` on R-MAT `scale` (edge factor [`EDGE_FACTOR`]) in every mode.
 /// `progress` gets a line per benchmark.
-pub fn bench_sample(
+pub(crate) fn bench_sample(
     file: &Path,
     scale: u32,
     settings: &AccuracySettings,
@@ -112,6 +112,6 @@ pub fn bench_sample(
 }
 
 /// `(predicted - measured) / measured`.
-pub fn relative_error(predicted: f64, measured: f64) -> f64 {
+pub(crate) fn relative_error(predicted: f64, measured: f64) -> f64 {
     if measured > 0.0 { (predicted - measured) / measured } else { f64::NAN }
 }

@@ -8,14 +8,14 @@
 //! differ, the cost model is wrong about some op; where the calibrated one is off, the
 //! simulator (overheads, contention, scheduling) is.
 
-pub mod accuracy;
+pub(crate) mod accuracy;
 pub mod auto;
 pub mod calibrate;
 pub mod cost_model;
 pub mod curve;
-pub mod probe;
+pub(crate) mod probe;
 pub mod simulate;
-pub mod upfront;
+pub(crate) mod upfront;
 
 use std::collections::HashMap;
 

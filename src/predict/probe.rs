@@ -24,7 +24,7 @@ use crate::exec::{Mode, Schedule, Scheduler, Team};
 
 /// Each probe call repeats its kernel for about this long, so that waking a worker (tens
 /// of microseconds) does not dominate a small graph's sample.
-pub const SAMPLE_SECONDS: f64 = 5e-3;
+pub(crate) const SAMPLE_SECONDS: f64 = 5e-3;
 
 /// One family's times in one sample, as ratios over the kernel alone on one thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -136,7 +136,7 @@ impl ProbeFit {
 }
 
 /// A probe for one benchmark: its inputs, built once, and the samples taken so far.
-pub struct Probe<'g> {
+pub(crate) struct Probe<'g> {
     graph: &'g Graph,
     threads: usize,
     /// Per thread, the stream's operands (two maps, or a map and a number), when the
@@ -155,7 +155,7 @@ pub struct Probe<'g> {
 impl<'g> Probe<'g> {
     /// A probe of the families `program` uses, on `graph`, for `threads` threads; `None`
     /// on one thread (nothing to measure) or when the program has neither family.
-    pub fn new(program: &Program, graph: &'g Graph, threads: usize) -> Option<Probe<'g>> {
+    pub(crate) fn new(program: &Program, graph: &'g Graph, threads: usize) -> Option<Probe<'g>> {
         if threads < 2 {
             return None;
         }
@@ -204,7 +204,7 @@ impl<'g> Probe<'g> {
     }
 
     /// Takes one sample of each family.
-    pub fn sample(&mut self) {
+    pub(crate) fn sample(&mut self) {
         if let Some(sets) = &self.stream_inputs {
             self.stream.push(ratios(&Kernel::Binary(BinOp::Mul), sets, self.graph, &self.pool, &self.split));
         }
@@ -215,7 +215,7 @@ impl<'g> Probe<'g> {
 
     /// The fits: medians of each ratio over the samples, and their quartiles (`None`
     /// before the first sample).
-    pub fn fit(&self) -> Option<ProbeFit> {
+    pub(crate) fn fit(&self) -> Option<ProbeFit> {
         let at = |r: &[Ratios], q: f64| (!r.is_empty()).then(|| ParallelFit::at_quantile(r, q, self.threads));
         let samples = self.stream.len().max(self.gather.len());
         (samples > 0).then(|| ProbeFit {

@@ -20,7 +20,13 @@ const SIMULATIONS_PER_MODE: usize = 4;
 ///
 /// # Complexity
 /// Two simulations of `program`.
-pub fn predicting_seconds(program: &Program, fuse: bool, model: &CostModel, threads: usize, modes: usize) -> f64 {
+pub(crate) fn predicting_seconds(
+    program: &Program,
+    fuse: bool,
+    model: &CostModel,
+    threads: usize,
+    modes: usize,
+) -> f64 {
     let fused;
     let program = if fuse {
         fused = program.fused(&crate::exec::executor::keep_mask(program, &crate::exec::Retain::Sinks));
@@ -49,6 +55,6 @@ pub fn predicting_seconds(program: &Program, fuse: bool, model: &CostModel, thre
 
 /// Seconds one seq run of `program` takes on a graph of `nodes` and `edges`, by the static
 /// cost model: a guess good to a few times, for skipping graphs far too large to size.
-pub fn seq_seconds(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> f64 {
+pub(crate) fn seq_seconds(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> f64 {
     static_table(program, model, nodes, edges).work(program)
 }
