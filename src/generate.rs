@@ -47,7 +47,7 @@ const RECENT: usize = 64;
 
 /// Candidates drawn for an operand that must satisfy a condition before the op gives up
 /// and falls back to a simpler one.
-pub const TRIES: usize = 8;
+pub(crate) const TRIES: usize = 8;
 
 #[derive(Serialize)]
 struct GenNode {
@@ -319,11 +319,11 @@ fn plan(op: GenOp, from: &Candidates, types: &[VarType], rng: &mut StdRng) -> Op
 /// Peak bytes of memory `irtop gen` takes per op: the nodes as JSON values and the text
 /// (`irtop gen --ops 200000` peaks at 144 MB resident, 720 bytes an op; the rest is slack
 /// for the allocator and growing vectors).
-pub const GEN_BYTES_PER_OP: u64 = 1024;
+pub(crate) const GEN_BYTES_PER_OP: u64 = 1024;
 
 /// Refuses `--ops` above [`MAX_GEN_OPS`], or more ops than the memory left can hold
 /// ([`GEN_BYTES_PER_OP`] each), before anything is generated.
-pub fn check_ops(ops: usize, limits: &Limits) -> Result<(), LimitError> {
+pub(crate) fn check_ops(ops: usize, limits: &Limits) -> Result<(), LimitError> {
     if ops > MAX_GEN_OPS {
         return Err(LimitError::Flag(format!(
             "--ops {ops}: at most {MAX_GEN_OPS} ops (a {:.1} GB file; irtop reads {} MiB by default); pass a smaller --ops",

@@ -31,34 +31,34 @@ pub struct Limits {
 /// writes 119 MB, so a real IR is far below it. Memory grows with the file: the analysis
 /// holds about 10x the file (1.1 GB for that 119 MB IR), the plan writer about 23x, so
 /// 256 MiB keeps irtop within a few GB.
-pub const DEFAULT_MAX_FILE_MB: u64 = 256;
+pub(crate) const DEFAULT_MAX_FILE_MB: u64 = 256;
 
 /// Default `--max-work`: 1e12 element operations. The executor does about 1e9 of them a
 /// second on one core (measured with `irtop bench --mode seq` on R-MAT scale 18: PageRank
 /// 1.5e8 in 0.16 s, label propagation 7.1e8 in 0.83 s), so the default allows a run of up to
 /// about a quarter of an hour and refuses one of hours.
-pub const DEFAULT_MAX_WORK: f64 = 1e12;
+pub(crate) const DEFAULT_MAX_WORK: f64 = 1e12;
 
 /// The memory limit where the available memory cannot be read (not Linux): 16 GiB.
-pub const FALLBACK_GRAPH_BYTES: u64 = 16 << 30;
+pub(crate) const FALLBACK_GRAPH_BYTES: u64 = 16 << 30;
 
 /// Bytes of memory loading and analysing an IR takes per byte of its file, at the peak.
 /// Measured on `irtop gen --ops 200000` (23.5 MB): `irtop report` peaks at 243 MB resident
 /// (10.3 bytes a byte), and under `ulimit -v` needs between 160 and 260 MB of address space
 /// beyond the 150 MB the process has mapped when it starts.
-pub const LOAD_BYTES_PER_FILE_BYTE: u64 = 12;
+pub(crate) const LOAD_BYTES_PER_FILE_BYTE: u64 = 12;
 
 /// The same for writing the plan, which holds the analysis and the whole JSON document:
 /// `irtop plan` on that file peaks at 586 MB resident (25 bytes a byte).
-pub const PLAN_BYTES_PER_FILE_BYTE: u64 = 26;
+pub(crate) const PLAN_BYTES_PER_FILE_BYTE: u64 = 26;
 
 /// Most worker threads irtop starts (`--threads`, the TUI's `+`): more than any machine
 /// irtop runs on has cores, and far fewer than the thread limits of a user session.
-pub const MAX_THREADS: usize = 256;
+pub(crate) const MAX_THREADS: usize = 256;
 
 /// Most ops `irtop gen` writes: 10 million ops make a 1.2 GB file, far over what irtop
 /// reads by default (`--max-file-mb`).
-pub const MAX_GEN_OPS: usize = 10_000_000;
+pub(crate) const MAX_GEN_OPS: usize = 10_000_000;
 
 const MIB: f64 = (1u64 << 20) as f64;
 const GB: f64 = 1e9;
@@ -173,7 +173,7 @@ impl Limits {
 /// Bytes a graph of `nodes` and `edges` needs at its peak while it is built: the edge list
 /// (8 bytes an edge, 8 more for a weight), and the two compressed-sparse-row copies with
 /// their sort buffers (24 bytes a node, 16 an edge, 16 more for weights).
-pub fn graph_bytes(nodes: u64, edges: u64, weighted: bool) -> u64 {
+pub(crate) fn graph_bytes(nodes: u64, edges: u64, weighted: bool) -> u64 {
     let per_edge = if weighted { 48 } else { 24 };
     nodes.saturating_mul(24).saturating_add(edges.saturating_mul(per_edge))
 }
@@ -182,12 +182,12 @@ pub fn graph_bytes(nodes: u64, edges: u64, weighted: bool) -> u64 {
 /// 22, built at once at most 0.5 GB) and, per thread, two 64 MB input maps and the output
 /// of each kernel copy running at once (256 MB a thread with
 /// room for the allocator).
-pub fn calibration_bytes(threads: usize) -> u64 {
+pub(crate) fn calibration_bytes(threads: usize) -> u64 {
     (512u64 << 20).saturating_add((threads as u64).saturating_mul(256 << 20))
 }
 
 /// `Pass --max-memory-gb N if it fits`, N covering `need` bytes.
-pub fn raise_memory(need: u64) -> String {
+pub(crate) fn raise_memory(need: u64) -> String {
     format!("Pass --max-memory-gb {} if it fits", (need as f64 / GB).ceil().max(1.0) as u64)
 }
 

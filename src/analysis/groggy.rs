@@ -6,7 +6,7 @@
 //! own findings sit beside them, labelled as irtop's.
 
 /// Ops `is_data_parallel_op` answers true for.
-pub const DATA_PARALLEL_OPS: &[&str] = &[
+pub(crate) const DATA_PARALLEL_OPS: &[&str] = &[
     "add",
     "sub",
     "mul",
@@ -36,17 +36,17 @@ pub const DATA_PARALLEL_OPS: &[&str] = &[
 ];
 
 /// Ops `is_thread_safe_op` answers false for (everything else is "thread-safe" to groggy).
-pub const THREAD_UNSAFE_OPS: &[&str] = &["store", "attach", "save", "print", "debug"];
+pub(crate) const THREAD_UNSAFE_OPS: &[&str] = &["store", "attach", "save", "print", "debug"];
 
 /// The shorter element-wise list the group factor uses (not the one above).
-pub const FACTOR_ELEMENTWISE_OPS: &[&str] =
+pub(crate) const FACTOR_ELEMENTWISE_OPS: &[&str] =
     &["add", "sub", "mul", "div", "neg", "abs", "compare", "where", "map", "element_wise"];
 
 /// Ops that earn the group factor's x1.5 bonus (`reduce`, not the builder's `reduce_scalar`).
-pub const FACTOR_HEAVY_OPS: &[&str] = &["neighbor_agg", "reduce", "degree", "connected_components"];
+pub(crate) const FACTOR_HEAVY_OPS: &[&str] = &["neighbor_agg", "reduce", "degree", "connected_components"];
 
 /// Groups with an estimate above this run in parallel (`use_parallel`).
-pub const USE_PARALLEL_THRESHOLD: f64 = 1.2;
+pub(crate) const USE_PARALLEL_THRESHOLD: f64 = 1.2;
 
 /// groggy's `is_data_parallel_op`.
 pub fn is_data_parallel_op(op: &str) -> bool {
@@ -61,7 +61,7 @@ pub fn is_thread_safe_op(op: &str) -> bool {
 /// groggy's `_estimate_group_parallelism` over the op names of one group:
 /// `1 + (min(n, 8) - 1) * (0.5 + 0.5 * elementwise/n)`, x1.5 when a heavy op is present,
 /// and 1.0 for a group of one.
-pub fn group_factor<'a>(ops: impl IntoIterator<Item = &'a str>) -> f64 {
+pub(crate) fn group_factor<'a>(ops: impl IntoIterator<Item = &'a str>) -> f64 {
     let (mut n, mut elementwise, mut heavy) = (0usize, 0usize, false);
     for op in ops {
         n += 1;

@@ -59,7 +59,7 @@ pub(crate) fn emit(
 
 /// Warnings listed per diagnostic code on stderr; the rest are counted (a file with a
 /// million external inputs gives one line per input in the report, not on stderr).
-pub const MAX_WARNINGS_PER_CODE: usize = 50;
+pub(crate) const MAX_WARNINGS_PER_CODE: usize = 50;
 
 /// Writes the warnings and errors among `diagnostics` to stderr, at most
 /// [`MAX_WARNINGS_PER_CODE`] of each code, in one buffered write.

@@ -15,7 +15,7 @@ use crate::report::format::Format;
 use crate::report::plan_fields::Fields;
 
 /// A benchmark's time budget when none is given, in seconds.
-pub const DEFAULT_BUDGET_S: f64 = 10.0;
+pub(crate) const DEFAULT_BUDGET_S: f64 = 10.0;
 
 /// The budget `--budget SECONDS` gives, or why it is unusable.
 pub fn budget(seconds: f64) -> Result<std::time::Duration, String> {

@@ -20,7 +20,6 @@ pub mod suggest;
 
 use std::io::Write;
 
-pub use analyse::MAX_WARNINGS_PER_CODE;
 pub use args::{Cli, Command, LimitArgs};
 pub use error::CliError;
 pub use prelude::threads;

@@ -18,13 +18,13 @@ use std::sync::{Mutex, OnceLock};
 pub const MIN_POOLED_LEN: usize = 1 << 14;
 
 /// Most bytes kept for reuse when the memory available is unknown.
-pub const FALLBACK_MAX_POOLED_BYTES: usize = 1 << 30;
+pub(crate) const FALLBACK_MAX_POOLED_BYTES: usize = 1 << 30;
 
 /// Most bytes kept for reuse at once (a quarter of the memory available when first asked,
 /// at least [`FALLBACK_MAX_POOLED_BYTES`]); buffers given beyond it are freed. Enough to
 /// hold every map of a run on a graph that fits comfortably, so that a benchmark's
 /// repetitions do not page in new memory.
-pub fn max_pooled_bytes() -> usize {
+pub(crate) fn max_pooled_bytes() -> usize {
     static MAX: OnceLock<usize> = OnceLock::new();
     *MAX.get_or_init(|| {
         crate::memory::available_memory()
@@ -85,11 +85,6 @@ pub fn give(buffer: Vec<f64>) {
 pub fn clear() {
     let drained = with_pool(std::mem::take);
     drop(drained);
-}
-
-/// Bytes held for reuse now.
-pub fn pooled_bytes() -> usize {
-    with_pool(|p| p.bytes)
 }
 
 #[cfg(test)]

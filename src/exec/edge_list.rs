@@ -26,7 +26,7 @@ use crate::input_file::{InputKind, ReadError, read_input};
 use crate::limits::{LimitError, Limits};
 
 /// The largest node id an edge list may use, so that the node count (`id + 1`) fits in a `u32`.
-pub const MAX_NODE_ID: u32 = u32::MAX - 1;
+pub(crate) const MAX_NODE_ID: u32 = u32::MAX - 1;
 
 /// An edge list that cannot be loaded. Every message starts `file:line:` (1-based line),
 /// except for I/O errors, and says what was expected there.
@@ -140,7 +140,7 @@ pub enum EdgeListError {
     },
 }
 
-/// Reads and parses the edge list at `path` (see [`parse_edge_list`]); errors name the path
+/// Reads and parses the edge list at `path` (see [`parse_edge_list_with`]); errors name the path
 /// as given.
 pub fn load_edge_list(path: &Path) -> Result<Graph, EdgeListError> {
     load_edge_list_with(path, &Limits::default())
@@ -152,7 +152,7 @@ pub fn load_edge_list(path: &Path) -> Result<Graph, EdgeListError> {
 /// ([`Limits::max_file_bytes`]) or over the memory left it is refused before it is read,
 /// a device is refused, and a pipe is read up to the limit (or refused where
 /// [`Limits::regular_files_only`]).
-pub fn load_edge_list_with(path: &Path, limits: &Limits) -> Result<Graph, EdgeListError> {
+pub(crate) fn load_edge_list_with(path: &Path, limits: &Limits) -> Result<Graph, EdgeListError> {
     let file = path.display().to_string();
     let what = InputKind { kind: "an edge list", doing: "parsing it", memory_per_byte: EDGE_LIST_BYTES_PER_FILE_BYTE };
     let bytes = read_input(path, limits, what).map_err(|e| match e {
@@ -168,14 +168,10 @@ pub fn load_edge_list_with(path: &Path, limits: &Limits) -> Result<Graph, EdgeLi
 const EDGE_LIST_BYTES_PER_FILE_BYTE: u64 = 5;
 
 /// Parses an edge list from raw bytes into a [`Graph`] whose `source` is `source`, which
-/// also names the file in error messages, within the default [`Limits`].
-pub fn parse_edge_list(bytes: &[u8], source: &str) -> Result<Graph, EdgeListError> {
-    parse_edge_list_with(bytes, source, &Limits::default())
-}
-
-/// [`parse_edge_list`] within `limits`: a graph that would need more than the graph limit
-/// (the node count comes from the header or the largest id) is refused before it is built.
-pub fn parse_edge_list_with(bytes: &[u8], source: &str, limits: &Limits) -> Result<Graph, EdgeListError> {
+/// also names the file in error messages, within `limits`: a graph that would need more
+/// than the graph limit (the node count comes from the header or the largest id) is refused
+/// before it is built.
+pub(crate) fn parse_edge_list_with(bytes: &[u8], source: &str, limits: &Limits) -> Result<Graph, EdgeListError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut p = Parser { bytes, pos: 0, line: 1, file: source };
     let mut edges: Vec<(u32, u32)> = Vec::new();
@@ -487,7 +483,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Graph, EdgeListError> {
-        parse_edge_list(text.as_bytes(), "edges.txt")
+        parse_edge_list_with(text.as_bytes(), "edges.txt", &Limits::default())
     }
 
     fn err(text: &str) -> String {

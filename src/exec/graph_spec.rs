@@ -27,10 +27,10 @@ pub struct GraphSpec {
 }
 
 /// Edges per node of a synthetic graph when none is given.
-pub const DEFAULT_EDGE_FACTOR: u32 = 16;
+pub(crate) const DEFAULT_EDGE_FACTOR: u32 = 16;
 
 /// Seed of a synthetic graph when none is given.
-pub const DEFAULT_SEED: u64 = 1;
+pub(crate) const DEFAULT_SEED: u64 = 1;
 
 impl Default for GraphSpec {
     /// The built-in default: R-MAT scale [`DEFAULT_RMAT_SCALE`], edge factor 16, seed 1.
@@ -62,7 +62,7 @@ pub enum GraphError {
 
 /// Scale of the built-in default R-MAT graph: big enough that a benchmark takes about a
 /// second on two cores.
-pub const DEFAULT_RMAT_SCALE: u32 = 18;
+pub(crate) const DEFAULT_RMAT_SCALE: u32 = 18;
 
 impl GraphSpec {
     /// Builds (or loads) the graph the flags describe, after checking that it can be held:

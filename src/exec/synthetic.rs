@@ -43,7 +43,7 @@ pub fn rmat(scale: u32, edge_factor: u32, seed: u64) -> Graph {
 
 /// [`rmat`] with its arrays reserved fallibly: an `Err` when the allocator cannot give the
 /// memory (instead of aborting the process).
-pub fn try_rmat(scale: u32, edge_factor: u32, seed: u64) -> Result<Graph, TryReserveError> {
+pub(crate) fn try_rmat(scale: u32, edge_factor: u32, seed: u64) -> Result<Graph, TryReserveError> {
     assert!(scale <= 31, "rmat: scale {scale} is above 31; ids must fit in a u32");
     let nodes = 1usize << scale;
     let edge_count = (edge_factor as usize).checked_mul(nodes).filter(|&m| m <= u32::MAX as usize);
@@ -93,7 +93,7 @@ pub fn uniform(nodes: usize, edges: usize, seed: u64) -> Graph {
 }
 
 /// [`uniform`] with its arrays reserved fallibly.
-pub fn try_uniform(nodes: usize, edges: usize, seed: u64) -> Result<Graph, TryReserveError> {
+pub(crate) fn try_uniform(nodes: usize, edges: usize, seed: u64) -> Result<Graph, TryReserveError> {
     assert!(nodes <= u32::MAX as usize, "uniform: {nodes} nodes is above u32::MAX");
     assert!(edges <= u32::MAX as usize, "uniform: {edges} edges is above u32::MAX");
     assert!(nodes > 0 || edges == 0, "uniform: edges need at least one node");

@@ -37,7 +37,7 @@ pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
 /// a pipe that goes on is refused too). Refuses, before reading, a file whose loading would need more memory than irtop may use
 /// ([`Limits::memory_limit`]; [`LOAD_BYTES_PER_FILE_BYTE`] per byte), and a device, or a
 /// pipe where [`Limits::regular_files_only`].
-pub fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
+pub(crate) fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
     let what = InputKind {
         kind: "an IR file (groggy's IRs are kilobytes)",
         doing: "loading and analysing it",

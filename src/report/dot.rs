@@ -22,11 +22,11 @@ use crate::ir::{Domain, Ir, NodeId};
 
 /// Above this many things for graphviz to place (ops, plus one per level an edge crosses),
 /// levels are drawn as one box each unless `--full` is given.
-pub const MAX_LAYOUT: usize = 1_500;
+pub(crate) const MAX_LAYOUT: usize = 1_500;
 
 /// What graphviz places to draw every op: the ops, and a bend for each level an edge
 /// crosses without stopping.
-pub fn layout_size(a: &Analysis) -> usize {
+pub(crate) fn layout_size(a: &Analysis) -> usize {
     let crossed: usize =
         a.deps.edges.iter().map(|e| (a.levels.level(e.to) - a.levels.level(e.from)) as usize - 1).sum();
     a.levels.level_of.len() + crossed

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 /// `s` with every control character (C0, DEL, C1) escaped; borrowed when there is none.
-pub fn escape_control(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_control(s: &str) -> Cow<'_, str> {
     if !s.contains(char::is_control) {
         return Cow::Borrowed(s);
     }
@@ -82,13 +82,16 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for EscapeControl
 }
 
 /// Writes `value` as pretty JSON with [`EscapeControls`].
-pub fn to_writer_pretty<T: serde::Serialize + ?Sized>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
+pub(crate) fn to_writer_pretty<T: serde::Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, EscapeControls(serde_json::ser::PrettyFormatter::new()));
     value.serialize(&mut ser).map_err(std::io::Error::from)
 }
 
 /// Writes `value` as compact JSON with [`EscapeControls`].
-pub fn to_writer<T: serde::Serialize + ?Sized>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
+pub(crate) fn to_writer<T: serde::Serialize + ?Sized>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, EscapeControls(serde_json::ser::CompactFormatter));
     value.serialize(&mut ser).map_err(std::io::Error::from)
 }

@@ -20,7 +20,7 @@ use super::panic_message;
 
 /// Loads and analyses `path` now within `limits` (the file size limit), stamping the
 /// snapshot with `at`.
-pub fn load_snapshot_with(path: &Path, at: WallTime, limits: &Limits) -> Result<Snapshot, crate::ir::LoadError> {
+pub(crate) fn load_snapshot_with(path: &Path, at: WallTime, limits: &Limits) -> Result<Snapshot, crate::ir::LoadError> {
     let ir = load_file_with(path, limits)?;
     let analysis = analyze(&ir);
     Ok(Snapshot::new(ir, analysis, at))

@@ -24,7 +24,7 @@ use super::msg::Msg;
 use super::terminal;
 
 /// The signals the TUI turns into a quit.
-pub const QUIT_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
+pub(crate) const QUIT_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
 
 /// The pid of the editor the TUI waits for, [`STARTING`] while it is being started, or 0.
 static CHILD: AtomicI32 = AtomicI32::new(0);

@@ -176,7 +176,7 @@ impl ListPlace {
 
 /// The first row to show so that `selected` is visible in `height` rows, moving as little as
 /// possible from `offset`, and not scrolling past the end of `len` rows.
-pub fn visible_offset(offset: usize, selected: usize, height: usize, len: usize) -> usize {
+pub(crate) fn visible_offset(offset: usize, selected: usize, height: usize, len: usize) -> usize {
     let height = height.max(1);
     let mut offset = offset.min(len.saturating_sub(height));
     if selected < offset {

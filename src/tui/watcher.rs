@@ -28,7 +28,7 @@ use super::msg::Msg;
 pub const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// How often a watcher whose directory is gone looks for it again.
-pub const RETRY: Duration = Duration::from_millis(250);
+pub(crate) const RETRY: Duration = Duration::from_millis(250);
 
 /// What the watcher thread is told.
 enum Control {

@@ -29,12 +29,10 @@ pub const MIN_ROUNDS: usize = 5;
 pub const MAX_ROUNDS: usize = 1000;
 /// An adaptive benchmark stops once every speedup's 95% interval is within this share of
 /// the speedup either side.
-pub const TARGET_HALF_WIDTH: f64 = 0.025;
+pub(crate) const TARGET_HALF_WIDTH: f64 = 0.025;
 /// seq's op times of this many rounds feed calibrated predictions (their medians); more
 /// would only cost memory.
-pub const CALIBRATION_ROUNDS: usize = 9;
-/// The time budget when none is given.
-pub const DEFAULT_BUDGET: Duration = Duration::from_secs(10);
+pub(crate) const CALIBRATION_ROUNDS: usize = 9;
 
 /// How many rounds to time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -52,7 +52,7 @@ impl<'a> BenchPane<'a> {
 
 /// The timeline to draw: the selected mode's if it has one, else the best parallel mode's,
 /// else any parallel one.
-pub fn chosen_timeline(report: &BenchReport, choice: ModeChoice) -> Option<(Mode, &[OpSpan])> {
+pub(crate) fn chosen_timeline(report: &BenchReport, choice: ModeChoice) -> Option<(Mode, &[OpSpan])> {
     let timelines = &report.measured.timelines;
     let named = |m: Mode| timelines.iter().find(|(n, _)| *n == m).map(|(n, t)| (*n, t.as_slice()));
     let asked = match choice {

@@ -41,7 +41,7 @@ struct Series<'r> {
 }
 
 /// True when `report` has a curve to draw.
-pub fn has_curve(report: &BenchReport) -> bool {
+pub(crate) fn has_curve(report: &BenchReport) -> bool {
     !report.predicted.curve.is_empty()
 }
 
@@ -155,7 +155,7 @@ fn legend(r: &BenchReport, all: &[Series<'_>], theme: &Theme, width: u16) -> Vec
 }
 
 /// Rows the widget wants at `width` columns: title, legend and chart.
-pub fn wanted_rows(r: &BenchReport, theme: &Theme, width: u16) -> u16 {
+pub(crate) fn wanted_rows(r: &BenchReport, theme: &Theme, width: u16) -> u16 {
     1 + legend(r, &series(r), theme, width).len() as u16 + CHART_ROWS
 }
 

@@ -13,7 +13,7 @@ use super::super::app::App;
 use super::super::format::{cost, plural, times};
 
 /// Spinner frames shown while a job is in flight.
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub(crate) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// The header widget.
 pub struct Header<'a> {

@@ -50,7 +50,7 @@ impl<'a> PaneContext<'a> {
 
 /// The bordered block around `pane`: its number and title, extra title text, and the focus
 /// colour. A stale analysis says so in every pane that shows it.
-pub fn pane_block<'a>(ctx: PaneContext<'_>, pane: Pane, extra: String) -> Block<'a> {
+pub(crate) fn pane_block<'a>(ctx: PaneContext<'_>, pane: Pane, extra: String) -> Block<'a> {
     let theme = ctx.theme;
     let focused = ctx.focused;
     let mut title = vec![
@@ -71,13 +71,13 @@ pub fn pane_block<'a>(ctx: PaneContext<'_>, pane: Pane, extra: String) -> Block<
 }
 
 /// Writes `spans` from `(x, y)`, clipped to `width` cells.
-pub fn put_line(buf: &mut Buffer, x: u16, y: u16, spans: Vec<Span<'_>>, width: u16) {
+pub(crate) fn put_line(buf: &mut Buffer, x: u16, y: u16, spans: Vec<Span<'_>>, width: u16) {
     buf.set_line(x, y, &Line::from(spans), width);
 }
 
 /// `text` (a key and what it does) at the right end of `area`'s first row, when it fits
 /// after the `used` cells of the title there.
-pub fn key_hint(theme: &super::theme::Theme, text: &str, area: Rect, used: u16, buf: &mut Buffer) {
+pub(crate) fn key_hint(theme: &super::theme::Theme, text: &str, area: Rect, used: u16, buf: &mut Buffer) {
     let w = text.chars().count() as u16;
     if area.height > 0 && area.width >= used + 2 + w {
         put_line(buf, area.right() - w, area.y, vec![Span::styled(text.to_owned(), theme.key())], w);
@@ -85,14 +85,14 @@ pub fn key_hint(theme: &super::theme::Theme, text: &str, area: Rect, used: u16, 
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
 }
 
 /// The style of a list row: selected (focused or not) or plain.
-pub fn row_style(ctx: PaneContext<'_>, selected: bool) -> Style {
+pub(crate) fn row_style(ctx: PaneContext<'_>, selected: bool) -> Style {
     match (selected, ctx.focused) {
         (true, true) => ctx.theme.selected(),
         (true, false) => ctx.theme.selected_unfocused(),
