@@ -29,7 +29,7 @@ pub fn recycle(old: Option<Arc<Value>>) {
 /// Slots for every variable, each behind its own lock so that dataflow workers can write
 /// different variables at once.
 #[derive(Debug)]
-pub struct Env {
+pub(crate) struct Env {
     slots: Vec<Mutex<Option<Arc<Value>>>>,
     keep: Vec<bool>,
     /// Bytes of values alive now, and the most so far: atomics, since every op of every
@@ -40,7 +40,7 @@ pub struct Env {
 
 impl Env {
     /// An empty environment of `n` variables keeping `keep[v]` to the end.
-    pub fn new(n: usize, keep: Vec<bool>) -> Env {
+    pub(crate) fn new(n: usize, keep: Vec<bool>) -> Env {
         Env {
             slots: (0..n).map(|_| Mutex::new(None)).collect(),
             keep,
@@ -54,12 +54,12 @@ impl Env {
     }
 
     /// The value of `v`, if it has one.
-    pub fn get(&self, v: VarId) -> Option<Arc<Value>> {
+    pub(crate) fn get(&self, v: VarId) -> Option<Arc<Value>> {
         self.slot(v).clone()
     }
 
     /// Sets `v`.
-    pub fn set(&self, v: VarId, value: Arc<Value>) {
+    pub(crate) fn set(&self, v: VarId, value: Arc<Value>) {
         let added = value.bytes();
         let old = self.slot(v).replace(value);
         self.account(added, old.as_ref().map_or(0, |o| o.bytes()));
@@ -67,7 +67,7 @@ impl Env {
     }
 
     /// Drops `v`'s value unless it is kept to the end.
-    pub fn release(&self, v: VarId) {
+    pub(crate) fn release(&self, v: VarId) {
         if !self.keep[v.index()] {
             let old = self.slot(v).take();
             self.account(0, old.as_ref().map_or(0, |o| o.bytes()));
@@ -83,12 +83,12 @@ impl Env {
     }
 
     /// Most bytes of values alive at once during the run.
-    pub fn peak_bytes(&self) -> usize {
+    pub(crate) fn peak_bytes(&self) -> usize {
         self.peak_bytes.load(Ordering::Acquire)
     }
 
     /// The final values, by variable index.
-    pub fn into_values(self) -> Vec<Option<Arc<Value>>> {
+    pub(crate) fn into_values(self) -> Vec<Option<Arc<Value>>> {
         self.slots.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect()
     }
 }

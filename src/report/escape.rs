@@ -41,7 +41,7 @@ pub fn escape_control_keep_lines(s: &str) -> Cow<'_, str> {
 /// A JSON formatter that also escapes DEL and the C1 controls (U+007F to U+009F), which
 /// JSON allows raw but a terminal may act on (U+009B is CSI); serde_json escapes the rest.
 /// It wraps `F` (compact or pretty) for everything else.
-pub struct EscapeControls<F>(pub F);
+pub(crate) struct EscapeControls<F>(pub F);
 
 macro_rules! delegate {
     ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(

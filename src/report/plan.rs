@@ -36,7 +36,7 @@ pub fn write(out: &mut dyn Write, ir: &Ir, a: &Analysis, fields: Fields, pretty:
 
 /// The `irtop plan` document: serialising it walks the analysis.
 #[derive(Debug, Clone, Copy)]
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     /// The IR.
     pub ir: &'a Ir,
     /// Its analysis.

@@ -39,18 +39,18 @@ pub struct SignalForwarder {
 }
 
 /// Marks the editor as the process the terminal belongs to until dropped.
-pub struct ForegroundChild(());
+pub(crate) struct ForegroundChild(());
 
 impl ForegroundChild {
     /// An editor is about to be started: signals wait for [`ForegroundChild::started`] (or
     /// the drop, if it cannot start) to know where they go.
-    pub fn starting() -> ForegroundChild {
+    pub(crate) fn starting() -> ForegroundChild {
         CHILD.store(STARTING, Ordering::SeqCst);
         ForegroundChild(())
     }
 
     /// The editor `pid` has the terminal now.
-    pub fn started(&self, pid: u32) {
+    pub(crate) fn started(&self, pid: u32) {
         CHILD.store(i32::try_from(pid).unwrap_or(0), Ordering::SeqCst);
     }
 }

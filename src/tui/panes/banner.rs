@@ -10,7 +10,7 @@ use super::super::app::App;
 use super::super::model::FileProblem;
 
 /// The banner widget.
-pub struct Banner<'a> {
+pub(crate) struct Banner<'a> {
     /// The state to show.
     pub app: &'a App,
 }

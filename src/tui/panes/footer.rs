@@ -10,7 +10,7 @@ use super::super::view::Pane;
 use super::put_line;
 
 /// The footer widget.
-pub struct Footer<'a> {
+pub(crate) struct Footer<'a> {
     /// The state to show.
     pub app: &'a App,
 }

@@ -11,7 +11,7 @@ use super::super::view::Pane;
 use super::put_line;
 
 /// The tab strip widget.
-pub struct Tabs<'a> {
+pub(crate) struct Tabs<'a> {
     /// The state to show.
     pub app: &'a App,
 }
