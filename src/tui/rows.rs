@@ -72,11 +72,6 @@ impl<'a> LevelRow<'a> {
         }
     }
 
-    /// The level's ops, in program order.
-    pub fn ops(&self) -> impl ExactSizeIterator<Item = OpItem<'a>> + '_ {
-        (0..self.nodes.len()).map(|i| self.op(i))
-    }
-
     /// The position of the op `id` in this level.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|&n| self.ir.node(n).id == id)

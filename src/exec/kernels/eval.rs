@@ -126,12 +126,6 @@ impl NodeOp {
     pub fn name(&self) -> String {
         self.op().to_string()
     }
-
-    /// True for ops that read their first input at other nodes (it must be a whole map
-    /// before the program starts).
-    pub fn gathers(&self) -> bool {
-        matches!(self, NodeOp::Gather(..) | NodeOp::GatherMul | NodeOp::MapNodes(_))
-    }
 }
 
 /// One instruction.
