@@ -79,7 +79,7 @@ impl Limits {
     /// The memory one step may use and where that comes from, as a message says it:
     /// `--max-memory-gb (8.0 GB)`, `the memory available (24.7 GB)`, `the 2.8 GB that
     /// RLIMIT_AS leaves (ulimit -v 4.0 GB, 1.2 GB mapped)`.
-    pub fn memory_limit(&self) -> (u64, String) {
+    pub(crate) fn memory_limit(&self) -> (u64, String) {
         match self.max_memory_bytes {
             Some(b) => (b, format!("--max-memory-gb ({} GB)", gb(b))),
             None => match crate::memory::budget() {
@@ -91,7 +91,7 @@ impl Limits {
 
     /// The graph limit in bytes and where it comes from (`--max-graph-gb`, else
     /// [`Limits::memory_limit`]).
-    pub fn graph_limit(&self) -> (u64, String) {
+    pub(crate) fn graph_limit(&self) -> (u64, String) {
         match self.max_graph_bytes {
             Some(b) => (b, format!("--max-graph-gb ({} GB)", gb(b))),
             None => self.memory_limit(),
@@ -101,7 +101,13 @@ impl Limits {
     /// Refuses a step that needs `need` bytes when that is over [`Limits::memory_limit`]:
     /// `what` says what would need them, `not_done` what irtop did not do (`read it`), and
     /// `advice` what to change (see [`raise_memory`]).
-    pub fn check_memory(&self, what: &str, need: u64, not_done: &'static str, advice: &str) -> Result<(), LimitError> {
+    pub(crate) fn check_memory(
+        &self,
+        what: &str,
+        need: u64,
+        not_done: &'static str,
+        advice: &str,
+    ) -> Result<(), LimitError> {
         let (limit, limit_from) = self.memory_limit();
         if need <= limit {
             return Ok(());
@@ -120,7 +126,7 @@ impl Limits {
     /// analysing it`; `per_byte` bytes of memory per byte of file: [`LOAD_BYTES_PER_FILE_BYTE`],
     /// [`PLAN_BYTES_PER_FILE_BYTE`]) would need more memory than [`Limits::memory_limit`];
     /// `hint` goes before the flag in the message.
-    pub fn check_ir_memory(
+    pub(crate) fn check_ir_memory(
         &self,
         path: &Path,
         bytes: u64,
@@ -135,7 +141,7 @@ impl Limits {
 
     /// Refuses a graph of `nodes` nodes and `edges` edges (with weights or not) that would
     /// need more than the graph limit. `what` names the graph (a file, `--rmat 30`).
-    pub fn check_graph(&self, what: &str, nodes: u64, edges: u64, weighted: bool) -> Result<(), LimitError> {
+    pub(crate) fn check_graph(&self, what: &str, nodes: u64, edges: u64, weighted: bool) -> Result<(), LimitError> {
         let bytes = graph_bytes(nodes, edges, weighted);
         let (limit, source) = self.graph_limit();
         if bytes <= limit {
@@ -145,7 +151,7 @@ impl Limits {
     }
 
     /// Refuses `--threads N` above [`MAX_THREADS`] or 0 (`flag` names the flag as given).
-    pub fn check_threads(threads: usize, flag: &str) -> Result<usize, LimitError> {
+    pub(crate) fn check_threads(threads: usize, flag: &str) -> Result<usize, LimitError> {
         if (1..=MAX_THREADS).contains(&threads) {
             return Ok(threads);
         }

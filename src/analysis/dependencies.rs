@@ -70,7 +70,7 @@ impl DependencyGraph {
     }
 
     /// Edges out of `node`.
-    pub fn outgoing(&self, node: NodeId) -> impl Iterator<Item = &Dependency> + '_ {
+    pub(crate) fn outgoing(&self, node: NodeId) -> impl Iterator<Item = &Dependency> + '_ {
         let i = node.index();
         self.succ_edges[self.succ_start[i] as usize..self.succ_start[i + 1] as usize]
             .iter()
@@ -78,7 +78,7 @@ impl DependencyGraph {
     }
 
     /// Distinct nodes `node` depends on, in program order.
-    pub fn predecessors(&self, node: NodeId) -> Vec<NodeId> {
+    pub(crate) fn predecessors(&self, node: NodeId) -> Vec<NodeId> {
         let mut p: Vec<NodeId> = self.incoming(node).iter().map(|d| d.from).collect();
         p.sort_unstable();
         p.dedup();

@@ -32,7 +32,7 @@ impl Graph {
 
     /// [`Graph::from_edges`], with every array reserved fallibly: an `Err` when the
     /// allocator cannot give the memory (instead of aborting the process).
-    pub fn try_from_edges(
+    pub(crate) fn try_from_edges(
         node_count: usize,
         edges: &[(u32, u32)],
         weights: Option<&[f64]>,
@@ -76,7 +76,7 @@ impl Graph {
     }
 
     /// Weights of `v`'s in-edges, aligned with [`Graph::in_neighbors`], when the graph has weights.
-    pub fn in_weights(&self, v: usize) -> Option<&[f64]> {
+    pub(crate) fn in_weights(&self, v: usize) -> Option<&[f64]> {
         self.in_weights.as_ref().map(|w| &w[self.in_start[v] as usize..self.in_start[v + 1] as usize])
     }
 
@@ -88,12 +88,6 @@ impl Graph {
     /// True when edges carry weights.
     pub fn has_weights(&self) -> bool {
         self.in_weights.is_some()
-    }
-
-    /// Bytes held by the graph's arrays.
-    pub fn memory_bytes(&self) -> usize {
-        let w = self.in_weights.as_ref().map_or(0, |w| 2 * 8 * w.len());
-        8 * (self.out_start.len() + self.in_start.len()) + 4 * (self.out_targets.len() + self.in_sources.len()) + w
     }
 }
 

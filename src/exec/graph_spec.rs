@@ -69,7 +69,7 @@ impl GraphSpec {
     /// ids fit in a `u32` and it needs no more memory than the graph limit of `limits`
     /// (which should include `--max-graph-gb`). The arrays are reserved
     /// fallibly, so memory the allocator cannot give is an error, not an abort.
-    pub fn build_with(&self, limits: &Limits) -> Result<Graph, GraphError> {
+    pub(crate) fn build_with(&self, limits: &Limits) -> Result<Graph, GraphError> {
         if let Some(path) = &self.graph {
             return Ok(load_edge_list_with(path, limits)?);
         }
@@ -89,7 +89,7 @@ impl GraphSpec {
 
     /// Whether the synthetic graph the flags describe can exist at all (ids fit in a `u32`,
     /// edges have nodes to join), before any memory is asked for.
-    pub fn check_flags(&self) -> Result<(), GraphError> {
+    pub(crate) fn check_flags(&self) -> Result<(), GraphError> {
         if self.graph.is_some() {
             return Ok(());
         }
@@ -129,7 +129,7 @@ impl GraphSpec {
 
     /// The flags of a graph `by` times halved: R-MAT `by` scales down, a uniform graph with
     /// `2^by` times fewer nodes and edges; `None` for an edge-list file.
-    pub fn scaled_down(&self, by: u32) -> Option<GraphSpec> {
+    pub(crate) fn scaled_down(&self, by: u32) -> Option<GraphSpec> {
         if self.graph.is_some() {
             return None;
         }

@@ -277,7 +277,7 @@ impl Kernel {
 
     /// Binds the kernel to its input values on `graph`: its result at once, or the passes
     /// over node chunks that compute it. Errors name what is wrong with an input.
-    pub fn bind<'a>(&self, inputs: Vec<Arc<Value>>, graph: &'a Graph) -> Result<Work<'a>, KernelError> {
+    pub(crate) fn bind<'a>(&self, inputs: Vec<Arc<Value>>, graph: &'a Graph) -> Result<Work<'a>, KernelError> {
         use Kernel as K;
         let arg = |i: usize| -> Result<Arc<Value>, KernelError> {
             inputs
@@ -357,7 +357,7 @@ impl Kernel {
 
     /// True when one run of the kernel must visit nodes in order on one thread
     /// (an asynchronous `map_nodes`).
-    pub fn is_sequential(&self) -> bool {
+    pub(crate) fn is_sequential(&self) -> bool {
         matches!(self, Kernel::MapNodes(_, true))
     }
 }

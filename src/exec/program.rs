@@ -139,7 +139,7 @@ const PLANS_KEPT: usize = 4;
 
 impl Program {
     /// Each step's level: the index into [`Program::levels`] of the level holding it.
-    pub fn level_of_steps(&self) -> Vec<usize> {
+    pub(crate) fn level_of_steps(&self) -> Vec<usize> {
         let mut level_of = vec![0; self.steps.len()];
         for (l, level) in self.levels.iter().enumerate() {
             for &i in level {
@@ -164,7 +164,7 @@ impl Program {
     }
 
     /// Calls `f` on every step in program order, a loop's own step before its body's.
-    pub fn visit_steps(&self, f: &mut impl FnMut(&Step)) {
+    pub(crate) fn visit_steps(&self, f: &mut impl FnMut(&Step)) {
         for s in &self.steps {
             f(s);
             if let StepKind::Loop(lp) = &s.kind {

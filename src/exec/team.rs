@@ -97,7 +97,7 @@ pub struct Crew<'t> {
 impl Crew<'_> {
     /// Asks for `wanted` more members (fewer when the pool has no more threads). Costs a
     /// wake-up of a sleeping worker each; call it when there is work for them.
-    pub fn recruit(&self, wanted: usize) {
+    pub(crate) fn recruit(&self, wanted: usize) {
         let Some(pool) = self.pool else { return };
         for _ in 0..wanted {
             let k = self.recruited.fetch_add(1, Ordering::Relaxed);
@@ -130,7 +130,7 @@ impl Crew<'_> {
     }
 
     /// Members that could still be recruited.
-    pub fn room(&self) -> usize {
+    pub(crate) fn room(&self) -> usize {
         self.max - self.recruited()
     }
 }

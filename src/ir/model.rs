@@ -52,7 +52,7 @@ fn name_at<'t>(text: &'t str, ends: &[usize], i: usize) -> &'t str {
 
 impl VarTable {
     /// The id of `name`, adding it if it is new.
-    pub fn intern(&mut self, name: &str) -> VarId {
+    pub(crate) fn intern(&mut self, name: &str) -> VarId {
         let VarTable { text, ends, index, hasher } = self;
         let hash = hasher.hash_one(name);
         let entry = index.entry(

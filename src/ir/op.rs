@@ -324,7 +324,7 @@ impl CostClass {
     /// Element operations of one op of this class on a graph of `nodes` nodes and `edges`
     /// edges, for the work limit: a scalar op is 1, a pass over the nodes `nodes`, a pass
     /// over the edges `nodes + edges`. A loop's work is its body's, counted by the caller.
-    pub fn elements(self, nodes: f64, edges: f64) -> f64 {
+    pub(crate) fn elements(self, nodes: f64, edges: f64) -> f64 {
         match self {
             CostClass::Scalar => 1.0,
             CostClass::Edges => nodes + edges,
@@ -361,7 +361,7 @@ const fn info(cost: CostClass) -> OpInfo {
 
 impl Op {
     /// irtop's classification of the op.
-    pub fn info(&self) -> OpInfo {
+    pub(crate) fn info(&self) -> OpInfo {
         use CostClass::*;
         match self {
             Op::Attach | Op::AttachAs | Op::Save | Op::Store | Op::Print | Op::Debug => {
@@ -405,7 +405,7 @@ impl Op {
     }
 
     /// The domain of a node that names none (the seed's minimal form).
-    pub fn default_domain(&self) -> Domain {
+    pub(crate) fn default_domain(&self) -> Domain {
         match self {
             Op::IterLoop | Op::Loop => Domain::Control,
             Op::Degree | Op::NeighborAgg | Op::GraphNodeCount | Op::GraphEdgeCount | Op::FusedNeighborMulAgg => {
@@ -455,7 +455,7 @@ impl Op {
 
     /// The operand keys of groggy's loop-body step format (`{"type": "core.where", "mask",
     /// "if_true", "if_false"}`), in the order they become the node's `inputs`.
-    pub fn step_operand_keys(&self) -> &'static [&'static str] {
+    pub(crate) fn step_operand_keys(&self) -> &'static [&'static str] {
         match self {
             Op::Where => &["mask", "if_true", "if_false"],
             Op::FusedAxpy => &["a", "x", "b", "y"],
@@ -512,7 +512,7 @@ impl Op {
     }
 
     /// The mode of an execution block (`message_pass` for `block_message_pass`).
-    pub fn block_mode(&self) -> Option<&str> {
+    pub(crate) fn block_mode(&self) -> Option<&str> {
         match self {
             Op::Block(name) => name.strip_prefix("block_"),
             _ => None,
@@ -520,7 +520,7 @@ impl Op {
     }
 
     /// True for ops whose node carries a body: loops and execution blocks.
-    pub fn is_nested(&self) -> bool {
+    pub(crate) fn is_nested(&self) -> bool {
         self.info().cost == CostClass::Nested
     }
 }

@@ -21,7 +21,7 @@ pub struct BenchReport {
 
 impl BenchReport {
     /// The parallel mode with the highest measured speedup (noise aside).
-    pub fn best_parallel(&self) -> Option<&ModeMeasurement> {
+    pub(crate) fn best_parallel(&self) -> Option<&ModeMeasurement> {
         self.measured.best_parallel()
     }
 

@@ -71,7 +71,7 @@ pub struct Drawn {
 
 impl Drawn {
     /// A sentence about what was collapsed, when something was.
-    pub fn collapsed_note(&self) -> Option<String> {
+    pub(crate) fn collapsed_note(&self) -> Option<String> {
         self.collapsed.then(|| {
             format!(
                 "{} ops in {} levels: each level is drawn as one box with its op counts by domain, the {} ops of \

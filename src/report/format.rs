@@ -34,7 +34,7 @@ impl Format {
     }
 
     /// The format a name stands for.
-    pub fn from_name(name: &str) -> Option<Format> {
+    pub(crate) fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 }

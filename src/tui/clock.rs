@@ -14,7 +14,7 @@ impl WallTime {
     }
 
     /// `HH:MM:SS UTC` (irtop has no time-zone database; UTC is unambiguous).
-    pub fn hms_utc(self) -> String {
+    pub(crate) fn hms_utc(self) -> String {
         let s = self.0 % 86_400;
         format!("{:02}:{:02}:{:02} UTC", s / 3600, s / 60 % 60, s % 60)
     }

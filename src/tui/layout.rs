@@ -76,13 +76,13 @@ impl Areas {
     }
 
     /// The pane under the terminal cell `(column, row)`.
-    pub fn pane_at(&self, column: u16, row: u16) -> Option<Pane> {
+    pub(crate) fn pane_at(&self, column: u16, row: u16) -> Option<Pane> {
         self.panes.iter().find(|(_, r)| r.contains(Position::new(column, row))).map(|&(p, _)| p)
     }
 
     /// Rows of `pane`'s scrolling list (as if focused, when the screen shows one pane at a
     /// time), for paging and keeping the selection in view.
-    pub fn list_height(&self, pane: Pane) -> usize {
+    pub(crate) fn list_height(&self, pane: Pane) -> usize {
         let rect = self.pane(pane).unwrap_or_else(|| self.panes.first().map(|&(_, r)| r).unwrap_or_default());
         // Borders, plus the column header (levels, groups) or the chain line (critical path).
         let chrome = match pane {

@@ -119,7 +119,7 @@ impl JobState {
     }
 
     /// True when `generation` is the latest request and it is still pending.
-    pub fn is_current(&self, generation: u64) -> bool {
+    pub(crate) fn is_current(&self, generation: u64) -> bool {
         self.pending && generation == self.generation
     }
 }
@@ -225,7 +225,7 @@ impl Model {
 
     /// True when the latest benchmark report was measured on an earlier version of the file
     /// than the analysis on screen.
-    pub fn bench_is_stale(&self) -> bool {
+    pub(crate) fn bench_is_stale(&self) -> bool {
         self.bench.last.is_some() && self.bench.last_version != self.version
     }
 }

@@ -63,7 +63,7 @@ pub enum Msg {
 impl Msg {
     /// The message for a terminal event, if the TUI cares about it (key presses, not
     /// releases; mouse; resizes).
-    pub fn from_terminal(event: Event) -> Option<Msg> {
+    pub(crate) fn from_terminal(event: Event) -> Option<Msg> {
         match event {
             Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
             Event::Mouse(m) => Some(Msg::Mouse(m)),

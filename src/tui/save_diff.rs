@@ -92,7 +92,7 @@ impl VersionDiff {
     }
 
     /// True when the ops are the same.
-    pub fn is_unchanged(&self) -> bool {
+    pub(crate) fn is_unchanged(&self) -> bool {
         self.added == 0 && self.removed == 0 && self.changed == 0
     }
 }

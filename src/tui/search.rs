@@ -36,7 +36,7 @@ impl Search {
     }
 
     /// True when op `id` matches the query.
-    pub fn is_match(&self, id: &str) -> bool {
+    pub(crate) fn is_match(&self, id: &str) -> bool {
         !self.matched.is_empty() && self.matched.contains(id)
     }
 }

@@ -48,7 +48,7 @@ impl Theme {
     }
 
     /// Secondary text: labels, units, hints.
-    pub fn dim(&self) -> Style {
+    pub(crate) fn dim(&self) -> Style {
         if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
     }
 
@@ -58,12 +58,12 @@ impl Theme {
     }
 
     /// The app name in the header.
-    pub fn brand(&self) -> Style {
+    pub(crate) fn brand(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
     /// A pane's border.
-    pub fn border(&self, focused: bool) -> Style {
+    pub(crate) fn border(&self, focused: bool) -> Style {
         match (focused, self.color) {
             (true, true) => Style::new().fg(Color::Cyan),
             (true, false) => Style::new().add_modifier(Modifier::BOLD),
@@ -84,7 +84,7 @@ impl Theme {
     }
 
     /// The selected item of a pane without focus.
-    pub fn selected_unfocused(&self) -> Style {
+    pub(crate) fn selected_unfocused(&self) -> Style {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }
 
@@ -106,7 +106,7 @@ impl Theme {
     }
 
     /// The `*` marking a critical-path op.
-    pub fn critical_mark(&self) -> Style {
+    pub(crate) fn critical_mark(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
@@ -120,7 +120,7 @@ impl Theme {
     }
 
     /// The banner for a file that no longer loads.
-    pub fn banner_error(&self) -> Style {
+    pub(crate) fn banner_error(&self) -> Style {
         if self.color {
             Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD)
         } else {
@@ -129,7 +129,7 @@ impl Theme {
     }
 
     /// The banner for a deleted file or a failed watcher.
-    pub fn banner_warning(&self) -> Style {
+    pub(crate) fn banner_warning(&self) -> Style {
         if self.color {
             Style::new().fg(Color::Black).bg(Color::Yellow)
         } else {
@@ -153,37 +153,37 @@ impl Theme {
     }
 
     /// Parallelism-factor bars in the levels pane.
-    pub fn factor_bar(&self) -> Style {
+    pub(crate) fn factor_bar(&self) -> Style {
         self.fg(Color::Green)
     }
 
     /// Cost-share bars in the critical-path pane.
-    pub fn share_bar(&self) -> Style {
+    pub(crate) fn share_bar(&self) -> Style {
         self.fg(Color::Red)
     }
 
     /// The predicted-speedup bar.
-    pub fn predicted_bar(&self) -> Style {
+    pub(crate) fn predicted_bar(&self) -> Style {
         self.fg(Color::Blue)
     }
 
     /// A measured-speedup bar.
-    pub fn measured_bar(&self) -> Style {
+    pub(crate) fn measured_bar(&self) -> Style {
         self.fg(Color::Green)
     }
 
     /// The benchmark progress gauge.
-    pub fn gauge(&self) -> Style {
+    pub(crate) fn gauge(&self) -> Style {
         if self.color { Style::new().fg(Color::Cyan).bg(Color::DarkGray) } else { Style::new() }
     }
 
     /// The run-history sparkline.
-    pub fn sparkline(&self) -> Style {
+    pub(crate) fn sparkline(&self) -> Style {
         self.fg(Color::Cyan)
     }
 
     /// Table headers.
-    pub fn table_header(&self) -> Style {
+    pub(crate) fn table_header(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
 
@@ -193,7 +193,7 @@ impl Theme {
     }
 
     /// Section headings in overlays.
-    pub fn heading(&self) -> Style {
+    pub(crate) fn heading(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
 
@@ -204,7 +204,7 @@ impl Theme {
 
     /// An op that matches the `/` search (underlined in both themes, so it shows under
     /// `NO_COLOR` too).
-    pub fn search_match(&self) -> Style {
+    pub(crate) fn search_match(&self) -> Style {
         self.fg(Color::LightYellow).add_modifier(Modifier::UNDERLINED)
     }
 
@@ -222,19 +222,19 @@ impl Theme {
     }
 
     /// A measured speedup marked on the speedup curve, in its mode's colour.
-    pub fn measured_mark(&self, mode: &str) -> Style {
+    pub(crate) fn measured_mark(&self, mode: &str) -> Style {
         self.mode(mode).add_modifier(Modifier::BOLD)
     }
 
     /// Axes, ticks and axis titles of a chart.
-    pub fn axis(&self) -> Style {
+    pub(crate) fn axis(&self) -> Style {
         self.dim()
     }
 
     /// Fill glyph and style of a Gantt bar for an op of `level`; `alternate` is every other
     /// op on a thread, so neighbours stay apart. Colours cycle by level (monochrome: glyphs
     /// only).
-    pub fn gantt(&self, level: u32, alternate: bool) -> (&'static str, Style) {
+    pub(crate) fn gantt(&self, level: u32, alternate: bool) -> (&'static str, Style) {
         const COLORS: [Color; 6] = [Color::Cyan, Color::Magenta, Color::Green, Color::Yellow, Color::Blue, Color::Red];
         let glyph = match (alternate, self.color) {
             (false, _) => "█",
@@ -245,7 +245,7 @@ impl Theme {
     }
 
     /// The op label drawn over a Gantt bar.
-    pub fn gantt_label(&self, level: u32) -> Style {
+    pub(crate) fn gantt_label(&self, level: u32) -> Style {
         let (_, bar) = self.gantt(level, false);
         if self.color {
             Style::new().fg(Color::Black).bg(bar.fg.unwrap_or(Color::Reset))

@@ -74,7 +74,7 @@ pub enum BenchChart {
 
 impl BenchChart {
     /// The other one.
-    pub fn toggled(self) -> BenchChart {
+    pub(crate) fn toggled(self) -> BenchChart {
         match self {
             BenchChart::Timeline => BenchChart::Curve,
             BenchChart::Curve => BenchChart::Timeline,
@@ -158,7 +158,7 @@ impl ListPlace {
 
     /// A movement key on a list of `len` rows shown `height` at a time (left and right do
     /// nothing).
-    pub fn navigate(&mut self, nav: Nav, len: usize, height: usize) {
+    pub(crate) fn navigate(&mut self, nav: Nav, len: usize, height: usize) {
         match nav {
             Nav::Up(k) => self.step(-(k as isize), len, height),
             Nav::Down(k) => self.step(k as isize, len, height),
@@ -169,7 +169,7 @@ impl ListPlace {
     }
 
     /// Clamps the place to a list of `len` rows.
-    pub fn clamp(&mut self, len: usize, height: usize) {
+    pub(crate) fn clamp(&mut self, len: usize, height: usize) {
         self.step(0, len, height);
     }
 }

@@ -48,7 +48,7 @@ pub struct FileWatcher {
 impl FileWatcher {
     /// Checks now that every directory on the way to the file is watched (and watches it
     /// again if it was replaced); sends [`Msg::FileChanged`] if anything had to be redone.
-    pub fn recheck(&self) {
+    pub(crate) fn recheck(&self) {
         let _ = self.control.send(Control::Recheck);
     }
 }

@@ -114,7 +114,7 @@ pub struct ModeRuns {
 impl Measurement {
     /// The measurement of rounds that ran `runs` (seq first) on `graph`: medians, and each
     /// mode's speedup over seq with its interval and noise flag.
-    pub fn from_rounds(graph: GraphInfo, threads: usize, runs: Vec<ModeRuns>, stopped: Stopped) -> Measurement {
+    pub(crate) fn from_rounds(graph: GraphInfo, threads: usize, runs: Vec<ModeRuns>, stopped: Stopped) -> Measurement {
         let seq = runs.first().map(|r| r.times_s.clone()).unwrap_or_default();
         let rounds = seq.len();
         let modes = runs
@@ -151,7 +151,7 @@ impl Measurement {
     }
 
     /// The parallel mode with the highest speedup, if any ran (noise does not count).
-    pub fn best_parallel(&self) -> Option<&ModeMeasurement> {
+    pub(crate) fn best_parallel(&self) -> Option<&ModeMeasurement> {
         self.modes.iter().filter(|m| !m.mode.is_seq() && !m.noise).max_by(|a, b| a.speedup.total_cmp(&b.speedup))
     }
 

@@ -211,7 +211,11 @@ impl NodeProgram {
     /// Binds the program to its input values on `graph`: the values at once when every
     /// operand of a single element-wise op is a scalar, else a pass over node chunks. Errors
     /// are the ones an unfused op gives, with the failing member.
-    pub fn bind<'a>(self: &Arc<Self>, inputs: Vec<Arc<Value>>, graph: &'a Graph) -> Result<Work<'a>, KernelError> {
+    pub(crate) fn bind<'a>(
+        self: &Arc<Self>,
+        inputs: Vec<Arc<Value>>,
+        graph: &'a Graph,
+    ) -> Result<Work<'a>, KernelError> {
         let bound: Vec<Bound> = inputs
             .iter()
             .map(|v| match &**v {

@@ -14,7 +14,7 @@ use crate::exec::value::Value;
 /// Why a kernel call failed: the message, and which member of a fused group failed (the
 /// group's own step otherwise).
 #[derive(Debug, Clone, PartialEq)]
-pub struct KernelError {
+pub(crate) struct KernelError {
     /// Index of the failing member in a fused group's member list.
     pub member: Option<usize>,
     /// What went wrong.
@@ -34,7 +34,7 @@ impl From<&str> for KernelError {
 }
 
 /// A bound kernel call.
-pub enum Work<'a> {
+pub(crate) enum Work<'a> {
     /// Computed at once: one value per output of the step (`None`: no value).
     Done(Vec<Option<Value>>),
     /// Passes over node chunks.
@@ -44,7 +44,7 @@ pub enum Work<'a> {
 /// Passes over the nodes in chunks of [`CHUNK`]: every chunk of pass `p` is run (in any
 /// order, on any thread) before `between(p)`, which runs once before pass `p + 1`; after the
 /// last pass, `finish` once. A chunk is run exactly once per pass.
-pub trait NodePass: Send + Sync {
+pub(crate) trait NodePass: Send + Sync {
     /// Number of passes (a normalisation needs its sum before it can divide).
     fn passes(&self) -> usize {
         1
@@ -63,7 +63,7 @@ pub trait NodePass: Send + Sync {
 
 impl Work<'_> {
     /// Runs every chunk of every pass in order on this thread and returns the results.
-    pub fn run_to_end(self) -> Result<Vec<Option<Value>>, KernelError> {
+    pub(crate) fn run_to_end(self) -> Result<Vec<Option<Value>>, KernelError> {
         match self {
             Work::Done(values) => Ok(values),
             Work::Chunks(pass) => {
