@@ -33,9 +33,9 @@ pub(crate) struct InputKind {
     /// `an IR file (groggy's IRs are kilobytes)`, `an edge list`.
     pub kind: &'static str,
     /// What irtop does with it, for a memory refusal: `loading and analysing it`.
-    pub doing: &'static str,
+    pub(crate) doing: &'static str,
     /// Peak bytes of memory per byte of file.
-    pub memory_per_byte: u64,
+    pub(crate) memory_per_byte: u64,
 }
 
 /// The kind of a file that is not a regular one, as a message says it.

@@ -203,7 +203,7 @@ pub struct WorkEstimate {
     /// Element operations of the whole run.
     pub total: f64,
     /// The costliest top-level loop: `(node id, iterations, body steps, its work)`.
-    pub heaviest_loop: Option<(String, u64, usize, f64)>,
+    pub(crate) heaviest_loop: Option<(String, u64, usize, f64)>,
 }
 
 /// What can say how much work one run of it does: the executor's compiled program. The

@@ -10,7 +10,7 @@ use crate::ir::op::CostClass;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NodeCost {
     /// The op's cost class.
-    pub class: CostClass,
+    pub(crate) class: CostClass,
     /// Total work, in scalar-op units (loops: iterations x body work).
     pub work: f64,
     /// Time on unlimited threads (loops: iterations x body span).

@@ -37,7 +37,7 @@ pub struct SequentialPlan {
     /// Every variable's live range, sorted by start then variable.
     pub live_ranges: Vec<LiveRange>,
     /// Slot of each variable, by variable index (`None` for a variable no node uses).
-    pub slot_of: Vec<Option<u32>>,
+    pub(crate) slot_of: Vec<Option<u32>>,
     /// Number of slots: the most values alive at once.
     pub max_live_variables: usize,
     /// Constant nodes' values by output variable, in program order.

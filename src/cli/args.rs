@@ -67,7 +67,7 @@ pub struct Cli {
 pub struct LimitArgs {
     /// Refuse an IR file larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_MB, global = true)]
-    pub max_file_mb: u64,
+    pub(crate) max_file_mb: u64,
     /// Refuse a run estimated at more than this many element operations (a loop's
     /// iterations x its body's ops x the graph's size; about 1e9 a second).
     #[arg(long, value_name = "OPS", default_value_t = DEFAULT_MAX_WORK, global = true)]
@@ -76,7 +76,7 @@ pub struct LimitArgs {
     /// than this many GB of memory (default: what the OS allows: the memory available,
     /// RLIMIT_AS, RLIMIT_DATA and the cgroup's limit, whichever is least).
     #[arg(long, value_name = "GB", global = true)]
-    pub max_memory_gb: Option<f64>,
+    pub(crate) max_memory_gb: Option<f64>,
 }
 
 impl LimitArgs {

@@ -30,7 +30,7 @@ pub struct GraphArgs {
     /// Refuse a graph that needs more than this many GB to build (default: the memory
     /// available).
     #[arg(long, value_name = "GB")]
-    pub max_graph_gb: Option<f64>,
+    pub(crate) max_graph_gb: Option<f64>,
 }
 
 impl GraphArgs {

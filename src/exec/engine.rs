@@ -226,7 +226,7 @@ pub(crate) struct RunSetup<'a> {
     pub members: usize,
     pub trace: bool,
     pub cancel: Option<&'a AtomicBool>,
-    pub deadline: Option<Instant>,
+    pub(crate) deadline: Option<Instant>,
 }
 
 impl<'a> Engine<'a> {

@@ -102,8 +102,6 @@ pub struct Program {
     /// equals): the order the levels schedule hands them out in, so that a long op does
     /// not start last and leave the other workers idle at the barrier.
     pub levels: Vec<Vec<usize>>,
-    /// For each variable: the last step index that reads or writes it.
-    pub last_use: Vec<Option<usize>>,
     /// Variables no later step reads after their last write: the program's results.
     pub sinks: Vec<VarId>,
     /// Number of variables in the variable space.
@@ -111,9 +109,9 @@ pub struct Program {
     /// Variables each step reads or writes (loops: their free variables and results).
     pub touches: Vec<Vec<VarId>>,
     /// Steps that must finish before each step may start, reversed: its dependants.
-    pub dependants: Vec<Vec<usize>>,
+    pub(crate) dependants: Vec<Vec<usize>>,
     /// Names of the variables, by id (shared by a program and its loop bodies).
-    pub var_names: Arc<[String]>,
+    pub(crate) var_names: Arc<[String]>,
     /// Its fused versions made so far, by the variables the run keeps.
     plans: PlanCache,
 }
@@ -246,7 +244,6 @@ impl Program {
             step.deps = deps;
             step.level = *level;
         }
-        let mut last_use: Vec<Option<usize>> = vec![None; var_count];
         let mut last_read: Vec<Option<usize>> = vec![None; var_count];
         let mut last_write: Vec<Option<usize>> = vec![None; var_count];
         let mut touches = Vec::with_capacity(steps.len());
@@ -254,9 +251,6 @@ impl Program {
             let mut touched: Vec<VarId> = step.reads.iter().chain(&step.outputs).copied().collect();
             touched.sort_unstable();
             touched.dedup();
-            for &v in &touched {
-                last_use[v.index()] = Some(i);
-            }
             touches.push(touched);
             for v in &step.reads {
                 last_read[v.index()] = Some(i);
@@ -269,17 +263,7 @@ impl Program {
             .filter(|&v| last_write[v].is_some() && last_read[v].is_none_or(|r| r < last_write[v].unwrap_or(0)))
             .map(|v| VarId(v as u32))
             .collect();
-        Program {
-            steps,
-            levels,
-            last_use,
-            sinks,
-            var_count,
-            touches,
-            dependants,
-            var_names,
-            plans: PlanCache::default(),
-        }
+        Program { steps, levels, sinks, var_count, touches, dependants, var_names, plans: PlanCache::default() }
     }
 }
 

@@ -75,7 +75,7 @@ impl Overheads {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulatedRun {
     /// When the last step ended, in seconds.
-    pub makespan_s: f64,
+    pub(crate) makespan_s: f64,
     /// Per member, what ran when (when traced).
     pub spans: Vec<OpSpan>,
 }

@@ -210,7 +210,7 @@ pub struct Node {
     /// Variable the node names as its output, as written.
     pub output: Option<VarId>,
     /// Operands the executor reads although `inputs` does not list them.
-    pub implicit_reads: Vec<ImplicitRead>,
+    pub(crate) implicit_reads: Vec<ImplicitRead>,
     /// Operation parameters (`value`, `agg`, `op`, `epsilon` ...), parsed when first read.
     pub metadata: super::Metadata,
     /// The nested program of a loop or execution block.

@@ -14,13 +14,13 @@ pub(crate) struct Accuracy {
     /// Rows (IR, scale, parallel mode) with a measurement and predictions.
     pub rows: usize,
     /// Rows whose measured speedup lies inside irtop's band.
-    pub inside_band: usize,
+    pub(crate) inside_band: usize,
     /// Rows whose calibrated point is within 10% of the measurement.
-    pub within_10: usize,
+    pub(crate) within_10: usize,
     /// Median |error| of the calibrated point, groggy's, the static point.
-    pub median_error: [f64; 3],
+    pub(crate) median_error: [f64; 3],
     /// Largest |error| of the same.
-    pub worst_error: [f64; 3],
+    pub(crate) worst_error: [f64; 3],
     /// Median and largest relative difference of the two measurements of a row.
     pub spread: Option<(f64, f64)>,
 }

@@ -64,7 +64,7 @@ pub struct Drawn {
     /// Levels in the IR.
     pub levels: usize,
     /// Ops drawn one by one (all of them, or the critical path's when collapsed).
-    pub ops_drawn: usize,
+    pub(crate) ops_drawn: usize,
     /// True when the levels were drawn as boxes.
     pub collapsed: bool,
 }

@@ -11,7 +11,7 @@ pub struct Freeze {
     /// Reloads are held.
     pub on: bool,
     /// The file changed (or a reload finished) while frozen.
-    pub missed: bool,
+    pub(crate) missed: bool,
 }
 
 /// `f`: freeze, or unfreeze and reload when something was held.

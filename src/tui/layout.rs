@@ -25,13 +25,13 @@ pub(crate) const WIDE_SIZE: (u16, u16) = (120, 34);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Measures {
     /// Lines of the header at this width.
-    pub header_rows: u16,
+    pub(crate) header_rows: u16,
     /// Lines of the banner at this width (0 when there is nothing to say).
-    pub banner_rows: u16,
+    pub(crate) banner_rows: u16,
     /// Rows the benchmark pane wants, borders included, at this width (wide screens only).
-    pub bench_rows: u16,
+    pub(crate) bench_rows: u16,
     /// Ops on the critical path.
-    pub path_ops: usize,
+    pub(crate) path_ops: usize,
     /// Findings.
     pub diagnostics: usize,
     /// The focused pane.
@@ -62,7 +62,7 @@ pub struct Areas {
     /// The error banner (zero height when there is nothing to say).
     pub banner: Rect,
     /// The tab strip (zero height when every pane is shown).
-    pub tabs: Rect,
+    pub(crate) tabs: Rect,
     /// The panes on screen.
     pub panes: Vec<(Pane, Rect)>,
     /// Key hints and status.

@@ -20,7 +20,7 @@ pub struct Snapshot {
     /// Its analysis.
     pub analysis: Arc<Analysis>,
     /// When the load finished.
-    pub loaded_at: WallTime,
+    pub(crate) loaded_at: WallTime,
     /// Held while the snapshot travels from the reload worker to the screen: the worker
     /// builds no other analysis until it is dropped (see [`super::reload_job`]).
     pub(crate) delivery: Option<Arc<()>>,
@@ -145,7 +145,7 @@ pub struct BenchRun {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenchRecord {
     /// The best parallel mode's speedup over seq (1.0 when only seq ran).
-    pub best_speedup: f64,
+    pub(crate) best_speedup: f64,
     /// That mode (seq when only seq ran).
     pub best_mode: Mode,
     /// groggy's predicted speedup at the time.
@@ -172,7 +172,7 @@ pub struct BenchState {
     /// The last run's failure, until the next run starts.
     pub error: Option<String>,
     /// The [`Model::version`] the latest report was measured on.
-    pub last_version: u64,
+    pub(crate) last_version: u64,
 }
 
 impl BenchState {
@@ -208,7 +208,7 @@ pub struct Model {
     /// version it ran on, so results of an earlier version of the file are marked.
     pub version: u64,
     /// Why live reload is off, if the watcher failed.
-    pub watch_error: Option<String>,
+    pub(crate) watch_error: Option<String>,
     /// Benchmarks.
     pub bench: BenchState,
     /// What each save changed, and the pinned baseline.

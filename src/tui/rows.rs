@@ -27,7 +27,7 @@ pub struct OpItem<'a> {
 #[derive(Debug, Clone)]
 pub struct LevelRow<'a> {
     /// The loop or block whose body this level belongs to (`None`: top level).
-    pub owner: Option<&'a str>,
+    pub(crate) owner: Option<&'a str>,
     /// Nesting depth (0: top level).
     pub depth: usize,
     /// Level index within its scope.
@@ -136,7 +136,7 @@ pub(crate) struct Located<'a> {
     /// The op within that scope.
     pub node: NodeId,
     /// Enclosing loops and blocks, outermost first, with their iteration counts.
-    pub parents: Vec<(&'a str, u64)>,
+    pub(crate) parents: Vec<(&'a str, u64)>,
 }
 
 /// Finds the op whose file id is `id`, in the top level or in any body.

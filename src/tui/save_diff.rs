@@ -22,9 +22,9 @@ pub struct VersionSummary {
     /// Execution levels.
     pub levels: usize,
     /// Ops on the critical path.
-    pub critical_ops: usize,
+    pub(crate) critical_ops: usize,
     /// The critical path's static cost.
-    pub critical_cost: f64,
+    pub(crate) critical_cost: f64,
     /// Work / span.
     pub parallelism: f64,
     /// groggy's estimated speedup.

@@ -24,7 +24,7 @@ pub struct Search {
     /// the loops in it).
     pub matches: Vec<String>,
     /// The same ids, to mark matches when drawing.
-    pub matched: HashSet<String>,
+    pub(crate) matched: HashSet<String>,
     /// Index in `matches` of the selected match.
     pub current: usize,
 }

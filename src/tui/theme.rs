@@ -9,7 +9,7 @@ use crate::ir::{Domain, Severity};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     /// False under `NO_COLOR`: styles use modifiers only.
-    pub color: bool,
+    pub(crate) color: bool,
 }
 
 impl Default for Theme {

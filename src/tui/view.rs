@@ -196,7 +196,7 @@ pub struct OpSelection {
     /// The row it was on.
     pub row: usize,
     /// Its position in that row.
-    pub col: usize,
+    pub(crate) col: usize,
     /// First visible row.
     pub offset: usize,
 }
@@ -220,7 +220,7 @@ pub struct ViewState {
     /// The overlay, if one is open.
     pub overlay: Option<Overlay>,
     /// Scroll of the overlay's text.
-    pub overlay_scroll: usize,
+    pub(crate) overlay_scroll: usize,
     /// Terminal size `(columns, rows)`.
     pub size: (u16, u16),
     /// Where each part of the screen is at `size`, as `update` last computed it (`None`:

@@ -49,9 +49,9 @@ pub(crate) struct Speedup {
     /// The baseline's median time over the mode's.
     pub point: f64,
     /// The 2.5th and 97.5th percentiles of the paired bootstrap.
-    pub low: f64,
+    pub(crate) low: f64,
     /// See `low`.
-    pub high: f64,
+    pub(crate) high: f64,
 }
 
 impl Speedup {

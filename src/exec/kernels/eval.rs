@@ -130,13 +130,13 @@ impl NodeOp {
 
 /// One instruction.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Instr {
+pub(crate) struct Instr {
     /// What it computes.
     pub op: NodeOp,
     /// Its operands, in the op's order.
     pub args: Vec<Src>,
     /// Where the result goes.
-    pub dst: Loc,
+    pub(crate) dst: Loc,
     /// Which member of a fused group it comes from (0 for a single op).
     pub member: u16,
 }
@@ -165,13 +165,13 @@ pub enum Output {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeProgram {
     /// Instructions in order.
-    pub instrs: Vec<Instr>,
+    pub(crate) instrs: Vec<Instr>,
     /// Reductions, taken after the instructions of each block.
     pub reductions: Vec<Reduction>,
     /// The step's results.
     pub outputs: Vec<Output>,
     /// Scratch registers.
-    pub regs: u16,
+    pub(crate) regs: u16,
     /// Output maps.
     pub outs: u16,
 }

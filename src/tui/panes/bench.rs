@@ -26,7 +26,7 @@ use super::{PaneContext, key_hint, pane_block, put_line};
 /// The benchmark pane widget.
 pub struct BenchPane<'a> {
     /// Colours, focus.
-    pub ctx: PaneContext<'a>,
+    pub(crate) ctx: PaneContext<'a>,
     /// The settings, the run in flight and the results.
     pub bench: &'a BenchState,
     /// Timeline or curve, where only one fits.
@@ -34,7 +34,7 @@ pub struct BenchPane<'a> {
     /// Spinner frame.
     pub spinner: usize,
     /// The file's name, when the last report was measured on an earlier version of it.
-    pub stale_file: Option<&'a str>,
+    pub(crate) stale_file: Option<&'a str>,
 }
 
 impl<'a> BenchPane<'a> {

@@ -65,7 +65,7 @@ impl PathState {
 /// The critical-path pane widget.
 pub struct CriticalPathPane<'a> {
     /// Colours, focus, staleness.
-    pub ctx: PaneContext<'a>,
+    pub(crate) ctx: PaneContext<'a>,
     /// The IR on screen.
     pub ir: &'a Ir,
     /// Its analysis (the path, the costs).

@@ -43,7 +43,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// The diagnostics pane widget.
 pub struct DiagnosticsPane<'a> {
     /// Colours, focus, staleness.
-    pub ctx: PaneContext<'a>,
+    pub(crate) ctx: PaneContext<'a>,
     /// The analysis whose findings are listed.
     pub analysis: &'a Analysis,
     /// The selected finding and the scroll.

@@ -17,7 +17,7 @@ use super::{PaneContext, pane_block};
 /// The groups pane widget.
 pub struct GroupsPane<'a> {
     /// Colours, focus, staleness.
-    pub ctx: PaneContext<'a>,
+    pub(crate) ctx: PaneContext<'a>,
     /// The IR on screen (for variable names).
     pub ir: &'a Ir,
     /// Its analysis (the groups).

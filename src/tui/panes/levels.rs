@@ -27,7 +27,7 @@ const BAR_MAX: f64 = 12.0;
 /// The levels pane widget.
 pub struct LevelsPane<'a> {
     /// Colours, focus, staleness.
-    pub ctx: PaneContext<'a>,
+    pub(crate) ctx: PaneContext<'a>,
     /// The IR on screen.
     pub ir: &'a Ir,
     /// Its analysis.

@@ -36,7 +36,7 @@ pub struct PaneContext<'a> {
     /// Colours.
     pub theme: &'a Theme,
     /// The pane has the focus.
-    pub focused: bool,
+    pub(crate) focused: bool,
     /// The analysis on screen no longer matches the file.
     pub stale: bool,
 }
