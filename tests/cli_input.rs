@@ -71,6 +71,27 @@ fn an_error_in_standard_input_names_it_with_line_and_column() {
 }
 
 #[test]
+fn dash_reads_the_graph_from_standard_input() {
+    let edges = b"# nodes 4\n0 1\n1 2\n2 3\n3 0\n";
+    let dir = std::env::temp_dir().join(format!("irtop-cli-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("g.edges");
+    std::fs::write(&file, edges).expect("edge list");
+    let run = |graph: &str, input: &[u8]| {
+        irtop_with_stdin(&["run", "samples/pagerank_loop.json", "--graph", graph, "--format", "json"], input)
+    };
+    let piped = run("-", edges);
+    assert!(piped.status.success(), "{}", text(&piped.stderr));
+    let from_file = run(file.to_str().expect("utf-8 path"), b"");
+    assert_eq!(text(&piped.stdout), text(&from_file.stdout));
+    // A bad line names standard input and the line.
+    let bad = run("-", b"0 1\nx 2\n");
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+    assert!(text(&bad.stderr).contains("<stdin>:2:"), "{}", text(&bad.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn completions_cover_every_subcommand_and_flag() {
     let bash = irtop(&["completions", "bash"]);
     assert!(bash.status.success(), "{}", text(&bash.stderr));
