@@ -1,4 +1,4 @@
-//! Reading an input file (an IR, an edge list) whole, within [`Limits`]: a regular file is
+//! Reading an input file (an IR, an edge list; `-` is standard input) whole, within [`Limits`]: a regular file is
 //! refused by its size before a byte is read; a pipe is read up to the size limit (one byte
 //! more tells that it goes on), or refused without blocking where
 //! [`Limits::regular_files_only`]; a device such as `/dev/zero` is refused (it never ends).
@@ -53,10 +53,25 @@ fn special_kind(t: std::fs::FileType) -> Option<&'static str> {
     }
 }
 
-/// Opens `path` for reading. Where only regular files are read, it opens without blocking
+/// Whether `path` is `-`, which names standard input.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Opens `path` for reading (`-`: standard input). Where only regular files are read, it opens without blocking
 /// (a FIFO with no writer would block `open` itself) and checks the handle, so a file
 /// replaced by a FIFO between a check and the open is still refused.
 fn open(path: &Path, limits: &Limits) -> Result<File, ReadError> {
+    if is_stdin(path) {
+        if limits.regular_files_only {
+            return Err(ReadError::Limit(LimitError::NotAFile {
+                path: path.to_owned(),
+                kind: "standard input",
+                hint: "the terminal UI watches a file for saves: save the IR to a file, or use `irtop report -`",
+            }));
+        }
+        return open(Path::new("/dev/stdin"), limits);
+    }
     let kind = std::fs::metadata(path).ok().and_then(|m| special_kind(m.file_type()));
     let refuse = |kind| {
         let hint = if limits.regular_files_only {

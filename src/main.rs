@@ -24,6 +24,13 @@ fn main() -> ExitCode {
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let cli = irtop::cli::suggest::try_parse_from(std::env::args_os().collect()).unwrap_or_else(|e| e.exit());
     if cli.command.is_none() && std::io::stdout().is_terminal() {
+        if cli.file.as_deref().is_some_and(|f| f.as_os_str() == "-") {
+            eprintln!(
+                "irtop: error: -: the terminal UI watches a file for saves, and standard input is not one; \
+                 save the IR to a file, or pipe it to `irtop report -`"
+            );
+            return ExitCode::from(2);
+        }
         if let Err(e) = cli.limits.check(&cli.graph) {
             eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
             return ExitCode::from(2);

@@ -255,6 +255,13 @@ pub enum Command {
         #[arg(long, value_name = "FORMAT", value_parser = super::format::parser(Kind::Calibration))]
         format: Option<Format>,
     },
+    /// Print a completion script for a shell: `irtop completions bash > ~/.local/share/bash-completion/completions/irtop`,
+    /// `irtop completions zsh > ~/.zfunc/_irtop`, `irtop completions fish > ~/.config/fish/completions/irtop.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Write a large generated IR (seeded) to stdout, to measure irtop at scale.
     Gen {
         /// Number of ops (at most 10,000,000).
@@ -286,6 +293,7 @@ impl Command {
             Command::Bench { .. } => "bench",
             Command::Calibrate { .. } => "calibrate",
             Command::Gen { .. } => "gen",
+            Command::Completions { .. } => "completions",
         }
     }
 }

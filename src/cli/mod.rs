@@ -125,6 +125,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
             export::write(out, Data::Ir(&crate::generate::generate(shape, ops, width, seed)), format)?;
             Ok(())
         }
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "irtop", out);
+            Ok(())
+        }
         None => emit(&cli.file.unwrap_or_else(sample_path), out, Format::Text, Options::default(), &limits, None),
     }
 }

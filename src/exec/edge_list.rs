@@ -153,7 +153,8 @@ pub fn load_edge_list(path: &Path) -> Result<Graph, EdgeListError> {
 /// a device is refused, and a pipe is read up to the limit (or refused where
 /// [`Limits::regular_files_only`]).
 pub(crate) fn load_edge_list_with(path: &Path, limits: &Limits) -> Result<Graph, EdgeListError> {
-    let file = path.display().to_string();
+    // What came on standard input is named as such, not as a file called `-`.
+    let file = if crate::input_file::is_stdin(path) { "<stdin>".to_owned() } else { path.display().to_string() };
     let what = InputKind { kind: "an edge list", doing: "parsing it", memory_per_byte: EDGE_LIST_BYTES_PER_FILE_BYTE };
     let bytes = read_input(path, limits, what).map_err(|e| match e {
         ReadError::Io(source) => EdgeListError::Io { file: file.clone(), source },

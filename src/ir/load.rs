@@ -32,7 +32,7 @@ pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
     load_file_with(path, &Limits::default())
 }
 
-/// Reads and loads the IR file at `path`, refusing a file over `limits.max_file_bytes`
+/// Reads and loads the IR file at `path` (`-`: standard input), refusing a file over `limits.max_file_bytes`
 /// before reading it (and reading at most one byte more, so a file that grows meanwhile or
 /// a pipe that goes on is refused too). Refuses, before reading, a file whose loading would need more memory than irtop may use
 /// ([`Limits::memory_limit`]; [`LOAD_BYTES_PER_FILE_BYTE`] per byte), and a device, or a
@@ -47,7 +47,8 @@ pub(crate) fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadErr
         ReadError::Io(source) => LoadError::Io { path: path.to_owned(), source },
         ReadError::Limit(e) => LoadError::Limit(e),
     })?;
-    load_bytes(&bytes, path)
+    // Errors in what came on standard input name it as such, not as a file called `-`.
+    load_bytes(&bytes, if crate::input_file::is_stdin(path) { Path::new("<stdin>") } else { path })
 }
 
 /// Loads an IR from `bytes`; `path` is only used to name the source in errors.
