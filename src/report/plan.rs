@@ -343,7 +343,7 @@ fn loop_metadata(ir: &Ir, node: &Node) -> Map<String, Value> {
 }
 
 /// The plan as a `serde_json::Value` (for tests and small IRs; the CLI streams with
-/// [`write`]).
+/// [`write()`]).
 pub fn to_value(ir: &Ir, a: &Analysis, fields: Fields) -> Value {
     serde_json::to_value(Plan { ir, a, fields }).unwrap_or(Value::Null)
 }
