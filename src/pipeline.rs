@@ -459,7 +459,7 @@ fn bench(
         }
         let Sizing::Fits(spans) = sized else { unreachable!("sized runs that do not fit continue above") };
         let auto = modes.contains(&Mode::AUTO).then(|| auto_plan(program, &g, settings.fuse, threads, model, &spans));
-        let mut probe = Probe::new(program, &g, threads);
+        let mut probe = Probe::new(program, &g, threads, model);
         let left = (budget - predicting - started.elapsed().as_secs_f64()).max(0.0);
         let outcome = run_bench(
             program,

@@ -13,7 +13,7 @@ use irtop::exec::value::Scalar;
 use irtop::ir::VarId;
 use irtop::predict::auto::{choose, grain_s};
 use irtop::predict::curve::curve;
-use irtop::predict::simulate::{CostTable, brent_bounds, makespan, speedup};
+use irtop::predict::simulate::{CostTable, brent_bounds, makespan, speedup, split_overhead_s};
 use proptest::prelude::*;
 
 const NONE: Overheads = Overheads::NONE;
@@ -313,5 +313,25 @@ proptest! {
         for w in times.windows(2) {
             prop_assert!(w[1] <= w[0] * (1.0 + 1e-12));
         }
+    }
+}
+
+proptest! {
+    /// The probe takes this much out of each split call it times, so the clock must add
+    /// exactly that to one split call (within a chunk's worth of work).
+    #[test]
+    fn one_split_call_costs_half_its_work_plus_the_overhead_the_probe_takes_out(
+        seconds in 1e-6f64..1e-3,
+        recruit_s in 0.0f64..5e-5,
+        recruit_call_s in 0.0f64..1e-5,
+        split_s in 0.0f64..1e-5,
+    ) {
+        let chunks = 1000;
+        let (p, t) = program(&[(&[], seconds)], |s| StepCost { chunks, ..StepCost::fixed(s) });
+        let ov = Overheads { recruit_s, wake_s: 0.0, spin_s: 1e-4, split_s, recruit_call_s, wake_call_s: 0.0 };
+        let clock = makespan(&p, &t, m("data"), 2, &ov, None);
+        let expected = seconds / 2.0 + split_overhead_s(seconds, &ov);
+        let chunk = seconds / chunks as f64;
+        prop_assert!((clock - expected).abs() <= 2.0 * chunk + 1e-12, "clock {clock} vs {expected}");
     }
 }

@@ -162,25 +162,33 @@ pub(crate) fn measure_wake(samples: usize) -> (f64, f64) {
     (crate::exec::bench::stats::median(times), crate::exec::bench::stats::median(calls))
 }
 
-/// Median seconds from recruiting a member into a run to its first work, when the pool's
-/// threads have been idle for as long as between two runs of a benchmark (past the spin, so
-/// they have parked), and median seconds the recruiting thread spends in the call itself,
-/// over `samples` tries; `None` on one thread.
-pub(crate) fn measure_recruit(team: &Team, samples: usize) -> Option<(f64, f64)> {
+/// Median seconds from recruiting a member into a run to its first work, and median seconds
+/// the recruiting thread spends in the call itself, over `samples` tries, when the pool's
+/// worker finished its last work `idle` before (the calling thread keeps busy meanwhile, as
+/// a benchmark does between runs); `None` on one thread. A worker that has gone to sleep
+/// costs a system call and a wake-up; one still awake costs neither.
+pub(crate) fn measure_recruit(team: &Team, samples: usize, idle: Duration) -> Option<(f64, f64)> {
     if team.size() < 2 {
         return None;
     }
     let mut times = Vec::with_capacity(samples);
     let calls = Mutex::new(Vec::with_capacity(samples));
-    for _ in 0..samples {
-        std::thread::sleep(SPIN * 3);
+    // The first try only puts the worker in the state every later one finds it in.
+    for sample in 0..=samples {
+        let idle_from = Instant::now();
+        while idle_from.elapsed() < idle {
+            std::hint::spin_loop();
+        }
         let joined = AtomicU64::new(0);
         let t0 = Instant::now();
         team.run(&|k, crew| {
             if k == 0 {
                 let call = Instant::now();
                 crew.recruit(1);
-                calls.lock().unwrap_or_else(|e| e.into_inner()).push(call.elapsed().as_secs_f64());
+                let took = call.elapsed().as_secs_f64();
+                if sample > 0 {
+                    calls.lock().unwrap_or_else(|e| e.into_inner()).push(took);
+                }
                 let give_up = Instant::now() + Duration::from_secs(1);
                 while joined.load(Ordering::Acquire) == 0 && Instant::now() < give_up {
                     std::hint::spin_loop();
@@ -190,7 +198,7 @@ pub(crate) fn measure_recruit(team: &Team, samples: usize) -> Option<(f64, f64)>
             }
         });
         let at = joined.load(Ordering::Acquire);
-        if at > 0 {
+        if at > 0 && sample > 0 {
             times.push(at as f64 * 1e-9);
         }
     }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ use crate::exec::value::Value;
 use crate::exec::{Mode, Schedule, Scheduler};
 
 /// Version of the cache file's format and of the benchmarks behind it.
-pub const CALIBRATION_VERSION: u32 = 8;
+pub const CALIBRATION_VERSION: u32 = 9;
 
 /// Scale of the calibration graph (R-MAT, edge factor 16): maps of 2 MB, larger than a
 /// typical L2 cache, like the graphs benchmarks run on.
@@ -316,8 +316,10 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         if threads == 1 {
             return Ok((t_seq, None));
         }
-        // The probe's samples: copies at once, the kernel split (see `probe::ratios`).
-        let samples: Vec<_> = (0..15).map(|_| super::probe::ratios(k, inputs, g, &pool, &split)).collect();
+        // The probe's samples: copies at once, the kernel split (see `probe::ratios`), on
+        // maps large enough that the overheads, measured after these, do not matter.
+        let none = crate::exec::simulated_run::Overheads::NONE;
+        let samples: Vec<_> = (0..15).map(|_| super::probe::ratios(k, inputs, g, &pool, &split, &none)).collect();
         Ok((t_seq, Some(ParallelFit::of_samples(&samples, threads))))
     };
     for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {
@@ -370,7 +372,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         // machine's own cost, and the probe measures the load during a benchmark.
         let (mut recruit, mut wake) = (Vec::new(), Vec::new());
         for _ in 0..5 {
-            recruit.extend(crate::exec::engine::measure_recruit(&team, 20));
+            recruit.extend(crate::exec::engine::measure_recruit(&team, 20, COLD_IDLE));
             wake.push(crate::exec::engine::measure_wake(20));
         }
         let lowest = |xs: &[(f64, f64)], f: fn(&(f64, f64)) -> f64| xs.iter().map(f).reduce(f64::min);
@@ -388,11 +390,48 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         if let Some(c) = lowest(&wake, |w| w.1) {
             model.wake_call_ns = c * 1e9;
         }
+        measure_warm_recruit(&team, &mut model);
         model.split_ns = measure_split(threads, model.recruit_ns * 1e-9)? * 1e9;
     }
     crate::exec::buffers::clear();
     let created_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     Ok(Calibration { version: CALIBRATION_VERSION, created_unix, threads, graph: g.source.clone(), model })
+}
+
+/// How long the pool sits idle before a cold recruitment: well past any spin, so its worker
+/// sleeps, as between two runs of a benchmark whose runs take milliseconds.
+const COLD_IDLE: Duration = Duration::from_micros(300);
+
+/// Idle times at which a recruitment is timed to find how long a pool worker stays awake.
+const IDLE_STEPS_US: [u64; 12] = [0, 5, 10, 15, 20, 30, 40, 60, 80, 120, 160, 240];
+
+/// Times recruitment right after the pool's last work (`warm_recruit_ns`, its call), and
+/// after each of [`IDLE_STEPS_US`]: the warm window is the longest idle time up to which
+/// every step still recruited closer to the warm latency than to `model.recruit_ns`.
+fn measure_warm_recruit(team: &crate::exec::Team, model: &mut CostModel) {
+    let mut steps: Vec<(f64, f64)> = Vec::with_capacity(IDLE_STEPS_US.len());
+    for us in IDLE_STEPS_US {
+        let idle = Duration::from_micros(us);
+        // The lowest of three batches' medians, as for the cold costs.
+        let batches: Vec<(f64, f64)> =
+            (0..3).filter_map(|_| crate::exec::engine::measure_recruit(team, 20, idle)).collect();
+        let (Some(latency), Some(call)) =
+            (batches.iter().map(|b| b.0).reduce(f64::min), batches.iter().map(|b| b.1).reduce(f64::min))
+        else {
+            return;
+        };
+        steps.push((latency * 1e9, call * 1e9));
+    }
+    let (warm, warm_call) = steps[0];
+    // A worker still awake both joins sooner and costs no system call to wake.
+    let (midpoint, call_midpoint) = ((warm + model.recruit_ns) / 2.0, (warm_call + model.recruit_call_ns) / 2.0);
+    let awake = steps.iter().take_while(|s| s.0 < midpoint && s.1 < call_midpoint).count();
+    model.warm_recruit_ns = warm.min(model.recruit_ns);
+    model.warm_recruit_call_ns = warm_call.min(model.recruit_call_ns);
+    model.warm_window_ns = match awake {
+        0 => 0.0,
+        n => IDLE_STEPS_US[n - 1] as f64 * 1e3,
+    };
 }
 
 /// Ops in the chain [`measure_split`] runs.

@@ -99,6 +99,14 @@ pub struct CostModel {
     pub recruit_call_ns: f64,
     /// What waking a parked thread of the run costs the thread that offers the work.
     pub wake_call_ns: f64,
+    /// [`CostModel::recruit_ns`] when the pool's worker finished other work less than
+    /// [`CostModel::warm_window_ns`] before: it has not gone to sleep yet.
+    pub warm_recruit_ns: f64,
+    /// [`CostModel::recruit_call_ns`] for such a worker (no system call to wake it).
+    pub warm_recruit_call_ns: f64,
+    /// How long a pool worker stays awake after its last work: a run that starts within it
+    /// recruits at the warm costs.
+    pub warm_window_ns: f64,
     /// What sharing an op with another thread costs each thread beyond its share of the
     /// work: claiming chunks and meeting at the join.
     pub split_ns: f64,
@@ -151,6 +159,9 @@ impl Default for CostModel {
     /// - `recruit_call_ns` 6000, `wake_call_ns` 3000: handing rayon a job and waking a
     ///   sleeping thread are system calls that a virtual machine makes expensive (`irtop
     ///   calibrate` on a 2-core VM: 6.2 and 3.0 us).
+    /// - `warm_recruit_ns` 2000, `warm_recruit_call_ns` 600, `warm_window_ns` 20000: a rayon
+    ///   worker that ran a job 20 us ago was still awake and started a new one 1.4 us after a
+    ///   0.6 us call; 40 us after, it had gone to sleep (a 2-core VM, measured by hand).
     /// - `split_ns` 3000: a chain of 32 two-chunk ops split over 2 threads took 3-6 us per op
     ///   more than half its seq time (`irtop calibrate` on a 2-core VM).
     /// - `contention_spread` 0.5: contention measured an hour apart on a shared host moved by
@@ -174,6 +185,9 @@ impl Default for CostModel {
             wake_ns: 20_000.0,
             recruit_call_ns: 6_000.0,
             wake_call_ns: 3_000.0,
+            warm_recruit_ns: 2_000.0,
+            warm_recruit_call_ns: 600.0,
+            warm_window_ns: 20_000.0,
             split_ns: default_split_ns(),
             contention_spread: 0.5,
             contention_stream: 0.35,

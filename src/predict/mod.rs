@@ -265,29 +265,46 @@ impl Predictions {
     }
 }
 
-/// The machine's overheads in `model`, as the virtual clock takes them.
+/// The machine's overheads in `model`, as the virtual clock takes them, for a run that finds
+/// the pool's workers asleep (a run on its own).
 pub fn overheads(model: &CostModel) -> Overheads {
+    overheads_after_idle(model, None)
+}
+
+/// The same for a run that starts `idle` seconds after the pool's workers last ran: within
+/// the model's warm window they are still awake and join at the warm costs.
+pub(crate) fn overheads_after_idle(model: &CostModel, idle: Option<f64>) -> Overheads {
+    let warm = idle.is_some_and(|s| s * 1e9 <= model.warm_window_ns);
+    let (recruit_ns, recruit_call_ns) = if warm {
+        (model.warm_recruit_ns, model.warm_recruit_call_ns)
+    } else {
+        (model.recruit_ns, model.recruit_call_ns)
+    };
     Overheads {
-        recruit_s: model.recruit_ns * 1e-9,
+        recruit_s: recruit_ns * 1e-9,
         wake_s: model.wake_ns * 1e-9,
         split_s: model.split_ns * 1e-9,
         spin_s: crate::exec::engine::SPIN.as_secs_f64(),
-        recruit_call_s: model.recruit_call_ns * 1e-9,
+        recruit_call_s: recruit_call_ns * 1e-9,
         wake_call_s: model.wake_call_ns * 1e-9,
     }
 }
 
-/// A band's ends: contention and overheads at the optimistic and the pessimistic end.
-fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overheads); 2] {
-    let ov = overheads(model);
-    let scaled = |m: CostModel, k: f64| Overheads {
+/// `ov` with every overhead but the spin times `k`.
+fn scaled(ov: Overheads, k: f64) -> Overheads {
+    Overheads {
         recruit_s: ov.recruit_s * k,
         wake_s: ov.wake_s * k,
         split_s: ov.split_s * k,
         recruit_call_s: ov.recruit_call_s * k,
         wake_call_s: ov.wake_call_s * k,
-        ..overheads(&m)
-    };
+        ..ov
+    }
+}
+
+/// A band's ends: the model with contention at the optimistic and the pessimistic end, and
+/// how much the overheads are scaled there (halved and doubled).
+fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, f64); 2] {
     let (low, high) = match probe {
         Some(p) => (p.at(model, probe::Quartile::Low), p.at(model, probe::Quartile::High)),
         None => (
@@ -295,8 +312,7 @@ fn band_models(model: &CostModel, probe: Option<ProbeFit>) -> [(CostModel, Overh
             model.scaled_contention(1.0 + model.contention_spread),
         ),
     };
-    // Optimistic: less contention, half the overheads; pessimistic: more, twice.
-    [(low, scaled(low, 0.5)), (high, scaled(high, 2.0))]
+    [(low, 0.5), (high, 2.0)]
 }
 
 /// How far the machine moves one run from the next, relative: half the interquartile
@@ -351,31 +367,33 @@ pub fn predict(
     let calibrated = seq_spans
         .filter(|s| !s.is_empty())
         .map(|spans| calibrated_table(program, spans, &measured_model, nodes, edges));
-    let ov = overheads(model);
     let auto_plan = auto.map(|a| &a.plan);
     let ends = band_models(&measured_model, probe);
     let machine_noise = seq_noise(measured);
     // The op times at each end of the band (the same for every mode).
-    let band_tables = ends.iter().map(|(model, ov)| {
+    let band_tables = ends.iter().map(|(model, k)| {
         let table = match seq_spans.filter(|s| !s.is_empty()) {
             Some(spans) => calibrated_table(program, spans, model, nodes, edges),
             None => static_table(program, model, nodes, edges),
         };
-        (table, *ov)
+        (table, *k)
     });
-    let band_tables: Vec<(CostTable, Overheads)> = band_tables.collect();
+    let band_tables: Vec<(CostTable, f64)> = band_tables.collect();
     let modes = measured
         .modes
         .iter()
         .map(|m| {
             let plan = if m.mode == Mode::AUTO { auto_plan } else { None };
+            // Whether the pool's workers were still awake when this mode's runs began.
+            let ov = overheads_after_idle(model, measured.pool_idle(m.mode));
             let at = |table: &CostTable, ov: &Overheads| {
                 if m.mode.is_seq() { 1.0 } else { speedup(program, table, m.mode, m.threads, ov, plan) }
             };
             let point_table = calibrated.as_ref().unwrap_or(&stat);
             let point = at(point_table, &ov);
             let static_model = if calibrated.is_some() { at(&stat, &ov) } else { point };
-            let (hi, lo) = (at(&band_tables[0].0, &band_tables[0].1), at(&band_tables[1].0, &band_tables[1].1));
+            let end = |(table, k): &(CostTable, f64)| at(table, &scaled(ov, *k));
+            let (hi, lo) = (end(&band_tables[0]), end(&band_tables[1]));
             let band = [lo.min(hi).min(point) * (1.0 - machine_noise), hi.max(lo).max(point) * (1.0 + machine_noise)];
             let p = ModePredicted {
                 groggy: if m.mode.is_seq() { 1.0 } else { groggy },
@@ -394,9 +412,59 @@ pub fn predict(
     Predictions {
         groggy,
         modes,
-        curve: curve::curve(program, calibrated.as_ref().unwrap_or(&stat), &ov),
+        curve: curve::curve(program, calibrated.as_ref().unwrap_or(&stat), &overheads(model)),
         costs,
         probe,
         auto: auto.map(|a| a.choices.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::bench::measurement::{GraphInfo, ModeRuns, Stopped};
+
+    #[test]
+    fn a_pool_still_awake_recruits_at_the_warm_costs() {
+        let model = CostModel::default();
+        let window_s = model.warm_window_ns * 1e-9;
+        let warm = overheads_after_idle(&model, Some(window_s / 2.0));
+        let cold = overheads_after_idle(&model, Some(window_s * 2.0));
+        assert_eq!(warm.recruit_s, model.warm_recruit_ns * 1e-9);
+        assert_eq!(warm.recruit_call_s, model.warm_recruit_call_ns * 1e-9);
+        assert_eq!(cold.recruit_s, model.recruit_ns * 1e-9);
+        assert_eq!(cold.recruit_call_s, model.recruit_call_ns * 1e-9);
+        // Unmeasured idle time: a run on its own, which finds the workers asleep.
+        assert_eq!(overheads_after_idle(&model, None), cold);
+        assert_eq!(overheads(&model), cold);
+    }
+
+    /// The predictions for seq and `data` measured at 8 and 9 µs on a 2^14-node
+    /// graph, with the pool idle for `idle_s` before `data`'s runs.
+    fn predicted_data(idle_s: f64) -> f64 {
+        let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/chain.json"));
+        let ir = crate::ir::load_file(path).expect("the sample loads");
+        let program = Program::compile(&ir, &crate::analysis::analyze(&ir)).expect("compiles");
+        let data: Mode = "data".parse().expect("a mode");
+        let runs = vec![
+            ModeRuns { mode: Mode::SEQ, threads: 1, times_s: vec![8e-6; 5], max_abs_diff: 0.0 },
+            ModeRuns { mode: data, threads: 2, times_s: vec![9e-6; 5], max_abs_diff: 0.0 },
+        ];
+        let graph = GraphInfo { nodes: 1 << 14, edges: 1 << 18, source: "test".into() };
+        let mut measured = Measurement::from_rounds(graph, 2, runs, Stopped::Converged);
+        measured.pool_idle_s = vec![(data, idle_s)];
+        let model = CostModel::default();
+        let basis = Basis { model: &model, source: "test", probe: None };
+        let p = predict(&measured, &program, true, 1.0, basis, None);
+        p.mode(data).expect("data is predicted").static_model
+    }
+
+    #[test]
+    fn a_microsecond_run_right_after_another_is_predicted_faster_than_one_after_a_pause() {
+        let model = CostModel::default();
+        let warm = predicted_data(model.warm_window_ns * 1e-9 / 2.0);
+        let cold = predicted_data(1e-3);
+        // The cold recruitment alone is several times the whole run.
+        assert!(warm > cold * 1.2, "warm {warm} vs cold {cold}");
     }
 }

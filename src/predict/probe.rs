@@ -19,6 +19,7 @@ use super::cost_model::{CostModel, OpClass};
 use crate::exec::graph::Graph;
 use crate::exec::kernel::{Agg, BinOp, Kernel};
 use crate::exec::program::{Program, StepKind};
+use crate::exec::simulated_run::Overheads;
 use crate::exec::value::{Scalar, Value};
 use crate::exec::{Mode, Schedule, Scheduler, Team};
 
@@ -148,6 +149,8 @@ pub(crate) struct Probe<'g> {
     pool: rayon::ThreadPool,
     /// The kernel split over the threads runs on this.
     split: Scheduler,
+    /// The overheads the model prices for the split calls (back to back: the worker is awake).
+    overheads: Overheads,
     stream: Vec<Ratios>,
     gather: Vec<Ratios>,
 }
@@ -155,7 +158,7 @@ pub(crate) struct Probe<'g> {
 impl<'g> Probe<'g> {
     /// A probe of the families `program` uses, on `graph`, for `threads` threads; `None`
     /// on one thread (nothing to measure) or when the program has neither family.
-    pub(crate) fn new(program: &Program, graph: &'g Graph, threads: usize) -> Option<Probe<'g>> {
+    pub(crate) fn new(program: &Program, graph: &'g Graph, threads: usize, model: &CostModel) -> Option<Probe<'g>> {
         if threads < 2 {
             return None;
         }
@@ -198,6 +201,7 @@ impl<'g> Probe<'g> {
             gather_inputs: gathers.then(|| (0..threads).map(|t| vec![Arc::new(map(t))]).collect()),
             pool,
             split,
+            overheads: super::overheads_after_idle(model, Some(0.0)),
             stream: Vec::new(),
             gather: Vec::new(),
         })
@@ -206,10 +210,12 @@ impl<'g> Probe<'g> {
     /// Takes one sample of each family.
     pub(crate) fn sample(&mut self) {
         if let Some(sets) = &self.stream_inputs {
-            self.stream.push(ratios(&Kernel::Binary(BinOp::Mul), sets, self.graph, &self.pool, &self.split));
+            let k = Kernel::Binary(BinOp::Mul);
+            self.stream.push(ratios(&k, sets, self.graph, &self.pool, &self.split, &self.overheads));
         }
         if let Some(sets) = &self.gather_inputs {
-            self.gather.push(ratios(&Kernel::NeighborAgg(Agg::Sum, false), sets, self.graph, &self.pool, &self.split));
+            let k = Kernel::NeighborAgg(Agg::Sum, false);
+            self.gather.push(ratios(&k, sets, self.graph, &self.pool, &self.split, &self.overheads));
         }
     }
 
@@ -246,6 +252,7 @@ pub(crate) fn ratios(
     graph: &Graph,
     pool: &rayon::ThreadPool,
     split: &Scheduler,
+    ov: &Overheads,
 ) -> Ratios {
     let run = |inputs: &[Arc<Value>], par: Par| {
         let out = match par {
@@ -284,6 +291,10 @@ pub(crate) fn ratios(
     let together = times.iter().map(|t| *t.lock().unwrap_or_else(|e| e.into_inner())).fold(0.0, f64::max);
     let split = seconds(&|| calls(&sets[0], inner, Par::Split));
     let one = one.max(1e-12);
+    // Each split call is a run of its own: the model prices its recruitment and its split
+    // apart, so they are taken out here and not counted twice as a serial part.
+    let priced = super::simulate::split_overhead_s(one / inner as f64, ov) * inner as f64;
+    let split = (split - priced).max(one / (2.0 * sets.len().max(1) as f64));
     Ratios { together: together / one, split: split / one }
 }
 

@@ -136,3 +136,16 @@ pub fn brent_bounds(program: &Program, table: &CostTable, threads: usize) -> (f6
     let (w, s, p) = (table.work(program), table.span(program), threads.max(1) as f64);
     ((w / p).max(s), w / p + s)
 }
+
+/// What the virtual clock adds to one kernel call of `seconds` split over two members,
+/// beyond half its work. The offering member is delayed by its recruit call and the recruit
+/// starts after its recruitment; each works until the chunks run out, so the two delays are
+/// shared, and each then pays the split's own cost. A recruit that arrives after the
+/// offering member would have finished alone does not help.
+pub fn split_overhead_s(seconds: f64, ov: &Overheads) -> f64 {
+    if ov.recruit_s < ov.recruit_call_s + seconds {
+        (ov.recruit_s + ov.recruit_call_s) / 2.0 + ov.split_s
+    } else {
+        ov.recruit_call_s + seconds / 2.0
+    }
+}

@@ -141,6 +141,7 @@ pub fn bench_report() -> BenchReport {
             ],
         )],
         seq_spans: Vec::new(),
+        pool_idle_s: Vec::new(),
     };
     let predicted = Predictions {
         groggy: 2.875,

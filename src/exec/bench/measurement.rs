@@ -96,6 +96,11 @@ pub struct Measurement {
     /// from (a median over runs, so one disturbed run does not skew it).
     #[serde(skip)]
     pub seq_spans: Vec<OpSpan>,
+    /// Each mode's median time, in seconds, from the end of the last run that used the
+    /// thread pool to the start of its own (how long the pool's workers sat idle: workers
+    /// still awake join a run sooner).
+    #[serde(skip)]
+    pub pool_idle_s: Vec<(Mode, f64)>,
 }
 
 /// One mode's timed runs, as [`Measurement::from_rounds`] takes them.
@@ -147,7 +152,13 @@ impl Measurement {
             scaled: None,
             timelines: Vec::new(),
             seq_spans: Vec::new(),
+            pool_idle_s: Vec::new(),
         }
+    }
+
+    /// How long the pool sat idle before `mode`'s runs (median), when measured.
+    pub(crate) fn pool_idle(&self, mode: Mode) -> Option<f64> {
+        self.pool_idle_s.iter().find(|(m, _)| *m == mode).map(|(_, s)| *s)
     }
 
     /// The parallel mode with the highest speedup, if any ran (noise does not count).

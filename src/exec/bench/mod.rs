@@ -196,6 +196,7 @@ pub fn run_bench(
     let mut reference: Option<RunOutcome> = None;
     let mut diffs = vec![0.0f64; runners.len()];
     let mut last_s = vec![0.0f64; runners.len()];
+    let mut warm_pool_free: Option<Instant> = None;
     for (i, (mode, _, exec)) in runners.iter().enumerate() {
         (hooks.progress)(&Progress { phase: Phase::WarmUp(*mode), fraction: 0.0, eta: None });
         let deadline = if mode.is_seq() { seq_deadline } else { warm_deadline };
@@ -214,6 +215,9 @@ pub fn run_bench(
             other => other?,
         };
         last_s[i] = outcome.elapsed.as_secs_f64();
+        if !mode.is_seq() {
+            warm_pool_free = Some(Instant::now());
+        }
         keep_or_compare(&mut reference, outcome, &mut diffs[i]);
     }
     let round_s: f64 = last_s.iter().sum();
@@ -232,6 +236,8 @@ pub fn run_bench(
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); runners.len()];
     let mut timelines = vec![Vec::new(); runners.len()];
     let mut seq_spans = Vec::new();
+    let mut idle: Vec<Vec<f64>> = vec![Vec::new(); runners.len()];
+    let mut pool_free_since = warm_pool_free;
     let mut stopped = if matches!(options.rounds, Rounds::Fixed(_)) { Stopped::Fixed } else { Stopped::MaxRounds };
     let mut next_check = min_rounds;
     let total_runs = ((planned + 1) * runners.len()) as f32;
@@ -248,7 +254,13 @@ pub fn run_bench(
             });
             // seq is traced every round (its op times feed calibrated predictions), the
             // others for their timelines; the last trace of each is kept.
+            if let Some(since) = pool_free_since.filter(|_| !mode.is_seq()) {
+                idle[i].push(since.elapsed().as_secs_f64());
+            }
             let mut outcome = run(exec.as_ref(), true, None)?;
+            if !mode.is_seq() {
+                pool_free_since = Some(Instant::now());
+            }
             let elapsed = outcome.elapsed.as_secs_f64();
             times[i].push(elapsed);
             last_s[i] = elapsed;
@@ -298,6 +310,12 @@ pub fn run_bench(
     let mut measurement = Measurement::from_rounds(info, options.threads.max(1), runs, stopped);
     measurement.budget_s = budget;
     measurement.elapsed_s = started.elapsed().as_secs_f64();
+    measurement.pool_idle_s = modes
+        .iter()
+        .zip(idle)
+        .filter(|(_, gaps)| !gaps.is_empty())
+        .map(|(&mode, gaps)| (mode, stats::median(gaps)))
+        .collect();
     measurement.timelines = modes.into_iter().zip(timelines).collect();
     measurement.seq_spans = seq_spans;
     Ok(measurement)
