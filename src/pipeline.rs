@@ -458,8 +458,18 @@ fn bench(
             continue;
         }
         let Sizing::Fits(spans) = sized else { unreachable!("sized runs that do not fit continue above") };
-        let auto = modes.contains(&Mode::AUTO).then(|| auto_plan(program, &g, settings.fuse, threads, model, &spans));
         let mut probe = Probe::new(program, &g, threads, model);
+        // auto plans with contention measured now on this graph when it can (one probe
+        // sample, which also counts among the probe's): calibrate's, from an hour ago on
+        // another graph, can be far off on a shared machine.
+        let auto = modes.contains(&Mode::AUTO).then(|| {
+            let measured = probe.as_mut().and_then(|p| {
+                p.sample();
+                p.fit()
+            });
+            let planning = measured.map_or(*model, |fit| fit.apply(model));
+            auto_plan(program, &g, settings.fuse, threads, &planning, &spans)
+        });
         let left = (budget - predicting - started.elapsed().as_secs_f64()).max(0.0);
         let outcome = run_bench(
             program,

@@ -337,7 +337,8 @@ fn the_bench_table_shows_every_prediction() {
         .map(|w| w.trim_end_matches('?'))
         .filter(|w| w.ends_with('x') && w[..w.len() - 1].parse::<f64>().is_ok());
     assert_eq!(speedups.count(), 4, "{levels}");
-    assert!(out.contains("+ probe (2 samples)"), "{out}");
+    // One probe sample before auto plans, then one after each of the 2 rounds.
+    assert!(out.contains("+ probe (3 samples)"), "{out}");
     // Each parallel mode's predicted band and its verdict stand beside the measurement.
     let band =
         levels.split_whitespace().find(|w| w.contains('-') && w.ends_with('x')).unwrap_or_else(|| panic!("{levels}"));
@@ -364,7 +365,8 @@ fn the_bench_table_shows_every_prediction() {
     for mode in report["modes"].as_array().expect("modes") {
         assert_eq!(mode["times_s"].as_array().map(Vec::len), Some(2), "{mode}");
     }
-    assert_eq!(report["probe"]["samples"].as_u64(), Some(2), "{report}");
+    // One sample before auto plans, one after each round.
+    assert_eq!(report["probe"]["samples"].as_u64(), Some(3), "{report}");
     assert!(report["probe"]["stream"]["contention"].is_number(), "{report}");
     for mode in report["modes"].as_array().expect("modes") {
         let p = &mode["predicted"];
