@@ -55,7 +55,19 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.spec(), limits, budget, &errors);
+        // The TUI's colours follow --color too: `never` is its monochrome theme, `always`
+        // colours whatever NO_COLOR says, `auto` reads NO_COLOR.
+        let theme = match cli.color {
+            ColorWhen::Auto => Theme::from_env(),
+            ColorWhen::Always => {
+                // crossterm drops colours under NO_COLOR by itself; `always` overrides that.
+                ratatui::crossterm::style::force_color_output(true);
+                Theme::colored()
+            }
+            ColorWhen::Never => Theme::no_color(),
+        };
+        let file = cli.file.clone().unwrap_or_else(sample_path);
+        return run_tui(file, cli.graph.spec(), limits, budget, theme, &errors);
     }
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -78,13 +90,14 @@ fn run_tui(
     graph: irtop::exec::graph_spec::GraphSpec,
     limits: irtop::limits::Limits,
     budget: std::time::Duration,
+    theme: Theme,
     errors: &Palette,
 ) -> ExitCode {
     let options = tui::Options {
         bench: tui::bench_job::executor_runner(graph, limits, budget),
         limits,
         threads: irtop::pipeline::default_threads(),
-        theme: Theme::from_env(),
+        theme,
     };
     match tui::run(&path, options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod tmux_support;
+
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
 /// `irtop args` from the crate root with `env` set and every colour variable of the
@@ -235,4 +237,47 @@ fn on_terminal(args: &str, env: &[(&str, &str)]) -> String {
     let out = cmd.output().expect("cannot run `script` (util-linux): this test needs a pseudo-terminal");
     assert!(out.status.success(), "script -c 'irtop {args}': {}", text(&out.stderr));
     text(&std::fs::read(Path::new(&log)).expect("script writes its log"))
+}
+
+/// Whether `screen` (tmux's `capture-pane -e`) sets a foreground or background colour
+/// anywhere: an SGR parameter 30-38, 40-48, 90-97 or 100-107 (bold, underline and reverse
+/// are not colours).
+fn sets_a_colour(screen: &str) -> bool {
+    screen.split('\u{1b}').filter_map(|seq| seq.strip_prefix('[')).filter_map(|seq| seq.split_once('m')).any(
+        |(params, _)| {
+            params
+                .split(';')
+                .filter_map(|p| p.parse::<u32>().ok())
+                .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107))
+        },
+    )
+}
+
+#[test]
+fn the_terminal_ui_follows_color_too() {
+    if !tmux_support::tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_irtop");
+    let file = Path::new(MANIFEST_DIR).join("samples/diamond.json");
+    for (k, (flag, env, coloured)) in [
+        ("--color never", "", false),
+        ("--color always", "NO_COLOR=1", true),
+        ("", "NO_COLOR=1", false),
+        ("", "", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let tmux = tmux_support::Tmux::new(&format!("color-{k}"));
+        tmux.start(&format!(
+            "env -u NO_COLOR -u CLICOLOR -u CLICOLOR_FORCE {env} TERM=xterm-256color '{bin}' {flag} '{}'; sleep 600",
+            file.display()
+        ));
+        tmux.wait_for("the levels pane", |s| s.contains("Levels") && s.contains("Critical path"));
+        let screen = text(&tmux.run(&["capture-pane", "-e", "-p", "-t", "main"]).stdout);
+        assert_eq!(sets_a_colour(&screen), coloured, "irtop {flag} with `{env}`:\n{screen}");
+        tmux.keys("q");
+    }
 }

@@ -69,7 +69,7 @@ pub struct Cli {
 }
 
 /// The heading the limit flags are listed under in `--help`.
-const LIMITS: &str = "Limits (refuse an input before the work starts)";
+pub(crate) const LIMITS: &str = "Limits (refuse an input before the work starts)";
 
 /// `--max-file-mb`: for the commands that read an IR file or an edge list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, clap::Args)]
@@ -341,7 +341,7 @@ pub enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
-    /// Measure this machine's per-op costs and parallel overheads (a few seconds) and cache
+    /// Measure this machine's per-op costs and parallel overheads (under a minute) and cache
     /// them for the predictions.
     Calibrate {
         /// Threads to measure parallel behaviour with (default: one per core; at most 256).

@@ -1,4 +1,4 @@
-//! Calibration: micro-benchmarks of the real kernels on synthetic data (about ten seconds),
+//! Calibration: micro-benchmarks of the real kernels on synthetic data (under a minute),
 //! fitted into a [`CostModel`] and cached in the user's cache directory
 //! (`$XDG_CACHE_HOME/irtop/calibration.json`, else `~/.cache/irtop/calibration.json`).
 //! A cache of another [`CALIBRATION_VERSION`] is ignored.
