@@ -332,7 +332,12 @@ pub(crate) fn check_ops(ops: usize, limits: &Limits) -> Result<(), LimitError> {
         )));
     }
     let need = (ops as u64).saturating_mul(GEN_BYTES_PER_OP);
-    limits.check_memory(&format!("generating {ops} ops"), need, "start", "Pass a smaller --ops")
+    limits.check_memory(
+        &format!("generating {}", crate::units::count(ops, "op")),
+        need,
+        "start",
+        "Pass a smaller --ops",
+    )
 }
 
 /// Generates an IR of `ops` nodes as groggy JSON. The same arguments give the same bytes.

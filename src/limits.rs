@@ -3,6 +3,7 @@
 //! checked before the work starts, and a refusal says the number and the flag that raises
 //! the limit (`--max-file-mb`, `--max-work`, `--max-graph-gb`).
 
+use crate::units::count;
 use std::path::{Path, PathBuf};
 
 /// The limits of one irtop process. [`Limits::default`] is what irtop uses without flags.
@@ -340,9 +341,10 @@ fn gb(bytes: u64) -> String {
 fn loop_detail(estimate: &WorkEstimate, nodes: usize, edges: usize) -> String {
     match &estimate.heaviest_loop {
         Some((id, iterations, steps, w)) if *w >= estimate.total / 2.0 => {
-            format!(" (loop {id}: {iterations} iterations x {steps} steps on {nodes} nodes and {edges} edges)")
+            let (iterations, steps) = (count(*iterations, "iteration"), count(*steps, "step"));
+            format!(" (loop {id}: {iterations} x {steps} on {} and {})", count(nodes, "node"), count(edges, "edge"))
         }
-        _ => format!(" (on {nodes} nodes and {edges} edges)"),
+        _ => format!(" (on {} and {})", count(nodes, "node"), count(edges, "edge")),
     }
 }
 

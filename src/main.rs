@@ -1,12 +1,16 @@
 //! The `irtop` binary: parse arguments, run, map errors to exit codes (2: bad input,
-//! 1: internal failure). `irtop [FILE]` on a terminal opens the TUI.
+//! 3: a finding denied by `--deny`, 1: internal failure). `irtop [FILE]` on a terminal opens
+//! the TUI. Every error, clap's included, starts `irtop: error:`.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use irtop::cli::color::ColorWhen;
 use irtop::cli::{run, sample_path};
 use irtop::report::escape::escape_control_keep_lines;
+use irtop::report::style::{Palette, paint};
 use irtop::tui::{self, Theme, TuiError};
 
 /// Kernels allocate a fresh node map per op; mimalloc keeps freed maps for reuse instead
@@ -22,17 +26,24 @@ fn main() -> ExitCode {
     // with the file's name, instead of killing the process mid-write.
     // SAFETY: setting a signal's disposition to SIG_IGN runs no code of ours.
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
-    let cli = irtop::cli::suggest::try_parse_from(std::env::args_os().collect()).unwrap_or_else(|e| e.exit());
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let when = ColorWhen::from_args(&args);
+    let cli = match irtop::cli::suggest::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e, when),
+    };
+    let errors = cli.color.stderr();
     if cli.command.is_none() && std::io::stdout().is_terminal() {
         if cli.file.as_deref().is_some_and(|f| f.as_os_str() == "-") {
-            eprintln!(
-                "irtop: error: -: the terminal UI watches a file for saves, and standard input is not one; \
-                 save the IR to a file, or pipe it to `irtop report -`"
+            error(
+                &errors,
+                "-: the terminal UI watches a file for saves, and standard input is not one; \
+                 save the IR to a file, or pipe it to `irtop report -`",
             );
             return ExitCode::from(2);
         }
         if let Err(e) = cli.limits.check(&cli.graph) {
-            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
+            error(&errors, &escape_control_keep_lines(&e.to_string()));
             return ExitCode::from(2);
         }
         // The TUI reads files only: a pipe would block its reload and benchmark threads.
@@ -40,11 +51,23 @@ fn main() -> ExitCode {
         let budget = match irtop::cli::args::budget(cli.budget) {
             Ok(b) => b,
             Err(why) => {
-                eprintln!("irtop: error: {why}");
+                error(&errors, &why);
                 return ExitCode::from(2);
             }
         };
-        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.spec(), limits, budget);
+        // The TUI's colours follow --color too: `never` is its monochrome theme, `always`
+        // colours whatever NO_COLOR says, `auto` reads NO_COLOR.
+        let theme = match cli.color {
+            ColorWhen::Auto => Theme::from_env(),
+            ColorWhen::Always => {
+                // crossterm drops colours under NO_COLOR by itself; `always` overrides that.
+                ratatui::crossterm::style::force_color_output(true);
+                Theme::colored()
+            }
+            ColorWhen::Never => Theme::no_color(),
+        };
+        let file = cli.file.clone().unwrap_or_else(sample_path);
+        return run_tui(file, cli.graph.spec(), limits, budget, theme, &errors);
     }
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -55,7 +78,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // Node ids and names in messages are the file's text: no control characters
             // reach the terminal.
-            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
+            error(&errors, &escape_control_keep_lines(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -67,17 +90,19 @@ fn run_tui(
     graph: irtop::exec::graph_spec::GraphSpec,
     limits: irtop::limits::Limits,
     budget: std::time::Duration,
+    theme: Theme,
+    errors: &Palette,
 ) -> ExitCode {
     let options = tui::Options {
         bench: tui::bench_job::executor_runner(graph, limits, budget),
         limits,
         threads: irtop::pipeline::default_threads(),
-        theme: Theme::from_env(),
+        theme,
     };
     match tui::run(&path, options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(TuiError::Load(e)) => {
-            eprintln!("irtop: error: {}", escape_control_keep_lines(&e.to_string()));
+            error(errors, &escape_control_keep_lines(&e.to_string()));
             ExitCode::from(2)
         }
         Err(TuiError::Signal(signal)) => {
@@ -86,10 +111,29 @@ fn run_tui(
         }
         Err(e) => {
             let report = color_eyre::eyre::Report::new(e).wrap_err("the terminal UI stopped");
-            eprintln!("irtop: error: {report:?}");
+            error(errors, &format!("{report:?}"));
             ExitCode::from(1)
         }
     }
+}
+
+/// Writes `irtop: error: MESSAGE` to stderr, `error:` in the palette's colour (as clap
+/// paints it in its own errors).
+fn error(palette: &Palette, message: &str) {
+    eprintln!("irtop: {} {message}", paint(palette.error, "error:"));
+}
+
+/// A parse error of clap's, with `irtop: ` in front like irtop's own (`irtop: error:
+/// unrecognized subcommand 'repot'`), coloured as `--color` says; `--help` and `--version`
+/// print to stdout and exit 0 as clap does.
+fn clap_exit(e: &clap::Error, when: ColorWhen) -> ExitCode {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    let styled = e.render();
+    let text = if when.colors(&std::io::stderr()) { styled.ansi().to_string() } else { styled.to_string() };
+    eprint!("irtop: {text}");
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 /// `irtop plan x | head` closes the pipe early; that is not a failure.

@@ -201,8 +201,10 @@ impl Task for RunSettings {
             .map(|name| ir.vars.get(name).ok_or_else(|| PipelineError::UnknownVar(name.clone())))
             .collect::<Result<_, _>>()?;
         let retain = if wanted.is_empty() { Retain::All } else { Retain::Vars(wanted.clone()) };
+        (cx.stage)(&Stage::Graph(cx.graphs.spec.describe()));
         let g = cx.graphs.graph(0, cx.limits)?;
         cx.limits.check_work(program, g.node_count(), g.edge_count())?;
+        (cx.stage)(&Stage::Running(self.mode));
         let scheduler = if self.mode == Mode::AUTO {
             let (model, _) = crate::predict::calibrate::active();
             let plan = auto_plan(program, &g, self.fuse, threads, model, &[]);
@@ -242,6 +244,8 @@ pub enum Stage {
     ScaledDown(String),
     /// Simulating the predictions, which take about this many seconds at most.
     Predicting(f64),
+    /// Running the IR once in this mode (`irtop run`).
+    Running(Mode),
 }
 
 impl fmt::Display for Stage {
@@ -252,6 +256,7 @@ impl fmt::Display for Stage {
             Stage::Bench(p) => write!(f, "{p}"),
             Stage::ScaledDown(why) => f.write_str(why),
             Stage::Predicting(s) => write!(f, "predicting (up to {})", crate::units::duration(*s)),
+            Stage::Running(mode) => write!(f, "running in {mode}"),
         }
     }
 }
@@ -436,10 +441,11 @@ fn bench(
                 if next.is_none() {
                     let on = graphs.flags(down).map(|a| a.describe()).unwrap_or(asked);
                     return Err(PipelineError::Budget(format!(
-                        "on {on} one seq run takes {} {}: the warm-up and {rounds} rounds of {} modes would not fit \
+                        "on {on} one seq run takes {} {}: the warm-up and {} of {} modes would not fit \
                          the budget of {}. Pass a larger --budget, fewer --reps, or a smaller graph",
                         if exact { "about" } else { "more than" },
                         crate::units::duration(seconds),
+                        crate::units::count(rounds, "round"),
                         modes.len() + 1,
                         crate::units::duration(budget),
                     )));

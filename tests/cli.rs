@@ -121,7 +121,7 @@ fn report_diamond_lists_levels_critical_path_and_work_span() {
     assert!(out.contains("Execution levels: 3"), "{out}");
     assert!(out.contains("Level 0: 3 operations"), "{out}");
     assert!(out.contains("Level 1: 2 operations"), "{out}");
-    assert!(out.contains("Level 2: 1 operations"), "{out}");
+    assert!(out.contains("Level 2: 1 operation,"), "{out}");
     assert!(!out.contains("Level 3:"), "{out}");
     assert!(out.contains("Critical path"), "{out}");
     assert!(out.contains("Work/span"), "{out}");

@@ -229,10 +229,10 @@ fn explain_groggy_estimate(
                 "groggy-loop-as-one-op",
                 &node.id,
                 format!(
-                    "groggy weighs loop {} like one op; its body runs {} x {} steps",
+                    "groggy weighs loop {} like one op; its body runs {} x {}",
                     node.id,
                     l.iterations,
-                    l.body.nodes.len()
+                    crate::units::count(l.body.nodes.len(), "step")
                 ),
             ));
         }

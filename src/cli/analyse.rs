@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::CliError;
+use super::color::Palettes;
 use crate::analysis::analyze;
 use crate::ir::{Diagnostic, Severity, load_file_with};
 use crate::limits::{Limits, PLAN_BYTES_PER_FILE_BYTE};
@@ -12,6 +13,7 @@ use crate::report::escape::escape_control;
 use crate::report::export::{self, Data};
 use crate::report::format::Format;
 use crate::report::plan_fields::Fields;
+use crate::report::style::{Palette, paint};
 
 /// How `report` writes the plan and the DOT drawing (the text report has no options).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,6 +24,8 @@ pub(crate) struct Options {
     pub pretty: bool,
     /// Draw every op of a large IR too (`--full`).
     pub full: bool,
+    /// The colours of the text report and of the findings on stderr (`--color`).
+    pub colors: Palettes,
 }
 
 /// Loads and analyses `file` and writes it to `out` as `format` (text: the report; json: the
@@ -46,13 +50,13 @@ pub(crate) fn emit(
     }
     let ir = load_file_with(file, limits)?;
     let analysis = analyze(&ir);
-    let Options { fields, pretty, full } = options;
+    let Options { fields, pretty, full, colors } = options;
     let data = Data::Analysis { ir: &ir, analysis: &analysis, fields, pretty, full };
-    if let Some(note) = export::write(out, data, format)? {
+    if let Some(note) = export::write_styled(out, data, format, &colors.stdout)? {
         eprintln!("{}: {note}", file.display());
     }
     if format != Format::Text {
-        write_warnings(file, &analysis.diagnostics);
+        write_warnings(file, &analysis.diagnostics, &colors.stderr);
     }
     super::lint::check(file, &analysis.diagnostics, deny)
 }
@@ -62,15 +66,19 @@ pub(crate) fn emit(
 pub(crate) const MAX_WARNINGS_PER_CODE: usize = 50;
 
 /// Writes the warnings and errors among `diagnostics` to stderr, at most
-/// [`MAX_WARNINGS_PER_CODE`] of each code, in one buffered write.
-fn write_warnings(file: &Path, diagnostics: &[Diagnostic]) {
+/// [`MAX_WARNINGS_PER_CODE`] of each code, in one buffered write, the severities in
+/// `palette`'s colours.
+fn write_warnings(file: &Path, diagnostics: &[Diagnostic], palette: &Palette) {
     let mut text = String::new();
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for d in diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
         let n = counts.entry(d.code).or_default();
         *n += 1;
         if *n <= MAX_WARNINGS_PER_CODE {
-            text.push_str(&format!("{}: {}\n", file.display(), escape_control(&d.to_string())));
+            let line = d.to_string();
+            let rest = line.strip_prefix(&d.severity.to_string()).unwrap_or(&line);
+            let severity = paint(palette.severity(d.severity), d.severity);
+            text.push_str(&format!("{}: {severity}{}\n", file.display(), escape_control(rest)));
         }
     }
     for (code, n) in counts.into_iter().filter(|&(_, n)| n > MAX_WARNINGS_PER_CODE) {

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::CliError;
+use super::color::Palettes;
 use super::prelude::{refuse_output_onto_input, threads};
 use super::progress::ProgressLine;
 use crate::exec::Mode;
@@ -35,6 +36,8 @@ pub(crate) struct BenchRequest<'a> {
     pub format: Format,
     /// Where to write the Chrome trace, if anywhere (replaced whole, never in place).
     pub trace: Option<&'a Path>,
+    /// The table's colours (`--color`).
+    pub colors: Palettes,
 }
 
 /// The rounds `--reps` asks for, or why the number is unusable.
@@ -81,6 +84,6 @@ pub(crate) fn bench(
         write_atomically(path, Special::WriteInto, |w| export::write(w, Data::Bench(&report), Format::Trace).map(drop))
             .map_err(|source| CliError::WriteFile { path: path.to_owned(), flag: "--trace", source })?;
     }
-    export::write(out, Data::Bench(&report), request.format)?;
+    export::write_styled(out, Data::Bench(&report), request.format, &request.colors.stdout)?;
     Ok(())
 }

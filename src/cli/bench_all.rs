@@ -5,10 +5,13 @@ use std::io::Write;
 use std::path::Path;
 
 use super::CliError;
+use super::color::Palettes;
+use super::progress::ProgressLine;
 use crate::limits::Limits;
 use crate::predict::accuracy::{AccuracySettings, DEFAULT_SCALES, bench_sample, samples};
 use crate::report::export::{self, Data};
 use crate::report::format::Format;
+use crate::units::count;
 
 /// What `irtop bench --all DIR` was asked for.
 #[derive(Debug, Clone)]
@@ -25,6 +28,8 @@ pub(crate) struct AllRequest {
     pub twice: bool,
     /// Text (the accuracy table) or JSON (every report).
     pub format: Format,
+    /// The table's colours (`--color`).
+    pub colors: Palettes,
 }
 
 /// `irtop bench --all DIR`: every IR at every scale, the accuracy table (or the reports as
@@ -47,14 +52,21 @@ pub(crate) fn bench_all(
     };
     let scales = if request.scales.is_empty() { DEFAULT_SCALES.to_vec() } else { request.scales.clone() };
     let mut results = Vec::new();
-    for f in &files {
-        for &scale in &scales {
-            results.push(bench_sample(f, scale, &settings, limits, &|line| eprintln!("irtop: {line}")));
+    let line = ProgressLine::new();
+    let jobs = files.len() * scales.len();
+    for (i, f) in files.iter().enumerate() {
+        let name = f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned());
+        for (j, &scale) in scales.iter().enumerate() {
+            let what = format!("{name} on R-MAT {scale}");
+            let k = i * scales.len() + j;
+            results.push(bench_sample(f, scale, &settings, limits, &|stage| line.show_job(k, jobs, &what, stage)));
         }
     }
+    line.done();
     let (_, source) = crate::predict::calibrate::active();
-    let rounds = request.reps.map_or_else(|| "rounds until steady".to_owned(), |n| format!("{n} rounds"));
-    let header = format!("{} threads, {rounds}, {}\n\n", settings.threads, source.label());
-    export::write(out, Data::Accuracy { header: &header, results: &results }, request.format)?;
+    let rounds = request.reps.map_or_else(|| "rounds until steady".to_owned(), |n| count(n, "round"));
+    let header = format!("{}, {rounds}, {}\n\n", count(settings.threads, "thread"), source.label());
+    let data = Data::Accuracy { header: &header, results: &results };
+    export::write_styled(out, data, request.format, &request.colors.stdout)?;
     Ok(())
 }

@@ -5,16 +5,19 @@ use std::io::Write;
 use std::path::Path;
 
 use super::CliError;
+use super::progress::ProgressLine;
 use crate::predict::calibrate::{Calibration, cache_path, calibrate as run_calibration, save_to};
 use crate::report::export::{self, Data};
 use crate::report::format::Format;
 
-/// `irtop calibrate` on `threads` threads: runs the micro-benchmarks, then
-/// [`print_and_save`]s them to the cache.
+/// `irtop calibrate` on `threads` threads: runs the micro-benchmarks (a progress line on a
+/// terminal names each phase), then [`print_and_save`]s them to the cache.
 pub fn calibrate(threads: usize, format: Format, out: &mut dyn Write) -> Result<(), CliError> {
-    eprintln!("irtop: calibrating on {threads} threads (about 10 s)...");
-    let c = run_calibration(threads).map_err(CliError::Usage)?;
-    print_and_save(&c, format, cache_path().as_deref(), out)
+    let line = ProgressLine::new();
+    let on = crate::units::count(threads, "thread");
+    let c = run_calibration(threads, &|what, done| line.step(&format!("calibrating on {on}: {what}"), done));
+    line.done();
+    print_and_save(&c.map_err(CliError::Usage)?, format, cache_path().as_deref(), out)
 }
 
 /// Prints the constants of `c` as `format`, saves them to `path` (the cache) and says where. When the

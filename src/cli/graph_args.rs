@@ -29,7 +29,7 @@ pub struct GraphArgs {
     pub seed: u64,
     /// Refuse a graph that needs more than this many GB to build (default: the memory
     /// available).
-    #[arg(long, value_name = "GB")]
+    #[arg(long, value_name = "GB", help_heading = super::args::LIMITS)]
     pub(crate) max_graph_gb: Option<f64>,
 }
 

@@ -1,5 +1,8 @@
-//! A progress line on stderr for long commands: where the work is and, for a benchmark, the
-//! time left. Hidden when stderr is not a terminal (indicatif draws nothing there).
+//! A progress line on stderr for long commands (`run` and `bench` while the graph is built,
+//! `bench`, `bench --all`, `calibrate`): where the work is and, for a benchmark, the time
+//! left. Hidden when stderr is not a terminal (indicatif draws nothing there), so pipes and
+//! logs get only the results. It redraws when the work reports a step, never on a timer: a
+//! ticking thread would take CPU from the measurements it reports on.
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -13,7 +16,7 @@ impl ProgressLine {
     pub(crate) fn new() -> ProgressLine {
         let bar = ProgressBar::new(1000);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {wide_msg} [{bar:24}] {percent:>3}%")
+            ProgressStyle::with_template("{spinner} {wide_msg} [{bar:24}] {percent:>3}% {elapsed:>4}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
@@ -23,12 +26,30 @@ impl ProgressLine {
     /// Shows `stage`.
     pub(crate) fn show(&self, stage: &Stage) {
         if let Stage::Bench(p) = stage {
-            self.0.set_position((p.fraction.clamp(0.0, 1.0) * 1000.0) as u64);
+            self.set_fraction(f64::from(p.fraction));
         }
         if let Stage::ScaledDown(why) = stage {
             self.0.println(format!("irtop: {why}"));
         }
         self.0.set_message(stage.to_string());
+    }
+
+    /// Shows `stage` of the `k`-th of `n` jobs (0-based), `what` naming the job: the bar
+    /// counts the jobs done and the fraction of this one.
+    pub(crate) fn show_job(&self, k: usize, n: usize, what: &str, stage: &Stage) {
+        let within = if let Stage::Bench(p) = stage { f64::from(p.fraction.clamp(0.0, 1.0)) } else { 0.0 };
+        self.set_fraction((k as f64 + within) / n.max(1) as f64);
+        self.0.set_message(format!("[{}/{n}] {what}: {stage}", k + 1));
+    }
+
+    /// Shows a step of a command that reports its own (`calibrate`), `done` of the way.
+    pub(crate) fn step(&self, what: &str, done: f64) {
+        self.set_fraction(done);
+        self.0.set_message(what.to_owned());
+    }
+
+    fn set_fraction(&self, fraction: f64) {
+        self.0.set_position((fraction.clamp(0.0, 1.0) * 1000.0) as u64);
     }
 
     /// Removes the line.

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::CliError;
+use super::color::Palettes;
 use super::prelude::{refuse_output_onto_input, threads};
+use super::progress::ProgressLine;
 use crate::exec::Mode;
 use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
@@ -15,6 +17,7 @@ use crate::report::escape::escape_control;
 use crate::report::export::{self, Data};
 use crate::report::format::Format;
 use crate::report::results;
+use crate::report::style::paint;
 
 /// What `irtop run` was asked for, besides the file and the graph.
 #[derive(Debug, Clone)]
@@ -32,6 +35,8 @@ pub(crate) struct RunRequest<'a> {
     pub path: Option<&'a Path>,
     /// Fuse element-wise chains.
     pub fuse: bool,
+    /// The colours of the notes on stderr (`--color`).
+    pub colors: Palettes,
 }
 
 /// Runs `file` once on the graph `graph` describes and writes the values to `request.path`
@@ -52,9 +57,17 @@ pub(crate) fn run_once(
     if let Some(path) = request.path {
         refuse_output_onto_input(path, "--out", file, graph)?;
     }
-    let cx =
-        Context { graphs: &GraphSource::new(graph.clone()), limits, cancel: &AtomicBool::new(false), stage: &|_| {} };
-    let ran = execute(Input::File(file), &settings, &cx).map_err(|e| match e {
+    // The graph can take seconds to build (R-MAT 20: 1.5 s; a large edge list longer).
+    let line = ProgressLine::new();
+    let cx = Context {
+        graphs: &GraphSource::new(graph.clone()),
+        limits,
+        cancel: &AtomicBool::new(false),
+        stage: &|stage| line.show(stage),
+    };
+    let ran = execute(Input::File(file), &settings, &cx);
+    line.done();
+    let ran = ran.map_err(|e| match e {
         PipelineError::UnknownVar(name) => {
             CliError::Usage(format!("--var {}: no variable of that name in {}", escape_control(&name), file.display()))
         }
@@ -66,7 +79,8 @@ pub(crate) fn run_once(
     let left_out = results::check_columns(format, &columns, requested).map_err(CliError::Usage)?;
     if !left_out.is_empty() {
         eprintln!(
-            "irtop: note: {} has no column for {} (scalars and lists have no value per node); JSON output holds them",
+            "irtop: {}: {} has no column for {} (scalars and lists have no value per node); JSON output holds them",
+            paint(request.colors.stderr.note, "note"),
             request.path.map_or_else(|| "the CSV on stdout".to_owned(), |p| p.display().to_string()),
             left_out.join(", ")
         );

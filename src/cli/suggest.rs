@@ -6,29 +6,36 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use super::Cli;
+use super::color::ColorWhen;
 
 /// How alike two names must be (Jaro similarity) to suggest one for the other: clap's own
 /// threshold for its suggestions.
 const SIMILAR: f64 = 0.7;
 
-/// Parses `args` (program name first) as [`Cli::try_parse_from`] does, but when the first
+/// Parses `args` (program name first) as [`clap::Parser::try_parse_from`] does, but when the first
 /// positional argument is not an existing file and looks like a subcommand's name, fails
-/// with clap's invalid-subcommand error and the suggestion.
+/// with clap's invalid-subcommand error and the suggestion. Help and errors are coloured as
+/// `--color` says ([`ColorWhen::from_args`]).
 pub fn try_parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-    let parsed = Cli::try_parse_from(&args);
+    let color = ColorWhen::from_args(&args).clap();
+    let command = || Cli::command().color(color);
+    let parsed = command()
+        .try_get_matches_from(&args)
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches))
+        .map_err(|e| e.format(&mut command()));
     let file = match &parsed {
         Ok(cli) if cli.command.is_some() => None,
         Ok(cli) => cli.file.clone(),
         Err(e) if matches!(e.kind(), ErrorKind::UnknownArgument | ErrorKind::InvalidValue) => {
-            let lenient = Cli::command().ignore_errors(true).try_get_matches_from(&args).ok();
+            let lenient = command().ignore_errors(true).try_get_matches_from(&args).ok();
             lenient.and_then(|m| m.get_one::<std::path::PathBuf>("file").cloned())
         }
         Err(_) => None,
     };
-    match file.as_deref().and_then(misspelt_subcommand) {
+    match file.as_deref().and_then(|typed| misspelt_subcommand(typed, command())) {
         Some(error) => Err(error),
         None => parsed,
     }
@@ -36,12 +43,11 @@ pub fn try_parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
 
 /// The error for `typed`, when it is no file, does not look like one (no `.` or `/`: a
 /// missing `x.json` is reported as missing), and a subcommand's name is close to it.
-fn misspelt_subcommand(typed: &Path) -> Option<clap::Error> {
+fn misspelt_subcommand(typed: &Path, mut cmd: clap::Command) -> Option<clap::Error> {
     if typed.exists() {
         return None;
     }
     let typed = typed.to_str().filter(|t| !t.contains(['.', '/', '\\']))?;
-    let mut cmd = Cli::command();
     let best = cmd
         .get_subcommands()
         .map(|c| c.get_name().to_owned())

@@ -62,13 +62,13 @@ pub(crate) struct AccuracySettings {
 }
 
 /// Benchmarks `file` on R-MAT `scale` (edge factor [`EDGE_FACTOR`]) in every mode.
-/// `progress` gets a line per benchmark.
+/// `progress` hears each stage of each benchmark (for a progress line).
 pub(crate) fn bench_sample(
     file: &Path,
     scale: u32,
     settings: &AccuracySettings,
     limits: &Limits,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(&Stage),
 ) -> SampleResult {
     let mut result = SampleResult { file: file.to_owned(), scale, report: None, again: None, error: None };
     let run = || -> Result<(BenchReport, Option<BenchReport>), String> {
@@ -87,14 +87,7 @@ pub(crate) fn bench_sample(
         };
         let cancel = std::sync::atomic::AtomicBool::new(false);
         let once = || {
-            // Announced once the IR is loaded and compiled, as the benchmark starts.
-            let announced = std::cell::Cell::new(false);
-            let stage = |_: &Stage| {
-                if !announced.replace(true) {
-                    progress(&format!("{} on R-MAT {scale}", file.display()));
-                }
-            };
-            let cx = Context { graphs: &graphs, limits, cancel: &cancel, stage: &stage };
+            let cx = Context { graphs: &graphs, limits, cancel: &cancel, stage: progress };
             execute(Input::File(file), &bench, &cx).map_err(|e| e.to_string())
         };
         let first = once()?;

@@ -1,4 +1,4 @@
-//! Calibration: micro-benchmarks of the real kernels on synthetic data (about ten seconds),
+//! Calibration: micro-benchmarks of the real kernels on synthetic data (under a minute),
 //! fitted into a [`CostModel`] and cached in the user's cache directory
 //! (`$XDG_CACHE_HOME/irtop/calibration.json`, else `~/.cache/irtop/calibration.json`).
 //! A cache of another [`CALIBRATION_VERSION`] is ignored.
@@ -262,7 +262,11 @@ fn set_fit(fields: [&mut f64; 4], rate: f64, fit: Option<ParallelFit>) {
 /// # Complexity
 /// A fixed number of kernel runs on a graph of 2^[`CALIBRATION_SCALE`] nodes and on maps
 /// of 2^[`STREAM_SCALE`] nodes (about 1 GB of memory for a moment).
-pub fn calibrate(threads: usize) -> Result<Calibration, String> {
+///
+/// `progress` hears each phase as it starts, with the fraction of the phases done.
+pub fn calibrate(threads: usize, progress: &dyn Fn(&str, f64)) -> Result<Calibration, String> {
+    let phases = 6.0;
+    progress("building the calibration graph and timing the scalar and per-node kernels", 0.0);
     let g = rmat(CALIBRATION_SCALE, 16, 7);
     let (n, m) = (g.node_count() as f64, g.edge_count() as f64);
     let threads = threads.max(1);
@@ -322,7 +326,11 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
         let samples: Vec<_> = (0..15).map(|_| super::probe::ratios(k, inputs, g, &pool, &split, &none)).collect();
         Ok((t_seq, Some(ParallelFit::of_samples(&samples, threads))))
     };
-    for (scale, cached) in [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)] {
+    for (k, (scale, cached)) in
+        [(cached_stream_scale(model.cache_bytes), true), (STREAM_SCALE, false)].into_iter().enumerate()
+    {
+        let what = if cached { "in cache" } else { "out of cache" };
+        progress(&format!("element-wise streams {what}"), (1 + k) as f64 / phases);
         let len = 1usize << scale;
         let inputs: Vec<Vec<Arc<Value>>> = (0..threads).map(|t| vec![map(len, t), map(len, t + 7)]).collect();
         let (t, fit) = parallel(&mul, &inputs, &g)?;
@@ -342,9 +350,13 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     }
     // Gathers: values that fit in the cache (the calibration graph) and values that do not
     // (2^GATHER_SCALE nodes, a few random reads per node).
+    progress("gathers over edges in cache", 3.0 / phases);
     let big = rmat(GATHER_SCALE, 2, 7);
     let big_xs: Vec<Arc<Value>> = (0..threads).map(|t| map(big.node_count(), t)).collect();
     for (graph, xs, cached) in [(&g, &xs, true), (&big, &big_xs, false)] {
+        if !cached {
+            progress("gathers over edges out of cache", 4.0 / phases);
+        }
         let inputs: Vec<Vec<Arc<Value>>> = xs.iter().map(|x| vec![Arc::clone(x)]).collect();
         let (t_gather, fit) = parallel(&gather, &inputs, graph)?;
         let (gn, gm) = (graph.node_count() as f64, graph.edge_count() as f64);
@@ -366,6 +378,7 @@ pub fn calibrate(threads: usize) -> Result<Calibration, String> {
     drop((big, big_xs));
     crate::exec::buffers::clear();
     if threads > 1 {
+        progress("recruiting and waking threads, splitting an op", 5.0 / phases);
         let team = crate::exec::Team::new(threads).map_err(|e| e.to_string())?;
         // On a shared machine a batch can land while another process holds the other core
         // for its time slice (milliseconds): the lowest of a few batches' medians is the

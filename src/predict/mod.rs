@@ -406,7 +406,7 @@ pub fn predict(
         })
         .collect();
     let costs = match probe {
-        Some(p) => format!("{source} + probe ({} samples)", p.samples),
+        Some(p) => format!("{source} + probe ({})", crate::units::count(p.samples, "sample")),
         None => source.to_owned(),
     };
     Predictions {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::exec::bench::stats::median;
 use crate::predict::accuracy::{SampleResult, relative_error};
+use crate::report::style::{Palette, paint};
 
 /// How the predictions did over the rows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25,8 +26,9 @@ pub(crate) struct Accuracy {
     pub spread: Option<(f64, f64)>,
 }
 
-/// Renders the table as Markdown (it goes into the README as is) and the summary.
-pub(crate) fn render(results: &[SampleResult]) -> String {
+/// Renders the table as Markdown (it goes into the README as is) and the summary, the
+/// verdicts in `palette`'s colours.
+pub(crate) fn render(results: &[SampleResult], palette: &Palette) -> String {
     let mut s = String::new();
     let twice = results.iter().any(|r| r.again.is_some());
     s.push_str("| IR | graph | seq | mode | measured |");
@@ -76,7 +78,7 @@ pub(crate) fn render(results: &[SampleResult]) -> String {
                 pct(relative_error(p.static_model, m.speedup)),
                 p.band[0],
                 p.band[1],
-                p.verdict.label()
+                paint(palette.verdict(p.verdict), p.verdict.label())
             );
         }
     }
@@ -156,7 +158,7 @@ pub(crate) fn summarise(results: &[SampleResult]) -> Accuracy {
 mod tests {
     use std::path::PathBuf;
 
-    use super::{render, summarise};
+    use super::{Palette, render, summarise};
     use crate::exec::Mode;
     use crate::exec::bench::measurement::{GraphInfo, Measurement, ModeRuns, Stopped};
     use crate::predict::accuracy::SampleResult;
@@ -208,7 +210,7 @@ mod tests {
                 error: Some("x|y".into()),
             },
         ];
-        let text = render(&results);
+        let text = render(&results, &Palette::PLAIN);
         let row = text.lines().find(|l| l.starts_with("| a.json")).expect("a row for a.json");
         assert!(
             row.contains("| levels | 2.00x | 2.50x | 3.00x (+50%) | 1.50x (-25%) | 2.20x (+10%) | 1.80-2.40x | pays |"),

@@ -5,30 +5,29 @@
 use std::fmt::Write;
 
 use crate::report::bench_report::BenchReport;
-use crate::units::duration;
+use crate::report::style::{Palette, paint};
+use crate::units::{count, duration};
 
-/// Renders `report` as a table.
-pub(crate) fn render(report: &BenchReport) -> String {
+/// Renders `report` as a table, the column names and the verdicts in `palette`'s styles.
+pub(crate) fn render(report: &BenchReport, palette: &Palette) -> String {
     let mut out = String::new();
     let m = &report.measured;
     let g = &m.graph;
     let _ = writeln!(
         out,
-        "graph {} ({} nodes, {} edges), {} threads, {} round{} ({}) in {}",
+        "graph {} ({} nodes, {} edges), {}, {} ({}) in {}",
         g.source,
         g.nodes,
         g.edges,
-        m.threads,
-        m.rounds,
-        if m.rounds == 1 { "" } else { "s" },
+        count(m.threads, "thread"),
+        count(m.rounds, "round"),
         m.stopped.describe(),
         duration(m.elapsed_s)
     );
     if let Some(why) = &m.scaled {
-        let _ = writeln!(out, "note: {why}");
+        let _ = writeln!(out, "{}: {why}", paint(palette.note, "note"));
     }
-    let _ = writeln!(
-        out,
+    let columns = format!(
         "{:<14} {:>7} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8} {:>8} {:>10} {:>13} {:<8} {:>10}",
         "mode",
         "threads",
@@ -44,6 +43,7 @@ pub(crate) fn render(report: &BenchReport) -> String {
         "verdict",
         "max|diff|"
     );
+    let _ = writeln!(out, "{}", paint(palette.header, columns));
     let x = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}x"));
     for (row, p) in report.rows() {
         let speedup = format!("{:.2}x{}", row.speedup, if row.noise { "?" } else { "" });
@@ -63,23 +63,29 @@ pub(crate) fn render(report: &BenchReport) -> String {
             x(p.and_then(|p| p.calibrated)),
             p.filter(|_| !row.mode.is_seq())
                 .map_or_else(|| "-".to_owned(), |p| format!("{:.2}-{:.2}x", p.band[0], p.band[1])),
-            if row.mode.is_seq() { "-" } else { p.map_or("-", |p| p.verdict.label()) },
+            match p.filter(|_| !row.mode.is_seq()) {
+                Some(p) => paint(palette.verdict(p.verdict), format!("{:<8}", p.verdict.label())).to_string(),
+                None => "-".to_owned(),
+            },
             row.max_abs_diff
         );
     }
     for row in m.modes.iter().filter(|r| r.noise) {
         let _ = writeln!(
             out,
-            "note: {} measured {:.2}x on {} threads, more than the threads can give: the machine's speed changed \
+            "{}: {} measured {:.2}x on {}, more than the threads can give: the machine's speed changed \
              during the benchmark; run it again",
-            row.mode, row.speedup, row.threads
+            paint(palette.note, "note"),
+            row.mode,
+            row.speedup,
+            count(row.threads, "thread")
         );
     }
     if !report.predicted.costs.is_empty() {
         let _ = writeln!(out, "predictions: {}", report.predicted.costs);
     }
     if let Some(auto) = &report.predicted.auto {
-        let _ = writeln!(out, "auto on {} threads chose:", auto.threads);
+        let _ = writeln!(out, "auto on {} chose:", count(auto.threads, "thread"));
         for line in &auto.lines {
             let _ = writeln!(out, "  {line}");
         }

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::format::Format;
 use super::plan_fields::Fields;
 use super::results::Columns;
+use super::style::Palette;
 use super::{accuracy_text, bench_report::BenchReport, bench_text, dot, escape, plan, results, text, trace};
 use crate::analysis::Analysis;
 use crate::ir::Ir;
@@ -101,8 +102,18 @@ impl Data<'_> {
 /// IR says its levels were collapsed). A format the data has not ([`Kind::formats`]) is an
 /// `InvalidInput` error; commands refuse it before they start.
 pub(crate) fn write(out: &mut dyn Write, data: Data<'_>, format: Format) -> io::Result<Option<String>> {
+    write_styled(out, data, format, &Palette::PLAIN)
+}
+
+/// [`write()`], the text formats in `palette`'s colours (the others have none).
+pub(crate) fn write_styled(
+    out: &mut dyn Write,
+    data: Data<'_>,
+    format: Format,
+    palette: &Palette,
+) -> io::Result<Option<String>> {
     match (data, format) {
-        (Data::Analysis { ir, analysis, .. }, Format::Text) => text::write(out, ir, analysis)?,
+        (Data::Analysis { ir, analysis, .. }, Format::Text) => text::write_styled(out, ir, analysis, palette)?,
         (Data::Analysis { ir, analysis, fields, pretty, .. }, Format::Json) => {
             plan::write(out, ir, analysis, fields, pretty)?
         }
@@ -111,7 +122,7 @@ pub(crate) fn write(out: &mut dyn Write, data: Data<'_>, format: Format) -> io::
         }
         (Data::Values { nodes, columns }, Format::Json) => results::write_json(out, nodes, columns)?,
         (Data::Values { nodes, columns }, Format::Csv) => results::write_csv(out, nodes, columns)?,
-        (Data::Bench(report), Format::Text) => out.write_all(bench_text::render(report).as_bytes())?,
+        (Data::Bench(report), Format::Text) => out.write_all(bench_text::render(report, palette).as_bytes())?,
         (Data::Bench(report), Format::Json) => {
             escape::to_writer_pretty(&mut *out, report)?;
             out.write_all(b"\n")?;
@@ -119,7 +130,7 @@ pub(crate) fn write(out: &mut dyn Write, data: Data<'_>, format: Format) -> io::
         (Data::Bench(report), Format::Trace) => escape::to_writer(out, &trace::to_trace(report))?,
         (Data::Accuracy { header, results }, Format::Text) => {
             out.write_all(header.as_bytes())?;
-            out.write_all(accuracy_text::render(results).as_bytes())?;
+            out.write_all(accuracy_text::render(results, palette).as_bytes())?;
         }
         (Data::Accuracy { results, .. }, Format::Json) => {
             serde_json::to_writer_pretty(&mut *out, results).map_err(io::Error::from)?;

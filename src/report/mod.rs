@@ -11,5 +11,6 @@ pub mod format;
 pub mod plan;
 pub mod plan_fields;
 pub(crate) mod results;
+pub mod style;
 pub mod text;
 pub(crate) mod trace;

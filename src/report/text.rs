@@ -4,22 +4,29 @@
 use std::io::{self, Write};
 
 use super::escape::escape_control as esc;
+use super::style::{Palette, paint};
 use crate::analysis::{Analysis, CriticalPath, DependencyGraph};
 use crate::ir::{Ir, NodeId, Severity};
+use crate::units::count;
 
 /// Renders the report for `ir` as a string.
 pub fn render(ir: &Ir, a: &Analysis) -> String {
     let mut out = Vec::new();
     // Writing to memory cannot fail, and the report is UTF-8 text.
-    let _ = write_report(&mut out, ir, a);
+    let _ = write_report(&mut out, ir, a, &Palette::PLAIN);
     String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Writes the report for `ir` to `out` as it goes (a million-op IR's report is 68 MB:
 /// it is never held in memory whole).
 pub fn write(out: &mut dyn Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
+    write_styled(out, ir, a, &Palette::PLAIN)
+}
+
+/// [`write()`] with the section headers and the findings' severities in `palette`'s styles.
+pub fn write_styled(out: &mut dyn Write, ir: &Ir, a: &Analysis, palette: &Palette) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    write_report(&mut out, ir, a)?;
+    write_report(&mut out, ir, a, palette)?;
     out.flush()
 }
 
@@ -40,18 +47,19 @@ fn path_line(ir: &Ir, p: &CriticalPath) -> String {
     p.nodes.iter().map(|&n| esc(&ir.node(n).id)).collect::<Vec<_>>().join(" -> ")
 }
 
-fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
+fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io::Result<()> {
     let name = if ir.name.is_empty() { "(unnamed)".into() } else { esc(&ir.name) };
-    writeln!(out, "=== Parallel Execution Analysis: {name} ===")?;
+    let h = |title: &str| paint(p.header, title.to_owned());
+    writeln!(out, "{}", h(&format!("=== Parallel Execution Analysis: {name} ===")))?;
     writeln!(out)?;
     writeln!(out, "Total nodes: {}", ir.nodes.len())?;
     writeln!(out, "Execution levels: {}", a.levels.len())?;
     writeln!(
         out,
-        "Critical path: {} ops, cost {} (longest chain by op count: {} ops)",
-        a.critical_path.ops(),
+        "Critical path: {}, cost {} (longest chain by op count: {})",
+        count(a.critical_path.ops(), "op"),
         fmt_cost(a.critical_path.cost),
-        a.longest_chain.ops()
+        count(a.longest_chain.ops(), "op")
     )?;
     writeln!(out, "Work: {}  Span: {}  Work/span: {:.2}", fmt_cost(a.work), fmt_cost(a.span), a.parallelism())?;
     writeln!(
@@ -62,8 +70,8 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
     if let Some(g) = &a.groggy {
         writeln!(
             out,
-            "groggy's own analyzer: {} levels, estimated speedup {:.4}x, use_parallel: {}{}",
-            g.levels.len(),
+            "groggy's own analyzer: {}, estimated speedup {:.4}x, use_parallel: {}{}",
+            count(g.levels.len(), "level"),
             g.estimated_speedup,
             g.use_parallel,
             if g.unscheduled.is_empty() {
@@ -82,7 +90,10 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
     }
     for (k, level) in a.levels.levels.iter().enumerate() {
         let factor = a.groups[k].parallelism_factor;
-        writeln!(out, "Level {k}: {} operations (can run in parallel), factor {factor:.3}", level.len())?;
+        match level.len() {
+            1 => writeln!(out, "Level {k}: 1 operation, factor {factor:.3}")?,
+            n => writeln!(out, "Level {k}: {n} operations (can run in parallel), factor {factor:.3}")?,
+        }
         for &n in level {
             let node = ir.node(n);
             let on_path = if critical[n.index()] { "  *critical" } else { "" };
@@ -93,7 +104,7 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
     }
 
     if !a.critical_path.nodes.is_empty() {
-        writeln!(out, "Critical path (by static cost)")?;
+        writeln!(out, "{}", h("Critical path (by static cost)"))?;
         let total = a.critical_path.cost.max(f64::MIN_POSITIVE);
         for &n in &a.critical_path.nodes {
             let c = a.costs[n.index()];
@@ -112,7 +123,7 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
     }
 
     if !a.groups.is_empty() {
-        writeln!(out, "Parallel groups")?;
+        writeln!(out, "{}", h("Parallel groups"))?;
         writeln!(
             out,
             "  {:>5}  {:>4}  {:>7}  {:<12}  {:<30}  outputs",
@@ -135,17 +146,17 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
 
     let bodies: Vec<_> = ir.node_ids().filter_map(|n| Some((n, ir.node(n).body.as_ref()?, a.body(n)?))).collect();
     if !bodies.is_empty() {
-        writeln!(out, "Loops and blocks")?;
+        writeln!(out, "{}", h("Loops and blocks"))?;
         for (n, body, ba) in bodies {
             writeln!(
                 out,
-                "  {} ({}): {} x {} ops; per iteration {} levels, critical path {} ops (cost {}), work {}; total work {}, span {}",
+                "  {} ({}): {} x {}; per iteration {}, critical path {} (cost {}), work {}; total work {}, span {}",
                 esc(&ir.node(n).id),
                 esc(ir.node(n).op.name()),
                 body.iterations(),
-                body.ir().nodes.len(),
-                ba.levels.len(),
-                ba.critical_path.ops(),
+                count(body.ir().nodes.len(), "op"),
+                count(ba.levels.len(), "level"),
+                count(ba.critical_path.ops(), "op"),
                 fmt_cost(ba.critical_path.cost),
                 fmt_cost(ba.work),
                 fmt_cost(a.costs[n.index()].work),
@@ -159,14 +170,17 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
     let (groggy, own): (Vec<_>, Vec<_>) = a.diagnostics.iter().partition(|d| d.code.starts_with("groggy-"));
     if !own.is_empty() {
         let (errors, warnings) = (a.count(Severity::Error), a.count(Severity::Warning));
-        writeln!(out, "Diagnostics ({}, {})", plural(errors, "error"), plural(warnings, "warning"))?;
+        writeln!(out, "{}", h(&format!("Diagnostics ({}, {})", count(errors, "error"), count(warnings, "warning"))))?;
         for d in own {
-            writeln!(out, "  {}", esc(&d.to_string()))?;
+            // `error [code] node: message`, the severity in its colour.
+            let line = d.to_string();
+            let rest = line.strip_prefix(&d.severity.to_string()).unwrap_or(&line);
+            writeln!(out, "  {}{}", paint(p.severity(d.severity), d.severity), esc(rest))?;
         }
         writeln!(out)?;
     }
     if !groggy.is_empty() {
-        writeln!(out, "Where groggy's analyzer differs")?;
+        writeln!(out, "{}", h("Where groggy's analyzer differs"))?;
         for d in groggy {
             writeln!(out, "  - {}", esc(&d.message))?;
         }
@@ -187,9 +201,4 @@ fn truncate(s: &str, width: usize) -> String {
 
 fn names(ir: &Ir, vars: &[crate::ir::VarId]) -> String {
     super::plan::sorted_names(ir, vars).iter().map(|n| esc(n)).collect::<Vec<_>>().join(",")
-}
-
-/// `1 error`, `2 errors`.
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }

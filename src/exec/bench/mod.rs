@@ -117,8 +117,9 @@ pub enum BenchError {
     Exec(#[from] ExecError),
     /// The runs are too long for the budget.
     #[error(
-        "{what}; the warm-up and {rounds} timed rounds of {modes} modes would take {about} {needed}, over the \
+        "{what}; the warm-up and {timed} of {modes} modes would take {about} {needed}, over the \
          budget of {budget}",
+        timed = crate::units::count(*rounds, "timed round"),
         about = if *exact { "about" } else { "more than" },
         needed = crate::units::duration(*needed_s),
         budget = crate::units::duration(*budget_s)
