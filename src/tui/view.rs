@@ -217,6 +217,10 @@ pub struct ViewState {
     pub diagnostics: ListPlace,
     /// Timeline or speedup curve, where the benchmark pane has room for one.
     pub bench_chart: BenchChart,
+    /// First row of the benchmark pane's body shown, when it is taller than the pane.
+    pub bench_scroll: usize,
+    /// `z`: the focused pane fills the screen.
+    pub zoomed: bool,
     /// The overlay, if one is open.
     pub overlay: Option<Overlay>,
     /// Scroll of the overlay's text.
@@ -246,6 +250,8 @@ impl ViewState {
             groups: GroupsState::default(),
             diagnostics: ListPlace::default(),
             bench_chart: BenchChart::default(),
+            bench_scroll: 0,
+            zoomed: false,
             overlay: None,
             overlay_scroll: 0,
             size: (80, 24),

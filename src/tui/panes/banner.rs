@@ -71,7 +71,7 @@ fn wrap(text: &str, width: u16, max: usize) -> Vec<String> {
 impl Widget for &Banner<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         for (i, line) in lines(self.app, area.width).iter().enumerate().take(area.height as usize) {
-            buf.set_line(area.x, area.y + i as u16, line, area.width);
+            super::put_cut_line(buf, area.x, area.y + i as u16, line, area.width);
         }
     }
 }
