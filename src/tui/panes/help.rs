@@ -22,7 +22,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Anywhere", "mouse", "wheel scrolls the pane under it; click focuses"),
     ("Anywhere", "/", "search ops by id, op name or variable"),
     ("Anywhere", "n N", "next / previous match (after /)"),
-    ("Anywhere", "Esc", "clear the search; else cancel the benchmark; else leave z"),
+    ("Anywhere", "Esc", "clear the search; else cancel the benchmark or leave z"),
     ("Anywhere", "e", "edit the file in $VISUAL / $EDITOR (else vi)"),
     ("Anywhere", "r", "reload now (saves reload by themselves)"),
     ("Anywhere", "f", "freeze: hold reloads; again: show the latest"),
