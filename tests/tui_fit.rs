@@ -29,7 +29,7 @@ fn assert_no_silent_cut(screen: &str) {
             // A box's right border ends the row or touches the next box (a chart's axis or a
             // timeline's `│` has text after it).
             let closes = cells.get(x + 1).is_none_or(|c| "│┃┌┐└┘┏┓┗┛".contains(*c));
-            if !RIGHT_BORDERS.contains(&cells[x]) || !closes || !(word(cells[x - 1]) && word(cells[x - 2])) {
+            if !(RIGHT_BORDERS.contains(&cells[x]) && closes && word(cells[x - 1]) && word(cells[x - 2])) {
                 continue;
             }
             // Walk back over the text to its start: a gap of two blanks, a border or the edge.
