@@ -44,7 +44,19 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        return run_tui(cli.file.clone().unwrap_or_else(sample_path), cli.graph.spec(), limits, budget);
+        let spec = cli.graph.spec();
+        // A missing edge list is said now, not when `b` first needs it.
+        if let Some(graph) = &spec.graph
+            && let Err(e) = std::fs::metadata(graph)
+        {
+            eprintln!(
+                "irtop: error: --graph {}: {e}; benchmarks (b) run on this file: give an existing edge list, \
+                 or leave --graph out for the built-in R-MAT graph",
+                escape_control_keep_lines(&graph.display().to_string())
+            );
+            return ExitCode::from(2);
+        }
+        return run_tui(cli.file.clone().unwrap_or_else(sample_path), spec, limits, budget);
     }
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -68,7 +80,13 @@ fn run_tui(
     limits: irtop::limits::Limits,
     budget: std::time::Duration,
 ) -> ExitCode {
+    // What `b` will run on, in words, for the benchmark pane before the first run.
+    let described = match (graph.nodes(), graph.edges()) {
+        (Some(n), Some(m)) if graph.graph.is_none() => format!("{} ({n} nodes, {m} edges)", graph.describe()),
+        _ => graph.describe(),
+    };
     let options = tui::Options {
+        graph: described,
         bench: tui::bench_job::executor_runner(graph, limits, budget),
         limits,
         threads: irtop::pipeline::default_threads(),

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 mod tmux_support;
-use tmux_support::{Tmux, exited, tmux_installed};
+use tmux_support::{TempDir, Tmux, chain, exited, save_by_rename, tmux_installed};
 
 /// Runs irtop with `args` and keeps the pane open after it exits.
 fn command_line(args: &str) -> String {
@@ -88,4 +88,39 @@ fn after_b_at_80x24_nothing_is_lost_and_60x16_scrolls_to_every_mode() {
         assert!(seen.contains(&format!("┃{mode:<15}")), "{mode} never shown:\n{seen}");
     }
     quit(&tmux);
+}
+
+#[test]
+fn a_file_not_created_yet_is_waited_for_and_shown_when_saved() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let dir = TempDir::new("not-yet");
+    let file = dir.0.join("later.json");
+    let tmux = Tmux::new("not-yet");
+    tmux.start(&command_line(&format!("--rmat 10 '{}'", file.display())));
+    let screen = tmux.wait_for("the waiting banner", |s| s.contains("later.json does not exist yet"));
+    assert!(screen.contains("0 ops"), "{screen}");
+    // Before any run, the benchmark pane names the graph `b` will use.
+    tmux.keys("4");
+    tmux.wait_for("the graph of the next run", |s| s.contains("b runs one on rmat:10:16:seed=1 (1024 nodes"));
+    save_by_rename(&file, &chain("c", 3));
+    tmux.wait_for("the saved file", |s| s.contains("│ 3 levels │") && !s.contains("does not exist yet"));
+    quit(&tmux);
+}
+
+#[test]
+fn a_missing_graph_file_is_reported_at_startup() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let dir = TempDir::new("no-graph");
+    let tmux = Tmux::new("no-graph");
+    let missing = dir.0.join("edges.txt");
+    tmux.start(&command_line(&format!("--graph '{}' '{}'", missing.display(), pagerank().display())));
+    let screen = tmux.wait_for("irtop to exit", exited);
+    assert!(screen.contains("irtop: error: --graph") && screen.contains("edges.txt"), "{screen}");
+    assert!(screen.contains("irtop-exit=2"), "{screen}");
 }

@@ -23,13 +23,17 @@ pub(crate) fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if let Some(problem) = &m.problem {
         let (style, lead) = match problem {
-            FileProblem::Deleted => (t.banner_warning(), "! "),
+            FileProblem::Deleted | FileProblem::NotCreated => (t.banner_warning(), "! "),
             _ => (t.banner_error(), "✖ "),
         };
-        let text = format!(
-            "{lead}{}. Showing the last good analysis (STALE) until the file loads.",
-            problem.describe(&m.file_name)
-        );
+        let text = match problem {
+            // Nothing was loaded yet: there is no earlier analysis on screen.
+            FileProblem::NotCreated => format!("{lead}{}.", problem.describe(&m.file_name)),
+            _ => format!(
+                "{lead}{}. Showing the last good analysis (STALE) until the file loads.",
+                problem.describe(&m.file_name)
+            ),
+        };
         out.extend(wrap(&text, width, 3).into_iter().map(|l| Line::from(Span::styled(l, style))));
     }
     if let Some(why) = &m.watch_error {

@@ -273,10 +273,11 @@ impl Widget for &BenchPane<'_> {
         let [status, body] = inner.layout(&Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]));
         self.status_line(status, buf);
         let Some(report) = &b.last else {
+            let on = if b.graph.is_empty() { String::new() } else { format!(" on {}", b.graph) };
             let text = if b.running.is_some() {
-                "The result lands here when the run finishes."
+                format!("The result lands here when the run{on} finishes.")
             } else {
-                "No benchmark yet: b runs one (+/- change threads, m the mode); Esc cancels a run."
+                format!("No benchmark yet: b runs one{on} (+/- change threads, m the mode); Esc cancels a run.")
             };
             let rest = Rect { y: body.y + 1, height: body.height.saturating_sub(1), ..body };
             Paragraph::new(Span::styled(text, t.dim())).wrap(Wrap { trim: true }).render(rest, buf);

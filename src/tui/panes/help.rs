@@ -19,7 +19,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Anywhere", "j k  ↑ ↓", "move the selection"),
     ("Anywhere", "PageUp PageDown", "move a page"),
     ("Anywhere", "g G  Home End", "first / last"),
-    ("Anywhere", "mouse", "wheel scrolls the pane under it; click focuses"),
+    ("Anywhere", "mouse", "wheel scrolls the pane under it; click selects the row"),
     ("Anywhere", "/", "search ops by id, op name or variable"),
     ("Anywhere", "n N", "next / previous match (after /)"),
     ("Anywhere", "Esc", "clear the search; else cancel the benchmark or leave z"),
