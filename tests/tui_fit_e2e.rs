@@ -124,3 +124,17 @@ fn a_missing_graph_file_is_reported_at_startup() {
     assert!(screen.contains("irtop: error: --graph") && screen.contains("edges.txt"), "{screen}");
     assert!(screen.contains("irtop-exit=2"), "{screen}");
 }
+
+#[test]
+fn times_are_in_the_local_time_zone() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let tmux = Tmux::new("zone");
+    // A POSIX TZ string: a zone named XYZ, three hours east of UTC.
+    tmux.start(&format!("env TZ=XYZ-3 '{}' '{}'; sleep 60", env!("CARGO_BIN_EXE_irtop"), pagerank().display()));
+    let screen = tmux.wait_for("the header", |s| s.contains("reloaded "));
+    assert!(screen.contains(" XYZ │"), "the reload time names the local zone:\n{screen}");
+    tmux.keys("q");
+}

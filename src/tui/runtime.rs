@@ -42,6 +42,7 @@ pub(crate) fn run(path: &Path, options: Options) -> Result<(), TuiError> {
         app.model.problem = Some(super::model::FileProblem::NotCreated);
     }
     app.model.bench.graph = options.graph;
+    app.view.zone = super::clock::Zone::local_at(WallTime::now());
     let watcher = match watch(path, tx.clone(), DEBOUNCE) {
         Ok(w) => Some(w),
         Err(e) => {

@@ -238,6 +238,8 @@ pub struct ViewState {
     pub search: super::search::Search,
     /// Colours.
     pub theme: Theme,
+    /// The time zone times are shown in (UTC until the runtime reads the local one).
+    pub zone: super::clock::Zone,
 }
 
 impl ViewState {
@@ -260,6 +262,7 @@ impl ViewState {
             status: None,
             search: Default::default(),
             theme,
+            zone: super::clock::Zone::utc(),
         }
     }
 }

@@ -77,7 +77,7 @@ fn items(app: &App, compact: bool) -> Vec<Vec<Span<'static>>> {
         items.push(vec![label("predicted with "), value(r.predicted.costs.clone())]);
     }
     items.push(vec![label("threads "), value(m.bench.threads.to_string())]);
-    items.push(vec![label("reloaded "), value(m.snapshot.loaded_at.hms_utc())]);
+    items.push(vec![label("reloaded "), value(m.snapshot.loaded_at.hms(&app.view.zone))]);
     let (errors, warnings) = (a.count(Severity::Error), a.count(Severity::Warning));
     let style = |n: usize, s| if n > 0 { t.severity(s) } else { t.dim() };
     items.push(vec![
