@@ -66,8 +66,23 @@ fn main() -> ExitCode {
             }
             ColorWhen::Never => Theme::no_color(),
         };
+        let spec = cli.graph.spec();
+        // A missing edge list is said now, not when `b` first needs it.
+        if let Some(graph) = &spec.graph
+            && let Err(e) = std::fs::metadata(graph)
+        {
+            error(
+                &errors,
+                &format!(
+                    "--graph {}: {e}; benchmarks (b) run on this file: give an existing edge list, \
+                     or leave --graph out for the built-in R-MAT graph",
+                    escape_control_keep_lines(&graph.display().to_string())
+                ),
+            );
+            return ExitCode::from(2);
+        }
         let file = cli.file.clone().unwrap_or_else(sample_path);
-        return run_tui(file, cli.graph.spec(), limits, budget, theme, &errors);
+        return run_tui(file, spec, limits, budget, theme, &errors);
     }
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -93,7 +108,13 @@ fn run_tui(
     theme: Theme,
     errors: &Palette,
 ) -> ExitCode {
+    // What `b` will run on, in words, for the benchmark pane before the first run.
+    let described = match (graph.nodes(), graph.edges()) {
+        (Some(n), Some(m)) if graph.graph.is_none() => format!("{} ({n} nodes, {m} edges)", graph.describe()),
+        _ => graph.describe(),
+    };
     let options = tui::Options {
+        graph: described,
         bench: tui::bench_job::executor_runner(graph, limits, budget),
         limits,
         threads: irtop::pipeline::default_threads(),

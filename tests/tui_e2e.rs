@@ -84,14 +84,15 @@ fn pressing_b_shows_a_measured_speedup() {
 }
 
 #[test]
-fn a_missing_file_is_a_plain_error_before_the_terminal_changes() {
+fn a_file_in_a_missing_directory_is_a_plain_error_before_the_terminal_changes() {
     if !tmux_installed() {
         eprintln!("skipped: tmux not installed");
         return;
     }
+    // (A missing file in a directory that exists is waited for: see tui_fit_e2e.rs.)
     let dir = TempDir::new("missing");
     let tmux = Tmux::new("missing");
-    tmux.start(&command_line(&dir.0.join("nope.json")));
+    tmux.start(&command_line(&dir.0.join("no-such-dir").join("nope.json")));
     let screen = tmux.wait_for("irtop to exit", exited);
     assert!(screen.contains("irtop: error: ") && screen.contains("nope.json: cannot read the file"), "{screen}");
     assert!(screen.contains("irtop-exit=2"), "{screen}");

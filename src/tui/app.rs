@@ -101,6 +101,7 @@ impl App {
         v.path.keep_place(ir, &a.critical_path.nodes, height(Pane::CriticalPath));
         v.groups.keep_place(&a.groups, height(Pane::Groups));
         v.diagnostics.clamp(a.diagnostics.len(), height(Pane::Diagnostics));
+        self.view.bench_scroll = self.view.bench_scroll.min(bench_max_scroll(self));
     }
 
     /// Selects op `id` in the levels pane, opening the loops and blocks around it, and
@@ -247,8 +248,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
             KeyCode::PageDown | KeyCode::Char(' ') => app.view.overlay_scroll += page,
             KeyCode::PageUp => app.view.overlay_scroll = app.view.overlay_scroll.saturating_sub(page),
             KeyCode::Home | KeyCode::Char('g') => app.view.overlay_scroll = 0,
+            KeyCode::End | KeyCode::Char('G') => app.view.overlay_scroll = usize::MAX,
             _ => {}
         }
+        clamp_overlay_scroll(app);
         return None;
     }
     if super::search::on_key(app, key) || super::save_diff::on_key(app, key) {
@@ -272,7 +275,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         }
         KeyCode::Char('r') => return Some(Effect::Reload { generation: app.model.reload.start() }),
         KeyCode::Char('b') => return start_bench(app),
+        KeyCode::Esc if app.model.bench.running.is_none() && app.view.zoomed => set_zoom(app, false),
         KeyCode::Esc => return cancel_bench(app),
+        KeyCode::Char('z') => set_zoom(app, !app.view.zoomed),
         KeyCode::Char('+') | KeyCode::Char('=') => {
             let b = &mut app.model.bench;
             b.threads = (b.threads + 1).min(MAX_THREADS);
@@ -320,15 +325,71 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Option<Effect> {
             Some(_) => app.view.overlay_scroll = app.view.overlay_scroll.saturating_sub(1),
             None => {}
         }
+        clamp_overlay_scroll(app);
         return None;
     }
     app.relayout();
     let pane = app.view.layout.as_ref().and_then(|a| a.pane_at(mouse.column, mouse.row))?;
     match scroll {
         Some(nav) => navigate(app, pane, nav),
-        None => app.view.focus = pane,
+        None => {
+            app.view.focus = pane;
+            click_row(app, pane, mouse.row);
+        }
     }
     None
+}
+
+/// A click on terminal row `y` of `pane` selects the list row drawn there (the levels, the
+/// critical path, the groups, the findings); a click on a border or a heading only focuses.
+fn click_row(app: &mut App, pane: Pane, y: u16) {
+    let Some(rect) = app.view.layout.as_ref().and_then(|a| a.pane(pane)) else { return };
+    // Rows above the list: the top border, and the column heading or the chain line.
+    let top = rect.y + if pane == Pane::Diagnostics { 1 } else { 2 };
+    if y < top || y + 1 >= rect.bottom() {
+        return;
+    }
+    let below = (y - top) as usize;
+    let height = app.list_height(pane);
+    let (ir, a) = (&app.model.snapshot.ir, &app.model.snapshot.analysis);
+    let v = &mut app.view;
+    match pane {
+        Pane::Levels => {
+            let row = v.levels.selection.offset + below;
+            v.levels.click_row(ir, a, row, height);
+        }
+        Pane::CriticalPath => {
+            let row = v.path.selection.offset + below;
+            let at = v.path.selection.row;
+            if row < a.critical_path.nodes.len() {
+                let nav = if row >= at { Nav::Down(row - at) } else { Nav::Up(at - row) };
+                v.path.navigate(ir, &a.critical_path.nodes, nav, height);
+            }
+        }
+        Pane::Groups => v.groups.click_row(&a.groups, v.groups.offset + below, height),
+        Pane::Diagnostics => {
+            // The selected finding may take several lines; a click below it is taken as the
+            // finding drawn there only when none above is wrapped.
+            let row = v.diagnostics.offset + below;
+            if row < a.diagnostics.len() && (row <= v.diagnostics.selected || v.focus != Pane::Diagnostics) {
+                v.diagnostics.selected = row;
+                v.diagnostics.clamp(a.diagnostics.len(), height);
+            }
+        }
+        Pane::Bench => {}
+    }
+}
+
+/// Keeps the open window's scroll at or above its end, so that a key up after many keys
+/// down moves the text at once.
+fn clamp_overlay_scroll(app: &mut App) {
+    let area = Rect::new(0, 0, app.view.size.0, app.view.size.1);
+    let max = match &app.view.overlay {
+        Some(Overlay::Help) => super::panes::help::max_scroll(app, area),
+        Some(Overlay::Details(id)) => super::panes::details::max_scroll(app, id, area),
+        None => 0,
+    };
+    app.view.overlay_scroll = app.view.overlay_scroll.min(max);
 }
 
 /// A movement key for `pane`: its state knows what the key means there.
@@ -341,8 +402,26 @@ fn navigate(app: &mut App, pane: Pane, nav: Nav) {
         Pane::CriticalPath => v.path.navigate(ir, &a.critical_path.nodes, nav, height),
         Pane::Groups => v.groups.navigate(&a.groups, nav, height),
         Pane::Diagnostics => v.diagnostics.navigate(nav, a.diagnostics.len(), height),
-        Pane::Bench => {}
+        Pane::Bench => {
+            let max = bench_max_scroll(app);
+            let v = &mut app.view;
+            let at = v.bench_scroll.min(max);
+            v.bench_scroll = match nav {
+                Nav::Up(n) => at.saturating_sub(n),
+                Nav::Down(n) => (at + n).min(max),
+                Nav::Home => 0,
+                Nav::End => max,
+                Nav::Left | Nav::Right => at,
+            };
+        }
     }
+}
+
+/// How far the benchmark pane's body scrolls on the current screen (0 when it fits or the
+/// pane is hidden).
+fn bench_max_scroll(app: &App) -> usize {
+    let pane = app.view.layout.as_ref().and_then(|a| a.pane(Pane::Bench));
+    pane.map_or(0, |p| BenchPane::new(app).max_scroll(p))
 }
 
 /// Enter: details of the selected op; on a group, its level; on a finding, its node.
@@ -415,8 +494,18 @@ fn toggle_chart(app: &mut App) {
         Some(Some(Shown::Both)) => {
             app.view.status = Some("the timeline and the speedup curve are both on screen".into());
         }
-        Some(_) => {}
+        Some(_) => {
+            // A pane too short for everything scrolls to the chart just picked (it is last).
+            app.view.bench_scroll = bench_max_scroll(app);
+        }
     }
+}
+
+/// `z`: the focused pane fills the screen, or goes back to its place; the lists keep
+/// their selection in view at the new height.
+fn set_zoom(app: &mut App, on: bool) {
+    app.view.zoomed = on;
+    app.keep_place();
 }
 
 fn cancel_bench(app: &mut App) -> Option<Effect> {

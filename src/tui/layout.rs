@@ -36,6 +36,8 @@ pub(crate) struct Measures {
     pub diagnostics: usize,
     /// The focused pane.
     pub focus: Pane,
+    /// `z`: the focused pane alone fills the body.
+    pub(crate) zoomed: bool,
 }
 
 impl Measures {
@@ -50,6 +52,7 @@ impl Measures {
             path_ops: a.critical_path.ops(),
             diagnostics: a.diagnostics.len(),
             focus: app.view.focus,
+            zoomed: app.view.zoomed,
         }
     }
 }
@@ -104,7 +107,7 @@ pub(crate) fn areas(area: Rect, m: &Measures) -> Option<Areas> {
         return None;
     }
     let wide = is_wide(area);
-    let tabs_h = if wide { 0 } else { 1 };
+    let tabs_h = if wide || m.zoomed { 0 } else { 1 };
     let [header, banner, tabs, body, footer] = area.layout(&Layout::vertical([
         Constraint::Length(m.header_rows),
         Constraint::Length(m.banner_rows),
@@ -112,18 +115,20 @@ pub(crate) fn areas(area: Rect, m: &Measures) -> Option<Areas> {
         Constraint::Fill(1),
         Constraint::Length(1),
     ]));
-    let panes = if wide { wide_panes(body, m) } else { vec![(m.focus, body)] };
+    let panes = if wide && !m.zoomed { wide_panes(body, m) } else { vec![(m.focus, body)] };
     Some(Areas { header, banner, tabs, panes, footer })
 }
 
+/// The panes read in their number order: levels on the left, the critical path over the
+/// groups on the right, then the benchmark and the diagnostics across the whole width.
 fn wide_panes(body: Rect, m: &Measures) -> Vec<(Pane, Rect)> {
     let bench_h = m.bench_rows.min(body.height / 2);
-    let [top, bench] = body.layout(&Layout::vertical([Constraint::Fill(1), Constraint::Length(bench_h)]));
+    let diag_h = (m.diagnostics as u16 + 2).clamp(3, 8);
+    let [top, bench, diagnostics] =
+        body.layout(&Layout::vertical([Constraint::Fill(1), Constraint::Length(bench_h), Constraint::Length(diag_h)]));
     let [levels, right] = top.layout(&Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]));
     let path_h = (m.path_ops as u16 + 4).clamp(5, (right.height * 2 / 5).max(5));
-    let diag_h = (m.diagnostics as u16 + 2).clamp(3, 8);
-    let [path, groups, diagnostics] =
-        right.layout(&Layout::vertical([Constraint::Length(path_h), Constraint::Fill(1), Constraint::Length(diag_h)]));
+    let [path, groups] = right.layout(&Layout::vertical([Constraint::Length(path_h), Constraint::Fill(1)]));
     vec![
         (Pane::Levels, levels),
         (Pane::CriticalPath, path),
@@ -138,7 +143,7 @@ mod tests {
     use super::*;
 
     fn measures(focus: Pane) -> Measures {
-        Measures { header_rows: 2, banner_rows: 0, bench_rows: 5, path_ops: 3, diagnostics: 1, focus }
+        Measures { header_rows: 2, banner_rows: 0, bench_rows: 5, path_ops: 3, diagnostics: 1, focus, zoomed: false }
     }
 
     #[test]
@@ -175,8 +180,23 @@ mod tests {
         assert_eq!(a.pane(Pane::CriticalPath).unwrap().height, 3 + 4);
         assert_eq!(a.pane(Pane::Diagnostics).unwrap().height, 1 + 2);
         assert_eq!(a.pane_at(0, 2), Some(Pane::Levels));
-        assert_eq!(a.pane_at(159, 46), Some(Pane::Bench));
+        assert_eq!(a.pane_at(159, 46), Some(Pane::Diagnostics));
+        assert_eq!(a.pane_at(159, 46 - 3), Some(Pane::Bench));
+        // Top to bottom, left to right, the panes read 1 2 3 4 5.
+        let mut by_place = a.panes.clone();
+        by_place.sort_by_key(|&(_, r)| (r.y, r.x));
+        assert_eq!(by_place.iter().map(|&(p, _)| p).collect::<Vec<_>>(), Pane::ALL.to_vec());
         assert_eq!(a.pane_at(0, 0), None, "the header is no pane");
+    }
+
+    #[test]
+    fn a_zoomed_pane_takes_the_whole_body_at_any_size() {
+        for (w, h) in [(60, 15), (80, 24), (160, 48)] {
+            let m = Measures { zoomed: true, ..measures(Pane::Bench) };
+            let a = areas(Rect::new(0, 0, w, h), &m).unwrap();
+            assert_eq!(a.tabs.height, 0, "no tab strip: {w}x{h}");
+            assert_eq!(a.panes, vec![(Pane::Bench, Rect::new(0, 2, w, h - 3))], "{w}x{h}");
+        }
     }
 
     #[test]
@@ -185,8 +205,8 @@ mod tests {
         let a = areas(Rect::new(0, 0, 120, 34), &m).unwrap();
         let body_h = 34 - 2 - 1;
         assert_eq!(a.pane(Pane::Bench).unwrap().height, body_h / 2);
-        let right_h = body_h - body_h / 2;
-        assert_eq!(a.pane(Pane::CriticalPath).unwrap().height, right_h * 2 / 5);
+        let right_h = body_h - body_h / 2 - 8;
+        assert_eq!(a.pane(Pane::CriticalPath).unwrap().height, (right_h * 2 / 5).max(5));
         assert_eq!(a.pane(Pane::Diagnostics).unwrap().height, 8);
     }
 }

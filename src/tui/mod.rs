@@ -57,6 +57,8 @@ pub struct Options {
     pub theme: Theme,
     /// The file size limit for loads and reloads.
     pub limits: crate::limits::Limits,
+    /// The graph benchmarks run on, in words, shown before the first run.
+    pub graph: String,
 }
 
 /// Why the TUI could not start or had to stop.

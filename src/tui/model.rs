@@ -38,6 +38,8 @@ impl Snapshot {
 pub enum FileProblem {
     /// The file is gone (deleted, or renamed away mid-save).
     Deleted,
+    /// irtop was started on a file that does not exist yet; it shows it once it is saved.
+    NotCreated,
     /// The file exists but is not a loadable IR.
     Invalid {
         /// Where: `3:5` (line:column) or `node node_2`; empty when the loader gives no place.
@@ -90,6 +92,7 @@ impl FileProblem {
     pub fn describe(&self, file_name: &str) -> String {
         match self {
             FileProblem::Deleted => format!("{file_name} was deleted; waiting for it to come back"),
+            FileProblem::NotCreated => format!("{file_name} does not exist yet; it is shown as soon as it is saved"),
             FileProblem::Invalid { location, message } if location.starts_with("node ") => {
                 format!("{file_name}: {location}: {message}")
             }
@@ -173,6 +176,9 @@ pub struct BenchState {
     pub error: Option<String>,
     /// The [`Model::version`] the latest report was measured on.
     pub(crate) last_version: u64,
+    /// The graph `b` runs on, as the command line gave it (`rmat:18:16:seed=1, 262144
+    /// nodes, 4194304 edges`); empty when not known.
+    pub graph: String,
 }
 
 impl BenchState {
@@ -187,6 +193,7 @@ impl BenchState {
             history: Vec::new(),
             error: None,
             last_version: 0,
+            graph: String::new(),
         }
     }
 }

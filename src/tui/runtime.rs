@@ -25,10 +25,24 @@ const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the TUI on `path` until the user quits. See [`super::run`].
 pub(crate) fn run(path: &Path, options: Options) -> Result<(), TuiError> {
-    // Load before touching the terminal: a bad file is a plain error message.
-    let snapshot = load_snapshot_with(path, WallTime::now(), &options.limits)?;
+    // Load before touching the terminal: a bad file is a plain error message. A file not
+    // created yet, in a directory that exists, is waited for like a deleted one.
+    let (snapshot, missing) = match load_snapshot_with(path, WallTime::now(), &options.limits) {
+        Ok(snapshot) => (snapshot, false),
+        Err(crate::ir::LoadError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound && directory_exists(path) =>
+        {
+            (empty_snapshot(path), true)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut app = App::new(path.to_owned(), snapshot, options.threads, options.theme);
+    if missing {
+        app.model.problem = Some(super::model::FileProblem::NotCreated);
+    }
+    app.model.bench.graph = options.graph;
+    app.view.zone = super::clock::Zone::local_at(WallTime::now());
     let watcher = match watch(path, tx.clone(), DEBOUNCE) {
         Ok(w) => Some(w),
         Err(e) => {
@@ -127,6 +141,19 @@ pub(crate) fn run(path: &Path, options: Options) -> Result<(), TuiError> {
             }
         }
     }
+}
+
+/// True when the directory `path` would be in exists.
+fn directory_exists(path: &Path) -> bool {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    dir.is_dir()
+}
+
+/// An IR with no ops, on screen until a file that does not exist yet is saved.
+fn empty_snapshot(path: &Path) -> super::model::Snapshot {
+    let ir = crate::ir::load_bytes(br#"{"name": "", "nodes": []}"#, path).expect("an empty IR loads");
+    let analysis = crate::analysis::analyze(&ir);
+    super::model::Snapshot::new(ir, analysis, WallTime::now())
 }
 
 /// The test hook of the end-to-end tests: with `IRTOP_TEST_PANIC_KEY=1` in the environment,

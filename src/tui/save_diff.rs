@@ -159,7 +159,7 @@ pub(crate) fn on_key(app: &mut App, key: KeyEvent) -> bool {
     match key.code {
         KeyCode::Char('p') => {
             let snapshot = app.model.snapshot.clone();
-            let at = snapshot.loaded_at.hms_utc();
+            let at = snapshot.loaded_at.hms(&app.view.zone);
             saves.baseline = Some(snapshot);
             saves.vs_baseline = None;
             app.view.status = Some(format!("pinned the version loaded at {at} as the baseline; P unpins"));

@@ -217,6 +217,10 @@ pub struct ViewState {
     pub diagnostics: ListPlace,
     /// Timeline or speedup curve, where the benchmark pane has room for one.
     pub bench_chart: BenchChart,
+    /// First row of the benchmark pane's body shown, when it is taller than the pane.
+    pub bench_scroll: usize,
+    /// `z`: the focused pane fills the screen.
+    pub zoomed: bool,
     /// The overlay, if one is open.
     pub overlay: Option<Overlay>,
     /// Scroll of the overlay's text.
@@ -234,6 +238,8 @@ pub struct ViewState {
     pub search: super::search::Search,
     /// Colours.
     pub theme: Theme,
+    /// The time zone times are shown in (UTC until the runtime reads the local one).
+    pub zone: super::clock::Zone,
 }
 
 impl ViewState {
@@ -246,6 +252,8 @@ impl ViewState {
             groups: GroupsState::default(),
             diagnostics: ListPlace::default(),
             bench_chart: BenchChart::default(),
+            bench_scroll: 0,
+            zoomed: false,
             overlay: None,
             overlay_scroll: 0,
             size: (80, 24),
@@ -254,6 +262,7 @@ impl ViewState {
             status: None,
             search: Default::default(),
             theme,
+            zone: super::clock::Zone::utc(),
         }
     }
 }

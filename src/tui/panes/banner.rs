@@ -23,13 +23,17 @@ pub(crate) fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if let Some(problem) = &m.problem {
         let (style, lead) = match problem {
-            FileProblem::Deleted => (t.banner_warning(), "! "),
+            FileProblem::Deleted | FileProblem::NotCreated => (t.banner_warning(), "! "),
             _ => (t.banner_error(), "✖ "),
         };
-        let text = format!(
-            "{lead}{}. Showing the last good analysis (STALE) until the file loads.",
-            problem.describe(&m.file_name)
-        );
+        let text = match problem {
+            // Nothing was loaded yet: there is no earlier analysis on screen.
+            FileProblem::NotCreated => format!("{lead}{}.", problem.describe(&m.file_name)),
+            _ => format!(
+                "{lead}{}. Showing the last good analysis (STALE) until the file loads.",
+                problem.describe(&m.file_name)
+            ),
+        };
         out.extend(wrap(&text, width, 3).into_iter().map(|l| Line::from(Span::styled(l, style))));
     }
     if let Some(why) = &m.watch_error {
@@ -71,7 +75,7 @@ fn wrap(text: &str, width: u16, max: usize) -> Vec<String> {
 impl Widget for &Banner<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         for (i, line) in lines(self.app, area.width).iter().enumerate().take(area.height as usize) {
-            buf.set_line(area.x, area.y + i as u16, line, area.width);
+            super::put_cut_line(buf, area.x, area.y + i as u16, line, area.width);
         }
     }
 }

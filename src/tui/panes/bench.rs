@@ -35,6 +35,9 @@ pub struct BenchPane<'a> {
     pub spinner: usize,
     /// The file's name, when the last report was measured on an earlier version of it.
     pub(crate) stale_file: Option<&'a str>,
+    /// First row of the body shown, when the body is taller than the pane (`usize::MAX`:
+    /// the end).
+    pub scroll: usize,
 }
 
 impl<'a> BenchPane<'a> {
@@ -46,6 +49,7 @@ impl<'a> BenchPane<'a> {
             chart: app.view.bench_chart,
             spinner: app.view.spinner,
             stale_file: app.model.bench_is_stale().then_some(app.model.file_name.as_str()),
+            scroll: app.view.bench_scroll,
         }
     }
 }
@@ -62,6 +66,18 @@ pub(crate) fn chosen_timeline(report: &BenchReport, choice: ModeChoice) -> Optio
     asked
         .or_else(|| report.best_parallel().and_then(|b| named(b.mode)))
         .or_else(|| timelines.iter().find(|(m, _)| !m.is_seq()).map(|(n, t)| (*n, t.as_slice())))
+}
+
+/// Why the rounds stopped, in a word or two (the status line when the full reason does not
+/// fit).
+fn stopped_short(stopped: crate::exec::bench::measurement::Stopped) -> &'static str {
+    use crate::exec::bench::measurement::Stopped;
+    match stopped {
+        Stopped::Converged => "converged ±2.5%",
+        Stopped::Budget => "budget spent",
+        Stopped::MaxRounds => "round limit",
+        Stopped::Fixed => "rounds as asked",
+    }
 }
 
 /// Number of worker rows in a timeline.
@@ -175,11 +191,6 @@ fn parts(pane: &BenchPane<'_>, r: &BenchReport, body: Rect) -> Parts {
             ]));
             return Parts { table, history, timeline: Some(timeline), curve: Some(curve) };
         }
-        if picked(pane, r) == Shown::Curve && rest.height < curve::wanted_rows(r, pane.ctx.theme, rest.width) {
-            // A short pane gives the history's rows to the curve.
-            let [table, curve] = body.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]));
-            return Parts { table, history: Rect::default(), timeline: None, curve: Some(curve) };
-        }
         let (timeline, curve) = one(rest);
         Parts { table, history, timeline, curve }
     }
@@ -191,27 +202,47 @@ fn body_of(pane: Rect) -> Rect {
     Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner }
 }
 
+/// The body as drawn: `body` itself when the report's parts fit in it, else a taller canvas
+/// of the rows they need, of which the pane shows a window (see [`BenchPane::scroll`]).
+fn canvas_of(pane: &BenchPane<'_>, r: &BenchReport, body: Rect) -> Rect {
+    let rows = content_rows(pane, r, body.width);
+    if rows > body.height { Rect { height: rows, ..body } } else { body }
+}
+
 impl BenchPane<'_> {
     /// What the pane drawn over `pane` shows of the timeline and the curve, if it shows a
     /// benchmark.
     pub fn shown(&self, pane: Rect) -> Option<Shown> {
         let r = self.bench.last.as_ref()?;
-        Some(parts(self, r, body_of(pane)).shown())
+        let body = body_of(pane);
+        Some(parts(self, r, canvas_of(self, r, body)).shown())
     }
 
     /// Rows the pane needs (borders included) to show the last report at `width` columns.
     pub fn wanted_height(&self, width: u16) -> u16 {
-        wanted_height(self, width)
+        match &self.bench.last {
+            Some(r) => content_rows(self, r, width.saturating_sub(2)) + 3,
+            None => 5,
+        }
+    }
+
+    /// How far the body of the pane drawn over `pane` scrolls: the rows it needs beyond
+    /// those on screen (0 when everything fits).
+    pub fn max_scroll(&self, pane: Rect) -> usize {
+        let Some(r) = &self.bench.last else { return 0 };
+        let body = body_of(pane);
+        content_rows(self, r, body.width).saturating_sub(body.height) as usize
     }
 }
 
-fn wanted_height(pane: &BenchPane<'_>, width: u16) -> u16 {
-    let Some(r) = &pane.bench.last else { return 5 };
+/// Rows the report's parts need in a body `body_w` columns wide: the table, the history
+/// and what `auto` chose, and the timeline or the curve (beside the table from
+/// [`TWO_COLUMNS`], else under it).
+fn content_rows(pane: &BenchPane<'_>, r: &BenchReport, body_w: u16) -> u16 {
     let t = pane.ctx.theme;
     let table = r.measured.modes.len() as u16 + 2;
     let timeline = timeline_rows(pane, r);
-    let body_w = width.saturating_sub(2);
-    let inner = if body_w >= TWO_COLUMNS {
+    if body_w >= TWO_COLUMNS {
         let three = has_curve(r) && body_w >= THREE_COLUMNS;
         let (_, middle, right) = columns(Rect::new(0, 0, body_w, 1), three);
         let right = match (three, picked(pane, r)) {
@@ -219,15 +250,14 @@ fn wanted_height(pane: &BenchPane<'_>, width: u16) -> u16 {
             (false, Shown::Curve) => curve::wanted_rows(r, t, middle.width),
             _ => timeline,
         };
-        1 + (table + 2).max(right)
+        (table + 2).max(right)
     } else {
         let below = match picked(pane, r) {
             Shown::Curve => curve::wanted_rows(r, t, body_w),
             _ => timeline,
         };
-        1 + table + 1 + below
-    };
-    inner + 2
+        table + 2 + below
+    }
 }
 
 impl Widget for &BenchPane<'_> {
@@ -243,15 +273,55 @@ impl Widget for &BenchPane<'_> {
         let [status, body] = inner.layout(&Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]));
         self.status_line(status, buf);
         let Some(report) = &b.last else {
+            let on = if b.graph.is_empty() { String::new() } else { format!(" on {}", b.graph) };
             let text = if b.running.is_some() {
-                "The result lands here when the run finishes."
+                format!("The result lands here when the run{on} finishes.")
             } else {
-                "No benchmark yet: b runs one (+/- change threads, m the mode); Esc cancels a run."
+                format!("No benchmark yet: b runs one{on} (+/- change threads, m the mode); Esc cancels a run.")
             };
             let rest = Rect { y: body.y + 1, height: body.height.saturating_sub(1), ..body };
             Paragraph::new(Span::styled(text, t.dim())).wrap(Wrap { trim: true }).render(rest, buf);
             return;
         };
+        let canvas = canvas_of(self, report, body);
+        if canvas.height <= body.height {
+            self.parts(report, body, buf);
+            return;
+        }
+        // Too tall for the pane: drawn whole off screen, and the window at the scroll
+        // copied in, with where it is in the bottom border.
+        let whole = Rect::new(0, 0, canvas.width, canvas.height);
+        let mut off = Buffer::empty(whole);
+        self.parts(report, whole, &mut off);
+        let first = self.scroll.min((canvas.height - body.height) as usize) as u16;
+        for y in 0..body.height {
+            for x in 0..body.width {
+                buf[(body.x + x, body.y + y)] = off[(x, first + y)].clone();
+            }
+        }
+        let below = canvas.height - body.height - first;
+        let place = format!(
+            " rows {}-{} of {}{} j/k scroll ",
+            first + 1,
+            first + body.height,
+            canvas.height,
+            match (first > 0, below > 0) {
+                (true, true) => " ↑↓",
+                (false, _) => " ↓",
+                (true, false) => " ↑",
+            }
+        );
+        let w = place.chars().count() as u16;
+        if area.width >= w + 4 {
+            buf.set_string(area.right() - w - 2, area.bottom() - 1, place, t.dim());
+        }
+    }
+}
+
+impl BenchPane<'_> {
+    /// The table, history, timeline and curve of `report`, laid out in `body`.
+    fn parts(&self, report: &BenchReport, body: Rect, buf: &mut Buffer) {
+        let t = self.ctx.theme;
         let parts = parts(self, report, body);
         self.table(report, parts.table, buf);
         self.history(parts.history, buf);
@@ -298,26 +368,32 @@ impl BenchPane<'_> {
             let m = &r.measured;
             let mut spans = Vec::new();
             if let Some(file) = self.stale_file {
-                spans.push(Span::styled(
-                    format!("STALE: measured on an earlier version of {file}; b reruns · "),
-                    t.stale(),
-                ));
+                let long = format!("STALE: measured on an earlier version of {file}; b reruns · ");
+                let text = if long.chars().count() * 2 <= area.width as usize {
+                    long
+                } else {
+                    "STALE: an earlier version; b reruns · ".to_owned()
+                };
+                spans.push(Span::styled(text, t.stale()));
             }
-            spans.extend([
-                Span::styled("last run on ", t.dim()),
-                Span::styled(m.graph.source.clone(), t.text()),
-                Span::styled(
-                    format!(
-                        " ({} nodes, {} edges), {}, {} ({})",
-                        m.graph.nodes,
-                        m.graph.edges,
-                        plural(m.threads, "thread"),
-                        plural(m.rounds, "round"),
-                        m.stopped.describe()
-                    ),
-                    t.dim(),
-                ),
-            ]);
+            // The fullest wording that fits; what the shortest leaves out ends in `…`.
+            let used: usize = spans.iter().map(Span::width).sum();
+            let room = (area.width as usize).saturating_sub(used);
+            let (nodes, edges, rounds) = (m.graph.nodes, m.graph.edges, plural(m.rounds, "round"));
+            let (why, short) = (m.stopped.describe(), stopped_short(m.stopped));
+            let threads = plural(m.threads, "thread");
+            let wordings = [
+                ("last run on ", format!(" ({nodes} nodes, {edges} edges), {threads}, {rounds} ({why})")),
+                ("", format!(" ({nodes} nodes, {edges} edges) · {} thr · {rounds}, {short}", m.threads)),
+                ("", format!(" · {nodes} nodes · {} thr · {rounds}, {short}", m.threads)),
+            ];
+            let source_w = m.graph.source.chars().count();
+            let fits = |(lead, rest): &(&str, String)| lead.len() + source_w + rest.chars().count() <= room;
+            let (lead, rest) = wordings.iter().find(|w| fits(w)).unwrap_or(&wordings[2]).clone();
+            if !lead.is_empty() {
+                spans.push(Span::styled(lead, t.dim()));
+            }
+            spans.extend([Span::styled(m.graph.source.clone(), t.text()), Span::styled(rest, t.dim())]);
             let warn = t.severity(crate::ir::Severity::Warning);
             if m.scaled.is_some() {
                 spans.push(Span::styled(" · scaled down to fit the budget", warn));
@@ -554,7 +630,20 @@ impl BenchPane<'_> {
             let right = duration(end);
             buf.set_string(x0, y, "0", t.dim());
             let rx = (x0 + w).saturating_sub(right.chars().count() as u16);
-            buf.set_string(rx, y, right, t.dim());
+            buf.set_string(rx, y, right.clone(), t.dim());
+            // What the glyphs mean, between the axis's ends where it fits.
+            let (first, _) = t.gantt(0, false);
+            let (second, _) = t.gantt(0, true);
+            let key = if t.color {
+                format!("{first}{second} one op each, coloured by level")
+            } else {
+                format!("{first}{second} one op each")
+            };
+            let room = rx.saturating_sub(x0 + 3);
+            let kw = key.chars().count() as u16;
+            if kw <= room {
+                buf.set_string(x0 + 2 + (room - kw) / 2, y, key, t.dim());
+            }
         }
     }
 }

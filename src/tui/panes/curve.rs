@@ -199,11 +199,18 @@ impl Widget for &SpeedupCurve<'_> {
         for (i, line) in lines.into_iter().enumerate() {
             let y = key.y + i as u16;
             if y < key.bottom() {
-                buf.set_line(key.x, y, &line, key.width);
+                super::put_cut_line(buf, key.x, y, &line, key.width);
             }
         }
         if chart.height >= CHART_MIN_ROWS {
             plot(r, &all, t, chart, buf);
+        } else if chart.height > 0 {
+            // Never an empty box: say why there is no chart and what gives it room.
+            let why = format!(
+                "no room for the chart here ({} of the {CHART_MIN_ROWS} rows it needs): z expands this pane",
+                chart.height
+            );
+            put_line(buf, chart.x, chart.y, vec![Span::styled(why, t.dim())], chart.width);
         }
     }
 }

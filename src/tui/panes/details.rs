@@ -158,16 +158,28 @@ pub(crate) fn lines<'a>(app: &'a App, id: &str) -> Vec<Line<'a>> {
     out
 }
 
+/// The popup's place in `area` and the rows of `text` once word-wrapped in it, exactly as
+/// the paragraph wraps them.
+fn popup(area: Rect, text: &[Line<'_>]) -> (Rect, usize) {
+    let w = (area.width * 4 / 5).max(60.min(area.width));
+    let inner_w = w.saturating_sub(2).max(1);
+    let rows = Paragraph::new(text.to_vec()).wrap(Wrap { trim: false }).line_count(inner_w);
+    let h = (rows as u16).saturating_add(2).min(area.height.saturating_sub(2)).max(5.min(area.height));
+    (centered(area, w, h), rows)
+}
+
+/// The furthest op `id`'s details scroll in `area`: the last row at the bottom of the box.
+pub(crate) fn max_scroll(app: &App, id: &str, area: Rect) -> usize {
+    let (popup, rows) = popup(area, &lines(app, id));
+    rows.saturating_sub(popup.height.saturating_sub(2) as usize)
+}
+
 impl Widget for &Details<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.view.theme;
         let text = lines(self.app, self.id);
-        let w = (area.width * 4 / 5).max(60.min(area.width));
-        // Rows once word-wrapped, exactly as the paragraph will wrap them.
-        let inner_w = w.saturating_sub(2).max(1);
-        let rows = Paragraph::new(text.clone()).wrap(Wrap { trim: false }).line_count(inner_w);
-        let h = (rows as u16 + 2).min(area.height.saturating_sub(2)).max(5.min(area.height));
-        let popup = centered(area, w, h);
+        let (popup, rows) = popup(area, &text);
+        let h = popup.height;
         Clear.render(popup, buf);
         let title = match locate(&self.app.model.snapshot.ir, &self.app.model.snapshot.analysis, self.id) {
             Some(l) => format!(" {} · {} ", self.id, l.ir.node(l.node).op),

@@ -26,8 +26,14 @@ fn hints(pane: Pane) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-const GLOBAL: &[(&str, &str)] =
-    &[("Tab", "pane"), ("b", "bench"), ("e", "edit"), ("r", "reload"), ("?", "help"), ("q", "quit")];
+/// The global keys a narrow footer leaves out, first to last (`z`, help and quit stay).
+const DROP_FIRST: [&str; 4] = ["r", "e", "b", "Tab"];
+
+/// The keys that work in every pane, after the focused pane's: `z` says which way it goes.
+fn global(zoomed: bool) -> [(&'static str, &'static str); 7] {
+    let z = if zoomed { ("z/Esc", "back") } else { ("z", "expand") };
+    [("Tab", "pane"), z, ("b", "bench"), ("e", "edit"), ("r", "reload"), ("?", "help"), ("q", "quit")]
+}
 
 impl Widget for &Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -54,14 +60,17 @@ impl Widget for &Footer<'_> {
         }
         let pane = hints(self.app.view.focus);
         let mut keys: Vec<(&str, &str)> = pane.to_vec();
-        // Global keys the pane does not already list, dropped from the middle (help and quit
-        // stay) until the line fits.
+        // Global keys the pane does not already list, the least needed dropped until the
+        // line fits.
         let mut global: Vec<(&str, &str)> =
-            GLOBAL.iter().copied().filter(|(k, _)| !pane.iter().any(|(h, _)| h == k)).collect();
+            global(self.app.view.zoomed).into_iter().filter(|(k, _)| !pane.iter().any(|(h, _)| h == k)).collect();
         let width =
             |ks: &[(&str, &str)]| ks.iter().map(|(k, w)| k.chars().count() + w.chars().count() + 3).sum::<usize>();
-        while width(&keys) + width(&global) > area.width as usize && global.len() > 2 {
-            global.remove(global.len() - 3);
+        for drop in DROP_FIRST {
+            if width(&keys) + width(&global) <= area.width as usize {
+                break;
+            }
+            global.retain(|(k, _)| *k != drop);
         }
         keys.extend(global);
         let mut spans = Vec::new();

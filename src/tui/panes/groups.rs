@@ -96,6 +96,16 @@ impl GroupsState {
         self.step(groups, delta, height);
     }
 
+    /// A click on table row `row` (in the table's order) selects that group; rows past the
+    /// end do nothing.
+    pub(crate) fn click_row(&mut self, groups: &[ParallelGroup], row: usize, height: usize) {
+        let order = sorted(groups, self.sort);
+        if let Some(&g) = order.get(row) {
+            self.selected = g;
+            self.step(groups, 0, height);
+        }
+    }
+
     /// `s`: sort by the next column (largest first, except by index).
     pub(crate) fn next_sort(&mut self, groups: &[ParallelGroup], height: usize) {
         self.sort.key = self.sort.key.next();

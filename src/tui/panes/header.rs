@@ -66,7 +66,8 @@ fn items(app: &App, compact: bool) -> Vec<Vec<Span<'static>>> {
         ]
     });
     items.push(vec![
-        label(if compact { "est " } else { "est. speedup " }),
+        // groggy's own estimate, not a measurement or irtop's prediction.
+        label(if compact { "groggy est " } else { "groggy's est. speedup " }),
         value(format!("{:.3}x", a.estimated_speedup)),
         label(if compact { " parallel " } else { " use_parallel " }),
         Span::styled(if a.use_parallel { "yes" } else { "no" }, if a.use_parallel { t.good() } else { t.bad() }),
@@ -76,7 +77,7 @@ fn items(app: &App, compact: bool) -> Vec<Vec<Span<'static>>> {
         items.push(vec![label("predicted with "), value(r.predicted.costs.clone())]);
     }
     items.push(vec![label("threads "), value(m.bench.threads.to_string())]);
-    items.push(vec![label("reloaded "), value(m.snapshot.loaded_at.hms_utc())]);
+    items.push(vec![label("reloaded "), value(m.snapshot.loaded_at.hms(&app.view.zone))]);
     let (errors, warnings) = (a.count(Severity::Error), a.count(Severity::Warning));
     let style = |n: usize, s| if n > 0 { t.severity(s) } else { t.dim() };
     items.push(vec![
@@ -119,7 +120,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
 impl Widget for &Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         for (i, line) in lines(self.app, area.width).iter().enumerate().take(area.height as usize) {
-            buf.set_line(area.x, area.y + i as u16, line, area.width);
+            super::put_cut_line(buf, area.x, area.y + i as u16, line, area.width);
         }
     }
 }

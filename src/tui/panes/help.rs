@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::super::app::App;
 use super::centered;
@@ -15,13 +15,14 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Anywhere", "?", "this help"),
     ("Anywhere", "Tab  Shift-Tab", "next / previous pane"),
     ("Anywhere", "1 2 3 4 5", "levels, critical path, groups, benchmark, diagnostics"),
+    ("Anywhere", "z", "the focused pane fills the screen; z or Esc: back"),
     ("Anywhere", "j k  ↑ ↓", "move the selection"),
     ("Anywhere", "PageUp PageDown", "move a page"),
     ("Anywhere", "g G  Home End", "first / last"),
-    ("Anywhere", "mouse", "wheel scrolls the pane under it; click focuses"),
+    ("Anywhere", "mouse", "wheel scrolls the pane under it; click selects the row"),
     ("Anywhere", "/", "search ops by id, op name or variable"),
     ("Anywhere", "n N", "next / previous match (after /)"),
-    ("Anywhere", "Esc", "clear the search (else: cancel the benchmark)"),
+    ("Anywhere", "Esc", "clear the search; else cancel the benchmark or leave z"),
     ("Anywhere", "e", "edit the file in $VISUAL / $EDITOR (else vi)"),
     ("Anywhere", "r", "reload now (saves reload by themselves)"),
     ("Anywhere", "f", "freeze: hold reloads; again: show the latest"),
@@ -39,6 +40,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Benchmark", "+ -", "more / fewer threads"),
     ("Benchmark", "m M", "next / previous mode (all, levels, dataflow, ...)"),
     ("Benchmark", "c", "speedup curve for 1-64 threads / timeline (narrow panes)"),
+    ("Benchmark", "j k  PageUp PageDown", "scroll a pane too short for the whole report"),
     ("Windows", "Esc  Enter  q", "close details or help"),
 ];
 
@@ -68,19 +70,32 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
+/// The popup's place in `area` and the rows of `text` in it, wrapped as the paragraph wraps
+/// them (a narrow terminal wraps the long lines rather than cutting them).
+fn popup(area: Rect, text: &[Line<'_>]) -> (Rect, usize) {
+    let w = 78.min(area.width);
+    let rows = Paragraph::new(text.to_vec()).wrap(Wrap { trim: false }).line_count(w.saturating_sub(2).max(1));
+    (centered(area, w, (rows as u16).saturating_add(2)), rows)
+}
+
+/// The furthest the text scrolls in `area`: its last line at the bottom of the box.
+pub(crate) fn max_scroll(app: &App, area: Rect) -> usize {
+    let (popup, rows) = popup(area, &lines(app));
+    rows.saturating_sub(popup.height.saturating_sub(2) as usize)
+}
+
 impl Widget for &Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.view.theme;
         let text = lines(self.app);
-        let popup = centered(area, 78, text.len() as u16 + 2);
+        let (popup, _) = popup(area, &text);
         Clear.render(popup, buf);
         let block = Block::bordered()
             .border_style(t.border(true))
             .title(Span::styled(" Keys ", t.title(true)))
             .title_bottom(Span::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()));
         // Stop when the last line is at the bottom, not with the text scrolled out of the box.
-        let last = text.len().saturating_sub(popup.height.saturating_sub(2) as usize);
-        let scroll = self.app.view.overlay_scroll.min(last) as u16;
-        Paragraph::new(text).block(block).scroll((scroll, 0)).render(popup, buf);
+        let scroll = self.app.view.overlay_scroll.min(max_scroll(self.app, area)) as u16;
+        Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)).render(popup, buf);
     }
 }

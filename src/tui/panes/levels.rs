@@ -129,6 +129,14 @@ impl LevelsState {
         }
     }
 
+    /// A click on list row `row`: selects the op of that row in the selection's column (the
+    /// last one when the row is shorter). Rows past the end do nothing.
+    pub(crate) fn click_row(&mut self, ir: &Ir, analysis: &Analysis, row: usize, height: usize) {
+        if row < level_rows(ir, analysis, &self.expanded).len() {
+            self.move_to(ir, analysis, height, |_, _, _, sticky| (row, sticky));
+        }
+    }
+
     /// Space: opens or closes the selected loop's body; on an op inside a body, closes that
     /// body and selects its loop. Returns what to tell the user when the op has no body.
     pub(crate) fn toggle_body(&mut self, ir: &Ir, analysis: &Analysis, height: usize) -> Option<String> {

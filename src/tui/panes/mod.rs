@@ -70,9 +70,28 @@ pub(crate) fn pane_block<'a>(ctx: PaneContext<'_>, pane: Pane, extra: String) ->
         .title(Line::from(title))
 }
 
-/// Writes `spans` from `(x, y)`, clipped to `width` cells.
+/// Writes `spans` from `(x, y)` in at most `width` cells; a line too long for them ends in
+/// `…`, so a cut is never silent.
 pub(crate) fn put_line(buf: &mut Buffer, x: u16, y: u16, spans: Vec<Span<'_>>, width: u16) {
-    buf.set_line(x, y, &Line::from(spans), width);
+    put_cut_line(buf, x, y, &Line::from(spans), width);
+}
+
+/// Writes `line` from `(x, y)` in at most `width` cells, ending in `…` (in the style of the
+/// cell it replaces) when the line is wider.
+pub(crate) fn put_cut_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, width: u16) {
+    if width == 0 {
+        return;
+    }
+    if line.width() <= width as usize {
+        buf.set_line(x, y, line, width);
+        return;
+    }
+    let (end, _) = buf.set_line(x, y, line, width - 1);
+    // A wide character that did not fit leaves its cell blank; the `…` goes right after
+    // what was written.
+    let at = end.min(x + width - 1);
+    let style = if at > x { buf[(at - 1, y)].style() } else { ratatui::style::Style::new() };
+    buf.set_string(at, y, "…", style);
 }
 
 /// `text` (a key and what it does) at the right end of `area`'s first row, when it fits

@@ -11,6 +11,7 @@ use super::super::save_diff::VersionDiff;
 pub(crate) fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = &app.view.theme;
     let saves = &app.model.saves;
+    let zone = &app.view.zone;
     let width = width as usize;
     let mut out = Vec::new();
     let mut push = |lead: &str, text: String| {
@@ -21,13 +22,13 @@ pub(crate) fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         ]));
     };
     if let Some(d) = &saves.last {
-        push("Δ ", format!("save {}: {}", d.after.at.hms_utc(), describe(d)));
+        push("Δ ", format!("save {}: {}", d.after.at.hms(zone), describe(d)));
     }
     match (&saves.baseline, &saves.vs_baseline) {
-        (Some(_), Some(d)) => push("⚑ ", format!("vs pinned {}: {}", d.before.at.hms_utc(), describe(d))),
+        (Some(_), Some(d)) => push("⚑ ", format!("vs pinned {}: {}", d.before.at.hms(zone), describe(d))),
         (Some(b), None) => push(
             "⚑ ",
-            format!("pinned {} as the baseline: later saves are compared with it (P unpins)", b.loaded_at.hms_utc()),
+            format!("pinned {} as the baseline: later saves are compared with it (P unpins)", b.loaded_at.hms(zone)),
         ),
         _ => {}
     }
