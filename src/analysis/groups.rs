@@ -56,7 +56,7 @@ pub fn parallel_groups(
                 shared_inputs: reads,
                 outputs: writes,
                 depends_on,
-                parallelism_factor: groggy::group_factor(nodes.iter().map(|&n| ir.node(n).op.name())),
+                parallelism_factor: groggy::group_factor(nodes.iter().map(|&n| &ir.node(n).op)),
             }
         })
         .collect()
