@@ -64,20 +64,41 @@ pub fn is_thread_safe_op(op: &str) -> bool {
 /// `1 + (min(n, 8) - 1) * (0.5 + 0.5 * elementwise/n)`, x1.5 when a heavy op is present,
 /// and 1.0 for a group of one.
 pub(crate) fn group_factor<'a>(ops: impl IntoIterator<Item = &'a Op>) -> f64 {
-    let (mut n, mut elementwise, mut heavy) = (0usize, 0usize, false);
+    let mut counts = FactorCounts::default();
     for op in ops {
+        counts.add(op);
+    }
+    counts.factor()
+}
+
+/// What [`group_factor`] counts of a group's ops, gathered one op at a time (in any order).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FactorCounts {
+    n: usize,
+    elementwise: usize,
+    heavy: bool,
+}
+
+impl FactorCounts {
+    /// Counts `op`.
+    pub(crate) fn add(&mut self, op: &Op) {
         let (is_elementwise, is_heavy) = factor_classes(op);
-        n += 1;
-        elementwise += usize::from(is_elementwise);
-        heavy |= is_heavy;
+        self.n += 1;
+        self.elementwise += usize::from(is_elementwise);
+        self.heavy |= is_heavy;
     }
-    if n <= 1 {
-        return 1.0;
+
+    /// The group's factor.
+    pub(crate) fn factor(self) -> f64 {
+        let FactorCounts { n, elementwise, heavy } = self;
+        if n <= 1 {
+            return 1.0;
+        }
+        let base = n.min(8) as f64;
+        let ratio = elementwise as f64 / n as f64;
+        let factor = 1.0 + (base - 1.0) * (0.5 + 0.5 * ratio);
+        if heavy { factor * 1.5 } else { factor }
     }
-    let base = n.min(8) as f64;
-    let ratio = elementwise as f64 / n as f64;
-    let factor = 1.0 + (base - 1.0) * (0.5 + 0.5 * ratio);
-    if heavy { factor * 1.5 } else { factor }
 }
 
 /// Whether `op`'s name is in [`FACTOR_ELEMENTWISE_OPS`] and in [`FACTOR_HEAVY_OPS`]; the
