@@ -84,6 +84,8 @@ fn main() -> ExitCode {
         let file = cli.file.clone().unwrap_or_else(sample_path);
         return run_tui(file, spec, limits, budget, theme, &errors);
     }
+    // The process ends when the command does.
+    irtop::cli::leave_memory_to_exit();
     // Buffered: stdout is line-buffered, and a plan of a big IR has millions of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let result = run(cli, &mut out).and_then(|()| out.flush().map_err(irtop::cli::CliError::from));

@@ -5,6 +5,8 @@
 //! factor counts ops, not work, and the estimate weighs a constant like a loop. irtop's
 //! own findings sit beside them, labelled as irtop's.
 
+use crate::ir::op::{BinOp, Op, UnOp};
+
 /// Ops `is_data_parallel_op` answers true for.
 pub(crate) const DATA_PARALLEL_OPS: &[&str] = &[
     "add",
@@ -58,23 +60,65 @@ pub fn is_thread_safe_op(op: &str) -> bool {
     !THREAD_UNSAFE_OPS.contains(&op)
 }
 
-/// groggy's `_estimate_group_parallelism` over the op names of one group:
+/// groggy's `_estimate_group_parallelism` over the ops of one group:
 /// `1 + (min(n, 8) - 1) * (0.5 + 0.5 * elementwise/n)`, x1.5 when a heavy op is present,
 /// and 1.0 for a group of one.
-pub(crate) fn group_factor<'a>(ops: impl IntoIterator<Item = &'a str>) -> f64 {
-    let (mut n, mut elementwise, mut heavy) = (0usize, 0usize, false);
+pub(crate) fn group_factor<'a>(ops: impl IntoIterator<Item = &'a Op>) -> f64 {
+    let mut counts = FactorCounts::default();
     for op in ops {
-        n += 1;
-        elementwise += usize::from(FACTOR_ELEMENTWISE_OPS.contains(&op));
-        heavy |= FACTOR_HEAVY_OPS.contains(&op);
+        counts.add(op);
     }
-    if n <= 1 {
-        return 1.0;
+    counts.factor()
+}
+
+/// What [`group_factor`] counts of a group's ops, gathered one op at a time (in any order).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FactorCounts {
+    n: usize,
+    elementwise: usize,
+    heavy: bool,
+}
+
+impl FactorCounts {
+    /// Counts `op`.
+    pub(crate) fn add(&mut self, op: &Op) {
+        let (is_elementwise, is_heavy) = factor_classes(op);
+        self.n += 1;
+        self.elementwise += usize::from(is_elementwise);
+        self.heavy |= is_heavy;
     }
-    let base = n.min(8) as f64;
-    let ratio = elementwise as f64 / n as f64;
-    let factor = 1.0 + (base - 1.0) * (0.5 + 0.5 * ratio);
-    if heavy { factor * 1.5 } else { factor }
+
+    /// The group's factor.
+    pub(crate) fn factor(self) -> f64 {
+        let FactorCounts { n, elementwise, heavy } = self;
+        if n <= 1 {
+            return 1.0;
+        }
+        let base = n.min(8) as f64;
+        let ratio = elementwise as f64 / n as f64;
+        let factor = 1.0 + (base - 1.0) * (0.5 + 0.5 * ratio);
+        if heavy { factor * 1.5 } else { factor }
+    }
+}
+
+/// Whether `op`'s name is in [`FACTOR_ELEMENTWISE_OPS`] and in [`FACTOR_HEAVY_OPS`]; the
+/// ops irtop knows are matched, not their names compared (a million-op IR has both lists
+/// checked for every op, twice).
+fn factor_classes(op: &Op) -> (bool, bool) {
+    match op {
+        Op::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div)
+        | Op::Unary(UnOp::Neg | UnOp::Abs)
+        | Op::Compare
+        | Op::Where
+        | Op::Map
+        | Op::ElementWise => (true, false),
+        Op::NeighborAgg | Op::Reduce | Op::Degree => (false, true),
+        Op::Block(name) | Op::Unknown(name) => {
+            (FACTOR_ELEMENTWISE_OPS.contains(&name.as_str()), FACTOR_HEAVY_OPS.contains(&name.as_str()))
+        }
+        // Every other op has a name in neither list (checked by a test over every name).
+        _ => (false, false),
+    }
 }
 
 /// groggy's `_estimate_speedup`: group factors averaged with weights equal to group sizes
@@ -90,4 +134,18 @@ pub fn estimated_speedup(groups: impl IntoIterator<Item = (usize, f64)> + Clone)
 /// groggy's decision: parallel only when the estimate beats 1.2x.
 pub fn use_parallel(estimated_speedup: f64) -> bool {
     estimated_speedup > USE_PARALLEL_THRESHOLD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ops_are_classed_as_their_names_are() {
+        let names = crate::ir::op::NAMES.iter().copied().chain(["connected_components", "block_x", "frob"]);
+        for name in names {
+            let classes = (FACTOR_ELEMENTWISE_OPS.contains(&name), FACTOR_HEAVY_OPS.contains(&name));
+            assert_eq!(factor_classes(&Op::parse(name)), classes, "{name}");
+        }
+    }
 }

@@ -189,7 +189,7 @@ pub fn compare(ir: &Ir, deps: &DependencyGraph, levels: &LevelPlan, notes: &mut 
         });
     }
     let sizes: Vec<(usize, f64)> =
-        g_levels.iter().map(|l| (l.len(), groggy::group_factor(l.iter().map(|&n| ir.node(n).op.name())))).collect();
+        g_levels.iter().map(|l| (l.len(), groggy::group_factor(l.iter().map(|&n| &ir.node(n).op)))).collect();
     let estimated_speedup = groggy::estimated_speedup(sizes.iter().copied());
     GroggyView {
         levels: g_levels,

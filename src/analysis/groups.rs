@@ -24,6 +24,10 @@ pub struct ParallelGroup {
 
 /// Builds one group per level.
 ///
+/// The nodes are visited in program order, each adding its reads, writes, the levels it
+/// depends on and its op to its level's group, so that every table is read front to back
+/// (level by level, a million-op IR's nodes are visited all over memory).
+///
 /// # Complexity
 /// O(V + E + operands log operands).
 pub fn parallel_groups(
@@ -32,19 +36,26 @@ pub fn parallel_groups(
     deps: &DependencyGraph,
     levels: &LevelPlan,
 ) -> Vec<ParallelGroup> {
+    let count = levels.levels.len();
+    let mut reads: Vec<Vec<VarId>> = vec![Vec::new(); count];
+    let mut writes: Vec<Vec<VarId>> = vec![Vec::new(); count];
+    let mut depends_on: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut factors = vec![groggy::FactorCounts::default(); count];
+    for (i, node) in ir.nodes.iter().enumerate() {
+        let n = NodeId(i as u32);
+        let k = levels.level(n) as usize;
+        let fx = effects.of(n);
+        reads[k].extend(fx.reads);
+        writes[k].extend(fx.writes);
+        depends_on[k].extend(deps.incoming(n).iter().map(|d| levels.level(d.from) as usize));
+        factors[k].add(&node.op);
+    }
+    let parts = reads.into_iter().zip(writes).zip(depends_on).zip(factors);
     levels
         .levels
         .iter()
-        .map(|nodes| {
-            let mut reads: Vec<VarId> = Vec::new();
-            let mut writes: Vec<VarId> = Vec::new();
-            let mut depends_on: Vec<usize> = Vec::new();
-            for &n in nodes {
-                let fx = effects.of(n);
-                reads.extend(fx.reads);
-                writes.extend(fx.writes);
-                depends_on.extend(deps.incoming(n).iter().map(|d| levels.level(d.from) as usize));
-            }
+        .zip(parts)
+        .map(|(nodes, (((mut reads, mut writes), mut depends_on), factor))| {
             for list in [&mut reads, &mut writes] {
                 list.sort_unstable();
                 list.dedup();
@@ -56,7 +67,7 @@ pub fn parallel_groups(
                 shared_inputs: reads,
                 outputs: writes,
                 depends_on,
-                parallelism_factor: groggy::group_factor(nodes.iter().map(|&n| ir.node(n).op.name())),
+                parallelism_factor: factor.factor(),
             }
         })
         .collect()

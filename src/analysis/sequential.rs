@@ -76,24 +76,31 @@ impl SequentialPlan {
         }
         let live_ranges = ranges_by_start(&start, &end, order.len());
 
-        let mut slot_of = vec![None; nvars];
-        let mut active: BinaryHeap<Reverse<(usize, u32)>> = BinaryHeap::new();
+        // Linear scan: each range takes the lowest free slot, once every range that ended
+        // before it starts has given its slot back. The ranges holding a slot are listed by
+        // their end (linked lists in two arrays), since ends are positions in the order.
+        let mut slot_of: Vec<Option<u32>> = vec![None; nvars];
+        let mut ending_at = vec![NO_RANGE; order.len()];
+        let mut next_ending = vec![NO_RANGE; live_ranges.len()];
+        let mut freed_before = 0;
         let mut free: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
         let mut slots = 0u32;
-        for r in &live_ranges {
-            while let Some(&Reverse((e, slot))) = active.peek() {
-                if e >= r.start {
-                    break;
+        for (i, r) in live_ranges.iter().enumerate() {
+            while freed_before < r.start {
+                let mut at = ending_at[freed_before];
+                while at != NO_RANGE {
+                    free.extend(slot_of[live_ranges[at as usize].var.index()].map(Reverse));
+                    at = next_ending[at as usize];
                 }
-                active.pop();
-                free.push(Reverse(slot));
+                freed_before += 1;
             }
             let slot = free.pop().map(|Reverse(s)| s).unwrap_or_else(|| {
                 slots += 1;
                 slots - 1
             });
             slot_of[r.var.index()] = Some(slot);
-            active.push(Reverse((r.end, slot)));
+            next_ending[i] = ending_at[r.end];
+            ending_at[r.end] = i as u32;
         }
 
         let constants = ir
@@ -110,6 +117,9 @@ impl SequentialPlan {
         self.slot_of[var.index()]
     }
 }
+
+/// End of a list of ranges.
+const NO_RANGE: u32 = u32::MAX;
 
 /// Every used variable's live range, sorted by start then variable: a counting sort, since
 /// starts are positions in the order.

@@ -72,7 +72,7 @@ pub(crate) struct RawMetadata<'a>(pub &'a RawValue);
 impl<'de: 'a, 'a> Deserialize<'de> for RawMetadata<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = <&'a RawValue>::deserialize(d)?;
-        super::metadata::validate(raw).map_err(serde::de::Error::custom)?;
+        super::metadata::validate(raw.get()).map_err(serde::de::Error::custom)?;
         Ok(RawMetadata(raw))
     }
 }
@@ -93,10 +93,10 @@ pub(crate) struct LoaderKeys {
 }
 
 impl LoaderKeys {
-    /// True when `raw` (an object) has none of the keys; false also when it cannot tell
+    /// True when `text` (an object) has none of the keys; false also when it cannot tell
     /// (a key given twice).
-    pub(crate) fn none_in(raw: &RawValue) -> bool {
-        serde_json::from_str::<LoaderKeys>(raw.get()).is_ok_and(|k| {
+    pub(crate) fn none_in(text: &str) -> bool {
+        serde_json::from_str::<LoaderKeys>(text).is_ok_and(|k| {
             ![k.body, k.iterations, k.loop_vars, k.body_nodes, k.target, k.mask, k.fused_inputs, k.map_inputs]
                 .iter()
                 .any(|p| p.0)

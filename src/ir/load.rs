@@ -1,14 +1,15 @@
 //! Reads an IR file into an [`Ir`]: groggy's node format, its loop-body step format and
 //! its execution blocks, with errors that say where and what to do.
 //!
-//! A file that loads is read once ([`super::one_pass`]): serde walks the bytes and each
-//! node becomes a [`Node`] as soon as it is parsed, with no JSON tree in between. A file
-//! that does not load is read a second time by [`explain`], which checks the whole text
-//! first and then parses it node by node, so that the error is the first problem in the
-//! file, with its `line:column` and node id.
+//! A file that loads is read once: by the hand-written reader of the usual shape
+//! ([`super::fast_scan`]), or when that is unsure, by serde ([`super::one_pass`]), which
+//! walks the bytes and makes each node a [`Node`] as soon as it is parsed, with no JSON
+//! tree in between. A file that does not load is read once more by [`explain`], which
+//! checks the whole text first and then parses it node by node, so that the error is the
+//! first problem in the file, with its `line:column` and node id.
 //!
 //! # Complexity
-//! O(file size): one pass of serde over the text (two for a file with an error).
+//! O(file size): one pass over the text (up to three for a file with an error).
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -65,7 +66,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Ir, LoadError> {
                 .into(),
         });
     }
-    match super::one_pass::one_pass(bytes, path) {
+    match super::fast_scan::fast_scan(bytes, path).or_else(|| super::one_pass::one_pass(bytes, path)) {
         Some(ir) => Ok(ir),
         None => explain(bytes, path),
     }
@@ -337,8 +338,8 @@ pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
             let metadata = Metadata::default();
             return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None });
         }
-        Some(Some(text)) if ordinary && LoaderKeys::none_in(text) => {
-            let metadata = Metadata::from_validated(text);
+        Some(Some(text)) if ordinary && LoaderKeys::none_in(text.get()) => {
+            let metadata = Metadata::from_validated(text.get());
             return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body: None });
         }
         _ => {}

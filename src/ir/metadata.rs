@@ -10,14 +10,14 @@ use std::sync::{LazyLock, OnceLock};
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// The parameters of one op: derefs to the map of them.
 #[derive(Clone, Default)]
 pub struct Metadata {
-    /// The object as the file wrote it; `None` for `{}` or no metadata.
-    raw: Option<Box<RawValue>>,
+    /// The object as the file wrote it (text that [`validate`] accepted); `None` for `{}`
+    /// or no metadata.
+    raw: Option<Box<str>>,
     /// The object parsed, once something has read it (or built by the loader).
     parsed: OnceLock<Box<Map<String, Value>>>,
 }
@@ -33,12 +33,11 @@ impl PartialEq for Metadata {
 static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
 
 impl Metadata {
-    /// Metadata kept as `raw`, an object that [`validate`] accepted (so parsing it cannot
+    /// Metadata kept as `text`, an object that [`validate`] accepted (so parsing it cannot
     /// fail later).
-    pub(crate) fn from_validated(raw: &RawValue) -> Metadata {
-        let text = raw.get();
+    pub(crate) fn from_validated(text: &str) -> Metadata {
         let empty = text.trim_start_matches('{').trim_start().starts_with('}');
-        Metadata { raw: (!empty).then(|| raw.to_owned()), parsed: OnceLock::new() }
+        Metadata { raw: (!empty).then(|| text.into()), parsed: OnceLock::new() }
     }
 
     /// The parameters as a map, parsed on first use.
@@ -56,7 +55,7 @@ impl Metadata {
             (_, Some(map)) => map.get(key).cloned(),
             (None, None) => None,
             (Some(raw), None) => {
-                let mut de = serde_json::Deserializer::from_str(raw.get());
+                let mut de = serde_json::Deserializer::from_str(raw);
                 de.deserialize_map(FieldVisitor { key }).unwrap_or(None)
             }
         }
@@ -64,7 +63,7 @@ impl Metadata {
 
     fn parse(&self) -> Map<String, Value> {
         // The loader validated the text as a map's, so this does not fail.
-        self.raw.as_ref().and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or_default()
+        self.raw.as_ref().and_then(|raw| serde_json::from_str(raw).ok()).unwrap_or_default()
     }
 }
 
@@ -148,10 +147,10 @@ impl<'de> Visitor<'de> for FieldVisitor<'_> {
 /// careful pass, which allows a little more, handles deeper ones).
 pub(crate) const MAX_RAW_DEPTH: usize = 100;
 
-/// Checks that `raw` is an object that would parse into a `Map<String, Value>`: numbers in
+/// Checks that `text` is an object that would parse into a `Map<String, Value>`: numbers in
 /// range, strings valid, nested at most [`MAX_RAW_DEPTH`] deep. Allocates nothing.
-pub(crate) fn validate(raw: &RawValue) -> Result<(), serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
+pub(crate) fn validate(text: &str) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
     de.deserialize_map(Check { depth: 1 })?;
     de.end()
 }
@@ -232,12 +231,14 @@ impl<'de> Visitor<'de> for Check {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::value::RawValue;
+
     use super::*;
 
     fn kept(text: &str) -> Metadata {
         let raw: Box<RawValue> = serde_json::from_str(text).expect("JSON");
-        validate(&raw).expect("an object");
-        Metadata::from_validated(&raw)
+        validate(raw.get()).expect("an object");
+        Metadata::from_validated(raw.get())
     }
 
     #[test]
@@ -270,10 +271,10 @@ mod tests {
     fn validate_refuses_what_a_map_would_refuse() {
         for text in ["[1]", "3", r#"{"a": 1e999}"#] {
             let raw: Box<RawValue> = serde_json::from_str(text).expect("JSON");
-            assert!(validate(&raw).is_err(), "{text}");
+            assert!(validate(raw.get()).is_err(), "{text}");
         }
         let deep = format!("{{\"a\": {}{}}}", "[".repeat(MAX_RAW_DEPTH), "]".repeat(MAX_RAW_DEPTH));
         let raw: Box<RawValue> = serde_json::from_str(&deep).expect("JSON");
-        assert!(validate(&raw).is_err());
+        assert!(validate(raw.get()).is_err());
     }
 }

@@ -2,6 +2,7 @@
 
 mod diagnostic;
 mod error;
+mod fast_scan;
 mod format;
 mod load;
 mod metadata;

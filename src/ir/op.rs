@@ -207,7 +207,7 @@ macro_rules! op_table {
 
         #[cfg(test)]
         /// Every name in the table.
-        const NAMES: &[&str] = &[$($name),*];
+        pub(crate) const NAMES: &[&str] = &[$($name),*];
     };
 }
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 /// `s` with every control character (C0, DEL, C1) escaped; borrowed when there is none.
 pub(crate) fn escape_control(s: &str) -> Cow<'_, str> {
-    if !s.contains(char::is_control) {
+    if !may_hold_control(s) || !s.contains(char::is_control) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -18,6 +18,13 @@ pub(crate) fn escape_control(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` has a byte that starts a control character in UTF-8: C0 and DEL are single
+/// bytes, C1 starts with 0xc2 (as do U+00A0..U+00BF). A byte test is much cheaper than
+/// decoding, and reports write millions of ids.
+fn may_hold_control(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
 }
 
 /// [`escape_control`] for a message that may span lines on purpose: newlines and tabs are
@@ -70,20 +77,27 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for EscapeControl
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        let mut rest = fragment;
-        while let Some(at) = rest.find(|c: char| ('\u{7f}'..='\u{9f}').contains(&c)) {
-            writer.write_all(&rest.as_bytes()[..at])?;
-            let c = rest[at..].chars().next().unwrap_or_default();
-            write!(writer, "\\u{:04x}", u32::from(c))?;
-            rest = &rest[at + c.len_utf8()..];
+        // DEL is the byte 0x7f and U+0080..U+009F are 0xc2 0x80..0x9f in UTF-8: a byte
+        // search finds them without decoding the fragment (plans hold millions of strings).
+        let bytes = fragment.as_bytes();
+        let mut written = 0;
+        for at in memchr::memchr2_iter(0x7f, 0xc2, bytes) {
+            let c = match (bytes[at], bytes.get(at + 1)) {
+                (0x7f, _) => 0x7f,
+                (_, Some(&next @ 0x80..=0x9f)) => u32::from(next),
+                _ => continue,
+            };
+            writer.write_all(&bytes[written..at])?;
+            write!(writer, "\\u{c:04x}")?;
+            written = at + if c == 0x7f { 1 } else { 2 };
         }
-        writer.write_all(rest.as_bytes())
+        writer.write_all(&bytes[written..])
     }
 }
 
 /// Writes `value` as pretty JSON with [`EscapeControls`].
-pub(crate) fn to_writer_pretty<T: serde::Serialize + ?Sized>(
-    out: &mut dyn std::io::Write,
+pub(crate) fn to_writer_pretty<W: std::io::Write + ?Sized, T: serde::Serialize + ?Sized>(
+    out: &mut W,
     value: &T,
 ) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, EscapeControls(serde_json::ser::PrettyFormatter::new()));
@@ -91,7 +105,10 @@ pub(crate) fn to_writer_pretty<T: serde::Serialize + ?Sized>(
 }
 
 /// Writes `value` as compact JSON with [`EscapeControls`].
-pub(crate) fn to_writer<T: serde::Serialize + ?Sized>(out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
+pub(crate) fn to_writer<W: std::io::Write + ?Sized, T: serde::Serialize + ?Sized>(
+    out: &mut W,
+    value: &T,
+) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, EscapeControls(serde_json::ser::CompactFormatter));
     value.serialize(&mut ser).map_err(std::io::Error::from)
 }
@@ -104,6 +121,7 @@ mod tests {
     fn control_characters_are_escaped_and_the_rest_kept() {
         assert_eq!(escape_control("node_0"), "node_0");
         assert!(matches!(escape_control("plain ünïcode"), Cow::Borrowed(_)));
+        assert!(matches!(escape_control("no\u{a0}break"), Cow::Borrowed(_)));
         assert_eq!(escape_control("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(escape_control("x\0y\n\u{7f}\u{9b}"), "x\\0y\\n\\u{7f}\\u{9b}");
         assert_eq!(escape_control_keep_lines("one\u{1b}c\ntwo\tthree"), "one\\u{1b}c\ntwo\tthree");
@@ -114,6 +132,9 @@ mod tests {
         let mut out = Vec::new();
         to_writer(&mut out, &serde_json::json!({"a\u{9b}2J": ["\u{1b}[0m\u{7f}", "ü"]})).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"a\u009b2J":["\u001b[0m\u007f","ü"]}"#);
+        let mut out = Vec::new();
+        to_writer(&mut out, &serde_json::json!(["\u{a0}x\u{85}\u{9f}\u{7f}\u{7f}y"])).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "[\"\u{a0}x\\u0085\\u009f\\u007f\\u007fy\"]");
         let mut out = Vec::new();
         to_writer_pretty(&mut out, &serde_json::json!({"k": [1, 2]})).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "{\n  \"k\": [\n    1,\n    2\n  ]\n}");

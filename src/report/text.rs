@@ -39,6 +39,21 @@ fn predecessor_count(deps: &DependencyGraph, n: NodeId) -> usize {
     incoming.iter().enumerate().filter(|&(i, d)| !incoming[..i].iter().any(|e| e.from == d.from)).count()
 }
 
+/// Writes `n` in decimal, as `{n}` would.
+fn write_count(out: &mut impl Write, mut n: usize) -> io::Result<()> {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_all(&digits[at..])
+}
+
 fn fmt_cost(c: f64) -> String {
     if c.fract() == 0.0 && c.abs() < 1e15 { format!("{c:.0}") } else { format!("{c:.1}") }
 }
@@ -68,40 +83,23 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io:
         a.estimated_speedup, a.use_parallel
     )?;
     if let Some(g) = &a.groggy {
-        writeln!(
+        write!(
             out,
-            "groggy's own analyzer: {}, estimated speedup {:.4}x, use_parallel: {}{}",
+            "groggy's own analyzer: {}, estimated speedup {:.4}x, use_parallel: {}",
             count(g.levels.len(), "level"),
             g.estimated_speedup,
             g.use_parallel,
-            if g.unscheduled.is_empty() {
-                String::new()
-            } else {
-                let ids: Vec<_> = g.unscheduled.iter().map(|&n| esc(&ir.node(n).id)).collect();
-                format!(", never schedules {}", ids.join(", "))
-            }
         )?;
-    }
-    writeln!(out)?;
-
-    let mut critical = vec![false; ir.nodes.len()];
-    for &n in &a.critical_path.nodes {
-        critical[n.index()] = true;
-    }
-    for (k, level) in a.levels.levels.iter().enumerate() {
-        let factor = a.groups[k].parallelism_factor;
-        match level.len() {
-            1 => writeln!(out, "Level {k}: 1 operation, factor {factor:.3}")?,
-            n => writeln!(out, "Level {k}: {n} operations (can run in parallel), factor {factor:.3}")?,
-        }
-        for &n in level {
-            let node = ir.node(n);
-            let on_path = if critical[n.index()] { "  *critical" } else { "" };
-            let deps = predecessor_count(&a.deps, n);
-            writeln!(out, "  - {} ({}) [deps: {deps}]{on_path}", esc(node.op.name()), esc(&node.id))?;
+        // Written id by id: groggy may leave most of a million nodes unscheduled.
+        for (i, &n) in g.unscheduled.iter().enumerate() {
+            out.write_all(if i == 0 { b", never schedules " } else { b", " })?;
+            out.write_all(esc(&ir.node(n).id).as_bytes())?;
         }
         writeln!(out)?;
     }
+    writeln!(out)?;
+
+    write_levels(out, ir, a)?;
 
     if !a.critical_path.nodes.is_empty() {
         writeln!(out, "{}", h("Critical path (by static cost)"))?;
@@ -189,6 +187,79 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io:
     Ok(())
 }
 
+/// Nodes of the level listing formatted as one piece of work.
+const LINES_PER_PIECE: usize = 1 << 15;
+
+/// The level listing: each level's line, then one line per node. A big listing is cut into
+/// pieces of whole levels that are formatted on all cores, a few at a time, and written in
+/// order (a million ops: a million lines).
+fn write_levels(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
+    use rayon::prelude::*;
+
+    let mut critical = vec![false; ir.nodes.len()];
+    for &n in &a.critical_path.nodes {
+        critical[n.index()] = true;
+    }
+    let levels = &a.levels.levels;
+    let mut pieces: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut lines) = (0, 0);
+    for (k, level) in levels.iter().enumerate() {
+        lines += level.len() + 1;
+        if lines >= LINES_PER_PIECE || k + 1 == levels.len() {
+            pieces.push(start..k + 1);
+            (start, lines) = (k + 1, 0);
+        }
+    }
+    let at_once = 2 * rayon::current_num_threads();
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); at_once.min(pieces.len())];
+    for window in pieces.chunks(at_once) {
+        buffers.par_iter_mut().zip(window).for_each(|(buffer, piece)| {
+            buffer.clear();
+            // Writing to memory cannot fail.
+            let _ = write_level_range(buffer, ir, a, &critical, piece.clone());
+        });
+        for buffer in &buffers[..window.len()] {
+            out.write_all(buffer)?;
+        }
+    }
+    Ok(())
+}
+
+/// Levels `range` of the listing.
+fn write_level_range(
+    out: &mut impl Write,
+    ir: &Ir,
+    a: &Analysis,
+    critical: &[bool],
+    range: std::ops::Range<usize>,
+) -> io::Result<()> {
+    for k in range {
+        let level = &a.levels.levels[k];
+        let factor = a.groups[k].parallelism_factor;
+        match level.len() {
+            1 => writeln!(out, "Level {k}: 1 operation, factor {factor:.3}")?,
+            n => writeln!(out, "Level {k}: {n} operations (can run in parallel), factor {factor:.3}")?,
+        }
+        for &n in level {
+            let node = ir.node(n);
+            let on_path = if critical[n.index()] { "  *critical" } else { "" };
+            let deps = predecessor_count(&a.deps, n);
+            // `writeln!` by hand: a million-op IR has a million of these lines.
+            out.write_all(b"  - ")?;
+            out.write_all(esc(node.op.name()).as_bytes())?;
+            out.write_all(b" (")?;
+            out.write_all(esc(&node.id).as_bytes())?;
+            out.write_all(b") [deps: ")?;
+            write_count(out, deps)?;
+            out.write_all(b"]")?;
+            out.write_all(on_path.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 fn truncate(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_owned()
@@ -201,4 +272,18 @@ fn truncate(s: &str, width: usize) -> String {
 
 fn names(ir: &Ir, vars: &[crate::ir::VarId]) -> String {
     super::plan::sorted_names(ir, vars).iter().map(|n| esc(n)).collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_written_as_format_writes_them() {
+        for n in [0, 7, 10, 99, 100, 123_456, usize::MAX] {
+            let mut out = Vec::new();
+            write_count(&mut out, n).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+    }
 }
