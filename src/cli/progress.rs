@@ -4,12 +4,15 @@
 //! logs get only the results. It redraws when the work reports a step, never on a timer: a
 //! ticking thread would take CPU from the measurements it reports on.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::pipeline::Stage;
 
-/// The progress line of one command.
-pub(crate) struct ProgressLine(ProgressBar);
+/// The progress line of one command, and the kind of step it last showed (see
+/// [`ProgressLine::first_of_its_kind`]).
+pub(crate) struct ProgressLine(ProgressBar, AtomicUsize);
 
 impl ProgressLine {
     /// A line that shows nothing until the first stage.
@@ -20,7 +23,7 @@ impl ProgressLine {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        ProgressLine(bar)
+        ProgressLine(bar, AtomicUsize::new(usize::MAX))
     }
 
     /// Shows `stage`.
@@ -32,6 +35,7 @@ impl ProgressLine {
             self.0.println(format!("irtop: {why}"));
         }
         self.0.set_message(stage.to_string());
+        self.first_of_its_kind(0, stage);
     }
 
     /// Shows `stage` of the `k`-th of `n` jobs (0-based), `what` naming the job: the bar
@@ -40,6 +44,27 @@ impl ProgressLine {
         let within = if let Stage::Bench(p) = stage { f64::from(p.fraction.clamp(0.0, 1.0)) } else { 0.0 };
         self.set_fraction((k as f64 + within) / n.max(1) as f64);
         self.0.set_message(format!("[{}/{n}] {what}: {stage}", k + 1));
+        self.first_of_its_kind(k, stage);
+    }
+
+    /// indicatif draws at most 20 times a second, so a step shorter than that may never be
+    /// seen. The first step of each kind (building the graph, sizing, the warm-up, the timed
+    /// rounds ...) of each job is drawn whatever the rate; the runs within a kind stay
+    /// rate-limited, so drawing takes no time from the measurements.
+    fn first_of_its_kind(&self, job: usize, stage: &Stage) {
+        let kind = match stage {
+            Stage::Graph(_) => 1,
+            Stage::Sizing => 2,
+            Stage::Bench(p) if matches!(p.phase, crate::exec::bench::Phase::WarmUp(_)) => 3,
+            Stage::Bench(_) => 4,
+            Stage::ScaledDown(_) => 5,
+            Stage::Predicting(_) => 6,
+            Stage::Running(_) => 7,
+        };
+        let key = job.saturating_mul(8).saturating_add(kind);
+        if self.1.swap(key, Ordering::Relaxed) != key {
+            self.0.force_draw();
+        }
     }
 
     /// Shows a step of a command that reports its own (`calibrate`), `done` of the way.
