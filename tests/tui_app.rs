@@ -4,13 +4,12 @@
 
 mod tui_support;
 
-use irtop::exec::Mode;
 use irtop::tui::bench_job::ModeChoice;
 use irtop::tui::model::FileProblem;
 use irtop::tui::view::{BenchChart, GroupKey, Overlay, Pane};
 use irtop::tui::{Effect, Msg, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
-use tui_support::{THREADS, app, bench_report, ch, key, parse, screen};
+use tui_support::{THREADS, app, bench_report, ch, key, parse, screen, with_levelled_curve};
 
 /// diamond.json with one more op after node_5: a fourth level.
 const DIAMOND_PLUS: &str = r#"{"name": "test", "nodes": [
@@ -341,28 +340,11 @@ fn a_finished_benchmark_is_announced_when_its_pane_is_hidden() {
     assert!(screen(&app).contains("timeline levels: 12 ops on 2 threads"));
 }
 
-/// The hand-built report with a speedup curve (each mode levels off at its own height).
-fn report_with_curve() -> irtop::report::bench_report::BenchReport {
-    use irtop::predict::curve::CurvePoint;
-    let mut r = bench_report();
-    r.predicted.curve = (1..=64usize)
-        .map(|p| CurvePoint {
-            threads: p,
-            speedup: Mode::ALL[1..]
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (m.name().to_owned(), (p as f64).min(i as f64 + 1.5)))
-                .collect(),
-        })
-        .collect();
-    r
-}
-
 #[test]
 fn c_switches_between_the_timeline_and_the_speedup_curve() {
     let mut app = app("pagerank_loop", 80, 24);
     update(&mut app, ch('b'));
-    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(report_with_curve())) });
+    update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(with_levelled_curve(bench_report()))) });
     assert_eq!(app.view.bench_chart, BenchChart::Timeline, "the timeline stays the default");
 
     // The benchmark pane is hidden: c says what it changed.
@@ -407,7 +389,7 @@ fn the_benchmark_pane_draws_its_curve_at_every_size() {
     use ratatui::widgets::Widget;
     let mut app = app("pagerank_loop", 80, 24);
     update(&mut app, ch('b'));
-    let mut report = report_with_curve();
+    let mut report = with_levelled_curve(bench_report());
     // A run on more threads than the curve has, and a mode the curve does not know.
     report.measured.modes[2].threads = 128;
     report.predicted.curve[3].speedup.insert("mystery".into(), f64::NAN);

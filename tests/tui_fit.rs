@@ -11,7 +11,7 @@ use irtop::report::bench_report::BenchReport;
 use irtop::tui::view::Pane;
 use irtop::tui::{App, Msg, update};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use tui_support::{app, bench_report, ch, key, screen};
+use tui_support::{app, bench_report, ch, key, screen, with_levelled_curve};
 
 /// Box-drawing characters that close a pane or a window on the right.
 const RIGHT_BORDERS: [char; 2] = ['│', '┃'];
@@ -69,21 +69,6 @@ fn benched(w: u16, h: u16, report: BenchReport) -> App {
     app
 }
 
-/// `report` with a speedup curve for 1 to 64 threads (each mode levels off at its height).
-fn with_curve(mut report: BenchReport) -> BenchReport {
-    report.predicted.curve = (1..=64usize)
-        .map(|p| irtop::predict::curve::CurvePoint {
-            threads: p,
-            speedup: Mode::ALL[1..]
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (m.name().to_owned(), (p as f64).min(i as f64 + 1.5)))
-                .collect(),
-        })
-        .collect();
-    report
-}
-
 #[test]
 fn the_finished_benchmark_loses_nothing_at_80x24_and_160x48() {
     for (w, h) in [(80, 24), (160, 48)] {
@@ -127,7 +112,7 @@ fn at_60x16_every_mode_row_of_the_benchmark_is_reached_by_scrolling() {
 #[test]
 fn c_at_80x24_draws_the_curve_and_keeps_the_history() {
     for (w, h) in [(80, 24), (160, 48)] {
-        let mut app = benched(w, h, with_curve(all_modes_report()));
+        let mut app = benched(w, h, with_levelled_curve(all_modes_report()));
         update(&mut app, ch('c'));
         let s = screen(&app);
         assert_no_silent_cut(&s);
@@ -139,7 +124,7 @@ fn c_at_80x24_draws_the_curve_and_keeps_the_history() {
 
 #[test]
 fn a_curve_without_room_for_its_chart_says_so() {
-    let app = benched(80, 24, with_curve(bench_report()));
+    let app = benched(80, 24, with_levelled_curve(bench_report()));
     let report = app.model.bench.last.as_ref().unwrap();
     let curve = irtop::tui::panes::curve::SpeedupCurve { report, theme: &app.view.theme, hint: None };
     let s = tui_support::widget(80, 6, &curve);
@@ -194,7 +179,7 @@ fn help_and_details_stop_at_their_last_line() {
 
 #[test]
 fn z_expands_the_focused_pane_and_z_or_esc_puts_it_back() {
-    let mut app = benched(160, 48, with_curve(all_modes_report()));
+    let mut app = benched(160, 48, with_levelled_curve(all_modes_report()));
     let tiled = screen(&app);
     assert!(tiled.contains("1 Levels") && tiled.contains(" z expand "), "{tiled}");
     update(&mut app, ch('z'));

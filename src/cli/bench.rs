@@ -4,18 +4,16 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 use super::CliError;
 use super::color::Palettes;
-use super::prelude::{refuse_output_onto_input, threads};
-use super::progress::ProgressLine;
+use super::prelude::{execute_with_progress, refuse_output_onto_input, threads};
 use crate::exec::Mode;
 use crate::exec::bench::{MAX_ROUNDS, Rounds};
 use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
-use crate::pipeline::{BenchSettings, Context, GraphSource, Input, execute};
+use crate::pipeline::BenchSettings;
 use crate::report::export::{self, Data};
 use crate::report::format::Format;
 
@@ -70,15 +68,7 @@ pub(crate) fn bench(
     if let Some(path) = request.trace {
         refuse_output_onto_input(path, "--trace", file, graph)?;
     }
-    let line = ProgressLine::new();
-    let cx = Context {
-        graphs: &GraphSource::new(graph.clone()),
-        limits,
-        cancel: &AtomicBool::new(false),
-        stage: &|stage| line.show(stage),
-    };
-    let report = execute(Input::File(file), &settings, &cx);
-    line.done();
+    let report = execute_with_progress(file, &settings, graph, limits);
     let report = report?;
     if let Some(path) = request.trace {
         write_atomically(path, Special::WriteInto, |w| export::write(w, Data::Bench(&report), Format::Trace).map(drop))

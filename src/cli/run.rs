@@ -2,17 +2,15 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 use super::CliError;
 use super::color::Palettes;
-use super::prelude::{refuse_output_onto_input, threads};
-use super::progress::ProgressLine;
+use super::prelude::{execute_with_progress, refuse_output_onto_input, threads};
 use crate::exec::Mode;
 use crate::exec::graph_spec::GraphSpec;
 use crate::limits::Limits;
 use crate::output_file::{Special, write_atomically};
-use crate::pipeline::{Context, GraphSource, Input, PipelineError, RunSettings, execute};
+use crate::pipeline::{PipelineError, RunSettings};
 use crate::report::escape::escape_control;
 use crate::report::export::{self, Data};
 use crate::report::format::Format;
@@ -57,16 +55,7 @@ pub(crate) fn run_once(
     if let Some(path) = request.path {
         refuse_output_onto_input(path, "--out", file, graph)?;
     }
-    // The graph can take seconds to build (R-MAT 20: 1.5 s; a large edge list longer).
-    let line = ProgressLine::new();
-    let cx = Context {
-        graphs: &GraphSource::new(graph.clone()),
-        limits,
-        cancel: &AtomicBool::new(false),
-        stage: &|stage| line.show(stage),
-    };
-    let ran = execute(Input::File(file), &settings, &cx);
-    line.done();
+    let ran = execute_with_progress(file, &settings, graph, limits);
     let ran = ran.map_err(|e| match e {
         PipelineError::UnknownVar(name) => {
             CliError::Usage(format!("--var {}: no variable of that name in {}", escape_control(&name), file.display()))

@@ -153,3 +153,19 @@ pub fn bench_report() -> BenchReport {
     };
     BenchReport { measured, predicted }
 }
+
+/// `report` with a speedup curve for 1 to 64 threads in which each mode levels off at its
+/// own height (1.5x, 2.5x, ...), so every line of the chart can be told apart.
+pub fn with_levelled_curve(mut report: BenchReport) -> BenchReport {
+    report.predicted.curve = (1..=64usize)
+        .map(|p| irtop::predict::curve::CurvePoint {
+            threads: p,
+            speedup: Mode::ALL[1..]
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.name().to_owned(), (p as f64).min(i as f64 + 1.5)))
+                .collect(),
+        })
+        .collect();
+    report
+}
