@@ -506,3 +506,22 @@ fn the_does_not_load_status_clears_when_the_file_is_fixed() {
     let fixed = screen(&app);
     assert!(!fixed.contains("does not load"), "{fixed}");
 }
+
+#[test]
+fn plus_past_the_cores_says_the_threads_take_turns_and_stops_at_the_limit_saying_so() {
+    let mut app = app("pagerank_loop", 160, 48);
+    update(&mut app, ch('+'));
+    assert_eq!(app.model.bench.threads, THREADS + 1);
+    let shown = screen(&app);
+    assert!(shown.contains(&format!("{} threads on {THREADS} cores: they take turns", THREADS + 1)), "{shown}");
+    // Back within the cores, nothing to say.
+    update(&mut app, ch('-'));
+    update(&mut app, ch('-'));
+    update(&mut app, ch('+'));
+    assert_eq!(app.view.status, None);
+    for _ in 0..300 {
+        update(&mut app, ch('+'));
+    }
+    assert_eq!(app.model.bench.threads, 256, "the --threads limit");
+    assert!(screen(&app).contains("at most 256 threads (as --threads)"), "{}", screen(&app));
+}

@@ -280,7 +280,18 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         KeyCode::Char('z') => set_zoom(app, !app.view.zoomed),
         KeyCode::Char('+') | KeyCode::Char('=') => {
             let b = &mut app.model.bench;
-            b.threads = (b.threads + 1).min(MAX_THREADS);
+            let asked = b.threads + 1;
+            b.threads = asked.min(MAX_THREADS);
+            // Said, not silently clamped or silently oversubscribed.
+            if asked > MAX_THREADS {
+                app.view.status = Some(format!("at most {MAX_THREADS} threads (as --threads)"));
+            } else if b.threads > b.cores {
+                let cores = crate::units::count(b.cores, "core");
+                app.view.status = Some(format!(
+                    "{} threads on {cores}: they take turns, so no speedup passes {}x",
+                    b.threads, b.cores
+                ));
+            }
         }
         KeyCode::Char('-') | KeyCode::Char('_') => {
             let b = &mut app.model.bench;

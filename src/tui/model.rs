@@ -179,6 +179,9 @@ pub struct BenchState {
     /// The graph `b` runs on, as the command line gave it (`rmat:18:16:seed=1, 262144
     /// nodes, 4194304 edges`); empty when not known.
     pub graph: String,
+    /// The threads the machine runs at once (the default of [`BenchState::threads`]): `+`
+    /// past them says that more threads take turns.
+    pub(crate) cores: usize,
 }
 
 impl BenchState {
@@ -194,6 +197,7 @@ impl BenchState {
             error: None,
             last_version: 0,
             graph: String::new(),
+            cores: threads.max(1),
         }
     }
 }
