@@ -197,7 +197,8 @@ pub fn run_bench(
     let mut reference: Option<RunOutcome> = None;
     let mut diffs = vec![0.0f64; runners.len()];
     let mut last_s = vec![0.0f64; runners.len()];
-    let mut warm_pool_free: Option<Instant> = None;
+    // When the pool's workers last finished a run: how long they then sat idle.
+    let mut pool_free_since: Option<Instant> = None;
     for (i, (mode, _, exec)) in runners.iter().enumerate() {
         (hooks.progress)(&Progress { phase: Phase::WarmUp(*mode), fraction: 0.0, eta: None });
         let deadline = if mode.is_seq() { seq_deadline } else { warm_deadline };
@@ -217,7 +218,7 @@ pub fn run_bench(
         };
         last_s[i] = outcome.elapsed.as_secs_f64();
         if !mode.is_seq() {
-            warm_pool_free = Some(Instant::now());
+            pool_free_since = Some(Instant::now());
         }
         keep_or_compare(&mut reference, outcome, &mut diffs[i]);
     }
@@ -238,7 +239,6 @@ pub fn run_bench(
     let mut timelines = vec![Vec::new(); runners.len()];
     let mut seq_spans = Vec::new();
     let mut idle: Vec<Vec<f64>> = vec![Vec::new(); runners.len()];
-    let mut pool_free_since = warm_pool_free;
     let mut stopped = if matches!(options.rounds, Rounds::Fixed(_)) { Stopped::Fixed } else { Stopped::MaxRounds };
     let mut next_check = min_rounds;
     let total_runs = ((planned + 1) * runners.len()) as f32;
