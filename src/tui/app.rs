@@ -146,7 +146,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             }
             match outcome {
                 Ok(mut snapshot) => {
-                    app.model.saves.saved(&app.model.snapshot, &snapshot);
+                    app.model.saves.saved(&app.model.snapshot, &snapshot, app.model.version + 1);
                     // The old snapshot goes first, then the delivery token: the reload
                     // worker waits for the token before it builds the next analysis.
                     let delivered = snapshot.delivery.take();
@@ -159,6 +159,9 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                         app.view.status = None;
                     }
                     app.keep_place();
+                    if app.model.bench.auto_on_save {
+                        return start_bench(app, true);
+                    }
                 }
                 Err(problem) => app.model.problem = Some(problem),
             }
@@ -181,13 +184,9 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             match outcome {
                 Ok(report) => {
                     bench.last_version = run.version;
-                    let best = report.best_parallel();
-                    bench.history.push(BenchRecord {
-                        best_speedup: best.map_or(1.0, |m| m.speedup),
-                        best_mode: best.map_or(crate::exec::Mode::SEQ, |m| m.mode),
-                        predicted: report.predicted.groggy,
-                        threads: report.measured.threads,
-                    });
+                    let saved_at = app.model.saves.loaded_at(run.version).unwrap_or(app.model.snapshot.loaded_at);
+                    let bench = &mut app.model.bench;
+                    bench.history.push(BenchRecord::of(&report, &run, saved_at));
                     bench.last = Some(*report);
                     bench.error = None;
                     app.relayout();
@@ -205,6 +204,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                     bench.error = Some(why);
                 }
             }
+            None
+        }
+        Msg::HistoryWritten(outcome) => {
+            super::session_history::written(app, outcome);
             None
         }
         Msg::EditorClosed(result) => {
@@ -274,7 +277,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
             app.view.status = Some("frozen: f unfreezes and loads the latest version".into());
         }
         KeyCode::Char('r') => return Some(Effect::Reload { generation: app.model.reload.start() }),
-        KeyCode::Char('b') => return start_bench(app),
+        KeyCode::Char('b') => return start_bench(app, false),
+        KeyCode::Char('a') => toggle_auto_bench(app),
+        KeyCode::Char('w') => return super::session_history::request(app),
         KeyCode::Esc if app.model.bench.running.is_none() && app.view.zoomed => set_zoom(app, false),
         KeyCode::Esc => return cancel_bench(app),
         KeyCode::Char('z') => set_zoom(app, !app.view.zoomed),
@@ -477,17 +482,33 @@ fn toggle_body(app: &mut App) {
     }
 }
 
-fn start_bench(app: &mut App) -> Option<Effect> {
+/// Starts a benchmark of the version on screen (`b`, or a save with auto-bench on), asking
+/// the one in flight, if any, to stop.
+fn start_bench(app: &mut App, on_save: bool) -> Option<Effect> {
     let bench = &mut app.model.bench;
     let generation = bench.job.start();
     let (threads, mode) = (bench.threads, bench.mode);
     let version = app.model.version;
-    bench.running = Some(BenchRun { generation, progress: 0.0, label: String::new(), threads, mode, version });
+    let label = String::new();
+    bench.running = Some(BenchRun { generation, progress: 0.0, label, threads, mode, version, on_save });
     bench.error = None;
     if app.model.problem.is_some() {
         app.view.status = Some(BENCH_ON_STALE.into());
     }
     Some(Effect::StartBench { generation, threads, mode })
+}
+
+/// `a`: auto-bench on save, on or off; says what it does.
+fn toggle_auto_bench(app: &mut App) {
+    let bench = &mut app.model.bench;
+    bench.auto_on_save = !bench.auto_on_save;
+    app.view.status = Some(if !bench.auto_on_save {
+        "auto-bench off: saves are not measured".into()
+    } else if app.model.freeze.on {
+        "auto-bench on: frozen, so saves are measured once f unfreezes".into()
+    } else {
+        "auto-bench on: each save is benchmarked (a newer save restarts the run); a turns it off".into()
+    });
 }
 
 /// `c`: the benchmark pane shows the timeline or the speedup curve where only one fits; says

@@ -24,6 +24,14 @@ pub enum Effect {
         /// The run's generation.
         generation: u64,
     },
+    /// Write the session history `text` to `path` (a temporary file in the same directory,
+    /// then renamed), then send [`super::msg::Msg::HistoryWritten`].
+    WriteHistory {
+        /// Where.
+        path: std::path::PathBuf,
+        /// The JSON.
+        text: String,
+    },
     /// Suspend the terminal, run `$EDITOR` on the file, restore the terminal, then send
     /// [`super::msg::Msg::EditorClosed`].
     OpenEditor,

@@ -32,6 +32,7 @@ pub(crate) mod rows;
 pub(crate) mod runtime;
 pub(crate) mod save_diff;
 pub(crate) mod search;
+pub(crate) mod session_history;
 pub mod signals;
 pub(crate) mod terminal;
 pub(crate) mod theme;

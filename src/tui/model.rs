@@ -142,6 +142,8 @@ pub struct BenchRun {
     pub mode: ModeChoice,
     /// The [`Model::version`] of the snapshot it runs on.
     pub version: u64,
+    /// Started by a save with auto-bench on (`a`), not by `b`.
+    pub on_save: bool,
 }
 
 /// One finished benchmark, for the history.
@@ -155,6 +157,73 @@ pub struct BenchRecord {
     pub predicted: f64,
     /// Threads used.
     pub threads: usize,
+    /// The [`Model::version`] it was measured on: which save the point belongs to.
+    pub version: u64,
+    /// When that version was loaded (the save's time, which labels the point).
+    pub saved_at: WallTime,
+    /// The modes asked for.
+    pub choice: ModeChoice,
+    /// Started by a save with auto-bench on.
+    pub on_save: bool,
+    /// The graph it ran on (`rmat:10:16:seed=1`), with its size.
+    pub graph: String,
+    /// Each mode measured, in the order run.
+    pub modes: Vec<ModeResult>,
+}
+
+/// One mode of a finished benchmark, as the session history keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModeResult {
+    /// The mode.
+    pub mode: Mode,
+    /// Median time of one run, seconds.
+    pub median_s: f64,
+    /// Measured speedup over seq.
+    pub speedup: f64,
+    /// irtop's predicted speedup (calibrated when seq ran, else static), if it made one.
+    pub predicted: Option<f64>,
+}
+
+impl BenchRecord {
+    /// The record of `report`, run as `run` on a version loaded at `saved_at`.
+    pub(crate) fn of(report: &BenchReport, run: &BenchRun, saved_at: WallTime) -> BenchRecord {
+        let best = report.best_parallel();
+        let m = &report.measured;
+        BenchRecord {
+            best_speedup: best.map_or(1.0, |m| m.speedup),
+            best_mode: best.map_or(Mode::SEQ, |m| m.mode),
+            predicted: report.predicted.groggy,
+            threads: m.threads,
+            version: run.version,
+            saved_at,
+            choice: run.mode,
+            on_save: run.on_save,
+            graph: format!("{} ({} nodes, {} edges)", m.graph.source, m.graph.nodes, m.graph.edges),
+            modes: report
+                .rows()
+                .map(|(m, p)| ModeResult {
+                    mode: m.mode,
+                    median_s: m.median_s,
+                    speedup: m.speedup,
+                    predicted: p.map(|p| p.calibrated.unwrap_or(p.static_model)),
+                })
+                .collect(),
+        }
+    }
+
+    /// The mode a comparison of this run with another uses: the one asked for, else the best
+    /// parallel one.
+    pub(crate) fn compared_mode(&self) -> Mode {
+        match self.choice {
+            ModeChoice::Only(m) => m,
+            ModeChoice::All => self.best_mode,
+        }
+    }
+
+    /// `mode`'s result, if it ran.
+    pub(crate) fn mode(&self, mode: Mode) -> Option<&ModeResult> {
+        self.modes.iter().find(|r| r.mode == mode)
+    }
 }
 
 /// Benchmark settings, the run in flight, and the results so far.
@@ -182,6 +251,8 @@ pub struct BenchState {
     /// The threads the machine runs at once (the default of [`BenchState::threads`]): `+`
     /// past them says that more threads take turns.
     pub(crate) cores: usize,
+    /// `a`: each save (a reload that brings a new version) starts a run, as `b` does.
+    pub auto_on_save: bool,
 }
 
 impl BenchState {
@@ -198,6 +269,7 @@ impl BenchState {
             last_version: 0,
             graph: String::new(),
             cores: threads.max(1),
+            auto_on_save: false,
         }
     }
 }
@@ -232,6 +304,11 @@ impl Model {
     /// True when the analysis on screen no longer matches the file.
     pub fn is_stale(&self) -> bool {
         self.problem.is_some()
+    }
+
+    /// The latest finished benchmark of version `version`, if one ran on it.
+    pub(crate) fn run_of(&self, version: u64) -> Option<&BenchRecord> {
+        self.bench.history.iter().rev().find(|r| r.version == version)
     }
 
     /// True when the latest benchmark report was measured on an earlier version of the file

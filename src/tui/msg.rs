@@ -43,6 +43,8 @@ pub enum Msg {
         /// The report (boxed: it is by far the largest message), or why there is none.
         outcome: Result<Box<BenchReport>, String>,
     },
+    /// The session history (`w`) was written to this path, or why it was not.
+    HistoryWritten(Result<std::path::PathBuf, String>),
     /// `$EDITOR` exited (or could not start).
     EditorClosed(Result<(), String>),
     /// Terminal input cannot be read any more; the TUI quits.

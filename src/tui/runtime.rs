@@ -125,6 +125,11 @@ pub(crate) fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                     bench.start(generation, request);
                 }
                 Effect::CancelBench { generation } => bench.cancel(generation),
+                Effect::WriteHistory { path, text } => {
+                    // A small file: written here, before the next draw.
+                    let outcome = super::session_history::write(&path, &text);
+                    update(&mut app, Msg::HistoryWritten(outcome));
+                }
                 Effect::Suspend | Effect::Resume => {
                     // Stopped, the window may have changed size: take it as it is now.
                     input.pause();

@@ -1,6 +1,7 @@
 //! What each save changed: after a reload brings a new version of the file, a one-line diff
 //! against the previous version (ops added, removed and changed by id, levels, critical path,
-//! work/span, groggy's estimate), and against a baseline the user pins with `p` (`P` unpins).
+//! work/span, groggy's estimate; irtop's prediction and the measured time once a benchmark
+//! ran on both), and against a baseline the user pins with `p` (`P` unpins).
 
 use std::collections::HashMap;
 
@@ -15,6 +16,8 @@ use super::model::Snapshot;
 /// The numbers of one version of the file that the diff line compares.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VersionSummary {
+    /// Its [`super::model::Model::version`]: the benchmarks of it are found by it.
+    pub version: u64,
     /// When it was loaded.
     pub at: WallTime,
     /// Top-level ops.
@@ -32,10 +35,11 @@ pub struct VersionSummary {
 }
 
 impl VersionSummary {
-    /// The summary of `s`.
-    pub fn of(s: &Snapshot) -> VersionSummary {
+    /// The summary of `s`, version `version`.
+    pub fn of(s: &Snapshot, version: u64) -> VersionSummary {
         let a = &s.analysis;
         VersionSummary {
+            version,
             at: s.loaded_at,
             ops: s.ir.len(),
             levels: a.levels.len(),
@@ -63,11 +67,11 @@ pub struct VersionDiff {
 }
 
 impl VersionDiff {
-    /// Compares `old` with `new`.
+    /// Compares `old` (version `versions.0`) with `new` (version `versions.1`).
     ///
     /// # Complexity
     /// O(V) expected (a hash map of the old ids), plus the size of the bodies compared.
-    pub fn between(old: &Snapshot, new: &Snapshot) -> VersionDiff {
+    pub fn between(old: &Snapshot, new: &Snapshot, versions: (u64, u64)) -> VersionDiff {
         let old_ids: HashMap<&str, &Node> = old.ir.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
         let mut seen = 0;
         let (mut added, mut changed) = (0, 0);
@@ -86,8 +90,8 @@ impl VersionDiff {
             added,
             removed: old_ids.len() - seen.min(old_ids.len()),
             changed,
-            before: VersionSummary::of(old),
-            after: VersionSummary::of(new),
+            before: VersionSummary::of(old, versions.0),
+            after: VersionSummary::of(new, versions.1),
         }
     }
 
@@ -124,29 +128,49 @@ fn same_body(a: Option<&Body>, b: Option<&Body>) -> bool {
     }
 }
 
+/// One version of the session's history: its numbers, and what changed from the one before.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SavedVersion {
+    /// Its numbers.
+    pub summary: VersionSummary,
+    /// Ops added, removed and changed since the version before (`None` for the first).
+    pub change: Option<[usize; 3]>,
+}
+
 /// The saves seen this session: the last one's diff, and the pinned baseline with the
 /// current version's diff against it.
 #[derive(Debug, Clone, Default)]
 pub struct SaveLog {
     /// The latest reload's diff against the version before it.
     pub last: Option<VersionDiff>,
-    /// Every version loaded since start, oldest first (the start included).
-    pub history: Vec<VersionSummary>,
+    /// Every version loaded since start, oldest first (the start included; empty until the
+    /// first save).
+    pub history: Vec<SavedVersion>,
     /// The pinned version (`p`).
     pub baseline: Option<Snapshot>,
+    /// The pinned version's number.
+    pub(crate) baseline_version: u64,
     /// The current version against the baseline (`None` right after pinning).
     pub vs_baseline: Option<VersionDiff>,
 }
 
 impl SaveLog {
-    /// Records that `new` replaced `old`.
-    pub fn saved(&mut self, old: &Snapshot, new: &Snapshot) {
+    /// Records that `new` (version `new_version`) replaced `old` (the version before it).
+    pub fn saved(&mut self, old: &Snapshot, new: &Snapshot, new_version: u64) {
+        let old_version = new_version.saturating_sub(1);
         if self.history.is_empty() {
-            self.history.push(VersionSummary::of(old));
+            self.history.push(SavedVersion { summary: VersionSummary::of(old, old_version), change: None });
         }
-        self.history.push(VersionSummary::of(new));
-        self.last = Some(VersionDiff::between(old, new));
-        self.vs_baseline = self.baseline.as_ref().map(|b| VersionDiff::between(b, new));
+        let d = VersionDiff::between(old, new, (old_version, new_version));
+        self.history.push(SavedVersion { summary: d.after, change: Some([d.added, d.removed, d.changed]) });
+        self.last = Some(d);
+        self.vs_baseline =
+            self.baseline.as_ref().map(|b| VersionDiff::between(b, new, (self.baseline_version, new_version)));
+    }
+
+    /// When version `version` was loaded, if it is in the history.
+    pub(crate) fn loaded_at(&self, version: u64) -> Option<WallTime> {
+        self.history.iter().find(|v| v.summary.version == version).map(|v| v.summary.at)
     }
 }
 
@@ -161,6 +185,7 @@ pub(crate) fn on_key(app: &mut App, key: KeyEvent) -> bool {
             let snapshot = app.model.snapshot.clone();
             let at = snapshot.loaded_at.hms(&app.view.zone);
             saves.baseline = Some(snapshot);
+            saves.baseline_version = app.model.version;
             saves.vs_baseline = None;
             app.view.status = Some(format!("pinned the version loaded at {at} as the baseline; P unpins"));
             true

@@ -16,8 +16,9 @@ use crate::report::bench_report::BenchReport;
 use crate::tui::bench_job::ModeChoice;
 
 use super::super::app::App;
+use super::super::clock::Zone;
 use super::super::format::{bar, duration, plural, times, truncate};
-use super::super::model::BenchState;
+use super::super::model::{BenchRecord, BenchState};
 use super::super::view::{BenchChart, Pane};
 use super::curve::{self, SpeedupCurve, has_curve};
 use super::header::SPINNER;
@@ -38,6 +39,8 @@ pub struct BenchPane<'a> {
     /// First row of the body shown, when the body is taller than the pane (`usize::MAX`:
     /// the end).
     pub scroll: usize,
+    /// The time zone the saves' times are shown in.
+    pub(crate) zone: &'a Zone,
 }
 
 impl<'a> BenchPane<'a> {
@@ -50,6 +53,7 @@ impl<'a> BenchPane<'a> {
             spinner: app.view.spinner,
             stale_file: app.model.bench_is_stale().then_some(app.model.file_name.as_str()),
             scroll: app.view.bench_scroll,
+            zone: &app.view.zone,
         }
     }
 }
@@ -264,7 +268,8 @@ impl Widget for &BenchPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = self.ctx.theme;
         let b = self.bench;
-        let block = pane_block(self.ctx, Pane::Bench, format!("threads {} · mode {}", b.threads, b.mode.name()));
+        let auto = if b.auto_on_save { " · auto-bench on save" } else { "" };
+        let block = pane_block(self.ctx, Pane::Bench, format!("threads {} · mode {}{auto}", b.threads, b.mode.name()));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width < 20 {
@@ -532,15 +537,25 @@ impl BenchPane<'_> {
         put_line(buf, area.x, area.y, vec![Span::styled(label, t.table_header())], area.width);
         let last = h.last().expect("history is not empty");
         let best = h.iter().max_by(|a, b| a.best_speedup.total_cmp(&b.best_speedup)).expect("history is not empty");
+        // A run of a save (not of the version irtop started on) says which save it was.
+        let save = |r: &BenchRecord, lead: &str, end: &str| {
+            if r.version > 0 { format!("{lead}save {}{end}", r.saved_at.hms(self.zone)) } else { String::new() }
+        };
         let summary = format!(
-            " {}: last {} ({}, {} thr), best {}",
+            " {}: last {} ({}, {} thr{}), best {}{}",
             plural(h.len(), "run"),
             times(last.best_speedup),
             last.best_mode,
             last.threads,
-            times(best.best_speedup)
+            save(last, ", ", ""),
+            times(best.best_speedup),
+            if std::ptr::eq(last, best) { String::new() } else { save(best, " (", ")") }
         );
-        let spark_w = (h.len() as u16).min(area.width.saturating_sub(label.len() as u16 + summary.len() as u16)).max(1);
+        // One column per run, up to a third of the room when the summary does not fit (it
+        // is cut with `…` then).
+        let room = area.width.saturating_sub(label.len() as u16);
+        let runs = h.len().min(u16::MAX as usize) as u16;
+        let spark_w = runs.min(room.saturating_sub(summary.chars().count() as u16)).max(runs.min(room / 3)).max(1);
         let start = h.len().saturating_sub(spark_w as usize);
         let data: Vec<u64> = h[start..].iter().map(|r| (r.best_speedup * 100.0).round().max(1.0) as u64).collect();
         let max = data.iter().copied().max().unwrap_or(1);

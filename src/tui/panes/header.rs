@@ -77,6 +77,10 @@ fn items(app: &App, compact: bool) -> Vec<Vec<Span<'static>>> {
         items.push(vec![label("predicted with "), value(r.predicted.costs.clone())]);
     }
     items.push(vec![label("threads "), value(m.bench.threads.to_string())]);
+    if m.bench.auto_on_save {
+        // `a`: each save starts a benchmark (none while frozen: saves are not loaded).
+        items.push(vec![Span::styled(if compact { "AUTO-BENCH" } else { "AUTO-BENCH on save" }, t.good())]);
+    }
     items.push(vec![label("reloaded "), value(m.snapshot.loaded_at.hms(&app.view.zone))]);
     let (errors, warnings) = (a.count(Severity::Error), a.count(Severity::Warning));
     let style = |n: usize, s| if n > 0 { t.severity(s) } else { t.dim() };

@@ -27,6 +27,8 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Anywhere", "r", "reload now (saves reload by themselves)"),
     ("Anywhere", "f", "freeze: hold reloads; again: show the latest"),
     ("Anywhere", "p P", "pin the version on screen as baseline / unpin"),
+    ("Anywhere", "a", "auto-bench: benchmark each save (again: off)"),
+    ("Anywhere", "w", "write the session's history beside the file (JSON)"),
     ("Levels", "h l  ← →", "previous / next op in the level"),
     ("Levels", "Enter", "op details: inputs, outputs, metadata, deps, cost"),
     ("Levels", "Space", "open / close a loop's body levels (ops with ▸)"),
