@@ -17,17 +17,32 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
-/// `s` cut to `width` characters, ending in `…` when cut.
+/// Terminal cells `s` takes.
+fn cells(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}
+
+/// `s` in at most `width` terminal cells: whole when it fits, else its longest start that
+/// leaves room for a `…` after it. Every pane cuts text here (or in
+/// [`super::panes::put_cut_line`]), so a cut is never silent.
 pub(crate) fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_owned()
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut t: String = s.chars().take(width - 1).collect();
-        t.push('…');
-        t
+    if cells(s) <= width {
+        return s.to_owned();
     }
+    if width == 0 {
+        return String::new();
+    }
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        let w = cells(&s[i..i + c.len_utf8()]);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    format!("{}…", &s[..end])
 }
 
 /// A horizontal bar of `width` cells for `value` out of `max`, in eighths of a cell.
@@ -40,4 +55,37 @@ pub(crate) fn bar(value: f64, max: f64, width: usize) -> String {
     let mut s = "█".repeat(eighths / 8);
     s.push_str(EIGHTHS[eighths % 8]);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_cut_ends_in_an_ellipsis() {
+        assert_eq!(truncate("const_1", 7), "const_1");
+        assert_eq!(truncate("const_12", 7), "const_…");
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(truncate("日本語", 4), "日…", "wide characters count two cells");
+    }
+
+    proptest! {
+        #[test]
+        fn truncate_keeps_the_text_whole_or_a_start_of_it_ending_in_an_ellipsis(
+            s in "[a-z_日é ]{0,30}", width in 0usize..40,
+        ) {
+            let t = truncate(&s, width);
+            prop_assert!(cells(&t) <= width, "{:?} in {}: {:?}", s, width, t);
+            if cells(&s) <= width {
+                prop_assert_eq!(t, s);
+            } else if width > 0 {
+                let start = t.strip_suffix('…').expect("a cut ends in …");
+                prop_assert!(s.starts_with(start));
+                // The longest start that fits: one more character would not.
+                let next = s[start.len()..].chars().next().expect("something was cut");
+                prop_assert!(cells(start) + cells(&next.to_string()) + 1 > width);
+            }
+        }
+    }
 }
