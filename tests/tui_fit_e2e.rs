@@ -1,7 +1,9 @@
 //! The real binary in tmux, as a person sees it (issue 16, nothing lost at 80x24): `z`
 //! expands the focused pane and `z` puts it back; after `b` at 80x24 the benchmark's summary
 //! is whole or ends in `…`, the history stays, and `c` draws the curve; at 60x16 `j` reaches
-//! every mode row. Skipped when tmux is absent. The waits only bound a hang.
+//! every mode row; at 160x48 a small IR leaves the benchmark room for its whole report, and
+//! under `NO_COLOR` the speedup curve's legend shows each mode's marker. Skipped when tmux is
+//! absent. The waits only bound a hang.
 
 use std::path::Path;
 
@@ -86,6 +88,30 @@ fn after_b_at_80x24_nothing_is_lost_and_60x16_scrolls_to_every_mode() {
     tmux.wait_for("the last mode row, auto", |s| s.contains("auto  "));
     for mode in ["levels", "dataflow", "data", "levels+data", "dataflow+data"] {
         assert!(seen.contains(&format!("┃{mode:<15}")), "{mode} never shown:\n{seen}");
+    }
+    quit(&tmux);
+}
+
+#[test]
+fn at_160x48_a_small_ir_leaves_the_whole_benchmark_on_screen_with_markers_under_no_color() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let diamond = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/diamond.json");
+    let tmux = Tmux::new("space");
+    tmux.start(&format!("env NO_COLOR=1 {}", command_line(&format!("--rmat 10 --budget 5 '{diamond}'"))));
+    tmux.wait_for("the header", |s| s.contains("diamond.json"));
+    tmux.keys("4");
+    tmux.keys("b");
+    let screen = tmux.wait_for("the finished benchmark", |s| s.contains("rmat:10:16:seed=1") && s.contains("history"));
+    assert!(!screen.contains("j/k scroll") && !screen.contains("rows 1-"), "no scrolling needed:\n{screen}");
+    for mode in ["seq", "levels", "dataflow", "data", "levels+data", "dataflow+data", "auto"] {
+        assert!(screen.contains(&format!("┃{mode:<15}")), "the {mode} row is on screen:\n{screen}");
+    }
+    assert!(screen.contains("timeline") && screen.contains("speedup curve"), "{screen}");
+    for entry in ["○ levels", "□ dataflow", "△ data", "◇ levels+data", "▽ dataflow+data"] {
+        assert!(screen.contains(entry), "the legend shows `{entry}`:\n{screen}");
     }
     quit(&tmux);
 }

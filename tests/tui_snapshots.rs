@@ -284,7 +284,7 @@ fn no_color_speedup_curve() {
         "coloured cells under NO_COLOR"
     );
     let text = tui_support::screen(&app);
-    assert!(text.contains("speedup curve") && text.contains('•'), "{text}");
+    assert!(text.contains("speedup curve") && text.contains('●') && text.contains('○'), "markers: {text}");
     assert!(text.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)), "Braille lines: {text}");
 }
 

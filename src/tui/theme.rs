@@ -209,7 +209,7 @@ impl Theme {
     }
 
     /// A parallel mode's line in the speedup curve and its entry in the legend (monochrome:
-    /// the legend's order and values tell them apart).
+    /// the curve's markers tell them apart).
     pub fn mode(&self, mode: &str) -> Style {
         self.fg(match mode {
             "levels" => Color::Cyan,

@@ -1,6 +1,8 @@
 //! The speedup curve of the benchmark pane: each parallel mode's predicted speedup for 1 to
 //! 64 threads (what a bigger machine would give, under the cost model) as a line chart on a
 //! log2 thread axis, with the speedups the benchmark measured marked at its thread count.
+//! Each mode has its own marker shape, hollow on its predicted curve and filled where it
+//! was measured, shown in the legend too, so the chart reads without colour (`NO_COLOR`).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -32,12 +34,42 @@ pub struct SpeedupCurve<'a> {
     pub hint: Option<&'a str>,
 }
 
+/// The markers of the series, in their order: a shape per mode, hollow on the predicted
+/// curve and filled on the measured speedups. No two series share one.
+pub(crate) const MARKERS: [Markers; 6] = [
+    Markers { predicted: '○', measured: '●' },
+    Markers { predicted: '□', measured: '■' },
+    Markers { predicted: '△', measured: '▲' },
+    Markers { predicted: '◇', measured: '◆' },
+    Markers { predicted: '▽', measured: '▼' },
+    Markers { predicted: '☆', measured: '★' },
+];
+
+/// The two glyphs that mark one mode's series in the chart and the legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Markers {
+    /// On the predicted curve, at each power-of-two thread count from 2.
+    pub(crate) predicted: char,
+    /// On a measured speedup.
+    pub(crate) measured: char,
+}
+
 /// One parallel mode: its predicted curve and what the benchmark measured, as
-/// `(log2 threads, speedup)` points.
+/// `(log2 threads, speedup)` points, and its markers (none past [`MARKERS`]: irtop's curves
+/// have five modes).
 struct Series<'r> {
     mode: &'r str,
     curve: Vec<(f64, f64)>,
     measured: Vec<(f64, f64)>,
+    markers: Option<Markers>,
+}
+
+impl Series<'_> {
+    /// The curve's points at 2, 4, 8 ... threads (where every mode's is not 1x by
+    /// definition), where its marker goes.
+    fn marked(&self) -> Vec<(f64, f64)> {
+        self.curve.iter().copied().filter(|&(x, _)| x >= 1.0 && (x - x.round()).abs() < 1e-9).collect()
+    }
 }
 
 /// True when `report` has a curve to draw.
@@ -58,7 +90,8 @@ fn series(r: &BenchReport) -> Vec<Series<'_>> {
     modes.dedup();
     modes
         .into_iter()
-        .map(|mode| {
+        .enumerate()
+        .map(|(i, mode)| {
             let point = |threads: usize, s: f64| {
                 (threads >= 1 && threads <= max_p && s.is_finite()).then(|| ((threads as f64).log2(), s.max(0.0)))
             };
@@ -72,6 +105,7 @@ fn series(r: &BenchReport) -> Vec<Series<'_>> {
                     .filter(|m| m.mode.name() == mode && !m.noise)
                     .filter_map(|m| point(m.threads, m.speedup))
                     .collect(),
+                markers: MARKERS.get(i).copied(),
             }
         })
         .collect()
@@ -114,23 +148,38 @@ fn speedup_label(v: f64) -> String {
     format!("{s}x")
 }
 
-/// The legend, as lines of at most `width` cells: each mode's name in its line's colour with
-/// its speedup at the most threads, then the mark of the measured speedups.
+/// The legend, as lines of at most `width` cells: each mode's marker and name in its line's
+/// colour with its speedup at the most threads, then the filled markers of the measured
+/// speedups.
 fn legend(r: &BenchReport, all: &[Series<'_>], theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut entries: Vec<Vec<Span<'static>>> = all
         .iter()
         .map(|s| {
             let last = s.curve.last().map_or_else(|| "-".to_owned(), |&(_, v)| times(v));
-            vec![Span::styled(s.mode.to_owned(), theme.mode(s.mode)), Span::styled(format!(" {last}"), theme.text())]
+            let mut entry = Vec::new();
+            if let Some(m) = s.markers {
+                entry.push(Span::styled(format!("{} ", m.predicted), theme.mode(s.mode)));
+            }
+            entry.extend([
+                Span::styled(s.mode.to_owned(), theme.mode(s.mode)),
+                Span::styled(format!(" {last}"), theme.text()),
+            ]);
+            entry
         })
         .collect();
     if let Some(m) =
         r.measured.modes.iter().find(|m| all.iter().any(|s| s.mode == m.mode.name() && !s.measured.is_empty()))
     {
-        entries.push(vec![
-            Span::styled("•", theme.value()),
-            Span::styled(format!(" measured ({})", plural(m.threads, "thread")), theme.text()),
-        ]);
+        let mut entry: Vec<Span<'static>> = all
+            .iter()
+            .filter(|s| !s.measured.is_empty())
+            .filter_map(|s| s.markers.map(|k| Span::styled(k.measured.to_string(), theme.measured_mark(s.mode))))
+            .collect();
+        if entry.is_empty() {
+            entry.push(Span::styled("•", theme.value()));
+        }
+        entry.push(Span::styled(format!(" measured ({})", plural(m.threads, "thread")), theme.text()));
+        entries.push(entry);
     }
     let width = width as usize;
     let mut lines = Vec::new();
@@ -215,8 +264,9 @@ impl Widget for &SpeedupCurve<'_> {
     }
 }
 
-/// The chart: a Braille line per mode, a dot per measured speedup, a log2 thread axis
-/// labelled in threads and a speedup axis from 0.
+/// The chart: a Braille line per mode with its hollow marker at 2, 4, 8 ... threads, its
+/// filled marker on each measured speedup, a log2 thread axis labelled in threads and a
+/// speedup axis from 0.
 fn plot(r: &BenchReport, all: &[Series<'_>], t: &Theme, area: Rect, buf: &mut Buffer) {
     let x_max = (max_threads(r) as f64).log2();
     let top = all.iter().flat_map(|s| s.curve.iter().chain(&s.measured).map(|&(_, v)| v)).fold(1.0f64, f64::max);
@@ -225,20 +275,12 @@ fn plot(r: &BenchReport, all: &[Series<'_>], t: &Theme, area: Rect, buf: &mut Bu
     let step = y_step(top, labels);
     let y_max = step * (labels - 1) as f64;
     let y_labels: Vec<String> = (0..labels).map(|i| speedup_label(step * i as f64)).collect();
-    let mut datasets: Vec<Dataset<'_>> = all
+    let datasets: Vec<Dataset<'_>> = all
         .iter()
         .map(|s| {
             Dataset::default().data(&s.curve).marker(Marker::Braille).graph_type(GraphType::Line).style(t.mode(s.mode))
         })
         .collect();
-    // Measured speedups last, so they are drawn over the lines.
-    datasets.extend(all.iter().filter(|s| !s.measured.is_empty()).map(|s| {
-        Dataset::default()
-            .data(&s.measured)
-            .marker(Marker::Dot)
-            .graph_type(GraphType::Scatter)
-            .style(t.measured_mark(s.mode))
-    }));
     let chart = Chart::new(datasets)
         .legend_position(None)
         .x_axis(
@@ -265,6 +307,39 @@ fn plot(r: &BenchReport, all: &[Series<'_>], t: &Theme, area: Rect, buf: &mut Bu
     let plot_x = area.x + label_w + 1;
     let plot_w = area.right().saturating_sub(plot_x);
     x_labels(x_max, plot_x, plot_w, area, t, buf);
+    // The plot less the x axis and its labels, where the chart drew the lines.
+    let plot = Rect::new(plot_x, area.y, plot_w, area.height - 2);
+    markers(all, [x_max, y_max], plot, t, buf);
+}
+
+/// Each series' markers, written over the chart in the cells where its Braille line passes
+/// through the points: hollow on the curve at 2, 4, 8 ... threads, then filled on the
+/// measured speedups (drawn last, so they stay on top).
+fn markers(all: &[Series<'_>], [x_max, y_max]: [f64; 2], plot: Rect, t: &Theme, buf: &mut Buffer) {
+    if plot.width == 0 || plot.height == 0 || x_max <= 0.0 || y_max <= 0.0 {
+        return;
+    }
+    // The Braille dot of a point, as the chart's canvas rounds it (2x4 dots a cell), in cells.
+    let cell = |(x, y): (f64, f64)| {
+        let dx = (x / x_max * (2.0 * plot.width as f64 - 1.0)).round().clamp(0.0, 2.0 * plot.width as f64 - 1.0);
+        let dy =
+            ((y_max - y) / y_max * (4.0 * plot.height as f64 - 1.0)).round().clamp(0.0, 4.0 * plot.height as f64 - 1.0);
+        (plot.x + dx as u16 / 2, plot.y + dy as u16 / 4)
+    };
+    let mut put = |points: &[(f64, f64)], glyph: char, style| {
+        for &p in points {
+            let (x, y) = cell(p);
+            buf[(x, y)].set_char(glyph).set_style(style);
+        }
+    };
+    for s in all {
+        if let Some(m) = s.markers {
+            put(&s.marked(), m.predicted, t.mode(s.mode));
+        }
+    }
+    for s in all {
+        put(&s.measured, s.markers.map_or('•', |m| m.measured), t.measured_mark(s.mode));
+    }
 }
 
 /// Thread counts 1, 2, 4 ... under the x axis at their log2 positions, where they fit (the
@@ -326,6 +401,20 @@ mod tests {
         assert_eq!(y_label_count(3), 2);
         assert_eq!(y_label_count(4), 2);
         assert_eq!(y_label_count(5), 3);
+    }
+
+    #[test]
+    fn no_two_series_share_a_marker_and_every_mode_of_a_curve_has_one() {
+        let glyphs: Vec<char> = MARKERS.iter().flat_map(|m| [m.predicted, m.measured]).collect();
+        let mut unique = glyphs.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), glyphs.len(), "{glyphs:?}");
+        let parallel = Mode::ALL.iter().filter(|m| !m.is_seq()).count();
+        assert!(MARKERS.len() >= parallel, "a marker for each parallel mode");
+        for g in glyphs {
+            assert_eq!(Span::raw(g.to_string()).width(), 1, "{g} takes one cell");
+        }
     }
 
     #[test]
