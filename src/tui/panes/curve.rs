@@ -54,6 +54,11 @@ pub(crate) struct Markers {
     pub(crate) measured: char,
 }
 
+/// True for a glyph of [`MARKERS`] (a later series' marker may cover an earlier one's).
+fn glyph_of_a_marker(c: char) -> bool {
+    MARKERS.iter().any(|m| m.predicted == c || m.measured == c)
+}
+
 /// One parallel mode: its predicted curve and what the benchmark measured, as
 /// `(log2 threads, speedup)` points, and its markers (none past [`MARKERS`]: irtop's curves
 /// have five modes).
@@ -329,7 +334,11 @@ fn markers(all: &[Series<'_>], [x_max, y_max]: [f64; 2], plot: Rect, t: &Theme, 
     let mut put = |points: &[(f64, f64)], glyph: char, style| {
         for &p in points {
             let (x, y) = cell(p);
-            buf[(x, y)].set_char(glyph).set_style(style);
+            // Over the lines and blank plot, never over an axis title's letters.
+            let under = buf[(x, y)].symbol().chars().next().unwrap_or(' ');
+            if under == ' ' || ('\u{2800}'..='\u{28ff}').contains(&under) || glyph_of_a_marker(under) {
+                buf[(x, y)].set_char(glyph).set_style(style);
+            }
         }
     };
     for s in all {
@@ -415,6 +424,22 @@ mod tests {
         for g in glyphs {
             assert_eq!(Span::raw(g.to_string()).width(), 1, "{g} takes one cell");
         }
+    }
+
+    #[test]
+    fn markers_keep_off_the_axis_titles() {
+        let all = [Series {
+            mode: "levels",
+            curve: vec![(0.0, 1.0), (1.0, 1.0), (2.0, 1.0)],
+            measured: vec![(0.0, 1.0)],
+            markers: Some(MARKERS[0]),
+        }];
+        let area = Rect::new(0, 0, 12, 3);
+        let mut buf = Buffer::empty(area);
+        buf.set_string(0, 0, "speedup", ratatui::style::Style::new());
+        markers(&all, [2.0, 1.0], area, &Theme::no_color(), &mut buf);
+        let top: String = (0..12).map(|x| buf[(x, 0)].symbol().to_owned()).collect();
+        assert_eq!(top, "speedup    ○", "the title stays; the point at 4 threads is marked");
     }
 
     #[test]
