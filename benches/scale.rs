@@ -4,6 +4,11 @@
 //! (`irtop report` and `irtop plan`: median wall time, peak RSS from `/usr/bin/time`, plan
 //! bytes per op), and 3M ops under a 4 GiB address-space limit (`ulimit -v 4194304`).
 //!
+//! Beside irtop's loader, in the same runs and interleaved with it, two hand-written
+//! references on the same bytes: serde_json building its `Value` tree (with this crate's
+//! features: `preserve_order` and `float_roundtrip`), and serde_json checking the JSON
+//! without building anything (`IgnoredAny`), the floor for any serde-based loader.
+//!
 //! `cargo bench --bench scale` (`IRTOP_SCALE_OPS=10000,100000` picks the sizes).
 
 use std::hint::black_box;
@@ -37,6 +42,10 @@ fn per_op(d: Duration, ops: usize) -> String {
     format!("{:.0}", d.as_secs_f64() * 1e9 / ops as f64)
 }
 
+/// Above this size the `Value` reference is left out, to keep the bench's memory within the
+/// machine's: the tree holds every key and string of the file as an allocation of its own.
+const VALUE_TREE_MAX_OPS: usize = 1_000_000;
+
 fn reps(ops: usize) -> usize {
     match ops {
         0..=10_000 => 15,
@@ -67,12 +76,25 @@ fn main() {
     println!("| ops | file | load | analyse | plan | report |");
     println!("|---:|---:|---:|---:|---:|---:|");
     let mut files = Vec::new();
+    let mut loads = Vec::new();
     for &ops in &sizes {
         let bytes = generate(Shape::Random, ops, 100, 1);
         let file = dir.0.join(format!("random_{ops}.json"));
         std::fs::write(&file, &bytes).expect("write the IR");
         let (mut load, mut analyse, mut plans, mut report) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut value, mut ignored) = (Vec::new(), Vec::new());
         for _ in 0..reps(ops) {
+            // The references first, each dropped before the next measurement.
+            if ops <= VALUE_TREE_MAX_OPS {
+                let t = Instant::now();
+                let tree: serde_json::Value = serde_json::from_slice(&bytes).expect("a generated IR is JSON");
+                value.push(t.elapsed());
+                drop(black_box(tree));
+            }
+            let t = Instant::now();
+            let checked: serde::de::IgnoredAny = serde_json::from_slice(&bytes).expect("a generated IR is JSON");
+            ignored.push(t.elapsed());
+            black_box(checked);
             let t = Instant::now();
             let ir = load_bytes(&bytes, &file).expect("a generated IR loads");
             load.push(t.elapsed());
@@ -94,12 +116,24 @@ fn main() {
         println!(
             "| {ops} | {:.1} MB | {} | {} | {} | {} |",
             bytes.len() as f64 / 1e6,
-            cell(load),
+            cell(load.clone()),
             cell(analyse),
             cell(plans),
             cell(report)
         );
+        loads.push((ops, median(load.clone()), (!value.is_empty()).then(|| median(value)), median(ignored)));
         files.push((ops, file));
+    }
+
+    println!();
+    println!("irtop's loader against serde_json on the same bytes (medians of the same interleaved runs):");
+    println!("| ops | irtop load | serde_json `Value` | ratio | serde_json `IgnoredAny` | ratio |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (ops, load, value, ignored) in loads {
+        let ratio = |reference: Duration| format!("{:.2}x", load.as_secs_f64() / reference.as_secs_f64());
+        let (value_ms, value_ratio) =
+            value.map_or(("-".to_owned(), "-".to_owned()), |v| (format!("{} ms", ms(v)), ratio(v)));
+        println!("| {ops} | {} ms | {value_ms} | {value_ratio} | {} ms | {} |", ms(load), ms(ignored), ratio(ignored));
     }
 
     println!();

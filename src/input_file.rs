@@ -124,6 +124,55 @@ pub(crate) fn read_input(path: &Path, limits: &Limits, what: InputKind) -> Resul
     Ok(bytes)
 }
 
+/// The bytes of an input file: mapped (a regular file, see [`crate::mapped_file`]) or read.
+pub(crate) enum InputBytes {
+    /// A regular file, mapped.
+    Mapped(crate::mapped_file::Mapping),
+    /// Anything else (standard input, a pipe, an empty file), read whole.
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for InputBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            InputBytes::Mapped(map) => map,
+            InputBytes::Read(bytes) => bytes,
+        }
+    }
+}
+
+/// Maps the regular file at `path` with the same refusals as [`read_input`] (which reads
+/// anything else, and a file the OS will not map).
+pub(crate) fn map_input(path: &Path, limits: &Limits, what: InputKind) -> Result<InputBytes, ReadError> {
+    let read = || read_input(path, limits, what).map(InputBytes::Read);
+    if is_stdin(path) {
+        return read();
+    }
+    let file = open(path, limits)?;
+    let size = match file.metadata() {
+        Ok(m) if m.is_file() && m.len() > 0 => m.len(),
+        _ => return read(),
+    };
+    if size > limits.max_file_bytes {
+        let limit = limits.max_file_bytes;
+        return Err(LimitError::FileTooLarge {
+            path: path.to_owned(),
+            kind: what.kind,
+            bytes: size,
+            cut_off: false,
+            limit,
+        }
+        .into());
+    }
+    limits.check_ir_like(path, size, what)?;
+    match usize::try_from(size).map(|len| crate::mapped_file::Mapping::new(&file, len)) {
+        Ok(Ok(map)) => Ok(InputBytes::Mapped(map)),
+        _ => read(),
+    }
+}
+
 /// The error for a buffer the allocator refused although the memory check passed.
 fn memory_error(path: &Path, size: u64, limits: &Limits) -> ReadError {
     let (limit, limit_from) = limits.memory_limit();

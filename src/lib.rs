@@ -33,6 +33,7 @@ pub mod generate;
 mod input_file;
 pub mod ir;
 pub mod limits;
+mod mapped_file;
 pub(crate) mod memory;
 mod output_file;
 pub mod pipeline;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::CliError;
 use super::color::Palettes;
 use crate::analysis::analyze;
-use crate::ir::{Diagnostic, Severity, load_file_with};
+use crate::ir::{Diagnostic, Severity, load_file_mapped};
 use crate::limits::{Limits, PLAN_BYTES_PER_FILE_BYTE};
 use crate::report::escape::escape_control;
 use crate::report::export::{self, Data};
@@ -49,7 +49,7 @@ pub(crate) fn emit(
         let hint = "`irtop report` needs half as much. ";
         limits.check_ir_memory(file, meta.len(), PLAN_BYTES_PER_FILE_BYTE, "writing its plan", hint)?;
     }
-    let ir = load_file_with(file, limits)?;
+    let ir = load_file_mapped(file, limits)?;
     let analysis = analyze(&ir);
     let Options { fields, pretty, full, colors } = options;
     let data = Data::Analysis { ir: &ir, analysis: &analysis, fields, pretty, full };

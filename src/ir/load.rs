@@ -25,7 +25,7 @@ use super::metadata::Metadata;
 use super::model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, VarTable};
 use super::op::Op;
 use super::step::parse_step;
-use crate::input_file::{InputKind, ReadError, read_input};
+use crate::input_file::{InputBytes, InputKind, ReadError, map_input, read_input};
 use crate::limits::{LOAD_BYTES_PER_FILE_BYTE, Limits};
 
 /// Reads and loads the IR file at `path` within the default [`Limits`].
@@ -50,6 +50,36 @@ pub(crate) fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadErr
     })?;
     // Errors in what came on standard input name it as such, not as a file called `-`.
     load_bytes(&bytes, if crate::input_file::is_stdin(path) { Path::new("<stdin>") } else { path })
+}
+
+/// [`load_file_with`] for a command that loads once and exits (`report`, `plan`, `dot`): a
+/// regular file is mapped rather than copied into memory ([`crate::mapped_file`]; a file
+/// cut short meanwhile ends the process with an error naming it). A file whose size changed
+/// while it was loaded (it grew: the map ends at the old size) is read again the usual way.
+pub(crate) fn load_file_mapped(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
+    let what = InputKind {
+        kind: "an IR file (groggy's IRs are kilobytes)",
+        doing: "loading and analysing it",
+        memory_per_byte: LOAD_BYTES_PER_FILE_BYTE,
+    };
+    let bytes = map_input(path, limits, what).map_err(|e| match e {
+        ReadError::Io(source) => LoadError::Io { path: path.to_owned(), source },
+        ReadError::Limit(e) => LoadError::Limit(e),
+    })?;
+    let InputBytes::Mapped(map) = bytes else {
+        let name = if crate::input_file::is_stdin(path) { Path::new("<stdin>") } else { path };
+        return load_bytes(&bytes, name);
+    };
+    let loaded = {
+        let _message = crate::mapped_file::SigbusMessage::new(path);
+        load_bytes(&map, path)
+    };
+    let mapped = map.len() as u64;
+    drop(map);
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() == mapped => loaded,
+        _ => load_file_with(path, limits),
+    }
 }
 
 /// Loads an IR from `bytes`; `path` is only used to name the source in errors.

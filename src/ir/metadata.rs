@@ -4,6 +4,7 @@
 //! 200 bytes each), and most are never read: the analysis looks at a few keys, the loader
 //! checks those when it reads the file.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::{LazyLock, OnceLock};
@@ -23,9 +24,16 @@ pub struct Metadata {
 }
 
 /// Two ops have the same parameters when their maps are equal, however the files wrote them.
+/// The same text is the same map, so it is not parsed; other text is parsed for the occasion
+/// and not kept (comparing two versions of a million ops must not grow either).
 impl PartialEq for Metadata {
     fn eq(&self, other: &Metadata) -> bool {
-        self.map() == other.map()
+        if let (Some(a), Some(b)) = (&self.raw, &other.raw)
+            && a == b
+        {
+            return true;
+        }
+        *self.map_for_now() == *other.map_for_now()
     }
 }
 
@@ -58,6 +66,15 @@ impl Metadata {
                 let mut de = serde_json::Deserializer::from_str(raw);
                 de.deserialize_map(FieldVisitor { key }).unwrap_or(None)
             }
+        }
+    }
+
+    /// The map, parsed if it was not yet, but not kept.
+    fn map_for_now(&self) -> Cow<'_, Map<String, Value>> {
+        match (&self.raw, self.parsed.get()) {
+            (_, Some(map)) => Cow::Borrowed(map),
+            (None, None) => Cow::Borrowed(&EMPTY),
+            (Some(_), None) => Cow::Owned(self.parse()),
         }
     }
 
@@ -257,6 +274,23 @@ mod tests {
         assert!(m.parsed.get().is_none(), "serializing must not grow the IR");
         let map: Map<String, Value> = serde_json::from_str(r#"{"b": [1, {"c": null}], "a": "x"}"#).unwrap();
         assert_eq!(written, serde_json::to_string(&map).unwrap());
+    }
+
+    #[test]
+    fn comparing_gives_map_equality_and_keeps_nothing_parsed() {
+        let a = kept(r#"{"value": 1.0, "agg": "sum"}"#);
+        let same_text = kept(r#"{"value": 1.0, "agg": "sum"}"#);
+        let spaced = kept(r#"{ "value" : 1.0 , "agg" : "sum" }"#);
+        let other = kept(r#"{"value": 2.0, "agg": "sum"}"#);
+        assert!(a == same_text && a == spaced);
+        assert!(a != other && other != spaced && a != Metadata::default());
+        assert!(Metadata::default() == kept("{}"));
+        for m in [&a, &same_text, &spaced, &other] {
+            assert!(m.parsed.get().is_none(), "comparing must not grow the IR (a save diff compares every op)");
+        }
+        let built: Metadata =
+            [("value".to_owned(), Value::from(1.0)), ("agg".to_owned(), Value::from("sum"))].into_iter().collect();
+        assert!(built == a);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod step;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::LoadError;
-pub(crate) use load::load_file_with;
 pub use load::{load_bytes, load_file};
+pub(crate) use load::{load_file_mapped, load_file_with};
 pub use metadata::Metadata;
 pub use model::{BlockBody, Body, Domain, ImplicitRead, Ir, LoopBody, LoopVar, Node, NodeId, VarId, VarTable};

@@ -3,11 +3,11 @@
 //! work/span, groggy's estimate; irtop's prediction and the measured time once a benchmark
 //! ran on both), and against a baseline the user pins with `p` (`P` unpins).
 
-use std::collections::HashMap;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::ir::{Body, Ir, Node};
+use rayon::prelude::*;
+
+use crate::ir::{Body, Ir, Node, VarId};
 
 use super::app::App;
 use super::clock::WallTime;
@@ -70,12 +70,23 @@ impl VersionDiff {
     /// Compares `old` (version `versions.0`) with `new` (version `versions.1`).
     ///
     /// # Complexity
-    /// O(V) expected (a hash map of the old ids), plus the size of the bodies compared.
+    /// O(V) expected (a hash map of the old ids that are not where the new version has them),
+    /// plus the size of the bodies compared; the ops in place are compared on every core.
     pub fn between(old: &Snapshot, new: &Snapshot, versions: (u64, u64)) -> VersionDiff {
-        let old_ids: HashMap<&str, &Node> = old.ir.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+        let (olds, news) = (&old.ir.nodes, &new.ir.nodes);
+        // An edit usually keeps every op in its place: ops at the same position with the same
+        // id are compared directly, and only the rest go through a hash map of ids.
+        let aligned = olds.iter().zip(news).take_while(|(a, b)| a.id == b.id).count();
+        let mut changed = olds[..aligned]
+            .par_iter()
+            .zip(&news[..aligned])
+            .filter(|(a, b)| !same_node(&old.ir, a, &new.ir, b))
+            .count();
+        let (old_rest, new_rest) = (&olds[aligned..], &news[aligned..]);
+        let old_ids: hashbrown::HashMap<&str, &Node> = old_rest.iter().map(|n| (n.id.as_str(), n)).collect();
         let mut seen = 0;
-        let (mut added, mut changed) = (0, 0);
-        for node in &new.ir.nodes {
+        let mut added = 0;
+        for node in new_rest {
             match old_ids.get(node.id.as_str()) {
                 Some(before) => {
                     seen += 1;
@@ -104,13 +115,12 @@ impl VersionDiff {
 /// True when `a` (of `ai`) and `b` (of `bi`) are the same op: variables are compared by name,
 /// since each version interns its own.
 fn same_node(ai: &Ir, a: &Node, bi: &Ir, b: &Node) -> bool {
-    let names = |ir: &Ir, n: &Node| -> Vec<String> {
-        n.inputs.iter().chain(n.output.iter()).map(|&v| ir.var(v).to_owned()).collect()
-    };
+    let same_vars =
+        |x: &[VarId], y: &[VarId]| x.len() == y.len() && x.iter().zip(y).all(|(&v, &w)| ai.var(v) == bi.var(w));
     a.op == b.op
         && a.domain == b.domain
-        && a.inputs.len() == b.inputs.len()
-        && names(ai, a) == names(bi, b)
+        && same_vars(&a.inputs, &b.inputs)
+        && same_vars(a.output.as_slice(), b.output.as_slice())
         && a.metadata == b.metadata
         && same_body(a.body.as_ref(), b.body.as_ref())
 }
@@ -198,5 +208,52 @@ pub(crate) fn on_key(app: &mut App, key: KeyEvent) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn snapshot(nodes: &str) -> Snapshot {
+        let json = format!(r#"{{"name": "t", "nodes": [{nodes}]}}"#);
+        let ir = crate::ir::load_bytes(json.as_bytes(), Path::new("t.json")).expect("loads");
+        let analysis = crate::analysis::analyze(&ir);
+        Snapshot::new(ir, analysis, WallTime::now())
+    }
+
+    const A: &str = r#"{"id": "a", "op_type": "constant", "output": "x", "metadata": {"value": 1.0}}"#;
+    const B: &str = r#"{"id": "b", "op_type": "add", "inputs": ["x", "x"], "output": "y"}"#;
+    const C: &str = r#"{"id": "c", "op_type": "mul", "inputs": ["y", "x"], "output": "z"}"#;
+
+    fn counts(old: &str, new: &str) -> (usize, usize, usize) {
+        let d = VersionDiff::between(&snapshot(old), &snapshot(new), (0, 1));
+        (d.added, d.removed, d.changed)
+    }
+
+    #[test]
+    fn ops_are_matched_by_id_wherever_they_are() {
+        assert_eq!(counts(&format!("{A},{B},{C}"), &format!("{A},{B},{C}")), (0, 0, 0));
+        assert_eq!(counts(&format!("{A},{B},{C}"), &format!("{C},{A},{B}")), (0, 0, 0), "moved, not changed");
+        assert_eq!(counts(&format!("{A},{B},{C}"), &format!("{A},{C}")), (0, 1, 0));
+        assert_eq!(counts(&format!("{A},{C}"), &format!("{B},{A},{C}")), (1, 0, 0));
+    }
+
+    #[test]
+    fn what_counts_as_a_change() {
+        let spaced = r#"{"id": "a", "op_type": "constant", "output": "x", "metadata": { "value" : 1.0 }}"#;
+        assert_eq!(counts(A, spaced), (0, 0, 0), "the same parameters written differently");
+        for other in [
+            r#"{"id": "a", "op_type": "constant", "output": "x", "metadata": {"value": 2.0}}"#,
+            r#"{"id": "a", "op_type": "constant", "output": "w", "metadata": {"value": 1.0}}"#,
+            r#"{"id": "a", "op_type": "constant", "metadata": {"value": 1.0}}"#,
+            r#"{"id": "a", "op_type": "constant", "inputs": ["x"], "metadata": {"value": 1.0}}"#,
+        ] {
+            assert_eq!(counts(A, other), (0, 0, 1), "{other}");
+        }
+        let swapped = r#"{"id": "b", "op_type": "add", "inputs": ["x", "y"], "output": "y"}"#;
+        assert_eq!(counts(&format!("{A},{B}"), &format!("{A},{swapped}")), (0, 0, 1));
     }
 }
