@@ -7,7 +7,7 @@ mod tui_support;
 use irtop::tui::view::{Overlay, Pane};
 use irtop::tui::{App, Effect, Msg, update};
 use ratatui::crossterm::event::KeyCode;
-use tui_support::{app, ch, key, parse, screen};
+use tui_support::{DIAMOND_EDITED, DIAMOND_SMALL, app, ch, key, parse, screen};
 
 /// Types `text` key by key, asserting no key runs a command.
 fn type_text(app: &mut App, text: &str) {
@@ -105,25 +105,6 @@ fn search_screens() {
         insta::assert_snapshot!(format!("search_next_{w}x{h}"), screen(&app));
     }
 }
-
-/// diamond.json with node_5 changed (mul instead of add) and a node_6 after it.
-const DIAMOND_EDITED: &str = r#"{"name": "test", "nodes": [
-  {"id": "node_0", "domain": "core", "op_type": "init_nodes", "inputs": [], "output": "nodes_0", "metadata": {"default": 1.0}},
-  {"id": "node_1", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_1", "metadata": {"value": 2.0}},
-  {"id": "node_2", "domain": "core", "op_type": "mul", "inputs": ["nodes_0", "const_1"], "output": "mul_2", "metadata": {}},
-  {"id": "node_3", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_3", "metadata": {"value": 3.0}},
-  {"id": "node_4", "domain": "core", "op_type": "add", "inputs": ["nodes_0", "const_3"], "output": "add_4", "metadata": {}},
-  {"id": "node_5", "domain": "core", "op_type": "mul", "inputs": ["mul_2", "add_4"], "output": "add_5", "metadata": {}},
-  {"id": "node_6", "domain": "core", "op_type": "mul", "inputs": ["add_5", "const_1"], "output": "mul_6", "metadata": {}}
-]}"#;
-
-/// diamond.json without node_3 and node_4 (node_5 reads mul_2 twice).
-const DIAMOND_SMALL: &str = r#"{"name": "test", "nodes": [
-  {"id": "node_0", "domain": "core", "op_type": "init_nodes", "inputs": [], "output": "nodes_0", "metadata": {"default": 1.0}},
-  {"id": "node_1", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_1", "metadata": {"value": 2.0}},
-  {"id": "node_2", "domain": "core", "op_type": "mul", "inputs": ["nodes_0", "const_1"], "output": "mul_2", "metadata": {}},
-  {"id": "node_5", "domain": "core", "op_type": "add", "inputs": ["mul_2", "mul_2"], "output": "add_5", "metadata": {}}
-]}"#;
 
 /// Answers a file change with `json` loaded.
 fn save(app: &mut App, json: &str) {

@@ -14,26 +14,7 @@ use irtop::tui::bench_job::ModeChoice;
 use irtop::tui::clock::WallTime;
 use irtop::tui::model::Snapshot;
 use irtop::tui::{App, Effect, Msg, update};
-use tui_support::{AT, THREADS, app, bench_report, ch, screen};
-
-/// diamond.json with node_5 a mul and a node_6 after it (4 levels).
-const DIAMOND_EDITED: &str = r#"{"name": "test", "nodes": [
-  {"id": "node_0", "domain": "core", "op_type": "init_nodes", "inputs": [], "output": "nodes_0", "metadata": {"default": 1.0}},
-  {"id": "node_1", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_1", "metadata": {"value": 2.0}},
-  {"id": "node_2", "domain": "core", "op_type": "mul", "inputs": ["nodes_0", "const_1"], "output": "mul_2", "metadata": {}},
-  {"id": "node_3", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_3", "metadata": {"value": 3.0}},
-  {"id": "node_4", "domain": "core", "op_type": "add", "inputs": ["nodes_0", "const_3"], "output": "add_4", "metadata": {}},
-  {"id": "node_5", "domain": "core", "op_type": "mul", "inputs": ["mul_2", "add_4"], "output": "add_5", "metadata": {}},
-  {"id": "node_6", "domain": "core", "op_type": "mul", "inputs": ["add_5", "const_1"], "output": "mul_6", "metadata": {}}
-]}"#;
-
-/// diamond.json without node_3 and node_4.
-const DIAMOND_SMALL: &str = r#"{"name": "test", "nodes": [
-  {"id": "node_0", "domain": "core", "op_type": "init_nodes", "inputs": [], "output": "nodes_0", "metadata": {"default": 1.0}},
-  {"id": "node_1", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_1", "metadata": {"value": 2.0}},
-  {"id": "node_2", "domain": "core", "op_type": "mul", "inputs": ["nodes_0", "const_1"], "output": "mul_2", "metadata": {}},
-  {"id": "node_5", "domain": "core", "op_type": "add", "inputs": ["mul_2", "mul_2"], "output": "add_5", "metadata": {}}
-]}"#;
+use tui_support::{AT, DIAMOND_EDITED, DIAMOND_SMALL, THREADS, app, bench_report, ch, screen};
 
 /// `json` loaded at `seconds` after the tests' fixed time.
 fn snapshot(json: &str, seconds: u64) -> Snapshot {

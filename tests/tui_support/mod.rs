@@ -26,6 +26,25 @@ pub const AT: WallTime = WallTime(1_700_000_000 - 1_700_000_000 % 86_400 + 12 * 
 /// Thread count the tests inject (never the machine's).
 pub const THREADS: usize = 4;
 
+/// diamond.json with node_5 changed (mul instead of add) and a node_6 after it.
+pub const DIAMOND_EDITED: &str = r#"{"name": "test", "nodes": [
+  {"id": "node_0", "domain": "core", "op_type": "init_nodes", "inputs": [], "output": "nodes_0", "metadata": {"default": 1.0}},
+  {"id": "node_1", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_1", "metadata": {"value": 2.0}},
+  {"id": "node_2", "domain": "core", "op_type": "mul", "inputs": ["nodes_0", "const_1"], "output": "mul_2", "metadata": {}},
+  {"id": "node_3", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_3", "metadata": {"value": 3.0}},
+  {"id": "node_4", "domain": "core", "op_type": "add", "inputs": ["nodes_0", "const_3"], "output": "add_4", "metadata": {}},
+  {"id": "node_5", "domain": "core", "op_type": "mul", "inputs": ["mul_2", "add_4"], "output": "add_5", "metadata": {}},
+  {"id": "node_6", "domain": "core", "op_type": "mul", "inputs": ["add_5", "const_1"], "output": "mul_6", "metadata": {}}
+]}"#;
+
+/// diamond.json without node_3 and node_4 (node_5 reads mul_2 twice).
+pub const DIAMOND_SMALL: &str = r#"{"name": "test", "nodes": [
+  {"id": "node_0", "domain": "core", "op_type": "init_nodes", "inputs": [], "output": "nodes_0", "metadata": {"default": 1.0}},
+  {"id": "node_1", "domain": "core", "op_type": "constant", "inputs": [], "output": "const_1", "metadata": {"value": 2.0}},
+  {"id": "node_2", "domain": "core", "op_type": "mul", "inputs": ["nodes_0", "const_1"], "output": "mul_2", "metadata": {}},
+  {"id": "node_5", "domain": "core", "op_type": "add", "inputs": ["mul_2", "mul_2"], "output": "add_5", "metadata": {}}
+]}"#;
+
 /// Path of `samples/<name>.json`.
 pub fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples").join(format!("{name}.json"))
