@@ -107,3 +107,22 @@ fn completions_cover_every_subcommand_and_flag() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("possible values: bash"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn completions_into_a_full_disk_are_an_error_not_a_panic() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full opens");
+    let out = Command::new(env!("CARGO_BIN_EXE_irtop"))
+        .args(["completions", "zsh"])
+        .stdout(Stdio::from(full))
+        .stderr(Stdio::piped())
+        .output()
+        .expect("irtop ran");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("irtop: error:") && err.contains("No space left"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -148,7 +148,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), CliError> {
         }
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "irtop", out);
+            // clap_complete panics when its writer fails (a closed pipe, a full disk): the
+            // script goes to a buffer first, and writing it out fails as any output does.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "irtop", &mut script);
+            out.write_all(&script)?;
+            out.flush()?;
             Ok(())
         }
         None => {
