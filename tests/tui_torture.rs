@@ -321,5 +321,22 @@ fn ctrl_z_and_job_control_signals_are_suspend_and_resume() {
     ));
     assert_eq!(update(&mut app, ctrl_z), Some(Effect::Suspend));
     assert_eq!(update(&mut app, Msg::Suspend), Some(Effect::Suspend));
-    assert_eq!(update(&mut app, Msg::Continued), Some(Effect::Resume));
+    assert_eq!(update(&mut app, Msg::Continued), Some(Effect::Resume { cancel_bench: None }));
+}
+
+#[test]
+fn a_benchmark_running_while_the_process_was_stopped_is_cancelled_on_continue() {
+    // Ctrl-Z (or kill -STOP) mid-run: the stopped seconds would count in the run's times and
+    // spend its budget, so the run is dropped, and the status line says why.
+    let mut app = tui_support::app("diamond", 120, 40);
+    let Some(Effect::StartBench { generation, .. }) = update(&mut app, tui_support::ch('b')) else {
+        panic!("b starts a benchmark")
+    };
+    assert_eq!(update(&mut app, Msg::Suspend), Some(Effect::Suspend));
+    assert_eq!(update(&mut app, Msg::Continued), Some(Effect::Resume { cancel_bench: Some(generation) }));
+    assert!(app.model.bench.running.is_none(), "the run is forgotten");
+    let screen = tui_support::screen(&app);
+    assert!(screen.contains("benchmark cancelled: irtop was stopped while it ran"), "{screen}");
+    // Nothing is running any more: the next continue has nothing to cancel.
+    assert_eq!(update(&mut app, Msg::Continued), Some(Effect::Resume { cancel_bench: None }));
 }

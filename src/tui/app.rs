@@ -218,7 +218,13 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
         }
         Msg::Signal(_) => Some(Effect::Quit),
         Msg::Suspend => Some(Effect::Suspend),
-        Msg::Continued => Some(Effect::Resume),
+        // A run going on while the process was stopped timed the stop too: it is dropped.
+        Msg::Continued => Some(Effect::Resume {
+            cancel_bench: stop_bench(
+                app,
+                "benchmark cancelled: irtop was stopped while it ran, so its times would count the stop; b reruns",
+            ),
+        }),
         Msg::InputFailed(why) => {
             app.view.status = Some(format!("cannot read the terminal: {why}"));
             Some(Effect::Quit)
@@ -541,9 +547,14 @@ fn set_zoom(app: &mut App, on: bool) {
 }
 
 fn cancel_bench(app: &mut App) -> Option<Effect> {
+    stop_bench(app, "benchmark cancelled").map(|generation| Effect::CancelBench { generation })
+}
+
+/// Forgets the benchmark run in flight, saying `why`; its generation, for the job to cancel.
+fn stop_bench(app: &mut App, why: &str) -> Option<u64> {
     let bench = &mut app.model.bench;
     let run = bench.running.take()?;
     bench.job.pending = false;
-    app.view.status = Some("benchmark cancelled".into());
-    Some(Effect::CancelBench { generation: run.generation })
+    app.view.status = Some(why.into());
+    Some(run.generation)
 }

@@ -39,8 +39,12 @@ pub enum Effect {
     /// the terminal again and redraw.
     Suspend,
     /// Take the terminal again (raw mode, alternate screen) and redraw everything: after
-    /// SIGCONT the shell may have reset the terminal and drawn over the screen.
-    Resume,
+    /// SIGCONT the shell may have reset the terminal and drawn over the screen. A benchmark
+    /// that was running while the process was stopped is cancelled (its generation).
+    Resume {
+        /// The generation of the benchmark run to cancel.
+        cancel_bench: Option<u64>,
+    },
     /// Leave the TUI.
     Quit,
 }

@@ -130,7 +130,10 @@ pub(crate) fn run(path: &Path, options: Options) -> Result<(), TuiError> {
                     let outcome = super::session_history::write(&path, &text);
                     update(&mut app, Msg::HistoryWritten(outcome));
                 }
-                Effect::Suspend | Effect::Resume => {
+                Effect::Suspend | Effect::Resume { .. } => {
+                    if let Effect::Resume { cancel_bench: Some(generation) } = effect {
+                        bench.cancel(generation);
+                    }
                     // Stopped, the window may have changed size: take it as it is now.
                     input.pause();
                     let resumed = if effect == Effect::Suspend { guard.stop_process() } else { guard.retake() };
