@@ -194,10 +194,10 @@ fn w_writes_the_session_history_and_the_footer_says_where() {
     // The runtime's answer: where it went, or why not.
     update(&mut app, Msg::HistoryWritten(Ok("/tmp/x/diamond.irtop-history.json".into())));
     let footer = screen(&app).lines().last().unwrap().to_owned();
-    assert!(footer.contains("session history (3 versions, 2 benchmarks) written to /tmp/x/diamond.irtop"), "{footer}");
-    let why = "cannot write the session history to /ro/d.irtop-history.json: the directory is not writable";
+    assert!(footer.contains("wrote diamond.irtop-history.json (3 versions, 2 benchmarks) in /tmp/x"), "{footer}");
+    let why = "cannot write the session history: the directory is not writable (/ro/d.irtop-history.json)";
     update(&mut app, Msg::HistoryWritten(Err(why.into())));
-    assert!(screen(&app).lines().last().unwrap().contains("cannot write the session history to /ro/"));
+    assert!(screen(&app).lines().last().unwrap().contains("cannot write the session history: the directory is not"));
 }
 
 #[test]

@@ -48,9 +48,9 @@ fn auto_bench_measures_each_save_and_w_writes_the_history() {
     assert!(diff.contains("│ measured levels "), "both saves ran, so the diff line has the measured time: {diff}");
 
     tmux.keys("w");
-    let screen = tmux.wait_for("where the history went", |s| s.contains("written to"));
+    let screen = tmux.wait_for("where the history went", |s| s.contains("wrote chain.irtop-history.json"));
     let written = dir.0.join("chain.irtop-history.json");
-    assert!(screen.contains("session history (3 versions, 2 benchmarks) written to"), "{screen}");
+    assert!(screen.contains("wrote chain.irtop-history.json (3 versions, 2 benchmarks) in"), "{screen}");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&written).expect("the history file")).expect("JSON");
     let versions = doc["versions"].as_array().expect("versions");

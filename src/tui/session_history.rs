@@ -111,7 +111,8 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<PathBuf, String> {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     match write_atomically(&path, Special::WriteInto, |w| w.write_all(text.as_bytes())) {
         Ok(()) => Ok(path),
-        Err(e) => Err(format!("cannot write the session history to {}: {}", path.display(), why(&e))),
+        // The reason first: an 80-column footer cuts the end, and the path is the long part.
+        Err(e) => Err(format!("cannot write the session history: {} ({})", why(&e), path.display())),
     }
 }
 
@@ -132,11 +133,13 @@ pub(crate) fn written(app: &mut App, outcome: Result<PathBuf, String>) {
     let m = &app.model;
     let versions = m.saves.history.len().max(1);
     app.view.status = Some(match outcome {
+        // The file's name first, its directory last: an 80-column footer cuts the end.
         Ok(path) => format!(
-            "session history ({}, {}) written to {}",
+            "wrote {} ({}, {}) in {}",
+            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
             crate::units::count(versions, "version"),
             crate::units::count(m.bench.history.len(), "benchmark"),
-            path.display()
+            path.parent().map_or_else(String::new, |d| d.display().to_string())
         ),
         Err(why) => why,
     });

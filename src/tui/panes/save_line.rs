@@ -117,10 +117,12 @@ fn measured(old: &BenchRecord, new: &BenchRecord) -> Option<String> {
         return None;
     }
     let change = 100.0 * (y.median_s - x.median_s) / x.median_s;
+    // Under half a percent either way reads `±0%`, never `-0%`.
+    let change = if change.abs() < 0.5 { "±0".to_owned() } else { format!("{change:+.0}") };
     let threads =
         |r: &BenchRecord| if old.threads == new.threads { String::new() } else { format!(" ({} thr)", r.threads) };
     Some(format!(
-        "measured {mode} {}{} → {}{} ({change:+.0}%)",
+        "measured {mode} {}{} → {}{} ({change}%)",
         duration(x.median_s),
         threads(old),
         duration(y.median_s),
