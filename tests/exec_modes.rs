@@ -248,7 +248,7 @@ fn values_are_freed_after_their_last_use() {
     assert!(alive < ir.vars.len() / 2, "{alive} of {} variables still alive", ir.vars.len());
     assert!(out.values[ir.vars.get("ranks").expect("ranks").index()].is_some(), "the result survives");
     let map_bytes = 8 * graph.node_count();
-    assert!(out.peak_bytes <= (a.sequential.max_live_variables + 16) * map_bytes, "peak {} bytes", out.peak_bytes);
+    assert!(out.peak_bytes <= (a.sequential(&ir).max_live_variables + 16) * map_bytes, "peak {} bytes", out.peak_bytes);
 }
 
 fn one_ms(_: &irtop::exec::program::Step) -> f64 {

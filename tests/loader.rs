@@ -16,7 +16,7 @@ fn load(json: &str) -> irtop::ir::Ir {
 fn loop_steps_become_nodes_of_a_body_ir() {
     let (ir, _) = common::analysed("pagerank_loop");
     let node = ir.node(ir.find("node_11").expect("loop"));
-    let Some(Body::Loop(l)) = &node.body else { panic!("node_11 is a loop") };
+    let Some(Body::Loop(l)) = node.body.as_deref() else { panic!("node_11 is a loop") };
     assert_eq!(l.iterations, 20);
     assert_eq!(l.body.nodes.len(), 15);
     let step = &l.body.nodes[2];
@@ -48,16 +48,16 @@ fn the_sequential_plan_keeps_loop_inputs_alive() {
     let (ir, a) = common::analysed("pagerank_loop");
     let lp = ir.find("node_11").expect("loop").index();
     let at_loop: Vec<&str> =
-        a.sequential.live_ranges.iter().filter(|r| r.start <= lp && lp <= r.end).map(|r| ir.var(r.var)).collect();
+        a.sequential(&ir).live_ranges.iter().filter(|r| r.start <= lp && lp <= r.end).map(|r| ir.var(r.var)).collect();
     for v in ["broadcast_3", "recip_5", "compare_7", "broadcast_8", "mul_10"] {
         assert!(at_loop.contains(&v), "{v} must be live when the loop runs: {at_loop:?}");
     }
     let slots: std::collections::HashSet<u32> = a
-        .sequential
+        .sequential(&ir)
         .live_ranges
         .iter()
         .filter(|r| r.start <= lp && lp <= r.end)
-        .filter_map(|r| a.sequential.slot(r.var))
+        .filter_map(|r| a.sequential(&ir).slot(r.var))
         .collect();
     assert_eq!(slots.len(), at_loop.len(), "each live variable has its own slot");
 }
@@ -67,9 +67,9 @@ fn neighbourhood_ops_never_write_into_their_input_slot() {
     let (ir, a) = common::analysed("neighbor_mean_blend_opt");
     let fused = ir.find("node_2").expect("fused_neighbor_mul_agg");
     let fx = a.effects.of(fused);
-    let out = a.sequential.slot(fx.writes[0]);
+    let out = a.sequential(&ir).slot(fx.writes[0]);
     for &r in fx.reads {
-        assert_ne!(a.sequential.slot(r), out, "reads {} in the output slot", ir.var(r));
+        assert_ne!(a.sequential(&ir).slot(r), out, "reads {} in the output slot", ir.var(r));
     }
 }
 
@@ -87,7 +87,7 @@ fn execution_blocks_parse_their_body_nodes() {
         ]}"#,
     );
     let block = ir.node(ir.find("b1").expect("block"));
-    let Some(Body::Block(b)) = &block.body else { panic!("b1 is a block") };
+    let Some(Body::Block(b)) = block.body.as_deref() else { panic!("b1 is a block") };
     assert_eq!((b.mode.as_str(), b.body.nodes.len()), ("message_pass", 2));
     assert_eq!(block.output.map(|v| ir.var(v)), Some("labels"));
     let a = analyze(&ir);

@@ -258,7 +258,7 @@ proptest! {
         let ir = load(&text);
         let a = analyze(&ir);
         let n = ir.nodes.len();
-        let order = &a.sequential.order;
+        let order = &a.sequential(&ir).order;
         prop_assert_eq!(order.len(), n, "order length");
         let mut pos = vec![usize::MAX; n];
         for (p, &node) in order.iter().enumerate() {
@@ -300,7 +300,7 @@ proptest! {
     fn slots_never_hold_two_live_variables((_specs, text) in program()) {
         let ir = load(&text);
         let a = analyze(&ir);
-        let plan = &a.sequential;
+        let plan = &a.sequential(&ir);
         let ranges = &plan.live_ranges;
         let mut pos = vec![0usize; ir.nodes.len()];
         for (p, &node) in plan.order.iter().enumerate() {

@@ -134,12 +134,16 @@ fn speedup_is_the_size_weighted_mean_of_factors() {
 fn full_plan_has_groups_and_a_sequential_fallback() {
     let (ir, a) = analysed("seed_full_plan");
     assert_eq!(a.groups.len(), 4);
-    let order: Vec<String> = common::path_ids(&ir, &a.sequential.order);
+    let order: Vec<String> = common::path_ids(&ir, &a.sequential(&ir).order);
     assert_eq!(order, (0..9).map(|i| format!("node_{i}")).collect::<Vec<_>>());
     // At node_6 (div) nodes_0, mul_2, add_4, const_5 and div_6 are all live.
-    assert_eq!(a.sequential.max_live_variables, 5);
-    let constants: Vec<(String, f64)> =
-        a.sequential.constants.iter().map(|(v, val)| (ir.var(*v).to_owned(), val.as_f64().expect("number"))).collect();
+    assert_eq!(a.sequential(&ir).max_live_variables, 5);
+    let constants: Vec<(String, f64)> = a
+        .sequential(&ir)
+        .constants
+        .iter()
+        .map(|(v, val)| (ir.var(*v).to_owned(), val.as_f64().expect("number")))
+        .collect();
     assert_eq!(constants, vec![("const_1".into(), 2.0), ("const_3".into(), 1.0), ("const_5".into(), 2.0)]);
     assert!(close(a.estimated_speedup, 2.3333333333333335));
 }

@@ -110,7 +110,7 @@ fn push_effects(ir: &Ir, node: &Node, reads: &mut Vec<VarId>, r0: usize, writes:
     for v in node.inputs.iter().chain(node.implicit_reads.iter().map(|r| &r.var)) {
         reads.push(*v);
     }
-    if let Some(body) = &node.body {
+    if let Some(body) = node.body.as_deref() {
         let inner = body.ir();
         let summary = summarise_body(inner);
         let outer = |v: VarId| ir.vars.get(inner.var(v)).expect("the loader adopts every body variable");

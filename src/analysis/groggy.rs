@@ -114,7 +114,7 @@ fn factor_classes(op: &Op) -> (bool, bool) {
         | Op::ElementWise => (true, false),
         Op::NeighborAgg | Op::Reduce | Op::Degree => (false, true),
         Op::Block(name) | Op::Unknown(name) => {
-            (FACTOR_ELEMENTWISE_OPS.contains(&name.as_str()), FACTOR_HEAVY_OPS.contains(&name.as_str()))
+            (FACTOR_ELEMENTWISE_OPS.contains(&&**name), FACTOR_HEAVY_OPS.contains(&&**name))
         }
         // Every other op has a name in neither list (checked by a test over every name).
         _ => (false, false),

@@ -102,7 +102,7 @@ pub fn compare(ir: &Ir, deps: &DependencyGraph, levels: &LevelPlan, notes: &mut 
     let id = |n: NodeId| ir.node(n).id.as_str();
     let what = |n: NodeId| {
         let node = ir.node(n);
-        match &node.body {
+        match node.body.as_deref() {
             Some(crate::ir::Body::Loop(_)) => format!("loop {}", node.id),
             Some(crate::ir::Body::Block(_)) => format!("block {}", node.id),
             None => format!("{} {}", node.op, node.id),

@@ -47,8 +47,8 @@ pub struct Analysis {
     pub estimated_speedup: f64,
     /// groggy's 1.2x threshold applied to `estimated_speedup`.
     pub use_parallel: bool,
-    /// The sequential fallback plan.
-    pub sequential: SequentialPlan,
+    /// The sequential fallback plan: built with the rest, or on first use ([`Analysis::sequential`]).
+    pub(crate) sequential: std::sync::OnceLock<SequentialPlan>,
     /// Analysis of each loop or block body, by node index.
     pub bodies: Vec<Option<Box<Analysis>>>,
     /// What groggy's analyzer concludes (top level only).
@@ -62,10 +62,33 @@ pub struct Analysis {
 /// # Complexity
 /// O(V + E + operands), bodies included, plus sorting in the groups and the plan.
 pub fn analyze(ir: &Ir) -> Analysis {
-    analyze_scope(ir, true)
+    analyze_with(ir, SequentialPlanBuild::WithTheRest)
 }
 
-fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
+/// When the analysis builds its sequential plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SequentialPlanBuild {
+    /// With the other passes, side by side with them (what `irtop plan` writes).
+    WithTheRest,
+    /// When [`Analysis::sequential`] is first called: `irtop report` and the terminal UI never
+    /// read it, and a million ops' plan costs about 0.2 s of CPU and its memory.
+    OnFirstUse,
+}
+
+/// Analyses a whole IR, building the sequential plan `when` it says.
+pub fn analyze_with(ir: &Ir, when: SequentialPlanBuild) -> Analysis {
+    analyze_scope(ir, true, when)
+}
+
+impl Analysis {
+    /// The sequential fallback plan of `ir`, which must be the IR (or body) this analysis is
+    /// of; built on the first call when the analysis left it for later.
+    pub fn sequential(&self, ir: &Ir) -> &SequentialPlan {
+        self.sequential.get_or_init(|| SequentialPlan::build(ir, &self.effects))
+    }
+}
+
+fn analyze_scope(ir: &Ir, top_level: bool, when: SequentialPlanBuild) -> Analysis {
     let mut diagnostics = Vec::new();
     if top_level {
         classify_ops(ir, &mut diagnostics);
@@ -77,14 +100,14 @@ fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
     // The passes below read only the tables above, so they run side by side (a million ops:
     // about 0.4 s of the analysis's 0.7 s on one core).
     let mut notes = Vec::new();
-    let ((bodies, costs, critical_path, longest_chain), (groups, (sequential, groggy))) = rayon::join(
-        || costs_and_paths(ir, &deps),
+    let ((bodies, costs, critical_path, longest_chain), (groups, (sequential_plan, groggy))) = rayon::join(
+        || costs_and_paths(ir, &deps, when),
         || {
             rayon::join(
                 || groups::parallel_groups(ir, &effects, &deps, &levels),
                 || {
                     rayon::join(
-                        || SequentialPlan::build(ir, &effects),
+                        || (when == SequentialPlanBuild::WithTheRest).then(|| SequentialPlan::build(ir, &effects)),
                         || top_level.then(|| groggy_view::compare(ir, &deps, &levels, &mut notes)),
                     )
                 },
@@ -101,6 +124,10 @@ fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
         explain_groggy_estimate(ir, view.levels.len(), &critical_path, &longest_chain, &mut diagnostics);
     }
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    let sequential = std::sync::OnceLock::new();
+    if let Some(plan) = sequential_plan {
+        let _ = sequential.set(plan);
+    }
 
     Analysis {
         effects,
@@ -126,9 +153,10 @@ fn analyze_scope(ir: &Ir, top_level: bool) -> Analysis {
 fn costs_and_paths(
     ir: &Ir,
     deps: &DependencyGraph,
+    when: SequentialPlanBuild,
 ) -> (Vec<Option<Box<Analysis>>>, Vec<NodeCost>, CriticalPath, CriticalPath) {
     let bodies: Vec<Option<Box<Analysis>>> =
-        ir.nodes.iter().map(|n| n.body.as_ref().map(|b| Box::new(analyze_scope(b.ir(), false)))).collect();
+        ir.nodes.iter().map(|n| n.body.as_ref().map(|b| Box::new(analyze_scope(b.ir(), false, when)))).collect();
     let costs: Vec<NodeCost> =
         ir.nodes.iter().zip(&bodies).map(|(n, b)| NodeCost::of(n, b.as_ref().map(|a| (a.work, a.span)))).collect();
     let spans: Vec<f64> = costs.iter().map(|c| c.span).collect();
@@ -223,7 +251,7 @@ fn explain_groggy_estimate(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for node in &ir.nodes {
-        if let Some(Body::Loop(l)) = &node.body {
+        if let Some(Body::Loop(l)) = node.body.as_deref() {
             diagnostics.push(Diagnostic::at(
                 Severity::Note,
                 "groggy-loop-as-one-op",

@@ -147,7 +147,7 @@ fn ranges_by_start(start: &[Option<usize>], end: &[usize], positions: usize) -> 
 fn carried_out(ir: &Ir, node: NodeId) -> Vec<VarId> {
     let n = ir.node(node);
     let mut vars: Vec<VarId> = n.output.into_iter().collect();
-    match &n.body {
+    match n.body.as_deref() {
         Some(Body::Loop(l)) => vars.extend(l.loop_vars.iter().map(|lv| lv.logical)),
         Some(Body::Block(b)) => vars.extend(b.target),
         None => {}

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::CliError;
 use super::color::Palettes;
-use crate::analysis::analyze;
+use crate::analysis::{SequentialPlanBuild, analyze_with};
 use crate::ir::{Diagnostic, Severity, load_file_mapped};
 use crate::limits::{Limits, PLAN_BYTES_PER_FILE_BYTE};
 use crate::report::escape::escape_control;
@@ -50,7 +50,9 @@ pub(crate) fn emit(
         limits.check_ir_memory(file, meta.len(), PLAN_BYTES_PER_FILE_BYTE, "writing its plan", hint)?;
     }
     let ir = load_file_mapped(file, limits)?;
-    let analysis = analyze(&ir);
+    // The text report never reads the sequential plan: leave it unbuilt.
+    let when = if format == Format::Text { SequentialPlanBuild::OnFirstUse } else { SequentialPlanBuild::WithTheRest };
+    let analysis = analyze_with(&ir, when);
     let Options { fields, pretty, full, colors } = options;
     let data = Data::Analysis { ir: &ir, analysis: &analysis, fields, pretty, full };
     if let Some(note) = export::write_styled(out, data, format, &colors.stdout)? {

@@ -278,7 +278,7 @@ fn compile_scope(ir: &Ir, a: &Analysis, map: &[VarId], names: &Arc<[String]>) ->
         let node = ir.node(n);
         let fx = a.effects.of(n);
         let outer = |vs: &[VarId]| -> Vec<VarId> { vs.iter().map(|v| map[v.index()]).collect() };
-        let (kind, inputs) = match &node.body {
+        let (kind, inputs) = match node.body.as_deref() {
             Some(body) => {
                 let inner = body.ir();
                 let inner_map: Vec<VarId> = (0..inner.vars.len() as u32)

@@ -451,9 +451,27 @@ pub(super) fn convert_node<'a, M: ShapeMetadata<'a>>(
         // The seed's minimal form: the variables are only named in map_inputs.
         inputs = implicit_reads.iter().map(|r| r.var).collect();
         let metadata = Metadata::from(metadata);
-        return Ok(Node { id, domain, op, inputs, output, implicit_reads: Vec::new(), metadata, body });
+        return Ok(Node {
+            id,
+            domain,
+            op,
+            inputs,
+            output,
+            implicit_reads: Vec::new(),
+            metadata,
+            body: body.map(Box::new),
+        });
     }
-    Ok(Node { id, domain, op, inputs, output, implicit_reads, metadata: Metadata::from(metadata), body })
+    Ok(Node {
+        id,
+        domain,
+        op,
+        inputs,
+        output,
+        implicit_reads,
+        metadata: Metadata::from(metadata),
+        body: body.map(Box::new),
+    })
 }
 
 /// Body steps stored in metadata (the form groggy's sequential plan writes).

@@ -121,7 +121,7 @@ pub enum Domain {
     /// Execution blocks (message passing, streaming).
     Execution,
     /// A domain groggy 0.5.2 does not define.
-    Other(String),
+    Other(Box<str>),
 }
 
 impl Domain {
@@ -133,7 +133,7 @@ impl Domain {
             "attr" => Domain::Attr,
             "control" => Domain::Control,
             "execution" => Domain::Execution,
-            other => Domain::Other(other.to_owned()),
+            other => Domain::Other(other.into()),
         }
     }
 
@@ -214,7 +214,7 @@ pub struct Node {
     /// Operation parameters (`value`, `agg`, `op`, `epsilon` ...), parsed when first read.
     pub metadata: super::Metadata,
     /// The nested program of a loop or execution block.
-    pub body: Option<Body>,
+    pub body: Option<Box<Body>>,
 }
 
 /// A read that lives in metadata rather than in `inputs`.

@@ -177,9 +177,9 @@ pub enum Op {
     /// `debug` (a side effect; no kernel).
     Debug,
     /// `block_<mode>`: an execution block; the whole name, as written.
-    Block(String),
+    Block(Box<str>),
     /// A name irtop does not know, kept as written so the op is still analysed.
-    Unknown(String),
+    Unknown(Box<str>),
 }
 
 /// The table between op names and [`Op`]s: [`Op::name`] matches on every op (so a new op
@@ -191,8 +191,8 @@ macro_rules! op_table {
             pub fn parse(name: &str) -> Op {
                 match name {
                     $($name => $($op)::+ $(($($arg)::+))?,)*
-                    _ if name.starts_with("block_") => Op::Block(name.to_owned()),
-                    _ => Op::Unknown(name.to_owned()),
+                    _ if name.starts_with("block_") => Op::Block(name.into()),
+                    _ => Op::Unknown(name.into()),
                 }
             }
 

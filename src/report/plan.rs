@@ -263,7 +263,7 @@ struct SequentialJson<'a> {
 impl Serialize for SequentialJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (ir, a) = (self.ir, self.a);
-        let plan = &a.sequential;
+        let plan = a.sequential(ir);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("operations", &Seq(|| plan.order.iter().map(|&n| OperationJson { ir, a, n })))?;
         // In the order the variables first hold a value (groggy writes its slots in the
@@ -287,7 +287,7 @@ impl Serialize for SequentialJson<'_> {
 fn constant_values<'a>(ir: &'a Ir, a: &'a Analysis) -> Vec<(&'a str, &'a Value)> {
     let mut place: hashbrown::HashMap<VarId, usize> = hashbrown::HashMap::new();
     let mut values: Vec<(&str, &Value)> = Vec::new();
-    for (v, value) in &a.sequential.constants {
+    for (v, value) in &a.sequential(ir).constants {
         match place.entry(*v) {
             hashbrown::hash_map::Entry::Occupied(at) => values[*at.get()].1 = value,
             hashbrown::hash_map::Entry::Vacant(slot) => {
@@ -309,7 +309,7 @@ struct OperationJson<'a> {
 impl Serialize for OperationJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (ir, n) = (self.ir, self.n);
-        let plan = &self.a.sequential;
+        let plan = self.a.sequential(ir);
         let node = ir.node(n);
         let fx = self.a.effects.of(n);
         let slot = |&v: &VarId| plan.slot(v).map_or(-1, i64::from);
@@ -319,7 +319,7 @@ impl Serialize for OperationJson<'_> {
         m.serialize_entry("domain", node.domain.as_str())?;
         m.serialize_entry("inputs", &Seq(|| fx.reads.iter().map(slot)))?;
         m.serialize_entry("outputs", &Seq(|| fx.writes.iter().map(slot)))?;
-        match &node.body {
+        match node.body.as_deref() {
             Some(Body::Loop(_)) => m.serialize_entry("metadata", &loop_metadata(ir, node))?,
             _ => m.serialize_entry("metadata", &node.metadata)?,
         }
@@ -331,7 +331,7 @@ impl Serialize for OperationJson<'_> {
 /// keeps outside metadata.
 fn loop_metadata(ir: &Ir, node: &Node) -> Map<String, Value> {
     let mut metadata = node.metadata.map().clone();
-    if let Some(Body::Loop(l)) = &node.body {
+    if let Some(Body::Loop(l)) = node.body.as_deref() {
         metadata.insert("iterations".into(), l.iterations.into());
         metadata.insert(
             "loop_vars".into(),

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Weak};
 
-use crate::analysis::analyze;
+use crate::analysis::{SequentialPlanBuild, analyze_with};
 use crate::ir::load_file_with;
 use crate::limits::Limits;
 
@@ -22,7 +22,7 @@ use super::panic_message;
 /// snapshot with `at`.
 pub(crate) fn load_snapshot_with(path: &Path, at: WallTime, limits: &Limits) -> Result<Snapshot, crate::ir::LoadError> {
     let ir = load_file_with(path, limits)?;
-    let analysis = analyze(&ir);
+    let analysis = analyze_with(&ir, SequentialPlanBuild::OnFirstUse);
     Ok(Snapshot::new(ir, analysis, at))
 }
 

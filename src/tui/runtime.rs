@@ -160,7 +160,7 @@ fn directory_exists(path: &Path) -> bool {
 /// An IR with no ops, on screen until a file that does not exist yet is saved.
 fn empty_snapshot(path: &Path) -> super::model::Snapshot {
     let ir = crate::ir::load_bytes(br#"{"name": "", "nodes": []}"#, path).expect("an empty IR loads");
-    let analysis = crate::analysis::analyze(&ir);
+    let analysis = crate::analysis::analyze_with(&ir, crate::analysis::SequentialPlanBuild::OnFirstUse);
     super::model::Snapshot::new(ir, analysis, WallTime::now())
 }
 

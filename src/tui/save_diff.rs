@@ -122,7 +122,7 @@ fn same_node(ai: &Ir, a: &Node, bi: &Ir, b: &Node) -> bool {
         && same_vars(&a.inputs, &b.inputs)
         && same_vars(a.output.as_slice(), b.output.as_slice())
         && a.metadata == b.metadata
-        && same_body(a.body.as_ref(), b.body.as_ref())
+        && same_body(a.body.as_deref(), b.body.as_deref())
 }
 
 fn same_body(a: Option<&Body>, b: Option<&Body>) -> bool {
