@@ -100,22 +100,33 @@ fn open(path: &Path, limits: &Limits) -> Result<File, ReadError> {
 
 /// Reads the file at `path` whole, as described in the module documentation.
 pub(crate) fn read_input(path: &Path, limits: &Limits, what: InputKind) -> Result<Vec<u8>, ReadError> {
+    read_opened(open(path, limits)?, path, limits, what)
+}
+
+/// Refuses, before reading, a file of `size` bytes over the size limit or the memory limit.
+fn check_size(path: &Path, size: u64, limits: &Limits, what: InputKind) -> Result<(), ReadError> {
     let limit = limits.max_file_bytes;
-    let too_large =
-        |bytes, cut_off| LimitError::FileTooLarge { path: path.to_owned(), kind: what.kind, bytes, cut_off, limit };
-    let file = open(path, limits)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > limit {
-        return Err(too_large(size, false).into());
+        let kind = what.kind;
+        return Err(LimitError::FileTooLarge { path: path.to_owned(), kind, bytes: size, cut_off: false, limit }.into());
     }
     limits.check_ir_like(path, size, what)?;
+    Ok(())
+}
+
+/// [`read_input`] on `file`, already opened from `path`.
+fn read_opened(file: File, path: &Path, limits: &Limits, what: InputKind) -> Result<Vec<u8>, ReadError> {
+    let limit = limits.max_file_bytes;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    check_size(path, size, limits, what)?;
     let mut bytes = Vec::new();
     // One byte more than the size: a file that grows meanwhile is read to its new end.
     let want = usize::try_from(size.saturating_add(1)).unwrap_or(usize::MAX);
     bytes.try_reserve_exact(want).map_err(|_| memory_error(path, size, limits))?;
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64, true).into());
+        let (kind, bytes) = (what.kind, bytes.len() as u64);
+        return Err(LimitError::FileTooLarge { path: path.to_owned(), kind, bytes, cut_off: true, limit }.into());
     }
     if bytes.len() as u64 > size {
         // A pipe, or a file that grew: check the memory again for what was read.
@@ -143,33 +154,22 @@ impl std::ops::Deref for InputBytes {
     }
 }
 
-/// Maps the regular file at `path` with the same refusals as [`read_input`] (which reads
-/// anything else, and a file the OS will not map).
+/// Maps the regular file at `path` with the same refusals as [`read_input`], which reads
+/// anything else (and a file the OS will not map) from the same handle: a pipe is opened
+/// once.
 pub(crate) fn map_input(path: &Path, limits: &Limits, what: InputKind) -> Result<InputBytes, ReadError> {
-    let read = || read_input(path, limits, what).map(InputBytes::Read);
     if is_stdin(path) {
-        return read();
+        return read_input(path, limits, what).map(InputBytes::Read);
     }
     let file = open(path, limits)?;
     let size = match file.metadata() {
         Ok(m) if m.is_file() && m.len() > 0 => m.len(),
-        _ => return read(),
+        _ => return read_opened(file, path, limits, what).map(InputBytes::Read),
     };
-    if size > limits.max_file_bytes {
-        let limit = limits.max_file_bytes;
-        return Err(LimitError::FileTooLarge {
-            path: path.to_owned(),
-            kind: what.kind,
-            bytes: size,
-            cut_off: false,
-            limit,
-        }
-        .into());
-    }
-    limits.check_ir_like(path, size, what)?;
-    match usize::try_from(size).map(|len| crate::mapped_file::Mapping::new(&file, len)) {
-        Ok(Ok(map)) => Ok(InputBytes::Mapped(map)),
-        _ => read(),
+    check_size(path, size, limits, what)?;
+    match usize::try_from(size).ok().and_then(|len| crate::mapped_file::Mapping::new(&file, len).ok()) {
+        Some(map) => Ok(InputBytes::Mapped(map)),
+        None => read_opened(file, path, limits, what).map(InputBytes::Read),
     }
 }
 

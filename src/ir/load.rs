@@ -39,17 +39,29 @@ pub fn load_file(path: &Path) -> Result<Ir, LoadError> {
 /// ([`Limits::memory_limit`]; [`LOAD_BYTES_PER_FILE_BYTE`] per byte), and a device, or a
 /// pipe where [`Limits::regular_files_only`].
 pub(crate) fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
-    let what = InputKind {
-        kind: "an IR file (groggy's IRs are kilobytes)",
-        doing: "loading and analysing it",
-        memory_per_byte: LOAD_BYTES_PER_FILE_BYTE,
-    };
-    let bytes = read_input(path, limits, what).map_err(|e| match e {
+    let bytes = read_input(path, limits, IR_INPUT).map_err(|e| load_error(path, e))?;
+    load_bytes(&bytes, source_name(path))
+}
+
+/// An IR file, for the input reader's messages and memory check.
+const IR_INPUT: InputKind = InputKind {
+    kind: "an IR file (groggy's IRs are kilobytes)",
+    doing: "loading and analysing it",
+    memory_per_byte: LOAD_BYTES_PER_FILE_BYTE,
+};
+
+/// A failure to read the IR file at `path`, as a load error.
+fn load_error(path: &Path, e: ReadError) -> LoadError {
+    match e {
         ReadError::Io(source) => LoadError::Io { path: path.to_owned(), source },
         ReadError::Limit(e) => LoadError::Limit(e),
-    })?;
-    // Errors in what came on standard input name it as such, not as a file called `-`.
-    load_bytes(&bytes, if crate::input_file::is_stdin(path) { Path::new("<stdin>") } else { path })
+    }
+}
+
+/// The name errors give the input: what came on standard input is `<stdin>`, not a file
+/// called `-`.
+fn source_name(path: &Path) -> &Path {
+    if crate::input_file::is_stdin(path) { Path::new("<stdin>") } else { path }
 }
 
 /// [`load_file_with`] for a command that loads once and exits (`report`, `plan`, `dot`): a
@@ -57,19 +69,8 @@ pub(crate) fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadErr
 /// cut short meanwhile ends the process with an error naming it). A file whose size changed
 /// while it was loaded (it grew: the map ends at the old size) is read again the usual way.
 pub(crate) fn load_file_mapped(path: &Path, limits: &Limits) -> Result<Ir, LoadError> {
-    let what = InputKind {
-        kind: "an IR file (groggy's IRs are kilobytes)",
-        doing: "loading and analysing it",
-        memory_per_byte: LOAD_BYTES_PER_FILE_BYTE,
-    };
-    let bytes = map_input(path, limits, what).map_err(|e| match e {
-        ReadError::Io(source) => LoadError::Io { path: path.to_owned(), source },
-        ReadError::Limit(e) => LoadError::Limit(e),
-    })?;
-    let InputBytes::Mapped(map) = bytes else {
-        let name = if crate::input_file::is_stdin(path) { Path::new("<stdin>") } else { path };
-        return load_bytes(&bytes, name);
-    };
+    let bytes = map_input(path, limits, IR_INPUT).map_err(|e| load_error(path, e))?;
+    let InputBytes::Mapped(map) = bytes else { return load_bytes(&bytes, source_name(path)) };
     let loaded = {
         let _message = crate::mapped_file::SigbusMessage::new(path);
         load_bytes(&map, path)
