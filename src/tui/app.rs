@@ -219,11 +219,9 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
         Msg::Signal(_) => Some(Effect::Quit),
         Msg::Suspend => Some(Effect::Suspend),
         // A run going on while the process was stopped timed the stop too: it is dropped.
+        // The message fits 80 columns, so `b reruns` is never cut off.
         Msg::Continued => Some(Effect::Resume {
-            cancel_bench: stop_bench(
-                app,
-                "benchmark cancelled: irtop was stopped while it ran, so its times would count the stop; b reruns",
-            ),
+            cancel_bench: stop_bench(app, "benchmark cancelled: irtop was stopped while it ran; b reruns"),
         }),
         Msg::InputFailed(why) => {
             app.view.status = Some(format!("cannot read the terminal: {why}"));
