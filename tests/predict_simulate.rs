@@ -1,11 +1,12 @@
 //! The virtual clock behind the predictions, on hand-built programs with known makespans:
 //! the engine's schedules, split steps, contention, loops and the overheads of recruiting and
-//! waking threads; Brent's bounds on random programs; the band around each prediction; and
+//! waking threads, the cache misses an order of steps adds; Brent's bounds on random programs; the band around each prediction; and
 //! the curve, monotone in P and the same for the same inputs.
 
 use std::sync::Arc;
 
 use irtop::exec::Mode;
+use irtop::exec::cache_footprint::CacheFootprint;
 use irtop::exec::kernel::Kernel;
 use irtop::exec::program::{LoopProgram, Program, Step, StepKind};
 use irtop::exec::simulated_run::{Overheads, StepCost};
@@ -244,6 +245,76 @@ fn sharing_a_step_costs_the_split() {
     assert!(close(makespan(&p, &t, Mode::SEQ, 2, &ov, None), 1.0));
 }
 
+/// A cache of `maps` maps of one byte each, where a map read from memory costs `miss_s`.
+fn cache_of(maps: f64, miss_s: f64) -> CacheFootprint {
+    CacheFootprint { cache_bytes: maps, map_bytes: 1.0, miss_s, is_map: vec![true; 64], seq_misses: Vec::new() }
+}
+
+/// Eight producers `p_i` (writing `v_i`) and eight consumers `c_i` (reading `v_i`), each
+/// taking 1 s: `interleaved` puts each consumer right after its producer in program order;
+/// otherwise the producers come first, as a levels run orders them.
+fn eight_wide(interleaved: bool) -> Vec<(Vec<usize>, f64)> {
+    if interleaved {
+        (0..16).map(|i| (if i % 2 == 1 { vec![i - 1] } else { vec![] }, 1.0)).collect()
+    } else {
+        (0..16).map(|i| (if i >= 8 { vec![i - 8] } else { vec![] }, 1.0)).collect()
+    }
+}
+
+fn fixed_owned(spec: &[(Vec<usize>, f64)]) -> (Program, CostTable) {
+    let spec: Vec<(&[usize], f64)> = spec.iter().map(|(d, s)| (d.as_slice(), *s)).collect();
+    fixed(&spec)
+}
+
+#[test]
+fn a_level_that_pushes_its_maps_out_of_the_cache_pays_for_each_miss() {
+    // Seq reads each map just after it is written: no misses, 16 s. A level of 8 wide ops
+    // writes 8 maps before the first is read, and the cache holds 4: every consumer starts
+    // with its input in memory and takes 1.5 s.
+    let (p, t) = fixed_owned(&eight_wide(true));
+    let t = t.with_cache(&p, cache_of(4.0, 0.5));
+    assert!(close(makespan(&p, &t, Mode::SEQ, 1, &NONE, None), 16.0));
+    assert!(
+        close(makespan(&p, &t, m("levels"), 1, &NONE, None), 20.0),
+        "{}",
+        makespan(&p, &t, m("levels"), 1, &NONE, None)
+    );
+    // Two threads: the producers in 4 s, the consumers (1.5 s each, two at a time) in 6 s.
+    assert!(close(makespan(&p, &t, m("levels"), 2, &NONE, None), 10.0));
+    assert!(close(speedup(&p, &t, m("levels"), 2, &NONE, None), 1.6));
+    // Predicted slower than seq's order on one thread, and than the same level that fits.
+    assert!(speedup(&p, &t, m("levels"), 1, &NONE, None) < 1.0);
+    let (fits, ft) = fixed_owned(&eight_wide(true));
+    let ft = ft.with_cache(&fits, cache_of(64.0, 0.5));
+    assert!(close(makespan(&fits, &ft, m("levels"), 2, &NONE, None), 8.0));
+}
+
+#[test]
+fn misses_seq_already_has_are_in_its_times_and_not_charged_again() {
+    // Program order is the level order: seq misses every consumer's input too, and its
+    // measured times pay for that, so the levels run is charged nothing more.
+    let (p, t) = fixed_owned(&eight_wide(false));
+    let t = t.with_cache(&p, cache_of(4.0, 0.5));
+    assert_eq!(t.cache.as_ref().map(|c| c.seq_misses[0].iter().sum::<f64>()), Some(8.0));
+    assert!(close(makespan(&p, &t, m("levels"), 1, &NONE, None), 16.0));
+    assert!(close(makespan(&p, &t, m("levels"), 2, &NONE, None), 8.0));
+}
+
+#[test]
+fn a_split_step_touches_its_maps_once() {
+    // A chain split over two threads: each step reads the map the one before wrote, so
+    // nothing is missed however small the cache, and the split run costs what it costs
+    // without a cache.
+    let split = |s: f64| StepCost { chunks: 64, ..StepCost::fixed(s) };
+    let (p, t) = program(&[(&[], 1.0), (&[0], 1.0), (&[1], 1.0)], split);
+    let cached = t.clone().with_cache(&p, cache_of(2.0, 0.5));
+    for threads in [1, 2, 4] {
+        let (with, without) =
+            (makespan(&p, &cached, m("data"), threads, &NONE, None), makespan(&p, &t, m("data"), threads, &NONE, None));
+        assert!(close(with, without), "{threads} threads: {with} against {without}");
+    }
+}
+
 /// A random program: each step depends on up to 3 earlier ones; costs, chunks, contention.
 fn arb_program() -> impl Strategy<Value = (Vec<(Vec<usize>, f64)>, f64, usize)> {
     (
@@ -304,6 +375,22 @@ proptest! {
             }
         }
         prop_assert_eq!(points, curve(&prog, &t, &ov));
+    }
+
+    #[test]
+    fn the_cache_never_changes_seq_and_a_cache_that_holds_everything_changes_nothing(
+        (spec, c, chunks) in arb_program(),
+        maps in 1.0..8.0f64,
+        p in 1usize..9,
+    ) {
+        let (prog, t) = build(&spec, c, chunks);
+        let small = t.clone().with_cache(&prog, cache_of(maps, 1e-3));
+        prop_assert!((makespan(&prog, &small, Mode::SEQ, 1, &NONE, None) - t.work(&prog)).abs() <= 1e-9 * t.work(&prog));
+        let big = t.clone().with_cache(&prog, cache_of(1e9, 1e-3));
+        for mode in ["levels", "dataflow", "levels+data", "dataflow+data"] {
+            let (with, without) = (makespan(&prog, &big, m(mode), p, &NONE, None), makespan(&prog, &t, m(mode), p, &NONE, None));
+            prop_assert!((with - without).abs() <= 1e-9 * without, "{mode}: {with} against {without}");
+        }
     }
 
     #[test]

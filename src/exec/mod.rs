@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod buffers;
+pub mod cache_footprint;
 pub mod edge_list;
 pub(crate) mod engine;
 pub mod env;

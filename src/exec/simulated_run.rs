@@ -8,7 +8,9 @@
 //! [`Overheads::wake_s`]. A split step is work that every member working on it shares; a
 //! member joins it while chunks are left, and once shared it costs each member
 //! [`Overheads::split_s`] more. Members working at the same time slow each other
-//! down by their steps' contention (`1 + c (k - 1)` with k members busy).
+//! down by their steps' contention (`1 + c (k - 1)` with k members busy). With a
+//! [`CacheFootprint`], a step that starts with input maps pushed out of the cache by the
+//! steps before it pays for the misses it has beyond seq's.
 //!
 //! # Complexity
 //! O(events x members), with an event per step started or ended and per member arriving or
@@ -16,6 +18,7 @@
 
 use std::collections::VecDeque;
 
+use super::cache_footprint::{CacheFootprint, Residency};
 use super::executor::Schedule;
 use super::plan::RunPlan;
 use super::program::{Program, Step, StepKind};
@@ -78,6 +81,9 @@ pub struct SimulatedRun {
     pub(crate) makespan_s: f64,
     /// Per member, what ran when (when traced).
     pub spans: Vec<OpSpan>,
+    /// Per region and step, the input maps it found out of the cache (the mean over its
+    /// runs; empty without a [`CacheFootprint`]).
+    pub(crate) misses: Vec<Vec<f64>>,
 }
 
 /// Iterations of a long loop run on the clock before the rest are extrapolated.
@@ -150,16 +156,22 @@ struct Clock<'p, 'c> {
     finished: bool,
     trace: bool,
     spans: Vec<OpSpan>,
+    cache: Option<&'c CacheFootprint>,
+    residency: Residency,
+    /// Per region and step: input maps missed, and runs started.
+    misses: Vec<Vec<(usize, usize)>>,
 }
 
 /// Runs `program` following `plan` on `members` members on the virtual clock, each step
-/// costing `costs(region, index, step)` (regions numbered as [`super::plan::regions`]).
+/// costing `costs(region, index, step)` (regions numbered as [`super::plan::regions`]),
+/// plus its extra cache misses when `cache` is given.
 pub fn simulate(
     program: &Program,
     plan: &RunPlan,
     members: usize,
     costs: &dyn Fn(usize, usize, &Step) -> StepCost,
     ov: &Overheads,
+    cache: Option<&CacheFootprint>,
     trace: bool,
 ) -> SimulatedRun {
     let mut regions = Vec::new();
@@ -168,6 +180,7 @@ pub fn simulate(
         r.schedule = p.schedule;
         r.split.clone_from(&p.split);
     }
+    let misses = regions.iter().map(|r| vec![(0, 0); r.program.steps.len()]).collect();
     let mut members_state = vec![State::Absent; members.max(1)];
     members_state[0] = State::Idle(0.0);
     let mut clock = Clock {
@@ -185,6 +198,9 @@ pub fn simulate(
         finished: false,
         trace,
         spans: Vec::new(),
+        cache,
+        residency: Residency::new(if cache.is_some() { program.var_count } else { 0 }),
+        misses,
     };
     clock.reset(0);
     if program.steps.is_empty() {
@@ -193,10 +209,18 @@ pub fn simulate(
         clock.release_roots(0, 0);
     }
     clock.run();
-    SimulatedRun { makespan_s: clock.t, spans: clock.spans }
+    let misses = match cache {
+        Some(_) => clock
+            .misses
+            .iter()
+            .map(|r| r.iter().map(|&(missed, runs)| if runs > 0 { missed as f64 / runs as f64 } else { 0.0 }).collect())
+            .collect(),
+        None => Vec::new(),
+    };
+    SimulatedRun { makespan_s: clock.t, spans: clock.spans, misses }
 }
 
-impl Clock<'_, '_> {
+impl<'p> Clock<'p, '_> {
     fn run(&mut self) {
         while !self.finished {
             self.dispatch();
@@ -206,10 +230,6 @@ impl Clock<'_, '_> {
             let Some(dt) = self.next_event() else { break };
             self.advance(dt);
         }
-    }
-
-    fn step(&self, item: Item) -> &Step {
-        &self.regions[item.region].program.steps[item.step]
     }
 
     /// Gives every idle member work while there is some.
@@ -245,7 +265,8 @@ impl Clock<'_, '_> {
                 }
                 continue;
             }
-            let step = self.step(item);
+            let program: &'p Program = self.regions[item.region].program;
+            let step = &program.steps[item.step];
             if let StepKind::Loop(lp) = &step.kind {
                 let (iterations, empty) = (lp.iterations, lp.body.steps.is_empty());
                 let child = self.regions[item.region].child[item.step].expect("loops have regions");
@@ -258,7 +279,15 @@ impl Clock<'_, '_> {
                 }
                 return true;
             }
-            let cost = (self.costs)(item.region, item.step, step);
+            let mut cost = (self.costs)(item.region, item.step, step);
+            if let Some(cache) = self.cache {
+                let missed = self.residency.start(cache, step);
+                let record = &mut self.misses[item.region][item.step];
+                *record = (record.0 + missed, record.1 + 1);
+                if cost.seconds > 0.0 {
+                    cost.seconds = (cost.seconds + cache.extra_s(item.region, item.step, missed)).max(0.0);
+                }
+            }
             if cost.seconds <= 0.0 {
                 self.complete(item, m);
                 return true;

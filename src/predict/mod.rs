@@ -24,6 +24,7 @@ use serde::Serialize;
 use crate::exec::Mode;
 use crate::exec::bench::measurement::Measurement;
 use crate::exec::bench::stats::median;
+use crate::exec::cache_footprint::CacheFootprint;
 use crate::exec::kernel::Kernel;
 use crate::exec::kernels::CHUNK;
 use crate::exec::program::{Program, Step, StepKind};
@@ -127,8 +128,27 @@ fn representative(s: &Step) -> Option<&Kernel> {
 }
 
 /// The static cost table: each kernel costed by `model` on a graph of `nodes` nodes and
-/// `edges` edges.
+/// `edges` edges, and cache misses priced by [`footprint`].
 pub fn static_table(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> CostTable {
+    static_costs(program, model, nodes, edges).with_cache(program, footprint(program, model, nodes))
+}
+
+/// What the order of steps costs on a graph of `nodes` nodes: `model`'s last-level cache,
+/// 8 bytes per node per map, and a map read from memory instead of the cache at the
+/// difference between the model's streaming rates.
+pub fn footprint(program: &Program, model: &CostModel, nodes: usize) -> CacheFootprint {
+    let n = nodes as f64;
+    CacheFootprint {
+        cache_bytes: model.cache_bytes,
+        map_bytes: 8.0 * n,
+        miss_s: (model.stream_ns - model.stream_cached_ns).max(0.0) * n * 1e-9,
+        is_map: scalar_vars(program).into_iter().map(|scalar| !scalar).collect(),
+        seq_misses: Vec::new(),
+    }
+}
+
+/// [`static_table`] without the cache.
+fn static_costs(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> CostTable {
     let scalar = scalar_vars(program);
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
     CostTable::of(program, &mut |s| match &s.kind {
@@ -157,7 +177,7 @@ pub fn calibrated_table(
         measured.entry(s.node.as_str()).or_default().push((s.end_s - s.start_s).max(0.0));
     }
     let measured: HashMap<&str, f64> = measured.into_iter().map(|(id, d)| (id, median(d))).collect();
-    let stat = static_table(program, model, nodes, edges);
+    let stat = static_costs(program, model, nodes, edges);
     let scalar = scalar_vars(program);
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
     let mut table = CostTable::of(program, &mut |s| match (representative(s), measured.get(s.id.as_str())) {
@@ -179,7 +199,7 @@ pub fn calibrated_table(
             }
         }
     }
-    table
+    table.with_cache(program, footprint(program, model, nodes))
 }
 
 /// Whether running a mode in parallel is worth it, from its predicted band.

@@ -4,22 +4,27 @@
 //! machine's overheads (recruiting and waking threads, spinning).
 
 use crate::exec::Mode;
+use crate::exec::cache_footprint::CacheFootprint;
 use crate::exec::plan::{RunPlan, regions};
 use crate::exec::program::{Program, Step, StepKind};
 use crate::exec::simulated_run::{Overheads, StepCost, simulate};
 
 /// What every step of a program costs: a row per region ([`regions`]), a cost per step
-/// (a loop's own step costs nothing: its body's steps are priced).
+/// (a loop's own step costs nothing: its body's steps are priced), and what a map pushed
+/// out of the cache costs the step that reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostTable {
     /// Per region, per step.
     pub regions: Vec<Vec<StepCost>>,
+    /// The cache's size and the price of a miss; none: the order of steps costs nothing.
+    pub cache: Option<CacheFootprint>,
 }
 
 impl CostTable {
     /// The table of `program` with `cost` for each kernel or fused step.
     pub fn of(program: &Program, cost: &mut dyn FnMut(&Step) -> StepCost) -> CostTable {
         CostTable {
+            cache: None,
             regions: regions(program)
                 .into_iter()
                 .map(|r| {
@@ -42,7 +47,22 @@ impl CostTable {
 
     /// The same table with `f` applied to every cost.
     pub fn map(&self, f: impl Fn(StepCost) -> StepCost) -> CostTable {
-        CostTable { regions: self.regions.iter().map(|r| r.iter().map(|&c| f(c)).collect()).collect() }
+        CostTable {
+            regions: self.regions.iter().map(|r| r.iter().map(|&c| f(c)).collect()).collect(),
+            cache: self.cache.clone(),
+        }
+    }
+
+    /// The same table pricing cache misses with `cache` (its `seq_misses` are filled here):
+    /// each step's cost stays its cost in seq's order, and a mode whose order pushes a
+    /// step's input maps out of the cache pays for each extra miss.
+    pub fn with_cache(mut self, program: &Program, mut cache: CacheFootprint) -> CostTable {
+        cache.seq_misses = Vec::new();
+        let seq = RunPlan::uniform(program, Mode::SEQ);
+        let run = simulate(program, &seq, 1, &|r, i, _| self.cost(r, i), &Overheads::NONE, Some(&cache), false);
+        cache.seq_misses = run.misses;
+        self.cache = Some(cache);
+        self
     }
 
     /// Total work: the time of a sequential run (loops: iterations x their body's work).
@@ -114,7 +134,7 @@ pub fn makespan(
             &uniform
         }
     };
-    simulate(program, plan, members, &|r, i, _| table.cost(r, i), ov, false).makespan_s
+    simulate(program, plan, members, &|r, i, _| table.cost(r, i), ov, table.cache.as_ref(), false).makespan_s
 }
 
 /// Predicted speedup of `mode` on `threads` threads over seq (the table's work).

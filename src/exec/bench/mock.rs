@@ -49,7 +49,8 @@ impl Executor for MockExecutor {
         };
         let members = if self.mode.is_seq() { 1 } else { self.threads.max(1) };
         let plan = RunPlan::uniform(program, self.mode);
-        let run = simulate(program, &plan, members, &|_, _, s| self.step_cost(s), &Overheads::NONE, options.trace);
+        let run =
+            simulate(program, &plan, members, &|_, _, s| self.step_cost(s), &Overheads::NONE, None, options.trace);
         Ok(RunOutcome {
             values: vec![None; program.var_count],
             spans: run.spans,
