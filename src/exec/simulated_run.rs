@@ -180,7 +180,10 @@ pub fn simulate(
         r.schedule = p.schedule;
         r.split.clone_from(&p.split);
     }
-    let misses = regions.iter().map(|r| vec![(0, 0); r.program.steps.len()]).collect();
+    let misses = match cache {
+        Some(_) => regions.iter().map(|r| vec![(0, 0); r.program.steps.len()]).collect(),
+        None => Vec::new(),
+    };
     let mut members_state = vec![State::Absent; members.max(1)];
     members_state[0] = State::Idle(0.0);
     let mut clock = Clock {

@@ -148,7 +148,7 @@ pub fn footprint(program: &Program, model: &CostModel, nodes: usize) -> CacheFoo
 }
 
 /// [`static_table`] without the cache.
-fn static_costs(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> CostTable {
+pub(crate) fn static_costs(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> CostTable {
     let scalar = scalar_vars(program);
     let maps = |inputs: &[VarId]| inputs.iter().filter(|v| !scalar[v.index()]).count();
     CostTable::of(program, &mut |s| match &s.kind {

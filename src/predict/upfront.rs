@@ -7,11 +7,15 @@ use std::time::Instant;
 use super::cost_model::CostModel;
 use super::curve::{CURVE_MAX_THREADS, CURVE_THREADS};
 use super::simulate::makespan;
-use super::{overheads, static_table};
+use super::{overheads, static_costs, static_table};
 use crate::exec::{Mode, Program};
 
 /// Simulations per benchmarked mode: the point, the static prediction and the band's ends.
 const SIMULATIONS_PER_MODE: usize = 4;
+
+/// One seq simulation per cost table, which finds seq's own cache misses: the static and the
+/// calibrated table and the band's two.
+const TABLE_SIMULATIONS: usize = 4;
 
 /// Seconds the predictions of a benchmark of `modes` modes (seq included) on `threads`
 /// threads will take on this machine. Two simulations are timed, on `threads` members and
@@ -50,11 +54,12 @@ pub(crate) fn predicting_seconds(
     };
     let parallel_fixed = Mode::FIXED.iter().filter(|m| !m.is_seq()).count() as f64;
     let curve: f64 = CURVE_THREADS.iter().map(|&p| at(p) * parallel_fixed).sum();
-    curve + low * (SIMULATIONS_PER_MODE * modes) as f64
+    curve + low * (SIMULATIONS_PER_MODE * modes + TABLE_SIMULATIONS) as f64
 }
 
 /// Seconds one seq run of `program` takes on a graph of `nodes` and `edges`, by the static
 /// cost model: a guess good to a few times, for skipping graphs far too large to size.
 pub(crate) fn seq_seconds(program: &Program, model: &CostModel, nodes: usize, edges: usize) -> f64 {
-    static_table(program, model, nodes, edges).work(program)
+    // The work is seq's time, which the cache does not change: no simulation is needed.
+    static_costs(program, model, nodes, edges).work(program)
 }
