@@ -525,3 +525,42 @@ fn plus_past_the_cores_says_the_threads_take_turns_and_stops_at_the_limit_saying
     assert_eq!(app.model.bench.threads, 256, "the --threads limit");
     assert!(screen(&app).contains("at most 256 threads (as --threads)"), "{}", screen(&app));
 }
+
+/// Loads `path` as the reload worker does (with the hash of its bytes).
+fn load(path: &std::path::Path) -> Result<irtop::tui::model::Snapshot, FileProblem> {
+    let at = irtop::tui::clock::WallTime(0);
+    irtop::tui::reload_job::load_snapshot_with(path, at, &irtop::limits::Limits::default())
+        .map_err(|e| FileProblem::from_load_error(&e))
+}
+
+#[test]
+fn a_file_written_back_unchanged_is_not_a_new_version_nor_benchmarked_again() {
+    let dir = std::env::temp_dir().join(format!("irtop-rewritten-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("diamond.json");
+    std::fs::copy(tui_support::sample("diamond"), &file).unwrap();
+    let mut app = irtop::tui::App::new(file.clone(), load(&file).unwrap(), THREADS, irtop::tui::Theme::colored());
+    update(&mut app, Msg::Resize(160, 48));
+    update(&mut app, ch('a'));
+    assert!(app.model.bench.auto_on_save);
+
+    // The editor is left without writing (or the file is touched): the same bytes.
+    let Some(Effect::Reload { generation }) = update(&mut app, Msg::EditorClosed(Ok(()))) else { panic!("no reload") };
+    assert_eq!(update(&mut app, Msg::Analysed { generation, outcome: load(&file) }), None, "no benchmark");
+    assert_eq!(app.model.version, 0);
+    assert!(app.model.saves.last.is_none(), "no diff line for a file that did not change");
+    assert!(!app.is_animating());
+
+    // A real save is a new version, and auto-bench measures it.
+    std::fs::write(&file, DIAMOND_PLUS).unwrap();
+    let Some(Effect::Reload { generation }) = update(&mut app, Msg::FileChanged) else { panic!("no reload") };
+    let effect = update(&mut app, Msg::Analysed { generation, outcome: load(&file) });
+    assert!(matches!(effect, Some(Effect::StartBench { .. })), "{effect:?}");
+    assert_eq!((app.model.version, levels(&app)), (1, 4));
+
+    // Written again with the same bytes: still version 1, and no second run is started.
+    let Some(Effect::Reload { generation }) = update(&mut app, Msg::FileChanged) else { panic!("no reload") };
+    assert_eq!(update(&mut app, Msg::Analysed { generation, outcome: load(&file) }), None);
+    assert_eq!(app.model.version, 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

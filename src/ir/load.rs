@@ -43,6 +43,20 @@ pub(crate) fn load_file_with(path: &Path, limits: &Limits) -> Result<Ir, LoadErr
     load_bytes(&bytes, source_name(path))
 }
 
+/// [`load_file_with`], and a hash of the bytes it loaded: the TUI tells a file written again
+/// as it was (an editor left without writing, a `touch`) from a change by it.
+pub(crate) fn load_file_hashed(path: &Path, limits: &Limits) -> Result<(Ir, u64), LoadError> {
+    let bytes = read_input(path, limits, IR_INPUT).map_err(|e| load_error(path, e))?;
+    // std's hasher has fixed keys, so two loads of the same bytes hash alike.
+    let hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        bytes[..].hash(&mut h);
+        h.finish()
+    };
+    Ok((load_bytes(&bytes, source_name(path))?, hash))
+}
+
 /// An IR file, for the input reader's messages and memory check.
 const IR_INPUT: InputKind = InputKind {
     kind: "an IR file (groggy's IRs are kilobytes)",

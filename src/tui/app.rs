@@ -146,12 +146,20 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             }
             match outcome {
                 Ok(mut snapshot) => {
-                    app.model.saves.saved(&app.model.snapshot, &snapshot, app.model.version + 1);
+                    // The same bytes as on screen (an editor left without writing, a
+                    // `touch`): not a save, so no new version, diff line or auto-bench. The
+                    // new snapshot still replaces the old, whose freeing the worker does.
+                    let rewritten = snapshot.content.is_some() && snapshot.content == app.model.snapshot.content;
+                    if !rewritten {
+                        app.model.saves.saved(&app.model.snapshot, &snapshot, app.model.version + 1);
+                    }
                     // The old snapshot goes first, then the delivery token: the reload
                     // worker waits for the token before it builds the next analysis.
                     let delivered = snapshot.delivery.take();
                     app.model.snapshot = snapshot;
-                    app.model.version += 1;
+                    if !rewritten {
+                        app.model.version += 1;
+                    }
                     drop(delivered);
                     app.model.problem = None;
                     super::search::after_reload(app);
@@ -159,7 +167,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
                         app.view.status = None;
                     }
                     app.keep_place();
-                    if app.model.bench.auto_on_save {
+                    if app.model.bench.auto_on_save && !rewritten {
                         return start_bench(app, true);
                     }
                 }

@@ -24,12 +24,15 @@ pub struct Snapshot {
     /// Held while the snapshot travels from the reload worker to the screen: the worker
     /// builds no other analysis until it is dropped (see [`super::reload_job`]).
     pub(crate) delivery: Option<Arc<()>>,
+    /// A hash of the file's bytes when it was loaded from a file (none for an IR built
+    /// otherwise): a reload that finds the same bytes is not a new version.
+    pub(crate) content: Option<u64>,
 }
 
 impl Snapshot {
     /// Wraps an IR and its analysis.
     pub fn new(ir: Ir, analysis: Analysis, loaded_at: WallTime) -> Snapshot {
-        Snapshot { ir: Arc::new(ir), analysis: Arc::new(analysis), loaded_at, delivery: None }
+        Snapshot { ir: Arc::new(ir), analysis: Arc::new(analysis), loaded_at, delivery: None, content: None }
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Weak};
 
 use crate::analysis::{SequentialPlanBuild, analyze_with};
-use crate::ir::load_file_with;
+use crate::ir::load_file_hashed;
 use crate::limits::Limits;
 
 use super::clock::WallTime;
@@ -19,11 +19,11 @@ use super::msg::Msg;
 use super::panic_message;
 
 /// Loads and analyses `path` now within `limits` (the file size limit), stamping the
-/// snapshot with `at`.
-pub(crate) fn load_snapshot_with(path: &Path, at: WallTime, limits: &Limits) -> Result<Snapshot, crate::ir::LoadError> {
-    let ir = load_file_with(path, limits)?;
+/// snapshot with `at` and the hash of the file's bytes.
+pub fn load_snapshot_with(path: &Path, at: WallTime, limits: &Limits) -> Result<Snapshot, crate::ir::LoadError> {
+    let (ir, content) = load_file_hashed(path, limits)?;
     let analysis = analyze_with(&ir, SequentialPlanBuild::OnFirstUse);
-    Ok(Snapshot::new(ir, analysis, at))
+    Ok(Snapshot { content: Some(content), ..Snapshot::new(ir, analysis, at) })
 }
 
 /// Loading and analysing the file as a [`LatestJob`] (its requests carry nothing: each
