@@ -315,19 +315,32 @@ fn with_auto(mut r: BenchReport) -> BenchReport {
     r
 }
 
-/// The benchmark pane says what `auto` chose under the history line, and ends what does not
-/// fit in `…`, on the narrowest screen and a wide one.
+/// The benchmark pane says what `auto` chose under the history line, wrapped into the rows
+/// the pane has to spare (why each op ran split or whole, which one line cut), and in one row
+/// ending in `…` in a pane that scrolls anyway; on the narrowest screen and a wide one.
 #[test]
 fn bench_pane_says_what_auto_chose() {
-    for (w, h) in [(80u16, 24u16), (160, 48)] {
+    for (w, h, pane_h) in [(80u16, 24u16, 14u16), (80, 24, 30), (160, 48, 14)] {
         let mut app = app("pagerank_loop", w, h);
         update(&mut app, ch('b'));
         update(&mut app, Msg::BenchFinished { generation: 1, outcome: Ok(Box::new(with_auto(bench_report()))) });
-        let pane = widget(w, 14, &BenchPane::new(&app));
+        let pane = widget(w, pane_h, &BenchPane::new(&app));
         assert!(pane.contains("auto the program: each op as soon as its inputs are ready"), "{pane}");
-        if w == 80 {
-            assert!(pane.contains('…'), "{pane}");
+        // The rows read as one text.
+        let rows: Vec<&str> = pane.lines().map(|l| l.trim_matches('"').trim_matches(['│', '┃'])).collect();
+        let text = rows.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        let scrolls = pane.contains("j/k scroll");
+        if scrolls {
+            let line = pane.lines().find(|l| l.contains("auto the program")).unwrap();
+            assert!(line.trim_end_matches(['"', '│', ' ']).ends_with('…'), "{pane}");
+            assert!(!text.contains("runs split"), "one row: {pane}");
+        } else {
+            assert!(text.contains("node_10 runs split: 1.20 ms, above its 264.3 µs grain"), "{pane}");
         }
-        insta::assert_snapshot!(format!("bench_pane_auto_{w}x{h}"), pane);
+        if w == 160 {
+            assert!(text.contains("node_4 runs whole: 90.0 µs, under its 264.3 µs grain") && !pane.contains('…'));
+        }
+        assert_eq!(scrolls, (w, pane_h) == (80, 14), "{pane}");
+        insta::assert_snapshot!(format!("bench_pane_auto_{w}x{h}_pane_{pane_h}"), pane);
     }
 }

@@ -20,6 +20,7 @@ use super::super::clock::Zone;
 use super::super::format::{bar, duration, plural, times, truncate};
 use super::super::model::{BenchRecord, BenchState};
 use super::super::view::{BenchChart, Pane};
+use super::auto_choice::{AUTO_ROWS, auto_rows};
 use super::curve::{self, SpeedupCurve, has_curve};
 use super::header::SPINNER;
 use super::{PaneContext, key_hint, pane_block, put_line};
@@ -171,7 +172,25 @@ fn columns(body: Rect, three: bool) -> (Rect, Rect, Rect) {
     }
 }
 
-fn parts(pane: &BenchPane<'_>, r: &BenchReport, body: Rect) -> Parts {
+/// Rows under the table: the history line, and `auto`'s explanation at `width` in at most
+/// `cap` rows (one row at least, as before `auto` ran).
+fn history_rows(pane: &BenchPane<'_>, r: &BenchReport, width: u16, cap: usize) -> u16 {
+    let auto = r.predicted.auto.as_ref().map_or(0, |a| auto_rows(&a.lines, pane.ctx.theme, width, cap).len());
+    1 + auto.max(1) as u16
+}
+
+/// The rows `auto`'s explanation may take in `body`: the most (up to [`AUTO_MOST_ROWS`]) with
+/// which the whole report still fits, else one, so that a pane that must scroll anyway keeps
+/// the history beside the chart.
+fn auto_cap(pane: &BenchPane<'_>, r: &BenchReport, body: Rect) -> usize {
+    (1..=AUTO_MOST_ROWS).rev().find(|&cap| content_rows(pane, r, body.width, cap) <= body.height).unwrap_or(1)
+}
+
+/// Rows `auto`'s explanation takes at most, where the pane has them to spare (it asks for
+/// [`AUTO_ROWS`]).
+const AUTO_MOST_ROWS: usize = 8;
+
+fn parts(pane: &BenchPane<'_>, r: &BenchReport, body: Rect, cap: usize) -> Parts {
     let table_h = r.measured.modes.len() as u16 + 2;
     let one = |area: Rect| match picked(pane, r) {
         Shown::Curve => (None, Some(area)),
@@ -180,12 +199,18 @@ fn parts(pane: &BenchPane<'_>, r: &BenchReport, body: Rect) -> Parts {
     if body.width >= TWO_COLUMNS {
         let three = has_curve(r) && body.width >= THREE_COLUMNS;
         let (left, middle, right) = columns(body, three);
-        let [table, history] = left.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(2)]));
+        let history_h = history_rows(pane, r, left.width, cap);
+        let [table, history] =
+            left.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(history_h)]));
         let (timeline, curve) = if three { (Some(middle), Some(right)) } else { one(right) };
         Parts { table, history, timeline, curve }
     } else {
-        let [table, history, rest] =
-            body.layout(&Layout::vertical([Constraint::Length(table_h), Constraint::Length(2), Constraint::Fill(1)]));
+        let history_h = history_rows(pane, r, body.width, cap);
+        let [table, history, rest] = body.layout(&Layout::vertical([
+            Constraint::Length(table_h),
+            Constraint::Length(history_h),
+            Constraint::Fill(1),
+        ]));
         let timeline_h = timeline_rows(pane, r);
         if has_curve(r) && rest.height >= timeline_h + 1 + CURVE_STACKED_ROWS {
             let [timeline, _, curve] = rest.layout(&Layout::vertical([
@@ -208,8 +233,8 @@ fn body_of(pane: Rect) -> Rect {
 
 /// The body as drawn: `body` itself when the report's parts fit in it, else a taller canvas
 /// of the rows they need, of which the pane shows a window (see [`BenchPane::scroll`]).
-fn canvas_of(pane: &BenchPane<'_>, r: &BenchReport, body: Rect) -> Rect {
-    let rows = content_rows(pane, r, body.width);
+fn canvas_of(pane: &BenchPane<'_>, r: &BenchReport, body: Rect, cap: usize) -> Rect {
+    let rows = content_rows(pane, r, body.width, cap);
     if rows > body.height { Rect { height: rows, ..body } } else { body }
 }
 
@@ -219,13 +244,14 @@ impl BenchPane<'_> {
     pub fn shown(&self, pane: Rect) -> Option<Shown> {
         let r = self.bench.last.as_ref()?;
         let body = body_of(pane);
-        Some(parts(self, r, canvas_of(self, r, body)).shown())
+        let cap = auto_cap(self, r, body);
+        Some(parts(self, r, canvas_of(self, r, body, cap), cap).shown())
     }
 
     /// Rows the pane needs (borders included) to show the last report at `width` columns.
     pub fn wanted_height(&self, width: u16) -> u16 {
         match &self.bench.last {
-            Some(r) => content_rows(self, r, width.saturating_sub(2)) + 3,
+            Some(r) => content_rows(self, r, width.saturating_sub(2), AUTO_ROWS) + 3,
             None => 5,
         }
     }
@@ -235,32 +261,32 @@ impl BenchPane<'_> {
     pub fn max_scroll(&self, pane: Rect) -> usize {
         let Some(r) = &self.bench.last else { return 0 };
         let body = body_of(pane);
-        content_rows(self, r, body.width).saturating_sub(body.height) as usize
+        content_rows(self, r, body.width, auto_cap(self, r, body)).saturating_sub(body.height) as usize
     }
 }
 
 /// Rows the report's parts need in a body `body_w` columns wide: the table, the history
 /// and what `auto` chose, and the timeline or the curve (beside the table from
 /// [`TWO_COLUMNS`], else under it).
-fn content_rows(pane: &BenchPane<'_>, r: &BenchReport, body_w: u16) -> u16 {
+fn content_rows(pane: &BenchPane<'_>, r: &BenchReport, body_w: u16, cap: usize) -> u16 {
     let t = pane.ctx.theme;
     let table = r.measured.modes.len() as u16 + 2;
     let timeline = timeline_rows(pane, r);
     if body_w >= TWO_COLUMNS {
         let three = has_curve(r) && body_w >= THREE_COLUMNS;
-        let (_, middle, right) = columns(Rect::new(0, 0, body_w, 1), three);
+        let (left, middle, right) = columns(Rect::new(0, 0, body_w, 1), three);
         let right = match (three, picked(pane, r)) {
             (true, _) => timeline.max(curve::wanted_rows(r, t, right.width)),
             (false, Shown::Curve) => curve::wanted_rows(r, t, middle.width),
             _ => timeline,
         };
-        (table + 2).max(right)
+        (table + history_rows(pane, r, left.width, cap)).max(right)
     } else {
         let below = match picked(pane, r) {
             Shown::Curve => curve::wanted_rows(r, t, body_w),
             _ => timeline,
         };
-        table + 2 + below
+        table + history_rows(pane, r, body_w, cap) + below
     }
 }
 
@@ -288,16 +314,17 @@ impl Widget for &BenchPane<'_> {
             Paragraph::new(Span::styled(text, t.dim())).wrap(Wrap { trim: true }).render(rest, buf);
             return;
         };
-        let canvas = canvas_of(self, report, body);
+        let cap = auto_cap(self, report, body);
+        let canvas = canvas_of(self, report, body, cap);
         if canvas.height <= body.height {
-            self.parts(report, body, buf);
+            self.parts(report, body, cap, buf);
             return;
         }
         // Too tall for the pane: drawn whole off screen, and the window at the scroll
         // copied in, with where it is in the bottom border.
         let whole = Rect::new(0, 0, canvas.width, canvas.height);
         let mut off = Buffer::empty(whole);
-        self.parts(report, whole, &mut off);
+        self.parts(report, whole, cap, &mut off);
         let first = self.scroll.min((canvas.height - body.height) as usize) as u16;
         for y in 0..body.height {
             for x in 0..body.width {
@@ -325,13 +352,14 @@ impl Widget for &BenchPane<'_> {
 
 impl BenchPane<'_> {
     /// The table, history, timeline and curve of `report`, laid out in `body`.
-    fn parts(&self, report: &BenchReport, body: Rect, buf: &mut Buffer) {
+    fn parts(&self, report: &BenchReport, body: Rect, cap: usize, buf: &mut Buffer) {
         let t = self.ctx.theme;
-        let parts = parts(self, report, body);
+        let parts = parts(self, report, body, cap);
         self.table(report, parts.table, buf);
         self.history(parts.history, buf);
         if parts.history.height >= 2 {
-            self.auto_choice(report, Rect { y: parts.history.y + 1, height: 1, ..parts.history }, buf);
+            let below = Rect { y: parts.history.y + 1, height: parts.history.height - 1, ..parts.history };
+            self.auto_choice(report, below, buf);
         }
         let other = has_curve(report) && parts.shown() != Shown::Both;
         if let Some(area) = parts.timeline {
@@ -511,19 +539,13 @@ impl BenchPane<'_> {
         Widget::render(Table::new(rows, widths).header(header).column_spacing(1), area, buf);
     }
 
-    /// What `auto` chose, in a line, when it ran.
+    /// What `auto` chose and why, wrapped into `area` (see [`auto_rows`]), when it ran.
     fn auto_choice(&self, r: &BenchReport, area: Rect, buf: &mut Buffer) {
-        let t = self.ctx.theme;
         let Some(auto) = &r.predicted.auto else { return };
-        let Some(first) = auto.lines.first() else { return };
-        let split = auto.lines.iter().find(|l| l.contains(" runs split")).map(|l| format!(" · {}", l.trim_start()));
-        // What does not fit ends in `…`.
-        let room = (area.width as usize).saturating_sub(5);
-        let chose = truncate(first, room);
-        let rest = truncate(&split.unwrap_or_default(), room.saturating_sub(chose.chars().count()));
-        let line =
-            vec![Span::styled("auto ", t.table_header()), Span::styled(chose, t.text()), Span::styled(rest, t.dim())];
-        put_line(buf, area.x, area.y, line, area.width);
+        let rows = auto_rows(&auto.lines, self.ctx.theme, area.width, area.height as usize);
+        for (y, line) in (area.y..).zip(rows) {
+            super::put_cut_line(buf, area.x, y, &line, area.width);
+        }
     }
 
     /// The best speedup of every run since start, as a sparkline, with the last and best.

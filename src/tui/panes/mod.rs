@@ -3,6 +3,7 @@
 //! [`PaneContext`], the analysis or benchmarks, and their own view state), built from the
 //! [`App`] by their `new`; the header, banner, footer and overlays read the [`App`].
 
+pub(crate) mod auto_choice;
 pub(crate) mod banner;
 pub mod bench;
 pub mod critical_path;
