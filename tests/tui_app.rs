@@ -564,3 +564,29 @@ fn a_file_written_back_unchanged_is_not_a_new_version_nor_benchmarked_again() {
     assert_eq!(app.model.version, 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_link_whose_target_is_gone_says_so_rather_than_deleted() {
+    let dir = std::env::temp_dir().join(format!("irtop-dangling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (target, link) = (dir.join("real.json"), dir.join("ir.json"));
+    std::fs::copy(tui_support::sample("diamond"), &target).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let mut app = irtop::tui::App::new(link.clone(), load(&link).unwrap(), THREADS, irtop::tui::Theme::colored());
+    update(&mut app, Msg::Resize(160, 48));
+
+    std::fs::remove_file(&target).unwrap();
+    let at = irtop::tui::clock::WallTime(0);
+    let e = irtop::tui::reload_job::load_snapshot_with(&link, at, &irtop::limits::Limits::default()).unwrap_err();
+    let problem = FileProblem::of_loading(&link, &e);
+    assert_eq!(problem, FileProblem::DanglingLink(target.display().to_string()));
+    reload(&mut app, Err(problem));
+    let shown = screen(&app);
+    assert!(shown.contains("ir.json is a symbolic link to"), "{shown}");
+    assert!(shown.contains("which does not exist; waiting for it to come back"), "{shown}");
+    // A file simply gone is still "deleted".
+    std::fs::remove_file(&link).unwrap();
+    let e = irtop::tui::reload_job::load_snapshot_with(&link, at, &irtop::limits::Limits::default()).unwrap_err();
+    assert_eq!(FileProblem::of_loading(&link, &e), FileProblem::Deleted);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -41,6 +41,8 @@ impl Snapshot {
 pub enum FileProblem {
     /// The file is gone (deleted, or renamed away mid-save).
     Deleted,
+    /// The file is a symbolic link whose target (named here, as the link says it) is gone.
+    DanglingLink(String),
     /// irtop was started on a file that does not exist yet; it shows it once it is saved.
     NotCreated,
     /// The file exists but is not a loadable IR.
@@ -57,6 +59,18 @@ pub enum FileProblem {
 }
 
 impl FileProblem {
+    /// Classifies the error of loading `path`: [`FileProblem::from_load_error`], except that
+    /// a file not found because `path` is a link to a missing file says so.
+    pub fn of_loading(path: &std::path::Path, e: &LoadError) -> FileProblem {
+        match FileProblem::from_load_error(e) {
+            FileProblem::Deleted => match std::fs::read_link(path) {
+                Ok(target) => FileProblem::DanglingLink(target.display().to_string()),
+                Err(_) => FileProblem::Deleted,
+            },
+            other => other,
+        }
+    }
+
     /// Classifies a loader error; the location omits the path, which the UI shows separately.
     pub fn from_load_error(e: &LoadError) -> FileProblem {
         match e {
@@ -95,6 +109,9 @@ impl FileProblem {
     pub fn describe(&self, file_name: &str) -> String {
         match self {
             FileProblem::Deleted => format!("{file_name} was deleted; waiting for it to come back"),
+            FileProblem::DanglingLink(target) => {
+                format!("{file_name} is a symbolic link to {target}, which does not exist; waiting for it to come back")
+            }
             FileProblem::NotCreated => format!("{file_name} does not exist yet; it is shown as soon as it is saved"),
             FileProblem::Invalid { location, message } if location.starts_with("node ") => {
                 format!("{file_name}: {location}: {message}")

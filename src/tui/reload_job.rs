@@ -47,7 +47,7 @@ impl Work for Reload {
         let mut token = None;
         let outcome = std::panic::catch_unwind(|| load_snapshot_with(&self.path, WallTime::now(), &self.limits))
             .map_err(|p| FileProblem::Crashed(panic_message(&p)))
-            .and_then(|r| r.map_err(|e| FileProblem::from_load_error(&e)))
+            .and_then(|r| r.map_err(|e| FileProblem::of_loading(&self.path, &e)))
             .map(|mut snapshot| {
                 let delivery = Arc::new(());
                 token = Some(Arc::downgrade(&delivery));

@@ -23,7 +23,7 @@ pub(crate) fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if let Some(problem) = &m.problem {
         let (style, lead) = match problem {
-            FileProblem::Deleted | FileProblem::NotCreated => (t.banner_warning(), "! "),
+            FileProblem::Deleted | FileProblem::DanglingLink(_) | FileProblem::NotCreated => (t.banner_warning(), "! "),
             _ => (t.banner_error(), "✖ "),
         };
         let text = match problem {
