@@ -2,7 +2,7 @@
 //! 160x48 (snapshots), with a check that no text runs into a box's border without `…`; the
 //! benchmark pane scrolls to every mode row at 60x16; `c` draws the curve (or says why it
 //! cannot) and keeps the history; `z` expands the focused pane; popups stop at their end; a
-//! click selects the row under it.
+//! click selects the row under it; the levels columns stay put when a level holds 10,000 ops.
 
 mod tui_support;
 
@@ -234,4 +234,34 @@ fn a_click_selects_the_row_under_it() {
     // A click on a heading focuses without moving the selection.
     update(&mut app, click(groups.x + 3, groups.y + 1));
     assert_eq!((app.view.focus, app.view.groups.selected), (Pane::Groups, 3));
+}
+
+#[test]
+fn the_levels_columns_stay_put_when_a_level_holds_ten_thousand_ops() {
+    // Level 0: 10,000 constants; level 1: one op reading two of them.
+    let mut nodes: Vec<String> = (0..10_000)
+        .map(|i| {
+            format!(
+                r#"{{"id": "c{i}", "domain": "core", "op_type": "constant", "inputs": [], "output": "v{i}", "metadata": {{"value": 1.0}}}}"#
+            )
+        })
+        .collect();
+    nodes.push(
+        r#"{"id": "sum", "domain": "core", "op_type": "add", "inputs": ["v0", "v1"], "output": "s", "metadata": {}}"#
+            .to_owned(),
+    );
+    let json = format!(r#"{{"name": "wide", "nodes": [{}]}}"#, nodes.join(","));
+    let mut app = App::new("wide.json".into(), tui_support::parse(&json).unwrap(), 2, irtop::tui::Theme::colored());
+    update(&mut app, Msg::Resize(80, 24));
+    let shown = screen(&app);
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = |needle: &str| {
+        let line = lines.iter().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {needle}:\n{shown}"));
+        line.find(needle).map(|b| line[..b].chars().count())
+    };
+    // The ops of both rows (critical, so marked `*`) start where the header's legend does.
+    let legend = at("ops: ").unwrap();
+    assert_eq!(at("*c0 constant"), Some(legend), "{shown}");
+    assert_eq!(at("*sum add"), Some(legend), "{shown}");
+    assert!(shown.contains("10000"), "{shown}");
 }

@@ -247,12 +247,17 @@ impl Widget for &LevelsPane<'_> {
         let top_w = 1 + a.levels.len().saturating_sub(1).to_string().len();
         let body_w = rows.iter().filter(|r| r.owner.is_some()).map(|r| label(r).chars().count()).max().unwrap_or(0);
         let label_w = top_w.max(body_w).clamp(3, 24);
+        // The count and the factor take the widest row's digits, so the op lists start in
+        // one column (a level of 10,000 ops or a factor of 100 shift no row).
+        let ops_w = rows.iter().map(|r| r.len().to_string().len()).max().unwrap_or(0).max(4);
+        let factor_w =
+            rows.iter().map(|r| format!("{:.2}", r.group.parallelism_factor).len()).max().unwrap_or(0).max(5);
         // `label ` + ` ops ` + bar + ` 1.23x `, as drawn below.
-        let prefix_w = label_w + 6 + BAR + 8;
+        let prefix_w = label_w + ops_w + 2 + BAR + factor_w + 3;
 
         // Column header, with the domain colour legend.
         let mut head = vec![Span::styled(
-            format!("{:<label_w$} {:>4} {:<BAR$} {:>6} ", "lvl", "ops", "factor", ""),
+            format!("{:<label_w$} {:>ops_w$} {:<BAR$} {:>w$} ", "lvl", "ops", "factor", "", w = factor_w + 1),
             t.table_header(),
         )];
         head.push(Span::styled("ops: ", t.dim()));
@@ -279,9 +284,9 @@ impl Widget for &LevelsPane<'_> {
             let label_style = if sel_here.is_some() && focused { t.title(true) } else { t.text() };
             let mut spans = vec![
                 Span::styled(format!("{:<label_w$}", truncate(&label(row), label_w)), label_style),
-                Span::styled(format!(" {:>4} ", row.len()), t.text()),
+                Span::styled(format!(" {:>ops_w$} ", row.len()), t.text()),
                 Span::styled(format!("{:<BAR$}", bar(factor, BAR_MAX, BAR)), t.factor_bar()),
-                Span::styled(format!(" {factor:>5.2}x "), t.dim()),
+                Span::styled(format!(" {factor:>factor_w$.2}x "), t.dim()),
             ];
             let avail = (list.width as usize).saturating_sub(prefix_w);
             let start = sel_here.map_or(0, |s| first_visible(row, s, avail));
