@@ -53,17 +53,28 @@ pub(crate) fn find_matches(ir: &Ir, analysis: &Analysis, query: &str) -> Vec<Str
     out
 }
 
+/// True when `text` contains `lowered_query` ignoring case. ASCII text (ids and op names
+/// almost always are) is compared in place; other text is lowered first.
 fn contains(text: &str, lowered_query: &str) -> bool {
+    if text.is_ascii() && lowered_query.is_ascii() {
+        let (t, q) = (text.as_bytes(), lowered_query.as_bytes());
+        return q.is_empty() || t.windows(q.len()).any(|w| w.eq_ignore_ascii_case(q));
+    }
     text.to_lowercase().contains(lowered_query)
+}
+
+/// Whether op `node` of `ir` matches `q` (lowered): its id, its op's name or a variable it
+/// reads or writes contains it.
+fn node_matches(ir: &Ir, node: &crate::ir::Node, q: &str) -> bool {
+    let vars = node.inputs.iter().chain(node.output.iter());
+    contains(&node.id, q) || contains(node.op.name(), q) || vars.into_iter().any(|&v| contains(ir.var(v), q))
 }
 
 fn scope_matches(ir: &Ir, a: &Analysis, q: &str, out: &mut Vec<String>) {
     for level in &a.levels.levels {
         for &n in level {
             let node = ir.node(n);
-            let vars = node.inputs.iter().chain(node.output.iter());
-            if contains(&node.id, q) || contains(node.op.name(), q) || vars.into_iter().any(|&v| contains(ir.var(v), q))
-            {
+            if node_matches(ir, node, q) {
                 out.push(node.id.clone());
             }
         }
@@ -180,5 +191,19 @@ fn step(app: &mut App, delta: isize) {
 fn select_current(app: &mut App) {
     if let Some(id) = app.view.search.matches.get(app.view.search.current).cloned() {
         app.select_op(&id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The in-place ASCII comparison finds what lowering both sides finds.
+        #[test]
+        fn contains_ignores_case_as_lowering_does(text in "[a-zA-Z_0-9/é]{0,12}", query in "[a-zA-Z_0-9é]{0,4}") {
+            let lowered = query.to_lowercase();
+            prop_assert_eq!(super::contains(&text, &lowered), text.to_lowercase().contains(&lowered));
+        }
     }
 }
