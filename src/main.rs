@@ -19,15 +19,18 @@ use irtop::tui::{self, Theme, TuiError};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    if let Err(e) = color_eyre::install() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let when = ColorWhen::from_args(&args);
+    // The error and panic reports follow `--color` and `NO_COLOR` as the rest of stderr does.
+    let hooks = color_eyre::config::HookBuilder::default();
+    let hooks = if when.colors(&std::io::stderr()) { hooks } else { hooks.theme(color_eyre::config::Theme::new()) };
+    if let Err(e) = hooks.install() {
         eprintln!("irtop: cannot install the error reporter: {e}");
     }
     // A file-size limit (`ulimit -f`) makes a write fail with an error, which irtop reports
     // with the file's name, instead of killing the process mid-write.
     // SAFETY: setting a signal's disposition to SIG_IGN runs no code of ours.
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
-    let args: Vec<OsString> = std::env::args_os().collect();
-    let when = ColorWhen::from_args(&args);
     let cli = match irtop::cli::suggest::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e, when),

@@ -305,6 +305,30 @@ fn ctrl_c_and_a_panic_restore_the_terminal() {
 }
 
 #[test]
+fn under_no_color_the_panic_report_is_not_coloured() {
+    if !tmux_installed() {
+        eprintln!("skipped: tmux not installed");
+        return;
+    }
+    let dir = TempDir::new("panic-no-color");
+    let (file, pid_file) = (dir.0.join("ir.json"), dir.0.join("pid"));
+    std::fs::write(&file, chain("signals", 3)).unwrap();
+    let tmux = Tmux::new("panic-no-color");
+    tmux.start(&command_line(&file, &pid_file, "NO_COLOR=1 IRTOP_TEST_PANIC_KEY=1"));
+    read_pid(&pid_file);
+    tmux.wait_for("the TUI", |s| shows(s, "signals", 3));
+    tmux.keys("!");
+    let screen = tmux.wait_for("irtop to exit", exited);
+    assert!(screen.contains("IRTOP_TEST_PANIC_KEY is set"), "{screen}");
+    // The screen with its attributes: the report's lines carry no colour codes.
+    let raw = String::from_utf8_lossy(&tmux.run(&["capture-pane", "-p", "-e", "-t", "main"]).stdout).into_owned();
+    let report = raw.lines().filter(|l| l.contains("Location") || l.contains("IRTOP_TEST_PANIC_KEY is set"));
+    for line in report {
+        assert!(!line.contains('\x1b'), "coloured under NO_COLOR: {line:?}");
+    }
+}
+
+#[test]
 fn a_signal_is_a_quit_message() {
     let mut app = tui_support::app("diamond", 120, 40);
     assert_eq!(update(&mut app, Msg::Signal(15)), Some(Effect::Quit));
