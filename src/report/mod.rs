@@ -10,6 +10,7 @@ pub(crate) mod export;
 pub mod format;
 pub mod plan;
 pub mod plan_fields;
+mod plan_parallel;
 pub(crate) mod results;
 pub mod style;
 pub mod text;
