@@ -4,6 +4,7 @@
 pub(crate) mod accuracy_text;
 pub mod bench_report;
 pub(crate) mod bench_text;
+mod chunked;
 pub mod dot;
 pub mod escape;
 pub(crate) mod export;

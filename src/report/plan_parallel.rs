@@ -15,14 +15,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::chunked::format_in_chunks;
 use super::escape::to_writer;
 use super::plan::{GroupJson, Ids, NodeJson, OperationJson, PathJson, constant_values, edge_json};
 use super::plan_fields::{Fields, Section};
 use crate::analysis::Analysis;
 use crate::ir::{Ir, NodeId};
-
-/// About how many list items (node ids, names, operations) one chunk holds.
-const CHUNK_ITEMS: usize = 1 << 14;
 
 /// Writes the plan of `ir` as compact JSON to `out`, as `super::plan::write` does without
 /// `--pretty`, its long lists serialised on all cores.
@@ -190,72 +188,48 @@ impl<'w, W: Write> Object<'w, W> {
 /// `items` as a JSON list: `[`, each item as `write_item` writes it, `]`.
 fn list<T: Sync>(
     out: &mut impl Write,
-    items_: &[T],
+    list_items: &[T],
     weight: impl Fn(&T) -> usize,
     write_item: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     out.write_all(b"[")?;
-    items(out, items_, weight, write_item)?;
+    items(out, list_items, weight, write_item)?;
     out.write_all(b"]")
 }
 
 /// `items`, each as `write_item` writes it (an item it writes nothing for is left out),
-/// separated by commas. The items are cut into chunks of about [`CHUNK_ITEMS`] by `weight`;
-/// the chunks are serialised on all cores, two per thread at a time, and written in order.
+/// separated by commas, serialised in chunks on all cores.
 fn items<T: Sync>(
     out: &mut impl Write,
     items: &[T],
     weight: impl Fn(&T) -> usize,
     write_item: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
-    use rayon::prelude::*;
-
-    let chunks = chunks(items, weight);
-    let at_once = 2 * rayon::current_num_threads();
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); at_once.min(chunks.len())];
-    let mut first = true;
-    for window in chunks.chunks(at_once) {
-        buffers.par_iter_mut().zip(window).try_for_each(|(buf, range)| {
-            buf.clear();
-            for item in &items[range.clone()] {
-                // The comma goes before every item but the chunk's first written one.
-                let before = buf.len();
-                if before > 0 {
-                    buf.push(b',');
-                }
-                write_item(buf, item)?;
-                if buf.len() == before + usize::from(before > 0) {
-                    buf.truncate(before);
-                }
+    let format = |buf: &mut Vec<u8>, range: Range<usize>| {
+        for item in &items[range] {
+            // The comma goes before every item but the chunk's first written one.
+            let before = buf.len();
+            if before > 0 {
+                buf.push(b',');
             }
-            io::Result::Ok(())
-        })?;
-        for buf in buffers[..window.len()].iter().filter(|b| !b.is_empty()) {
+            write_item(buf, item)?;
+            if buf.len() == before + usize::from(before > 0) {
+                buf.truncate(before);
+            }
+        }
+        Ok(())
+    };
+    let mut first = true;
+    format_in_chunks(items, weight, format, |chunk| {
+        if !chunk.is_empty() {
             if !first {
                 out.write_all(b",")?;
             }
             first = false;
-            out.write_all(buf)?;
+            out.write_all(chunk)?;
         }
-    }
-    Ok(())
-}
-
-/// `items` cut into consecutive ranges of about [`CHUNK_ITEMS`] by `weight`.
-fn chunks<T>(items: &[T], weight: impl Fn(&T) -> usize) -> Vec<Range<usize>> {
-    let mut chunks = Vec::new();
-    let (mut start, mut sum) = (0, 0);
-    for (i, item) in items.iter().enumerate() {
-        sum += weight(item);
-        if sum >= CHUNK_ITEMS {
-            chunks.push(start..i + 1);
-            (start, sum) = (i + 1, 0);
-        }
-    }
-    if start < items.len() {
-        chunks.push(start..items.len());
-    }
-    chunks
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -266,6 +240,7 @@ mod tests {
     use crate::analysis::analyze;
     use crate::generate::{Shape, generate};
     use crate::ir::load_bytes;
+    use crate::report::chunked::CHUNK_ITEMS;
     use crate::report::plan::Plan;
 
     /// The plan written here and by the serde walk, for every set of sections.
@@ -326,13 +301,5 @@ mod tests {
             {"id":"b\\","op_type":"add","inputs":["x\u001b","y\"z"],"output":"w"},
             {"id":"c","op_type":"frob","inputs":["w"],"output":"w"}]}"#;
         assert_same(text.as_bytes());
-    }
-
-    #[test]
-    fn chunks_cover_the_items_in_order() {
-        let weights = [CHUNK_ITEMS, 1, CHUNK_ITEMS - 1, 3, 0, CHUNK_ITEMS * 2, 5];
-        let chunks = chunks(&weights, |&w| w);
-        assert_eq!(chunks, vec![0..1, 1..3, 3..6, 6..7]);
-        assert!(super::chunks(&[] as &[usize], |&w| w).is_empty());
     }
 }
