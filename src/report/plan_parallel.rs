@@ -20,7 +20,7 @@ use super::escape::to_writer;
 use super::plan::{GroupJson, Ids, NodeJson, OperationJson, PathJson, constant_values, edge_json};
 use super::plan_fields::{Fields, Section};
 use crate::analysis::Analysis;
-use crate::ir::{Ir, NodeId};
+use crate::ir::{Ir, NodeId, VarId};
 
 /// Writes the plan of `ir` as compact JSON to `out`, as `super::plan::write` does without
 /// `--pretty`, its long lists serialised on all cores.
@@ -105,15 +105,8 @@ fn write_sequential(out: &mut impl Write, ir: &Ir, a: &Analysis, live_ranges: bo
     // Entries of a map: `"name":value`, the name escaped as a string value is.
     let out = m.key("variable_slots")?;
     out.write_all(b"{")?;
-    items(
-        out,
-        &plan.live_ranges,
-        |_| 1,
-        |buf, r| match plan.slot(r.var) {
-            None => Ok(()),
-            Some(slot) => map_entry(buf, ir.var(r.var), &slot),
-        },
-    )?;
+    let slotted: Vec<(VarId, u32)> = plan.live_ranges.iter().filter_map(|r| Some((r.var, plan.slot(r.var)?))).collect();
+    items(out, &slotted, |_| 1, |buf, &(v, slot)| map_entry(buf, ir.var(v), &slot))?;
     out.write_all(b"}")?;
     let constants = constant_values(ir, a);
     let out = m.key("constant_values")?;
@@ -145,9 +138,9 @@ fn node_ids(out: &mut impl Write, ir: &Ir, nodes: &[NodeId]) -> io::Result<()> {
 }
 
 /// `"key":value` as compact JSON.
-fn map_entry(buf: &mut Vec<u8>, key: &str, value: &(impl Serialize + ?Sized)) -> io::Result<()> {
+fn map_entry(buf: &mut impl Write, key: &str, value: &(impl Serialize + ?Sized)) -> io::Result<()> {
     to_writer(buf, key)?;
-    buf.push(b':');
+    buf.write_all(b":")?;
     to_writer(buf, value)
 }
 
@@ -185,50 +178,47 @@ impl<'w, W: Write> Object<'w, W> {
     }
 }
 
+/// A chunk's buffer as serde writes to it: through a buffered writer, which takes serde's
+/// many small writes (quotes, commas, pieces of strings) faster than a growing vector.
+type ChunkWriter<'b> = io::BufWriter<&'b mut Vec<u8>>;
+
 /// `items` as a JSON list: `[`, each item as `write_item` writes it, `]`.
 fn list<T: Sync>(
     out: &mut impl Write,
     list_items: &[T],
     weight: impl Fn(&T) -> usize,
-    write_item: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync,
+    write_item: impl Fn(&mut ChunkWriter<'_>, &T) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     out.write_all(b"[")?;
     items(out, list_items, weight, write_item)?;
     out.write_all(b"]")
 }
 
-/// `items`, each as `write_item` writes it (an item it writes nothing for is left out),
-/// separated by commas, serialised in chunks on all cores.
+/// `items`, each as `write_item` writes it, separated by commas, serialised in chunks on all
+/// cores.
 fn items<T: Sync>(
     out: &mut impl Write,
     items: &[T],
     weight: impl Fn(&T) -> usize,
-    write_item: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync,
+    write_item: impl Fn(&mut ChunkWriter<'_>, &T) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     let format = |buf: &mut Vec<u8>, range: Range<usize>| {
-        for item in &items[range] {
-            // The comma goes before every item but the chunk's first written one.
-            let before = buf.len();
-            if before > 0 {
-                buf.push(b',');
+        let mut chunk = io::BufWriter::with_capacity(1 << 16, buf);
+        for (k, item) in items[range].iter().enumerate() {
+            if k > 0 {
+                chunk.write_all(b",")?;
             }
-            write_item(buf, item)?;
-            if buf.len() == before + usize::from(before > 0) {
-                buf.truncate(before);
-            }
+            write_item(&mut chunk, item)?;
         }
-        Ok(())
+        chunk.flush()
     };
     let mut first = true;
     format_in_chunks(items, weight, format, |chunk| {
-        if !chunk.is_empty() {
-            if !first {
-                out.write_all(b",")?;
-            }
-            first = false;
-            out.write_all(chunk)?;
+        if !first {
+            out.write_all(b",")?;
         }
-        Ok(())
+        first = false;
+        out.write_all(chunk)
     })
 }
 
