@@ -106,6 +106,7 @@ fn walk<'e>(
     effects: impl Iterator<Item = NodeEffects<'e>>,
     n: usize,
     var_count: usize,
+    operands: usize,
 ) -> (Vec<Dependency>, Vec<u32>, Vec<VarState>) {
     let mut vars =
         vec![
@@ -114,7 +115,10 @@ fn walk<'e>(
         ];
     // Readers since each variable's last write, as linked lists in one pool: (reader, next).
     let mut pool: Vec<(NodeId, u32)> = Vec::with_capacity(n * 2);
-    let mut edges = Vec::new();
+    // Room for an edge per operand, the usual count (one per read, one per overwrite), so a
+    // big graph's list is not copied as it grows: a million ops' edges are tens of megabytes,
+    // each copy to fresh memory. Write-after-read edges may still make it grow.
+    let mut edges = Vec::with_capacity(operands);
     let mut pred_start = Vec::with_capacity(n + 1);
     let mut last_side_effect: Option<NodeId> = None;
 
@@ -183,7 +187,7 @@ pub(crate) fn program_order_predecessors<'e>(
     n: usize,
     var_count: usize,
 ) -> Vec<Vec<usize>> {
-    let (edges, pred_start, _) = walk(effects, n, var_count);
+    let (edges, pred_start, _) = walk(effects, n, var_count, 0);
     (0..n)
         .map(|i| {
             let mut p: Vec<usize> =
@@ -199,7 +203,7 @@ pub(crate) fn program_order_predecessors<'e>(
 /// earlier writer become diagnostics; in a loop body they are the loop's own inputs.
 pub fn build(ir: &Ir, effects: &EffectTable, top_level: bool, diagnostics: &mut Vec<Diagnostic>) -> DependencyGraph {
     let n = ir.nodes.len();
-    let (edges, pred_start, vars) = walk(effects.iter(), n, ir.vars.len());
+    let (edges, pred_start, vars) = walk(effects.iter(), n, ir.vars.len(), effects.operand_count());
     if top_level {
         report_external_reads(ir, &vars, diagnostics);
     }

@@ -64,6 +64,11 @@ impl EffectTable {
         }
     }
 
+    /// All nodes' reads and writes together.
+    pub(crate) fn operand_count(&self) -> usize {
+        self.reads.len() + self.writes.len()
+    }
+
     /// Number of nodes in the table.
     pub fn len(&self) -> usize {
         self.side_effect.len()

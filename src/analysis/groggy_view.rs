@@ -98,7 +98,19 @@ pub(crate) fn groggy_levels(ir: &Ir) -> (Vec<Option<u32>>, Vec<Vec<NodeId>>, Vec
 /// groggy's view of `ir`, and a note for every node groggy misplaces relative to irtop's
 /// dependencies `deps` and levels `levels`.
 pub fn compare(ir: &Ir, deps: &DependencyGraph, levels: &LevelPlan, notes: &mut Vec<Diagnostic>) -> GroggyView {
-    let (g_level, g_levels, self_dependent) = groggy_levels(ir);
+    compare_levels(ir, deps, levels, groggy_levels(ir), notes)
+}
+
+/// [`compare`] with groggy's levels already computed by [`groggy_levels`] (which reads only
+/// the IR, so the analysis computes them beside its dependency graph).
+pub(crate) fn compare_levels(
+    ir: &Ir,
+    deps: &DependencyGraph,
+    levels: &LevelPlan,
+    groggy: (Vec<Option<u32>>, Vec<Vec<NodeId>>, Vec<bool>),
+    notes: &mut Vec<Diagnostic>,
+) -> GroggyView {
+    let (g_level, g_levels, self_dependent) = groggy;
     let id = |n: NodeId| ir.node(n).id.as_str();
     let what = |n: NodeId| {
         let node = ir.node(n);

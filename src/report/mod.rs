@@ -4,12 +4,14 @@
 pub(crate) mod accuracy_text;
 pub mod bench_report;
 pub(crate) mod bench_text;
+mod chunked;
 pub mod dot;
 pub mod escape;
 pub(crate) mod export;
 pub mod format;
 pub mod plan;
 pub mod plan_fields;
+mod plan_parallel;
 pub(crate) mod results;
 pub mod style;
 pub mod text;

@@ -23,12 +23,11 @@ use crate::ir::{Body, Ir, Node, NodeId, VarId};
 /// Writes the plan of `ir` to `out` with the sections in `fields`, indented with `pretty`.
 pub fn write(out: &mut dyn Write, ir: &Ir, a: &Analysis, fields: Fields, pretty: bool) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    let plan = Plan { ir, a, fields };
     // With DEL and the C1 controls escaped too: the IR's strings reach a terminal.
     if pretty {
-        super::escape::to_writer_pretty(&mut out, &plan)?;
+        super::escape::to_writer_pretty(&mut out, &Plan { ir, a, fields })?;
     } else {
-        super::escape::to_writer(&mut out, &plan)?;
+        super::plan_parallel::write_compact(&mut out, ir, a, fields)?;
     }
     out.write_all(b"\n")?;
     out.flush()
@@ -71,13 +70,7 @@ impl Serialize for Plan<'_> {
         m.serialize_entry("span", &a.span)?;
         m.serialize_entry("parallelism", &a.parallelism())?;
         if has(Section::Edges) {
-            let edge = |e: &crate::analysis::Dependency| EdgeJson {
-                from: &ir.node(e.from).id,
-                to: &ir.node(e.to).id,
-                kind: e.kind.as_str(),
-                var: e.var.map(|v| ir.var(v)),
-            };
-            m.serialize_entry("edges", &Seq(|| a.deps.edges.iter().map(edge)))?;
+            m.serialize_entry("edges", &Seq(|| a.deps.edges.iter().map(|e| edge_json(ir, e))))?;
         }
         if has(Section::Nodes) {
             m.serialize_entry("nodes", &Seq(|| ir.node_ids().map(|n| NodeJson { ir, a, n })))?;
@@ -129,9 +122,9 @@ where
 
 /// Node ids, as a list.
 #[derive(Clone, Copy)]
-struct Ids<'a> {
-    ir: &'a Ir,
-    nodes: &'a [NodeId],
+pub(super) struct Ids<'a> {
+    pub(super) ir: &'a Ir,
+    pub(super) nodes: &'a [NodeId],
 }
 
 impl Serialize for Ids<'_> {
@@ -153,9 +146,9 @@ pub fn sorted_names<'a>(ir: &'a Ir, vars: &[VarId]) -> Vec<&'a str> {
 }
 
 /// One parallel group, in groggy's field names.
-struct GroupJson<'a> {
-    ir: &'a Ir,
-    g: &'a crate::analysis::ParallelGroup,
+pub(super) struct GroupJson<'a> {
+    pub(super) ir: &'a Ir,
+    pub(super) g: &'a crate::analysis::ParallelGroup,
 }
 
 impl Serialize for GroupJson<'_> {
@@ -172,9 +165,9 @@ impl Serialize for GroupJson<'_> {
 }
 
 /// A path through the graph.
-struct PathJson<'a> {
-    ir: &'a Ir,
-    path: &'a CriticalPath,
+pub(super) struct PathJson<'a> {
+    pub(super) ir: &'a Ir,
+    pub(super) path: &'a CriticalPath,
 }
 
 impl Serialize for PathJson<'_> {
@@ -189,11 +182,16 @@ impl Serialize for PathJson<'_> {
 
 /// One dependency edge.
 #[derive(Serialize)]
-struct EdgeJson<'a> {
+pub(super) struct EdgeJson<'a> {
     from: &'a str,
     to: &'a str,
     kind: &'static str,
     var: Option<&'a str>,
+}
+
+/// Edge `e` of `ir`'s graph, with node ids and variable names.
+pub(super) fn edge_json<'a>(ir: &'a Ir, e: &crate::analysis::Dependency) -> EdgeJson<'a> {
+    EdgeJson { from: &ir.node(e.from).id, to: &ir.node(e.to).id, kind: e.kind.as_str(), var: e.var.map(|v| ir.var(v)) }
 }
 
 /// groggy's own levels and estimate.
@@ -206,10 +204,10 @@ struct GroggyJson<'a, L: Serialize> {
 }
 
 /// Per-node facts that the groups do not carry.
-struct NodeJson<'a> {
-    ir: &'a Ir,
-    a: &'a Analysis,
-    n: NodeId,
+pub(super) struct NodeJson<'a> {
+    pub(super) ir: &'a Ir,
+    pub(super) a: &'a Analysis,
+    pub(super) n: NodeId,
 }
 
 impl Serialize for NodeJson<'_> {
@@ -284,7 +282,7 @@ impl Serialize for SequentialJson<'_> {
 
 /// Each constant variable's value, in program order; a variable two constants write keeps
 /// its first place and the later value.
-fn constant_values<'a>(ir: &'a Ir, a: &'a Analysis) -> Vec<(&'a str, &'a Value)> {
+pub(super) fn constant_values<'a>(ir: &'a Ir, a: &'a Analysis) -> Vec<(&'a str, &'a Value)> {
     let mut place: hashbrown::HashMap<VarId, usize> = hashbrown::HashMap::new();
     let mut values: Vec<(&str, &Value)> = Vec::new();
     for (v, value) in &a.sequential(ir).constants {
@@ -300,10 +298,10 @@ fn constant_values<'a>(ir: &'a Ir, a: &'a Analysis) -> Vec<(&'a str, &'a Value)>
 }
 
 /// One entry of `sequential_plan.operations`: where the op's metadata is written.
-struct OperationJson<'a> {
-    ir: &'a Ir,
-    a: &'a Analysis,
-    n: NodeId,
+pub(super) struct OperationJson<'a> {
+    pub(super) ir: &'a Ir,
+    pub(super) a: &'a Analysis,
+    pub(super) n: NodeId,
 }
 
 impl Serialize for OperationJson<'_> {

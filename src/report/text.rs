@@ -2,7 +2,9 @@
 //! work/span, groups with factors, loop bodies, diagnostics, where groggy differs).
 
 use std::io::{self, Write};
+use std::ops::Range;
 
+use super::chunked::format_in_chunks;
 use super::escape::escape_control as esc;
 use super::style::{Palette, paint};
 use crate::analysis::{Analysis, CriticalPath, DependencyGraph};
@@ -90,11 +92,15 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io:
             g.estimated_speedup,
             g.use_parallel,
         )?;
-        // Written id by id: groggy may leave most of a million nodes unscheduled.
-        for (i, &n) in g.unscheduled.iter().enumerate() {
-            out.write_all(if i == 0 { b", never schedules " } else { b", " })?;
-            out.write_all(esc(&ir.node(n).id).as_bytes())?;
-        }
+        // Formatted in chunks on all cores: groggy may leave most of a million nodes unscheduled.
+        let ids = |buf: &mut Vec<u8>, range: Range<usize>| {
+            for i in range {
+                buf.write_all(if i == 0 { b", never schedules " } else { b", " })?;
+                buf.write_all(esc(&ir.node(g.unscheduled[i]).id).as_bytes())?;
+            }
+            Ok(())
+        };
+        format_in_chunks(&g.unscheduled, |_| 1, ids, |chunk| out.write_all(chunk))?;
         writeln!(out)?;
     }
     writeln!(out)?;
@@ -104,18 +110,22 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io:
     if !a.critical_path.nodes.is_empty() {
         writeln!(out, "{}", h("Critical path (by static cost)"))?;
         let total = a.critical_path.cost.max(f64::MIN_POSITIVE);
-        for &n in &a.critical_path.nodes {
-            let c = a.costs[n.index()];
-            writeln!(
-                out,
-                "  {:<12} {:<24} {:<7} {:>10}  {:>5.1}%",
-                esc(&ir.node(n).id),
-                esc(ir.node(n).op.name()),
-                c.class.label(),
-                fmt_cost(c.span),
-                100.0 * c.span / total
-            )?;
-        }
+        let lines = |buf: &mut Vec<u8>, range: Range<usize>| {
+            for &n in &a.critical_path.nodes[range] {
+                let c = a.costs[n.index()];
+                writeln!(
+                    buf,
+                    "  {:<12} {:<24} {:<7} {:>10}  {:>5.1}%",
+                    esc(&ir.node(n).id),
+                    esc(ir.node(n).op.name()),
+                    c.class.label(),
+                    fmt_cost(c.span),
+                    100.0 * c.span / total
+                )?;
+            }
+            Ok(())
+        };
+        format_in_chunks(&a.critical_path.nodes, |_| 1, lines, |chunk| out.write_all(chunk))?;
         writeln!(out, "  longest chain by ops: {}", path_line(ir, &a.longest_chain))?;
         writeln!(out)?;
     }
@@ -127,18 +137,25 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io:
             "  {:>5}  {:>4}  {:>7}  {:<12}  {:<30}  outputs",
             "group", "ops", "factor", "depends_on", "shared_inputs"
         )?;
-        for (k, g) in a.groups.iter().enumerate() {
-            let deps = g.depends_on.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
-            writeln!(
-                out,
-                "  {k:>5}  {:>4}  {:>7.3}  {:<12}  {:<30}  {}",
-                g.nodes.len(),
-                g.parallelism_factor,
-                if deps.is_empty() { "-".into() } else { deps },
-                truncate(&names(ir, &g.shared_inputs), 30),
-                names(ir, &g.outputs)
-            )?;
-        }
+        // One line per level, each with its outputs sorted by name: formatted on all cores.
+        let lines = |buf: &mut Vec<u8>, range: Range<usize>| {
+            for k in range {
+                let g = &a.groups[k];
+                let deps = g.depends_on.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
+                writeln!(
+                    buf,
+                    "  {k:>5}  {:>4}  {:>7.3}  {:<12}  {:<30}  {}",
+                    g.nodes.len(),
+                    g.parallelism_factor,
+                    if deps.is_empty() { "-".into() } else { deps },
+                    truncate(&names(ir, &g.shared_inputs), 30),
+                    names(ir, &g.outputs)
+                )?;
+            }
+            Ok(())
+        };
+        let weight = |g: &crate::analysis::ParallelGroup| 1 + g.shared_inputs.len() + g.outputs.len();
+        format_in_chunks(&a.groups, weight, lines, |chunk| out.write_all(chunk))?;
         writeln!(out)?;
     }
 
@@ -187,42 +204,15 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io:
     Ok(())
 }
 
-/// Nodes of the level listing formatted as one piece of work.
-const LINES_PER_PIECE: usize = 1 << 15;
-
-/// The level listing: each level's line, then one line per node. A big listing is cut into
-/// pieces of whole levels that are formatted on all cores, a few at a time, and written in
-/// order (a million ops: a million lines).
+/// The level listing: each level's line, then one line per node (a million ops: a million
+/// lines), formatted in chunks of whole levels on all cores.
 fn write_levels(out: &mut impl Write, ir: &Ir, a: &Analysis) -> io::Result<()> {
-    use rayon::prelude::*;
-
     let mut critical = vec![false; ir.nodes.len()];
     for &n in &a.critical_path.nodes {
         critical[n.index()] = true;
     }
-    let levels = &a.levels.levels;
-    let mut pieces: Vec<std::ops::Range<usize>> = Vec::new();
-    let (mut start, mut lines) = (0, 0);
-    for (k, level) in levels.iter().enumerate() {
-        lines += level.len() + 1;
-        if lines >= LINES_PER_PIECE || k + 1 == levels.len() {
-            pieces.push(start..k + 1);
-            (start, lines) = (k + 1, 0);
-        }
-    }
-    let at_once = 2 * rayon::current_num_threads();
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); at_once.min(pieces.len())];
-    for window in pieces.chunks(at_once) {
-        buffers.par_iter_mut().zip(window).for_each(|(buffer, piece)| {
-            buffer.clear();
-            // Writing to memory cannot fail.
-            let _ = write_level_range(buffer, ir, a, &critical, piece.clone());
-        });
-        for buffer in &buffers[..window.len()] {
-            out.write_all(buffer)?;
-        }
-    }
-    Ok(())
+    let format = |buf: &mut Vec<u8>, range: Range<usize>| write_level_range(buf, ir, a, &critical, range);
+    format_in_chunks(&a.levels.levels, |level| level.len() + 1, format, |chunk| out.write_all(chunk))
 }
 
 /// Levels `range` of the listing.
@@ -231,7 +221,7 @@ fn write_level_range(
     ir: &Ir,
     a: &Analysis,
     critical: &[bool],
-    range: std::ops::Range<usize>,
+    range: Range<usize>,
 ) -> io::Result<()> {
     for k in range {
         let level = &a.levels.levels[k];
@@ -285,5 +275,45 @@ mod tests {
             write_count(&mut out, n).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
+    }
+
+    /// A report long enough that its level listing, groups and critical path are each
+    /// formatted in many chunks: every level, node, group and path step is listed once, in
+    /// order.
+    #[test]
+    fn a_report_formatted_in_chunks_lists_everything_in_order() {
+        use crate::report::chunked::CHUNK_ITEMS;
+
+        let ops = 3 * CHUNK_ITEMS * rayon::current_num_threads().max(2);
+        let text = crate::generate::generate(crate::generate::Shape::Random, ops, 100, 3);
+        let ir = crate::ir::load_bytes(&text, std::path::Path::new("x.json")).unwrap();
+        let a = crate::analysis::analyze(&ir);
+        let report = render(&ir, &a);
+
+        let mut listed = Vec::new();
+        let listing = report.split("Critical path (by static cost)\n").next().unwrap();
+        let mut level_lines = listing.lines().filter(|l| l.starts_with("Level ") || l.starts_with("  - "));
+        for (k, level) in a.levels.levels.iter().enumerate() {
+            let head = level_lines.next().unwrap();
+            assert!(head.starts_with(&format!("Level {k}: {} operation", level.len())), "{head}");
+            for &n in level {
+                let line = level_lines.next().unwrap();
+                assert!(line.contains(&format!(" ({}) [deps: ", ir.node(n).id)), "level {k}: {line}");
+                listed.push(n);
+            }
+        }
+        assert_eq!(level_lines.next(), None);
+        listed.sort();
+        assert!(listed.iter().copied().eq(ir.node_ids()), "every node listed once");
+
+        let groups = report.split("Parallel groups\n").nth(1).unwrap().lines().skip(1);
+        let numbers: Vec<usize> = groups.map_while(|l| l.split_whitespace().next()?.parse().ok()).collect();
+        assert!(numbers.iter().copied().eq(0..a.groups.len()), "groups 0..{} in order", a.groups.len());
+
+        let path = report.split("Critical path (by static cost)\n").nth(1).unwrap().lines();
+        let steps: Vec<&str> =
+            path.take(a.critical_path.nodes.len()).map(|l| l.split_whitespace().next().unwrap()).collect();
+        let expected: Vec<&str> = a.critical_path.nodes.iter().map(|&n| ir.node(n).id.as_str()).collect();
+        assert!(a.critical_path.nodes.len() > CHUNK_ITEMS / 8 && steps == expected);
     }
 }
