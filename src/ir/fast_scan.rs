@@ -9,16 +9,12 @@
 //! nothing this reader accepts would be refused or read differently by serde.
 //!
 //! On a big file the reading and the conversion run on two threads, a batch of nodes at a
-//! time: the reader parses and checks each node, and refuses a repeated id; the converter
-//! interns the variables, copies the id and the metadata and keeps the nodes in program
-//! order. (The converter also writes a million nodes to fresh memory: it was the slower of
-//! the two while it checked the ids too.)
+//! time: the reader makes each node but for its variables (ids, ops, domains and metadata
+//! are allocated there), the converter interns the variables and keeps program order.
 //!
 //! # Complexity
 //! O(file size); memory beyond the IR: a few batches of nodes.
 
-use std::borrow::Cow;
-use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::mpsc;
@@ -49,23 +45,18 @@ pub(super) fn fast_scan(bytes: &[u8], path: &Path) -> Option<Ir> {
     // Checked once here, every slice of the text is a `str`; serde checks the same.
     let text = std::str::from_utf8(bytes).ok()?;
     let mut builder = Builder::new(path, String::new(), None);
-    let nodes = memchr::memmem::find_iter(bytes, b"\"op_type\"").count();
-    // The reader checks the ids ([`SeenIds`]): the builder's table is left empty.
-    builder.ir.nodes.reserve_exact(nodes);
-    builder.ir.vars.reserve(nodes);
-    let mut seen = SeenIds::new(text, nodes);
+    builder.reserve(memchr::memmem::find_iter(bytes, b"\"op_type\"").count());
     let mut reader = Reader { text, bytes, pos: 0 };
     let (top, builder) = if bytes.len() < PIPELINE_BYTES {
         let (mut batch, mut converted) = (Batch::default(), true);
         let top = reader.file(&mut |item, names| {
-            converted = converted && seen.insert_id_of(&item);
             batch.push(item, names);
             converted = converted && convert_batch(&mut batch, &mut builder);
             converted
         });
         (top?, builder)
     } else {
-        read_and_convert_in_parallel(reader, builder, seen)?
+        read_and_convert_in_parallel(reader, builder)?
     };
     let mut ir = builder.ir;
     ir.name = top.name;
@@ -77,7 +68,6 @@ pub(super) fn fast_scan(bytes: &[u8], path: &Path) -> Option<Ir> {
 fn read_and_convert_in_parallel<'t, 'p>(
     mut reader: Reader<'t>,
     mut builder: Builder<'p>,
-    mut seen: SeenIds<'t>,
 ) -> Option<(TopLevel, Builder<'p>)> {
     std::thread::scope(|scope| {
         // Two batches in flight at most: the reader waits rather than filling memory.
@@ -94,9 +84,6 @@ fn read_and_convert_in_parallel<'t, 'p>(
         });
         let mut batch = Batch::with_capacity();
         let mut keep = |node, names: &[&'t str]| {
-            if !seen.insert_id_of(&node) {
-                return false;
-            }
             batch.push(node, names);
             if batch.items.len() < BATCH {
                 return true;
@@ -165,13 +152,13 @@ fn convert_items(batch: &mut Batch<'_>, builder: &mut Builder<'_>) -> bool {
                 let inputs = inputs.iter().map(|v| vars.intern(v)).collect();
                 let output = output.first().map(|v| vars.intern(v));
                 Node {
-                    id: node.id.to_owned(),
+                    id: node.id,
                     domain: node.domain,
                     op: node.op,
                     inputs,
                     output,
                     implicit_reads: Vec::new(),
-                    metadata: node.metadata.map_or_else(Metadata::default, Metadata::from_validated),
+                    metadata: node.metadata,
                     body: None,
                 }
             }
@@ -182,8 +169,9 @@ fn convert_items(batch: &mut Batch<'_>, builder: &mut Builder<'_>) -> bool {
                 }
             }
         };
-        // The reader refused repeated ids.
-        builder.ir.nodes.push(node);
+        if builder.push(node).is_err() {
+            return false;
+        }
     }
     true
 }
@@ -192,93 +180,20 @@ fn convert_items(batch: &mut Batch<'_>, builder: &mut Builder<'_>) -> bool {
 enum Item<'t> {
     /// A node with no body and no metadata key the loader acts on: made but for its
     /// variables.
-    Ordinary(Ordinary<'t>),
+    Ordinary(Ordinary),
     /// Any other node, for [`convert_node`] (boxed: a shape is ten times an item's size).
     Shape(Box<Shape<'t>>),
 }
 
 /// An ordinary node, its variables still names (in its batch's `names`).
-struct Ordinary<'t> {
-    /// Its id and its metadata's checked text, copied by the converter.
-    id: &'t str,
+struct Ordinary {
+    id: String,
     domain: Domain,
     op: Op,
-    metadata: Option<&'t str>,
+    metadata: Metadata,
     /// Its inputs, then its output if it has one.
     names: Range<u32>,
     has_output: bool,
-}
-
-/// The node ids read so far, so that a repeated one is refused (the serde pass then says
-/// which nodes share it). The ids are not copied: each is kept as its place in the text, or,
-/// for the rare id written with escapes, as a copy.
-struct SeenIds<'t> {
-    text: &'t str,
-    /// Ids that are not slices of the text.
-    copies: Vec<String>,
-    /// Each id as `start << 32 | len` in the text, or [`COPY`] `| index` in `copies`.
-    table: hashbrown::HashTable<u64>,
-    hasher: hashbrown::DefaultHashBuilder,
-}
-
-/// Marks a [`SeenIds`] entry that indexes its copies.
-const COPY: u64 = 1 << 63;
-
-impl<'t> SeenIds<'t> {
-    fn new(text: &'t str, nodes: usize) -> Self {
-        let hasher = hashbrown::DefaultHashBuilder::default();
-        Self { text, copies: Vec::new(), table: hashbrown::HashTable::with_capacity(nodes), hasher }
-    }
-
-    /// The id an entry stands for.
-    fn get<'s>(text: &'t str, copies: &'s [String], entry: u64) -> &'s str
-    where
-        't: 's,
-    {
-        if entry & COPY != 0 {
-            return &copies[(entry & !COPY) as usize];
-        }
-        let start = (entry >> 32) as usize;
-        &text[start..start + (entry & u64::from(u32::MAX)) as usize]
-    }
-
-    /// Adds the id of `item`; false when an earlier node has it (or the text is too long to
-    /// index). A node without an id is left to the converter, which refuses it.
-    fn insert_id_of(&mut self, item: &Item<'t>) -> bool {
-        let (id, entry) = match item {
-            Item::Ordinary(node) => (node.id, self.place(node.id)),
-            Item::Shape(shape) => match &shape.id {
-                None => return true,
-                Some(Cow::Borrowed(id)) => (*id, self.place(id)),
-                Some(Cow::Owned(id)) => (id.as_str(), Some(COPY | self.copies.len() as u64)),
-            },
-        };
-        let Some(entry) = entry else { return false };
-        let SeenIds { text, copies, table, hasher } = self;
-        let found = table.entry(
-            hasher.hash_one(id),
-            |&e| Self::get(text, copies, e) == id,
-            |&e| hasher.hash_one(Self::get(text, copies, e)),
-        );
-        match found {
-            hashbrown::hash_table::Entry::Occupied(_) => false,
-            hashbrown::hash_table::Entry::Vacant(slot) => {
-                slot.insert(entry);
-                if entry & COPY != 0 {
-                    copies.push(id.to_owned());
-                }
-                true
-            }
-        }
-    }
-
-    /// `id`'s entry as a slice of the text; `None` past 4 GiB.
-    fn place(&self, id: &str) -> Option<u64> {
-        let start = id.as_ptr() as usize - self.text.as_ptr() as usize;
-        let start = u32::try_from(start).ok()?;
-        let len = u32::try_from(id.len()).ok()?;
-        Some(u64::from(start) << 32 | u64::from(len))
-    }
 }
 
 /// The top-level fields other than the nodes.
@@ -541,7 +456,7 @@ impl<'t> Reader<'t> {
 
 /// The node `f` describes, made as [`convert_node`] makes an ordinary node; `Err` for a
 /// node that is not ordinary (or that the loader refuses), which serde reads instead.
-fn ordinary(f: Fields<'_>) -> Result<Ordinary<'_>, ()> {
+fn ordinary(f: Fields<'_>) -> Result<Ordinary, ()> {
     let (Some(id), Some(op_type)) = (f.id, f.op_type) else { return Err(()) };
     if id.trim().is_empty() {
         return Err(());
@@ -551,15 +466,15 @@ fn ordinary(f: Fields<'_>) -> Result<Ordinary<'_>, ()> {
         return Err(());
     }
     let metadata = match f.metadata {
-        None => None,
-        Some(text) if validate(text).is_ok() && LoaderKeys::none_in(text) => Some(text),
+        None => Metadata::default(),
+        Some(text) if validate(text).is_ok() && LoaderKeys::none_in(text) => Metadata::from_validated(text),
         Some(_) => return Err(()),
     };
     let domain = match f.domain {
         Some(d) => Domain::parse(d),
         None => op.default_domain(),
     };
-    Ok(Ordinary { id, domain, op, metadata, names: 0..0, has_output: f.output.is_some() })
+    Ok(Ordinary { id: id.to_owned(), domain, op, metadata, names: 0..0, has_output: f.output.is_some() })
 }
 
 /// The end (one past the closing quote) of the string whose opening quote is at `at`.
@@ -654,10 +569,6 @@ mod tests {
             r#"{"name":"a","name":"b","nodes":[]}"#,
             r#"{"nodes":[{"id":"a","id":"b","op_type":"add"}]}"#,
             r#"{"nodes":[{"id":"a","op_type":"add"},{"id":"a","op_type":"add"}]}"#,
-            // A repeat in a node that serde reads for the reader (escaped, or a loop).
-            r#"{"nodes":[{"id":"a","op_type":"add"},{"id":"\u0061","op_type":"add"}]}"#,
-            r#"{"nodes":[{"id":"\u0061","op_type":"add"},{"id":"\u0061","op_type":"add"}]}"#,
-            r#"{"nodes":[{"id":"a","op_type":"add"},{"id":"a","op_type":"iter_loop","metadata":{"iterations":1,"body":[]}}]}"#,
             r#"{"nodes":[{"id":" ","op_type":"add"}]}"#,
             r#"{"nodes":[]} x"#,
         ] {
