@@ -137,7 +137,7 @@ fn write_report(out: &mut impl Write, ir: &Ir, a: &Analysis, p: &Palette) -> io:
             "  {:>5}  {:>4}  {:>7}  {:<12}  {:<30}  outputs",
             "group", "ops", "factor", "depends_on", "shared_inputs"
         )?;
-        // One line per level, each with its outputs sorted by name: formatted on all cores.
+        // One line per group: formatted on all cores.
         let lines = |buf: &mut Vec<u8>, range: Range<usize>| {
             for k in range {
                 let g = &a.groups[k];
